@@ -1,0 +1,1 @@
+"""Use cases, projections and queries. Depends on the domain only."""

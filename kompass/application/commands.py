@@ -1,0 +1,162 @@
+"""Commands: what a user asks kompass to do, one class per op of the command log (DESIGN §7).
+
+The command line and the importer both build these; the handlers carry them out.
+`by` and `effective` are optional: they default to the acting user and today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    by: str | None = None
+    effective: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterActor(Command):
+    key: str
+    name: str
+    kind: str
+    region: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameActor(Command):
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeActor(Command):
+    key: str
+    into: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposeInitiative(Command):
+    ref: str
+    region: str
+    title: str
+    areas: tuple[str, ...]
+    type: str
+    orientation: str = "external"
+    roles: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeStatus(Command):
+    ref: str
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenInitiative(Command):
+    ref: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagArea(Command):
+    ref: str
+    area: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UntagArea(Command):
+    ref: str
+    area: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinInitiative(Command):
+    ref: str
+    actor: str
+    role: str = "partner"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeaveInitiative(Command):
+    ref: str
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundInitiative(Command):
+    ref: str
+    source: str
+    amount_sek: int
+    year: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordResult(Command):
+    ref: str
+    type: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetitleInitiative(Command):
+    ref: str
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineIndicator(Command):
+    ref: str
+    name: str
+    target: float
+    unit: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureIndicator(Command):
+    ref: str
+    name: str
+    value: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssessPortfolio(Command):
+    region: str
+    year: int
+    score: int
+    light: str
+    focus: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignCoordinator(Command):
+    region: str
+    user: str
+
+
+OPS: dict[str, type[Command]] = {
+    "actor.register": RegisterActor,
+    "actor.rename": RenameActor,
+    "actor.merge": MergeActor,
+    "initiative.propose": ProposeInitiative,
+    "initiative.status": ChangeStatus,
+    "initiative.reopen": ReopenInitiative,
+    "initiative.tag": TagArea,
+    "initiative.untag": UntagArea,
+    "initiative.join": JoinInitiative,
+    "initiative.leave": LeaveInitiative,
+    "initiative.fund": FundInitiative,
+    "initiative.result": RecordResult,
+    "initiative.retitle": RetitleInitiative,
+    "initiative.indicator": DefineIndicator,
+    "initiative.measure": MeasureIndicator,
+    "portfolio.assess": AssessPortfolio,
+    "portfolio.coordinator": AssignCoordinator,
+}
+"""The command log's op names (DESIGN §7) and the command each one stands for."""
+
+OP_OF: dict[type[Command], str] = {cls: op for op, cls in OPS.items()}

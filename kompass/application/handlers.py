@@ -1,0 +1,173 @@
+"""Handlers: carry out one command against a session, after checking who may do it.
+
+Each handler is a verb; it raises a domain error before anything changes, so a refused
+command leaves the session as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import singledispatch
+
+from kompass.application import commands as c
+from kompass.application.permissions import Access
+from kompass.application.session import Session
+from kompass.domain.actor import Actor
+from kompass.domain.errors import AlreadyExists
+from kompass.domain.initiative import Initiative
+from kompass.domain.vocabulary import require_effective
+
+
+def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, date]:
+    """Who records the change and from when it holds (DESIGN §3)."""
+    by = command.by or access.user
+    access.require_author(by)
+    effective = require_effective(command.effective or session.today, session.today)
+    return by, effective
+
+
+def handle(command: c.Command, session: Session, access: Access) -> None:
+    """Carry out `command`; its events wait in the session until it is saved."""
+    by, effective = stamp(command, session, access)
+    _handle(command, session, access, by, effective)
+
+
+@singledispatch
+def _handle(command: c.Command, session: Session, access: Access, by: str, effective: date) -> None:
+    raise TypeError(f"no handler for {type(command).__name__}")
+
+
+@_handle.register
+def _(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_writer("register actors")
+    session.check_new_actor(command.key)
+    session.add(
+        Actor.register(
+            key=command.key, name=command.name, kind=command.kind, region=command.region, by=by, effective=effective
+        )
+    )
+
+
+@_handle.register
+def _(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_writer("rename actors")
+    session.actor(command.key).rename(command.name, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.MergeActor, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_admin("merge actors")
+    session.actor(command.key).merge_into(session.live_actor(command.into), by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.ProposeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_region(command.region, "propose initiatives for region " + command.region)
+    session.check_new_initiative(command.ref)
+    session.add(
+        Initiative.propose(
+            ref=command.ref,
+            region=command.region,
+            title=command.title,
+            areas=list(command.areas),
+            type=command.type,
+            framework=session.framework,
+            orientation=command.orientation,
+            roles=list(command.roles),
+            description=command.description,
+            by=by,
+            effective=effective,
+        )
+    )
+
+
+def _initiative(session: Session, access: Access, ref: str, what: str) -> Initiative:
+    initiative = session.initiative(ref)
+    access.require_region(initiative.region, f"{what} {ref}")
+    return initiative
+
+
+@_handle.register
+def _(command: c.ChangeStatus, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "change the status of")
+    initiative.change_status(command.status, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.ReopenInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    _initiative(session, access, command.ref, "reopen").reopen(reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.TagArea, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "tag")
+    initiative.tag(command.area, framework=session.framework, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.UntagArea, session: Session, access: Access, by: str, effective: date) -> None:
+    _initiative(session, access, command.ref, "untag").untag(command.area, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "add participants to")
+    actor = session.live_actor(command.actor)
+    already = {session.live_actor(key).key for key in initiative.participants}
+    if actor.key in already:
+        raise AlreadyExists(f"{actor.key} already takes part in {command.ref}")
+    initiative.join(actor.key, command.role, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "remove participants from")
+    target = session.live_actor(command.actor).key
+    key = next((k for k in initiative.participants if session.live_actor(k).key == target), command.actor)
+    initiative.leave(key, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.FundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "fund")
+    initiative.fund(command.source, command.amount_sek, command.year, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.RecordResult, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "record results of")
+    initiative.record_result(command.type, command.text, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.RetitleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "retitle")
+    initiative.retitle(command.title, command.description, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.DefineIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "define indicators of")
+    initiative.define_indicator(command.name, command.target, command.unit, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.MeasureIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "measure")
+    initiative.measure(command.name, command.value, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_region(command.region, f"assess the portfolio of region {command.region}")
+    session.portfolio(command.region).assess(
+        command.year, command.score, command.light, dict(command.focus),
+        framework=session.framework, by=by, effective=effective,
+    )
+
+
+@_handle.register
+def _(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_admin("assign coordinators")
+    session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
+

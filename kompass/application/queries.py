@@ -1,0 +1,94 @@
+"""Queries: present-time answers from the materialised tables, past ones by replaying facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Protocol
+
+from kompass.application.coverage import (
+    CellNumbers,
+    CoverageReport,
+    NationalNumbers,
+    build_report,
+    cells_from_records,
+    report_from_state,
+)
+from kompass.application.facts import Fact
+from kompass.application.ports import FactLog
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+from kompass.application.state import PortfolioState, fold
+from kompass.domain.framework import Framework
+
+
+class ReadModelPort(Protocol):
+    def coverage_cells(self) -> tuple[dict[tuple[str, str], CellNumbers], dict[str, NationalNumbers]]: ...
+
+    def assessments(self) -> list[AssessmentRecord]: ...
+
+    def initiatives(self, region: str | None = None, status: str | None = None, type: str | None = None) -> list[InitiativeRecord]: ...
+
+    def actors(self) -> dict[str, ActorRecord]: ...
+
+
+def is_present(as_of: date | None, known_at: datetime | None) -> bool:
+    return as_of is None and known_at is None
+
+
+def past_state(log: FactLog, as_of: date | None, known_at: datetime | None) -> PortfolioState:
+    """The whole portfolio as it was (replays the log; only temporal queries do this)."""
+    upto = None
+    return fold(log.facts(upto=upto), as_of, known_at)
+
+
+def coverage_report(
+    read_model: ReadModelPort,
+    log: FactLog,
+    framework: Framework,
+    today: date,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> CoverageReport:
+    if not is_present(as_of, known_at):
+        return report_from_state(past_state(log, as_of, known_at), framework, as_of or today)
+    if framework.crosswalk is None:
+        cells, national = read_model.coverage_cells()
+        return build_report(framework, today, cells, national, read_model.assessments())
+    actors = read_model.actors()
+    cells, national = cells_from_records(read_model.initiatives(), actors.get, framework)
+    return build_report(framework, today, cells, national, read_model.assessments())
+
+
+def list_initiatives(
+    read_model: ReadModelPort,
+    log: FactLog,
+    *,
+    region: str | None = None,
+    area: str | None = None,
+    status: str | None = None,
+    type: str | None = None,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> tuple[list[InitiativeRecord], dict[str, ActorRecord]]:
+    if is_present(as_of, known_at):
+        records = read_model.initiatives(region=region, status=status, type=type)
+        actors = read_model.actors()
+    else:
+        state = past_state(log, as_of, known_at)
+        actors = state.actors
+        records = sorted(state.initiatives.values(), key=lambda r: r.ref)
+        records = [
+            r for r in records
+            if (status is None or r.status == status)
+            and (type is None or r.type == type)
+            and (region is None or region == r.region or f"region-{region}" in r.participants)
+        ]
+    if area is not None:
+        records = [r for r in records if area in r.areas]
+    return records, actors
+
+
+def initiative_at(facts: Iterable[Fact], as_of: date | None, known_at: datetime | None) -> InitiativeRecord | None:
+    """One initiative as it was, from its own facts."""
+    state = fold(facts, as_of, known_at)
+    return next(iter(state.initiatives.values()), None)

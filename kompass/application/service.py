@@ -1,0 +1,140 @@
+"""The service layer: carry out commands, alone or as a whole file, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+
+from kompass.application import commands as c
+from kompass.application.app import PortfolioApplication
+from kompass.application.handlers import handle
+from kompass.application.permissions import Access
+from kompass.application.ports import AtomicAppender
+from kompass.application.session import Session
+from kompass.domain.actor import Actor
+from kompass.domain.errors import ConcurrentChange, KompassError
+from kompass.domain.framework import Framework
+from kompass.domain.portfolio import Portfolio
+from kompass.domain.recording import recorded_at
+from kompass.domain.vocabulary import REGIONS, region_actor_key
+
+RETRIES = 5
+"""How often a command whose aggregates changed under it is tried again on fresh state."""
+
+IMPORT_BATCH = 2000
+"""Events appended per batch inside an import's single transaction."""
+
+
+class LineRefused(KompassError):
+    """A line of an imported file was refused; the whole import was rolled back."""
+
+    def __init__(self, line: int, error: KompassError) -> None:
+        super().__init__(f"{line}: {error}")
+        self.line = line
+        self.error = error
+        self.exit_code = error.exit_code
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    commands: int
+    events: int
+
+
+class Kompass:
+    """The use cases that change the store. Queries live in application.queries."""
+
+    def __init__(
+        self,
+        app: PortfolioApplication,
+        appender: AtomicAppender,
+        framework: Framework,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.app = app
+        self.appender = appender
+        self.framework = framework
+        self.today = today
+
+    def session(self) -> Session:
+        return Session(self.app.repository, self.framework, self.today())
+
+    def is_initialised(self) -> bool:
+        return self.session().has_portfolio(max(REGIONS))
+
+    def initialise(self, by: str) -> bool:
+        """Register the 21 regions (actors and portfolios); False if they already were."""
+        if self.is_initialised():
+            return False
+        today = self.today()
+        aggregates: list[Any] = []
+        for code, name in REGIONS.items():
+            aggregates.append(
+                Actor.register(
+                    key=region_actor_key(code), name=f"Region {name}", kind="region", region=code, by=by, effective=today
+                )
+            )
+            aggregates.append(Portfolio.open(region=code, by=by, effective=today))
+        try:
+            self.app.save(*aggregates)
+        except IntegrityError:
+            return False  # another process initialised the store at the same moment
+        return True
+
+    def execute(self, command: c.Command, access: Access) -> None:
+        """Carry out one command; retried on fresh state if someone else changed the same thing."""
+        for _attempt in range(RETRIES):
+            session = self.session()
+            handle(command, session, access)
+            try:
+                self.app.save(*session.changed())
+                return
+            except IntegrityError:
+                continue
+        raise ConcurrentChange("others kept changing the same records at the same time; nothing was written — try again")
+
+    def import_commands(
+        self,
+        commands: Iterable[tuple[int, c.Command, datetime | None]],
+        access: Access,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Apply a whole file of commands in one transaction, or nothing of it.
+
+        Each command comes with its line number and, for a restore, its original recording time.
+
+        Events are appended in batches inside that transaction, so memory stays bounded
+        by the aggregates the file touches, not by its length.
+        """
+        session = self.session()
+        count = events = 0
+        with self.appender.transaction() as append:
+            pending = 0
+            for line, command, recorded in commands:
+                try:
+                    with recorded_at(recorded) if recorded else nullcontext():
+                        handle(command, session, access)
+                except KompassError as error:
+                    raise LineRefused(line, error) from None
+                count += 1
+                pending += 1
+                if pending >= IMPORT_BATCH:
+                    events += self._flush(session, append)
+                    pending = 0
+                    if on_progress:
+                        on_progress(line)
+            events += self._flush(session, append)
+        return ImportSummary(commands=count, events=events)
+
+    @staticmethod
+    def _flush(session: Session, append: Callable[[list[Any]], None]) -> int:
+        batch = session.collect_events()
+        if batch:
+            append(batch)
+        return len(batch)
+

@@ -1,0 +1,92 @@
+"""A unit of work: the aggregates one request reads and changes, saved together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from kompass.domain.actor import Actor
+from kompass.domain.errors import AlreadyExists, NotFound
+from kompass.domain.framework import Framework
+from kompass.domain.initiative import Initiative
+from kompass.domain.portfolio import Portfolio
+from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
+from kompass.domain.vocabulary import require_region
+
+
+class AggregateSource(Protocol):
+    def get(self, aggregate_id: UUID) -> Any: ...
+
+
+class Session:
+    """Loads aggregates once per request and remembers which ones changed."""
+
+    def __init__(self, source: AggregateSource, framework: Framework, today: date) -> None:
+        self.source = source
+        self.framework = framework
+        self.today = today
+        self._loaded: dict[UUID, KompassAggregate | None] = {}
+
+    def _get(self, aggregate_id: UUID) -> KompassAggregate | None:
+        if aggregate_id not in self._loaded:
+            try:
+                self._loaded[aggregate_id] = self.source.get(aggregate_id)
+            except AggregateNotFoundError:
+                self._loaded[aggregate_id] = None
+        return self._loaded[aggregate_id]
+
+    def add(self, aggregate: KompassAggregate) -> None:
+        self._loaded[aggregate.id] = aggregate
+
+    def initiative(self, ref: str) -> Initiative:
+        found = self._get(initiative_id(ref))
+        if not isinstance(found, Initiative):
+            raise NotFound(f"no initiative with ref {ref!r}")
+        return found
+
+    def check_new_initiative(self, ref: str) -> None:
+        if self._get(initiative_id(ref)) is not None:
+            raise AlreadyExists(f"an initiative with ref {ref!r} already exists")
+
+    def actor(self, key: str) -> Actor:
+        found = self._get(actor_id(key))
+        if not isinstance(found, Actor):
+            raise NotFound(f"no actor with key {key!r}: register it first")
+        return found
+
+    def live_actor(self, key: str) -> Actor:
+        """The actor a key refers to now: references to a merged actor resolve to the survivor."""
+        actor = self.actor(key)
+        seen = {actor.key}
+        while actor.merged_into is not None and actor.merged_into not in seen:
+            actor = self.actor(actor.merged_into)
+            seen.add(actor.key)
+        return actor
+
+    def check_new_actor(self, key: str) -> None:
+        if self._get(actor_id(key)) is not None:
+            raise AlreadyExists(f"an actor with key {key!r} already exists")
+
+    def portfolio(self, region: str) -> Portfolio:
+        require_region(region)
+        found = self._get(portfolio_id(region))
+        if not isinstance(found, Portfolio):
+            raise NotFound(f"region {region} has no portfolio yet: run `kompass init`")
+        return found
+
+    def has_portfolio(self, region: str) -> bool:
+        return self._get(portfolio_id(region)) is not None
+
+    def changed(self) -> list[KompassAggregate]:
+        return [a for a in self._loaded.values() if a is not None and a.pending_events]
+
+    def collect_events(self) -> list[Any]:
+        """Pending events of every changed aggregate, ready to be stored (and cleared here)."""
+        return [e for a in self.changed() for e in a.collect_events()]
+
+    def __iter__(self) -> Iterator[KompassAggregate]:
+        return iter(a for a in self._loaded.values() if a is not None)

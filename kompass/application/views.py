@@ -1,0 +1,102 @@
+"""The JSON shapes of DESIGN §5, built from reports and records. Other programs read these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kompass.application.coverage import CoverageReport
+from kompass.application.records import ActorLookup, ActorRecord, InitiativeRecord, current_participants, initiative_facts
+from kompass.domain.coverage import round_half_up
+from kompass.domain.vocabulary import REGIONS
+
+
+def coverage_json(report: CoverageReport, region: str | None = None, area: str | None = None) -> dict[str, Any]:
+    areas = [a for a in report.areas if area is None or a == area]
+    regions = [r for r in REGIONS if region is None or r == region]
+    return {
+        "framework": report.framework.key,
+        "as_of": report.as_of.isoformat(),
+        "regions": [
+            {
+                "region": r,
+                "name": REGIONS[r],
+                "areas": {
+                    a: {
+                        "initiatives": report.cells[(r, a)].initiatives,
+                        "weighted": float(report.cells[(r, a)].weighted),
+                        "pipeline": report.cells[(r, a)].pipeline,
+                        "budget_sek": round_half_up(report.cells[(r, a)].budget),
+                        "actors": report.cells[(r, a)].actors,
+                        "gap": report.gaps[(r, a)],
+                    }
+                    for a in areas
+                },
+            }
+            for r in regions
+        ],
+        "national": {
+            a: {
+                "initiatives": report.national[a].initiatives,
+                "weighted": float(report.national[a].weighted),
+                "regions_with_gap": report.regions_with_gap[a],
+            }
+            for a in areas
+        },
+    }
+
+
+def gaps_json(report: CoverageReport, region: str | None = None, area: str | None = None) -> dict[str, Any]:
+    def keep(r: str, a: str) -> bool:
+        return (region is None or r == region) and (area is None or a == area)
+
+    return {
+        "as_of": report.as_of.isoformat(),
+        "gaps": [{"region": r, "area": a, "kind": k} for r, a, k in report.gap_list() if keep(r, a)],
+        "declared_unbacked": [{"region": r, "area": a} for r, a in report.declared_unbacked if keep(r, a)],
+    }
+
+
+def initiative_json(record: InitiativeRecord, actors: ActorLookup) -> dict[str, Any]:
+    facts = initiative_facts(record, actors)
+    return {
+        "ref": record.ref,
+        "region": record.region,
+        "regions": sorted(facts.regions),
+        "title": record.title,
+        "description": record.description,
+        "areas": list(record.areas),
+        "type": record.type,
+        "orientation": record.orientation,
+        "roles": list(record.roles),
+        "status": record.status,
+        "participants": [{"actor": k, "role": v} for k, v in current_participants(record, actors).items()],
+        "funding": list(record.funding),
+        "budget_sek": record.budget_sek,
+        "results": list(record.results),
+        "indicators": [{"name": n, **i} for n, i in record.indicators.items()],
+        "proposed_on": record.proposed_on,
+        "updated_on": record.updated_on,
+    }
+
+
+def actor_json(actor: ActorRecord) -> dict[str, Any]:
+    return {
+        "key": actor.key,
+        "name": actor.name,
+        "kind": actor.kind,
+        "region": actor.region,
+        "merged_into": actor.merged_into,
+        "former_names": list(actor.former_names),
+    }
+
+
+def coverage_diff(before: CoverageReport, after: CoverageReport) -> list[dict[str, Any]]:
+    """Every (region, area) field that differs between two reports, gaps included."""
+    changes = []
+    old, new = coverage_json(before), coverage_json(after)
+    for r_old, r_new in zip(old["regions"], new["regions"], strict=True):
+        for area, cell in r_new["areas"].items():
+            for field, value in cell.items():
+                if r_old["areas"][area][field] != value:
+                    changes.append({"region": r_new["region"], "area": area, "field": field, "from": r_old["areas"][area][field], "to": value})
+    return changes

@@ -1,0 +1,1 @@
+"""The `kompass` command line (click): parse, call the application, format. Nothing else."""

@@ -1,0 +1,86 @@
+"""What every command shares: the store to open, the acting user, and error handling."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from kompass.infrastructure.bootstrap import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    db: str | None
+    user: str
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            from kompass.infrastructure.bootstrap import Store
+
+            self._store = Store(self.db, self.user)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def acting_user(given: str | None) -> str:
+    """`--as`, then KOMPASS_USER, then the operating-system login."""
+    if given:
+        return given
+    if os.environ.get("KOMPASS_USER"):
+        return os.environ["KOMPASS_USER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+def parse_date(value: str | None, what: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=what) from None
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """`--known-at`: an ISO timestamp (UTC if no zone is given) or a date (its end, UTC)."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), datetime.max.time(), tzinfo=timezone.utc)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO timestamp", param_hint="--known-at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def effective_option(f: F) -> F:
+    return click.option(
+        "--effective", metavar="DATE", default=None,
+        help="Date from which the change holds (YYYY-MM-DD; default today). Back-date to backfill.",
+    )(f)
+
+
+def time_options(f: F) -> F:
+    f = click.option("--known-at", metavar="TIMESTAMP", default=None, help="What the store said at this recording time.")(f)
+    return click.option("--as-of", metavar="DATE", default=None, help="What was true on this date (effective dates).")(f)

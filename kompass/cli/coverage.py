@@ -1,0 +1,128 @@
+"""`kompass coverage`, `kompass gaps` and `kompass diff`: where the portfolios leave gaps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
+from kompass.cli.output import emit_csv, emit_json, format_option
+
+if TYPE_CHECKING:
+    from kompass.application.coverage import CoverageReport
+
+GAPS_EXIT = 6
+
+
+def _framework_option(f: Any) -> Any:
+    return click.option("--framework", default=None, metavar="KEY|FILE",
+                        help="View under another framework: se-2025, vgr-kraftsamling, eu-digital-decade or a file.")(f)
+
+
+def _filters(f: Any) -> Any:
+    f = click.option("--area", default=None, help="Only this area.")(f)
+    return click.option("--region", default=None, metavar="CC", help="Only this region's rows (medians stay national).")(f)
+
+
+def _report(settings: Settings, framework: str | None, as_of: str | None, known_at: str | None) -> CoverageReport:
+    from kompass.application.queries import coverage_report, is_present
+    from kompass.infrastructure.frameworks import load_framework
+
+    store = settings.store()
+    when, known = parse_date(as_of), parse_timestamp(known_at)
+    read_model = store.fresh_read_model() if is_present(when, known) else store.read_model
+    return coverage_report(read_model, store.facts, load_framework(framework), store.today(), when, known)
+
+
+def _check_filters(report: CoverageReport, region: str | None, area: str | None) -> None:
+    from kompass.domain.vocabulary import require_region
+
+    if region is not None:
+        require_region(region)
+    if area is not None:
+        report.framework.require_area(area)
+
+
+@click.command()
+@_filters
+@_framework_option
+@time_options
+@format_option()
+@pass_settings
+def coverage(settings: Settings, region: str | None, area: str | None, framework: str | None,
+             as_of: str | None, known_at: str | None, fmt: str) -> None:
+    """Coverage per region and strategy area, with gaps marked.
+
+    Example: kompass coverage --as-of 2021-12-31 --format json
+    """
+    from kompass.application.views import coverage_json
+    from kompass.cli.grid import print_grid
+
+    report = _report(settings, framework, as_of, known_at)
+    _check_filters(report, region, area)
+    if fmt == "table":
+        print_grid(report, region, area)
+        return
+    data = coverage_json(report, region, area)
+    if fmt == "json":
+        emit_json(data)
+        return
+    rows = [{"region": r["region"], "name": r["name"], "area": a, **cell} for r in data["regions"] for a, cell in r["areas"].items()]
+    emit_csv(rows, ("region", "name", "area", "initiatives", "weighted", "pipeline", "budget_sek", "actors", "gap"))
+
+
+@click.command()
+@_filters
+@_framework_option
+@time_options
+@click.option("--fail-on-gaps", is_flag=True, help=f"Exit {GAPS_EXIT} when any gap is found (for scripts).")
+@format_option()
+@pass_settings
+def gaps(settings: Settings, region: str | None, area: str | None, framework: str | None, as_of: str | None,
+         known_at: str | None, fail_on_gaps: bool, fmt: str) -> None:
+    """Gaps per region and area: absent, pipeline_only, thin; and declared focus without initiatives.
+
+    Example: kompass gaps --region 14 --fail-on-gaps
+    """
+    from kompass.application.views import gaps_json
+    from kompass.cli.output import emit_table
+
+    report = _report(settings, framework, as_of, known_at)
+    _check_filters(report, region, area)
+    data = gaps_json(report, region, area)
+    if fmt == "json":
+        emit_json(data)
+    elif fmt == "csv":
+        emit_csv(data["gaps"] + [{**d, "kind": "declared_unbacked"} for d in data["declared_unbacked"]], ("region", "area", "kind"))
+    else:
+        emit_table(data["gaps"] + [{**d, "kind": "declared_unbacked"} for d in data["declared_unbacked"]], ("region", "area", "kind"))
+    if fail_on_gaps and data["gaps"]:
+        raise SystemExit(GAPS_EXIT)
+
+
+@click.command()
+@click.option("--from", "from_", required=True, metavar="DATE")
+@click.option("--to", required=True, metavar="DATE")
+@_framework_option
+@format_option()
+@pass_settings
+def diff(settings: Settings, from_: str, to: str, framework: str | None, fmt: str) -> None:
+    """What changed in coverage and gaps between two dates (effective dates).
+
+    Example: kompass diff --from 2021-01-01 --to 2021-12-31
+    """
+    from kompass.application.views import coverage_diff
+
+    before = _report(settings, framework, from_, None)
+    after = _report(settings, framework, to, None)
+    rows = coverage_diff(before, after)
+    columns = ("region", "area", "field", "from", "to")
+    if fmt == "json":
+        emit_json({"from": from_, "to": to, "changes": rows})
+    elif fmt == "csv":
+        emit_csv(rows, columns)
+    else:
+        from kompass.cli.output import emit_table
+
+        emit_table(rows, columns)

@@ -1,0 +1,48 @@
+"""Turning refusals into one line on stderr and an exit code (DESIGN §5); never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import click
+
+STORAGE_EXIT = 7
+
+
+def fail(text: str, code: int) -> NoReturn:
+    click.echo(f"Error: {text}", err=True)
+    raise SystemExit(code)
+
+
+def report(error: BaseException) -> NoReturn:
+    """Map an exception raised below the CLI to its exit code."""
+    from kompass.domain.errors import KompassError
+
+    if isinstance(error, KompassError):
+        fail(_one_line(str(error)), error.exit_code)
+    if _is_storage_error(error):
+        fail(f"the store could not be used: {_one_line(str(error)) or type(error).__name__}", STORAGE_EXIT)
+    raise error
+
+
+def _is_storage_error(error: BaseException) -> bool:
+    module = type(error).__module__
+    return module.startswith(("eventsourcing.persistence", "sqlite3", "psycopg", "sqlalchemy.exc")) or isinstance(
+        error, (PermissionError, OSError)
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class KompassGroup(click.Group):
+    """A click group whose commands report refusals as one line, with the contract's exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as error:  # noqa: BLE001 — every user-facing failure passes through here
+            report(error)

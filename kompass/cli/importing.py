@@ -1,0 +1,34 @@
+"""`kompass import FILE`: a whole command log, applied atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kompass.cli.context import Settings, pass_settings
+from kompass.cli.output import message
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--restore", is_flag=True, help="Keep the recording times of an export (into an empty store only).")
+@pass_settings
+def import_(settings: Settings, file: Path, restore: bool) -> None:
+    """Apply a command log (JSON Lines, DESIGN §7): all of it, or nothing.
+
+    On the first bad line it stops with FILE:LINE: message and the store is unchanged.
+
+    Example: kompass import portfolio-2021.jsonl
+    """
+    from kompass.application.service import LineRefused
+    from kompass.infrastructure.command_log import read_command_log
+
+    store = settings.store()
+    commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(file, restore=restore))
+    try:
+        summary = store.kompass.import_commands(commands, store.access())
+    except LineRefused as refused:
+        refused.args = (f"{file}:{refused}",)
+        raise
+    message(f"imported {summary.commands} commands ({summary.events} events) from {file}")

@@ -1,0 +1,51 @@
+"""The root `kompass` command and its groups."""
+
+from __future__ import annotations
+
+import click
+
+from kompass import __version__
+from kompass.cli.context import Settings, acting_user
+from kompass.cli.errors import KompassGroup
+
+
+@click.group(cls=KompassGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", envvar="KOMPASS_DB", metavar="URL", default=None,
+              help="Store: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB (env KOMPASS_DB; "
+                   "default a SQLite file in your data directory).")
+@click.option("--as", "as_user", envvar="KOMPASS_USER", metavar="USER", default=None,
+              help="Act as this user id (env KOMPASS_USER; default your login).")
+@click.version_option(__version__, prog_name="kompass")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
+    """kompass keeps each Swedish region's portfolio of digitalisation initiatives as an
+    append-only history of events, and answers questions about coverage gaps and the
+    network of collaborating actors.
+
+    \b
+    Start here:
+      kompass demo                      load the example portfolio and show the gaps
+      kompass init                      create a store (any command does it on first use)
+      kompass import portfolio.jsonl    apply a whole command log, atomically
+      kompass initiative list           what is in the portfolios
+    """
+    settings = Settings(db=db, user=acting_user(as_user))
+    ctx.obj = settings
+    ctx.call_on_close(settings.close)
+
+
+def _register() -> None:
+    from kompass.cli import actor, coverage, demo, importing, initiative, portfolio, projections, store
+
+    for command in (
+        store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,
+        coverage.coverage, coverage.gaps, coverage.diff, projections.projections,
+    ):
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="kompass")

@@ -1,0 +1,80 @@
+"""`kompass portfolio assess|coordinator|show`: a region's yearly self-assessment."""
+
+from __future__ import annotations
+
+import click
+
+from kompass.cli.context import Settings, effective_option, pass_settings
+from kompass.cli.output import emit_json, emit_rows, format_option, message
+from kompass.cli.run import execute, when
+
+
+@click.group()
+def portfolio() -> None:
+    """A region's portfolio: yearly self-assessment and coordinator."""
+
+
+def _focus(values: tuple[str, ...]) -> dict[str, str]:
+    focus = {}
+    for item in values:
+        area, sep, level = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write AREA=LEVEL, e.g. security=high", param_hint="--focus")
+        focus[area] = level
+    return focus
+
+
+@portfolio.command("assess")
+@click.option("--region", required=True, metavar="CC")
+@click.option("--year", required=True, type=int)
+@click.option("--score", required=True, type=int, help="1–10, the evaluation's ten-step scale.")
+@click.option("--light", required=True, type=click.Choice(["green", "yellow", "red"]), help="Carried out as planned?")
+@click.option("--focus", multiple=True, metavar="AREA=LEVEL", help="Declared focus (none/low/medium/high); repeat.")
+@effective_option
+@pass_settings
+def assess(settings: Settings, region: str, year: int, score: int, light: str, focus: tuple[str, ...], effective: str | None) -> None:
+    """Record the yearly self-assessment (a repeat for the same year replaces it).
+
+    Example: kompass portfolio assess --region 14 --year 2021 --score 8 --light green --focus leadership=high
+    """
+    from kompass.application.commands import AssessPortfolio
+
+    execute(settings, AssessPortfolio(region=region, year=year, score=score, light=light, focus=_focus(focus), effective=when(effective)))
+    message(f"assessed region {region} for {year}")
+
+
+@portfolio.command("coordinator")
+@click.option("--region", required=True, metavar="CC")
+@click.option("--user", required=True, help="User id of the coordinator (no names: see `kompass person`).")
+@effective_option
+@pass_settings
+def coordinator(settings: Settings, region: str, user: str, effective: str | None) -> None:
+    """Assign the region's coordinator.
+
+    Example: kompass portfolio coordinator --region 14 --user coord-14
+    """
+    from kompass.application.commands import AssignCoordinator
+
+    execute(settings, AssignCoordinator(region=region, user=user, effective=when(effective)))
+    message(f"{user} coordinates region {region}")
+
+
+@portfolio.command("show")
+@click.option("--region", required=True, metavar="CC")
+@format_option()
+@pass_settings
+def show(settings: Settings, region: str, fmt: str) -> None:
+    """Show a region's self-assessments, year by year.
+
+    Example: kompass portfolio show --region 14 --format json
+    """
+    from kompass.domain.vocabulary import REGIONS, require_region
+
+    require_region(region)
+    store = settings.store()
+    assessments = sorted((a for a in store.fresh_read_model().assessments() if a.region == region), key=lambda a: a.year)
+    rows = [{"year": a.year, "score": a.score, "light": a.light, "focus": a.focus, "effective": a.effective} for a in assessments]
+    if fmt == "json":
+        emit_json({"region": region, "name": REGIONS[region], "assessments": rows})
+    else:
+        emit_rows(fmt, rows, ("year", "score", "light", "focus", "effective"))

@@ -1,0 +1,75 @@
+"""`kompass projections status|rebuild|run`: the read models kept from the log."""
+
+from __future__ import annotations
+
+import click
+
+from kompass.cli.context import Settings, pass_settings
+from kompass.cli.output import emit_rows, format_option, message
+
+
+@click.group()
+def projections() -> None:
+    """The read models (projections) and their place in the log."""
+
+
+@projections.command("status")
+@format_option()
+@pass_settings
+def status(settings: Settings, fmt: str) -> None:
+    """Each projection's position against the head of the log.
+
+    Example: kompass projections status --format json
+    """
+    rows = [
+        {"projection": s.name, "position": s.position, "head": s.head, "behind": s.behind}
+        for s in settings.store().projector.status()
+    ]
+    emit_rows(fmt, rows, ("projection", "position", "head", "behind"))
+
+
+@projections.command("rebuild")
+@pass_settings
+def rebuild(settings: Settings) -> None:
+    """Drop the projections and replay the whole log (a progress bar on a terminal).
+
+    Example: kompass projections rebuild
+    """
+    import sys
+
+    store = settings.store()
+    head = store.facts.head()
+    if sys.stderr.isatty():
+        with click.progressbar(length=head, label="replaying", file=sys.stderr) as bar:
+            done = [0]
+
+            def advance(position: int, _head: int) -> None:
+                bar.update(position - done[0])
+                done[0] = position
+
+            applied = store.projector.rebuild(advance)
+    else:
+        applied = store.projector.rebuild()
+    message(f"rebuilt from {applied} events")
+
+
+@projections.command("run")
+@click.option("--follow", is_flag=True, help="Keep running and apply new events as they are recorded.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between looks at the log when following.")
+@pass_settings
+def run(settings: Settings, follow: bool, poll: float) -> None:
+    """Bring the projections up to the head of the log (a worker, with --follow).
+
+    Several workers may run against one PostgreSQL store; each event is applied once.
+
+    Example: kompass projections run --follow
+    """
+    store = settings.store()
+    if not follow:
+        message(f"applied {store.projector.catch_up()} events")
+        return
+    message("following the log; stop with Ctrl-C")
+    try:
+        store.projector.follow(poll)
+    except KeyboardInterrupt:
+        message("stopped")

@@ -1,0 +1,21 @@
+"""Helpers the command modules share: carry out one command, and parse its date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from kompass.cli.context import Settings, parse_date
+
+if TYPE_CHECKING:
+    from kompass.application.commands import Command
+
+
+def execute(settings: Settings, command: Command) -> None:
+    store = settings.store()
+    store.kompass.execute(command, store.access())
+
+
+def when(effective: str | None) -> date | None:
+    """The `--effective` option as a date (None: today)."""
+    return parse_date(effective, "--effective")

@@ -1,0 +1,1 @@
+"""The domain: aggregates, events and rules. No I/O happens here."""

@@ -1,0 +1,47 @@
+"""The family of errors a user can cause.
+
+Each one carries a message written for a coordinator, not a programmer; the command
+line prints it as one line and maps the class to an exit code (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+
+class KompassError(Exception):
+    """A request kompass refused; nothing was written."""
+
+    exit_code = 1
+
+
+class RuleViolation(KompassError):
+    """The request breaks a rule of the portfolio (a status move, a duplicate tag…)."""
+
+
+class InvalidValue(RuleViolation):
+    """A value is outside what the vocabulary or the rule allows."""
+
+
+class NotFound(KompassError):
+    """The request names an initiative, actor or region that does not exist."""
+
+
+class AlreadyExists(RuleViolation):
+    """The request would create something whose key is already taken."""
+
+
+class PermissionDenied(KompassError):
+    """The acting user may not make this change."""
+
+    exit_code = 4
+
+
+class ConcurrentChange(KompassError):
+    """Someone else changed the same thing at the same moment; nothing was written."""
+
+    exit_code = 3
+
+
+class StorageUnavailable(KompassError):
+    """The store cannot be reached, opened or written."""
+
+    exit_code = 7

@@ -1,0 +1,282 @@
+"""The initiative (insats): one piece of work in a region's portfolio.
+
+Public methods are commands: they check the rules first and raise a RuleViolation
+before anything changes, then trigger one event. The private `@event` methods only
+apply an event, so replaying history never re-checks rules that held when it was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from kompass.domain import status as lifecycle
+from kompass.domain.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation
+from kompass.domain.framework import Framework
+from kompass.domain.recording import KompassAggregate, initiative_id
+from kompass.domain.vocabulary import (
+    COORDINATOR_ROLES,
+    FUNDING_SOURCES,
+    INITIATIVE_TYPES,
+    ORIENTATIONS,
+    PARTICIPANT_ROLES,
+    RESULT_TYPES,
+    region_actor_key,
+    require_one_of,
+    require_region,
+    require_text,
+    require_year,
+)
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    source: str
+    amount_sek: int
+    year: int
+
+
+@dataclass(frozen=True)
+class Result:
+    type: str
+    text: str
+
+
+@dataclass
+class Indicator:
+    name: str
+    target: float
+    unit: str
+    measurements: list[tuple[date, float]]
+
+
+class Initiative(KompassAggregate):
+    @staticmethod
+    def create_id(ref: str) -> UUID:
+        return initiative_id(ref)
+
+    @classmethod
+    def propose(
+        cls,
+        *,
+        ref: str,
+        region: str,
+        title: str,
+        areas: list[str],
+        type: str,
+        framework: Framework,
+        orientation: str = "external",
+        roles: list[str] | None = None,
+        description: str = "",
+        by: str,
+        effective: date,
+    ) -> Initiative:
+        require_ref(ref)
+        require_region(region)
+        require_text(title, "title")
+        framework.require_areas(areas)
+        require_one_of(type, INITIATIVE_TYPES, "initiative type")
+        require_one_of(orientation, ORIENTATIONS, "orientation")
+        roles = list(roles or [])
+        for role in roles:
+            require_one_of(role, COORDINATOR_ROLES, "coordinator role")
+        if len(set(roles)) != len(roles):
+            raise InvalidValue(f"duplicate roles in {', '.join(roles)}")
+        return cls(
+            ref=ref,
+            region=region,
+            title=title,
+            description=description,
+            areas=list(areas),
+            type=type,
+            orientation=orientation,
+            roles=roles,
+            by=by,
+            effective=effective,
+        )
+
+    @event("InitiativeProposed")
+    def __init__(
+        self,
+        *,
+        ref: str,
+        region: str,
+        title: str,
+        description: str,
+        areas: list[str],
+        type: str,
+        orientation: str,
+        roles: list[str],
+        by: str,
+        effective: date,
+    ) -> None:
+        self.ref = ref
+        self.region = region
+        self.title = title
+        self.description = description
+        self.areas = list(areas)
+        self.type = type
+        self.orientation = orientation
+        self.roles = list(roles)
+        self.status = "proposed"
+        self.status_before: str | None = None
+        self.paused_from: str | None = None
+        self.participants: dict[str, str] = {}
+        self.funding: list[FundingLine] = []
+        self.results: list[Result] = []
+        self.indicators: dict[str, Indicator] = {}
+        self.proposed_on = effective
+
+    @property
+    def lead_actor(self) -> str:
+        return region_actor_key(self.region)
+
+    # --- areas ---------------------------------------------------------------
+
+    def tag(self, area: str, *, framework: Framework, by: str, effective: date) -> None:
+        framework.require_area(area)
+        if area in self.areas:
+            raise RuleViolation(f"{self.ref} is already tagged {area}")
+        self._area_tagged(area=area, by=by, effective=effective)
+
+    @event("AreaTagged")
+    def _area_tagged(self, area: str, by: str, effective: date) -> None:
+        self.areas.append(area)
+
+    def untag(self, area: str, *, by: str, effective: date) -> None:
+        if area not in self.areas:
+            raise RuleViolation(f"{self.ref} is not tagged {area}")
+        if len(self.areas) == 1:
+            raise RuleViolation(f"{area} is the last area of {self.ref}: tag another one first")
+        self._area_untagged(area=area, by=by, effective=effective)
+
+    @event("AreaUntagged")
+    def _area_untagged(self, area: str, by: str, effective: date) -> None:
+        self.areas.remove(area)
+
+    # --- life cycle ----------------------------------------------------------
+
+    def change_status(self, status: str, *, reason: str = "", by: str, effective: date) -> None:
+        lifecycle.check_move(self.status, status, self.paused_from)
+        self._status_changed(status=status, reason=reason, by=by, effective=effective)
+
+    @event("StatusChanged")
+    def _status_changed(self, status: str, reason: str, by: str, effective: date) -> None:
+        if status == "paused":
+            self.paused_from = self.status
+        elif self.status == "paused" and status != "cancelled":
+            self.paused_from = None
+        self.status_before = self.status
+        self.status = status
+
+    def reopen(self, *, reason: str, by: str, effective: date) -> None:
+        if self.status not in lifecycle.FINAL:
+            raise RuleViolation(f"only a completed or cancelled initiative can be reopened; {self.ref} is {self.status}")
+        require_text(reason, "the reason for reopening")
+        self._reopened(reason=reason, by=by, effective=effective)
+
+    @event("InitiativeReopened")
+    def _reopened(self, reason: str, by: str, effective: date) -> None:
+        self.status, self.status_before = self.status_before or "active", self.status
+
+    # --- participants --------------------------------------------------------
+
+    def join(self, actor: str, role: str, *, by: str, effective: date) -> None:
+        """`actor` is the key of a registered actor that has not been merged away."""
+        require_one_of(role, PARTICIPANT_ROLES, "participant role")
+        if actor == self.lead_actor:
+            raise RuleViolation(f"{actor} leads {self.ref} and takes part in it already")
+        if actor in self.participants:
+            raise AlreadyExists(f"{actor} already takes part in {self.ref}")
+        self._actor_joined(actor=actor, role=role, by=by, effective=effective)
+
+    @event("ActorJoined")
+    def _actor_joined(self, actor: str, role: str, by: str, effective: date) -> None:
+        self.participants[actor] = role
+
+    def leave(self, actor: str, *, by: str, effective: date) -> None:
+        if actor not in self.participants:
+            raise NotFound(f"{actor} does not take part in {self.ref}")
+        self._actor_left(actor=actor, by=by, effective=effective)
+
+    @event("ActorLeft")
+    def _actor_left(self, actor: str, by: str, effective: date) -> None:
+        del self.participants[actor]
+
+    # --- money, results, indicators -------------------------------------------
+
+    def fund(self, source: str, amount_sek: int, year: int, *, by: str, effective: date) -> None:
+        require_one_of(source, FUNDING_SOURCES, "funding source")
+        if isinstance(amount_sek, bool) or not isinstance(amount_sek, int):
+            raise InvalidValue("amount_sek must be a whole number of kronor")
+        if amount_sek < 0:
+            raise InvalidValue(f"amount_sek must not be negative (got {amount_sek})")
+        require_year(year)
+        self._funding_added(source=source, amount_sek=amount_sek, year=year, by=by, effective=effective)
+
+    @event("FundingAdded")
+    def _funding_added(self, source: str, amount_sek: int, year: int, by: str, effective: date) -> None:
+        self.funding.append(FundingLine(source, amount_sek, year))
+
+    def record_result(self, type: str, text: str, *, by: str, effective: date) -> None:
+        require_one_of(type, RESULT_TYPES, "result type")
+        require_text(text, "the result text")
+        self._result_recorded(type=type, text=text, by=by, effective=effective)
+
+    @event("ResultRecorded")
+    def _result_recorded(self, type: str, text: str, by: str, effective: date) -> None:
+        self.results.append(Result(type, text))
+
+    def retitle(self, title: str, description: str | None, *, by: str, effective: date) -> None:
+        require_text(title, "title")
+        new_description = self.description if description is None else description
+        if title == self.title and new_description == self.description:
+            raise RuleViolation(f"{self.ref} already has that title and description")
+        self._retitled(title=title, description=new_description, by=by, effective=effective)
+
+    @event("InitiativeRetitled")
+    def _retitled(self, title: str, description: str, by: str, effective: date) -> None:
+        self.title = title
+        self.description = description
+
+    def define_indicator(self, name: str, target: float, unit: str, *, by: str, effective: date) -> None:
+        require_ref(name, what="indicator name")
+        require_number(target, "target")
+        if name in self.indicators:
+            raise AlreadyExists(f"{self.ref} already has an indicator {name!r}")
+        self._indicator_defined(name=name, target=target, unit=unit, by=by, effective=effective)
+
+    @event("IndicatorDefined")
+    def _indicator_defined(self, name: str, target: float, unit: str, by: str, effective: date) -> None:
+        self.indicators[name] = Indicator(name, target, unit, [])
+
+    def measure(self, name: str, value: float, *, by: str, effective: date) -> None:
+        if name not in self.indicators:
+            raise NotFound(f"{self.ref} has no indicator {name!r}: define it first")
+        require_number(value, "value")
+        self._indicator_measured(name=name, value=value, by=by, effective=effective)
+
+    @event("IndicatorMeasured")
+    def _indicator_measured(self, name: str, value: float, by: str, effective: date) -> None:
+        self.indicators[name].measurements.append((effective, value))
+
+
+def require_ref(ref: str, what: str = "ref") -> str:
+    """Refs are typed by people and printed in reports: short, visible, no spaces."""
+    if not isinstance(ref, str) or not ref or len(ref) > 100 or any(c.isspace() for c in ref):
+        raise InvalidValue(f"{what} {ref!r} must be 1–100 characters without spaces")
+    if not ref.isprintable():
+        raise InvalidValue(f"{what} {ref!r} contains control characters")
+    return ref
+
+
+def require_number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise InvalidValue(f"{what} must be a number")
+    if abs(value) > 1e15:
+        raise InvalidValue(f"{what} {value} is implausibly large")
+    return value

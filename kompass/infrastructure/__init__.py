@@ -1,0 +1,1 @@
+"""Adapters: persistence, configuration, import and export."""

@@ -1,0 +1,77 @@
+"""Wires a store together: event store, read tables, projections and the user register.
+
+The one place that knows which adapters serve the application (cosmicpython's bootstrap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError as SqlOperationalError
+
+from kompass.application.permissions import Access
+from kompass.application.service import Kompass
+from kompass.domain.errors import StorageUnavailable
+from kompass.domain.framework import Framework
+from kompass.infrastructure.database import make_engine
+from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, open_application
+from kompass.infrastructure.frameworks import load_framework
+from kompass.infrastructure.projector import Projector
+from kompass.infrastructure.read_model import ReadModel
+from kompass.infrastructure.settings import StoreLocation, locate
+from kompass.infrastructure.users import UserRegister
+
+
+class Store:
+    """An opened kompass store. Opening it creates and initialises it on first use."""
+
+    def __init__(self, url: str | None, user: str, today: Callable[[], date] = date.today) -> None:
+        self.location: StoreLocation = locate(url)
+        self.user = user
+        self.today = today
+        self.framework: Framework = load_framework(None)
+        self.app = open_application(self.location)
+        try:
+            self.engine: Engine = make_engine(self.location)
+            self.projector.ensure_tables()
+        except SqlOperationalError as error:
+            raise StorageUnavailable(f"cannot open the read tables at {self.location.url}: {error.orig}") from None
+        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
+        self._initialise()
+
+    def _initialise(self) -> None:
+        """Every store starts the same way: the 21 regions, and its first user as admin."""
+        if self.users.is_empty():
+            self.users.grant(self.user, "admin")
+        self.kompass.initialise(by=self.user)
+
+    @cached_property
+    def facts(self) -> NotificationFacts:
+        return NotificationFacts(self.app)
+
+    @cached_property
+    def projector(self) -> Projector:
+        return Projector(self.engine, self.facts, self.framework.area_keys)
+
+    @cached_property
+    def users(self) -> UserRegister:
+        return UserRegister(self.engine)
+
+    @cached_property
+    def read_model(self) -> ReadModel:
+        return ReadModel(self.engine)
+
+    def access(self) -> Access:
+        return Access(self.users.grants_of(self.user))
+
+    def fresh_read_model(self) -> ReadModel:
+        """The read model, first brought up to the head of the log (cheap when it is there)."""
+        self.projector.catch_up()
+        return self.read_model
+
+    def close(self) -> None:
+        self.app.close()
+        self.engine.dispose()

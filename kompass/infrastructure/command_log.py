@@ -1,0 +1,182 @@
+"""Reading the command log (DESIGN §7): UTF-8 JSON Lines, one command per line.
+
+Lines are read one at a time so a file of any length is parsed in constant memory.
+Every refusal names the line: `FILE:LINE: message`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from kompass.application.commands import OPS, Command
+from kompass.domain.errors import InvalidValue, KompassError
+
+MAX_LINE_BYTES = 1 << 20
+"""A command is a few hundred bytes; a line over a mebibyte is a broken file, not data."""
+
+TEXT = "text"
+TEXT_LIST = "a list of texts"
+INTEGER = "a whole number"
+NUMBER = "a number"
+FOCUS = "an object mapping areas to focus levels"
+DATE = "a date YYYY-MM-DD"
+
+FIELD_KINDS: dict[str, str] = {
+    "areas": TEXT_LIST,
+    "roles": TEXT_LIST,
+    "amount_sek": INTEGER,
+    "year": INTEGER,
+    "score": INTEGER,
+    "target": NUMBER,
+    "value": NUMBER,
+    "focus": FOCUS,
+    "effective": DATE,
+}
+MAX_INTEGER = 10**15
+
+
+class LineError(KompassError):
+    def __init__(self, source: str, line: int, message: str) -> None:
+        super().__init__(f"{source}:{line}: {message}")
+        self.line = line
+
+
+@dataclasses.dataclass(frozen=True)
+class LoggedCommand:
+    line: int
+    command: Command
+    recorded_at: datetime | None = None
+
+
+def read_command_log(path: Path, *, restore: bool = False) -> Iterator[LoggedCommand]:
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise InvalidValue(f"{path}: cannot read the file ({error.strerror})") from None
+    with handle:
+        yield from parse_lines(handle, str(path), restore=restore)
+
+
+def parse_lines(stream: IO[bytes], source: str, *, restore: bool = False) -> Iterator[LoggedCommand]:
+    for number, raw in enumerate(_lines(stream, source), start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise LineError(source, number, f"not valid UTF-8 (byte {error.start + 1})") from None
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        try:
+            yield parse_command(stripped, number, restore=restore)
+        except InvalidValue as error:
+            raise LineError(source, number, str(error)) from None
+
+
+def _lines(stream: IO[bytes], source: str) -> Iterator[bytes]:
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            raise LineError(source, number, "line is longer than 1 MiB")
+        yield raw
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise InvalidValue(f"field {key!r} appears twice")
+        result[key] = value
+    return result
+
+
+def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedCommand:
+    try:
+        record = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise InvalidValue(f"invalid JSON: {error.msg} (column {error.colno})") from None
+    except RecursionError:
+        raise InvalidValue("invalid JSON: nested too deeply") from None
+    if not isinstance(record, dict):
+        raise InvalidValue("expected a JSON object with an 'op'")
+    op = record.pop("op", None)
+    if not isinstance(op, str):
+        raise InvalidValue("missing 'op'")
+    command_class = OPS.get(op)
+    if command_class is None:
+        raise InvalidValue(f"unknown op {op!r}")
+    recorded_at = _recorded_at(record.pop("recorded_at", None), restore) if "recorded_at" in record else None
+    fields = {f.name: f for f in dataclasses.fields(command_class)}
+    for name in record:
+        if name not in fields:
+            raise InvalidValue(f"unknown field {name!r} for {op}")
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        if name not in record:
+            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+                raise InvalidValue(f"missing field {name!r} for {op}")
+            continue
+        values[name] = _convert(name, record[name])
+    return LoggedCommand(line, command_class(**values), recorded_at)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidValue(f"{name} is not a number kompass accepts")
+
+
+def _recorded_at(value: Any, restore: bool) -> datetime:
+    if not restore:
+        raise InvalidValue("recorded_at is only accepted by `kompass import --restore` (recording time is always now)")
+    if not isinstance(value, str):
+        raise InvalidValue("recorded_at must be an ISO timestamp")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(f"recorded_at {value!r} is not an ISO timestamp") from None
+    if moment.tzinfo is None:
+        raise InvalidValue(f"recorded_at {value!r} needs a time zone")
+    return moment
+
+
+def _convert(name: str, value: Any) -> Any:
+    kind = FIELD_KINDS.get(name, TEXT)
+    if name in {"region", "description"} and value is None:
+        return None if name == "region" else ""
+    if kind == TEXT:
+        if not isinstance(value, str):
+            raise InvalidValue(f"{name} must be {TEXT}")
+        return value
+    if kind == TEXT_LIST:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InvalidValue(f"{name} must be {TEXT_LIST}")
+        return tuple(value)
+    if kind == INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidValue(f"{name} must be {INTEGER}")
+        if abs(value) > MAX_INTEGER:
+            raise InvalidValue(f"{name} {value} is too large")
+        return value
+    if kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidValue(f"{name} must be {NUMBER}")
+        if abs(value) > MAX_INTEGER:
+            raise InvalidValue(f"{name} {value} is too large")
+        return value
+    if kind == FOCUS:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise InvalidValue(f"{name} must be {FOCUS}")
+        return dict(value)
+    if not isinstance(value, str):
+        raise InvalidValue(f"{name} must be {DATE}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(f"{name} {value!r} is not {DATE}") from None

@@ -1,0 +1,50 @@
+"""SQLAlchemy engine for the read side, with the settings kompass relies on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kompass.infrastructure.settings import StoreLocation
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK = "kompass_write_lock"
+"""Execution option: on SQLite, take the write lock when the transaction begins."""
+
+
+def make_engine(location: StoreLocation) -> Engine:
+    if location.backend == "sqlite":
+        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _sqlite_immediate_transactions(engine)
+        return engine
+    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+def _sqlite_immediate_transactions(engine: Engine) -> None:
+    """Let a transaction take the write lock as it starts (with the WRITE_LOCK option), so
+    two projection workers never read the same position and both apply the batch after it
+    (SQLAlchemy's documented recipe for pysqlite transactions)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(WRITE_LOCK, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def upsert(engine_or_dialect_name: str, table: Any, values: list[dict[str, Any]], keys: list[str]) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE for the dialect at hand."""
+    insert = sqlite.insert if engine_or_dialect_name == "sqlite" else postgresql.insert
+    statement = insert(table).values(values)
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=updates)

@@ -1,0 +1,124 @@
+"""The event store: the eventsourcing application on SQLite or PostgreSQL, an atomic batch
+appender for imports, and the notification log read as facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+
+from kompass.application.app import PortfolioApplication
+from kompass.application.facts import Fact, fact_from_event
+from kompass.application.ports import AppendEvents
+from kompass.domain.errors import ConcurrentChange, StorageUnavailable
+from kompass.infrastructure.settings import StoreLocation
+
+APPEND_ONLY_SQLITE = (
+    "CREATE TRIGGER IF NOT EXISTS stored_events_append_only_delete BEFORE DELETE ON stored_events "
+    "BEGIN SELECT RAISE(ABORT, 'kompass: events are never deleted'); END",
+    "CREATE TRIGGER IF NOT EXISTS stored_events_append_only_update BEFORE UPDATE ON stored_events "
+    "BEGIN SELECT RAISE(ABORT, 'kompass: events are never changed'); END",
+)
+APPEND_ONLY_POSTGRES = (
+    "CREATE OR REPLACE FUNCTION kompass_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'kompass: events are never changed or deleted'; END $$",
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'stored_events_append_only') THEN "
+    "CREATE TRIGGER stored_events_append_only BEFORE UPDATE OR DELETE ON stored_events "
+    "FOR EACH ROW EXECUTE FUNCTION kompass_append_only(); END IF; END $$",
+)
+"""Event rows are never deleted or changed: on SQLite a deleted top row's position could be reused."""
+
+
+def open_application(location: StoreLocation) -> PortfolioApplication:
+    try:
+        app = PortfolioApplication(env=location.eventsourcing_env())
+        _protect_log(app, location)
+    except (PersistenceError, OSError) as error:
+        raise StorageUnavailable(f"cannot open the store at {location.url}: {_first_line(error)}") from None
+    return app
+
+
+def _protect_log(app: PortfolioApplication, location: StoreLocation) -> None:
+    recorder: Any = app.recorder
+    if location.backend == "sqlite":
+        with recorder.datastore.transaction(commit=True) as cursor:
+            for statement in APPEND_ONLY_SQLITE:
+                cursor.execute(statement)
+    else:
+        with recorder.datastore.transaction(commit=True) as cursor:
+            for statement in APPEND_ONLY_POSTGRES:
+                cursor.execute(statement)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+class AtomicAppender:
+    """Appends events in batches inside one database transaction (DESIGN §7: all or nothing).
+
+    The library saves one transaction per call; an import of 100,000 lines needs batches
+    that commit together, so this reaches one level below `Application.save`, into the
+    recorder of the pinned eventsourcing version (9.5.x).
+    """
+
+    def __init__(self, app: PortfolioApplication, backend: str) -> None:
+        self.app = app
+        self.backend = backend
+
+    @contextmanager
+    def transaction(self) -> Iterator[AppendEvents]:
+        try:
+            if self.backend == "sqlite":
+                with self._sqlite() as append:
+                    yield append
+            else:
+                with self._postgres() as append:
+                    yield append
+        except IntegrityError:
+            raise ConcurrentChange(
+                "someone else changed the same records while this was being written; nothing was written — try again"
+            ) from None
+        except OperationalError as error:
+            raise StorageUnavailable(f"the store refused the write: {_first_line(error)}") from None
+
+    def _stored(self, events: Sequence[Any]) -> list[Any]:
+        return [self.app.mapper.to_stored_event(e) for e in events]
+
+    @contextmanager
+    def _sqlite(self) -> Iterator[AppendEvents]:
+        recorder: Any = self.app.recorder
+        with recorder.datastore.transaction(commit=True) as cursor:
+            yield lambda events: recorder._insert_events(cursor, self._stored(events))
+
+    @contextmanager
+    def _postgres(self) -> Iterator[AppendEvents]:
+        recorder: Any = self.app.recorder
+        with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            yield lambda events: recorder._insert_stored_events(cursor, self._stored(events))
+
+
+class NotificationFacts:
+    """The notification log, read in order as facts."""
+
+    def __init__(self, app: PortfolioApplication) -> None:
+        self.app = app
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000) -> Iterator[Fact]:
+        to_event = self.app.mapper.to_domain_event
+        position = after
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=batch, stop=upto, inclusive_of_start=False
+            )
+            for n in notifications:
+                yield fact_from_event(to_event(n), n.id)
+            if len(notifications) < batch:
+                return
+            position = notifications[-1].id

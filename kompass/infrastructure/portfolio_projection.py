@@ -1,0 +1,252 @@
+"""The portfolio projection: initiatives, actors, assessments and coverage, materialised.
+
+Each batch of facts is applied in one transaction together with the projection's new
+position, so a worker killed half-way leaves the tables exactly as they were before the
+batch. Coverage is kept by contributions: before an event changes an initiative its
+contribution to the cells is subtracted, afterwards the new one is added.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from kompass.application.facts import Fact
+from kompass.application.records import (
+    ActorRecord,
+    InitiativeRecord,
+    apply_to_actor,
+    apply_to_initiative,
+    assessment_from,
+    initiative_facts,
+    region_actors,
+)
+from kompass.domain.coverage import InitiativeFacts, counts, is_pipeline
+from kompass.domain.recording import portfolio_id
+from kompass.domain.vocabulary import REGIONS
+from kompass.infrastructure import tables as t
+from kompass.infrastructure.database import upsert
+
+NAME = "portfolio"
+SCALE = 60
+"""Weights and budgets are kept times 60: every share 1/n with n ≤ 5 areas is then whole."""
+
+PORTFOLIO_REGIONS = {portfolio_id(code): code for code in REGIONS}
+
+
+def reset(conn: Connection, areas: Iterable[str]) -> None:
+    """Empty the projection's tables and set it back to the start of the log."""
+    for table in (t.initiatives, t.participants, t.actors, t.assessments, t.coverage, t.coverage_actors, t.national):
+        conn.execute(delete(table))
+    areas = tuple(areas)
+    conn.execute(insert(t.coverage), [{"region": r, "area": a, "initiatives": 0, "weighted60": 0, "pipeline": 0, "budget60": 0, "actors": 0} for r in REGIONS for a in areas])
+    conn.execute(insert(t.national), [{"area": a, "initiatives": 0, "weighted60": 0} for a in areas])
+
+
+class PortfolioBatch:
+    """The working set of one batch: records read once, changes written once at the end."""
+
+    def __init__(self, conn: Connection, areas: Iterable[str]) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+        self.areas = frozenset(areas)
+        self.initiatives: dict[UUID, InitiativeRecord | None] = {}
+        self.dirty_initiatives: set[UUID] = set()
+        self.actors: dict[str, ActorRecord | None] = {}
+        self.actor_ids: dict[UUID, str] = {}
+        self.dirty_actors: set[str] = set()
+        self.cells: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        self.cell_actors: defaultdict[tuple[str, str, str], int] = defaultdict(int)
+        self.national: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.assessments: dict[tuple[str, int], dict[str, Any]] = {}
+
+    # --- reading ---------------------------------------------------------------
+
+    def initiative(self, initiative_id: UUID) -> InitiativeRecord | None:
+        if initiative_id not in self.initiatives:
+            row = self.conn.execute(select(t.initiatives.c.state).where(t.initiatives.c.id == str(initiative_id))).first()
+            self.initiatives[initiative_id] = InitiativeRecord.from_json(row[0]) if row else None
+        return self.initiatives[initiative_id]
+
+    def actor(self, key: str) -> ActorRecord | None:
+        if key not in self.actors:
+            row = self.conn.execute(select(t.actors).where(t.actors.c.key == key)).mappings().first()
+            if row is None:
+                self.actors[key] = region_actors().get(key)
+            else:
+                self.actors[key] = ActorRecord(
+                    key=row["key"], name=row["name"], kind=row["kind"], region=row["region"],
+                    merged_into=row["merged_into"], former_names=list(row["former_names"]),
+                )
+        return self.actors[key]
+
+    def actor_key(self, actor_id: UUID) -> str | None:
+        if actor_id not in self.actor_ids:
+            row = self.conn.execute(select(t.actors.c.key).where(t.actors.c.id == str(actor_id))).first()
+            if row is None:
+                return None
+            self.actor_ids[actor_id] = row[0]
+        return self.actor_ids[actor_id]
+
+    def facts_of(self, record: InitiativeRecord | None) -> InitiativeFacts | None:
+        return None if record is None else initiative_facts(record, self.actor)
+
+    # --- applying ----------------------------------------------------------------
+
+    def apply(self, fact: Fact) -> None:
+        if fact.aggregate == "initiative":
+            self._apply_initiative(fact)
+        elif fact.aggregate == "actor":
+            self._apply_actor(fact)
+        elif fact.aggregate == "portfolio" and fact.type == "SelfAssessed":
+            assessment = assessment_from(fact, PORTFOLIO_REGIONS[fact.originator_id])
+            self.assessments[(assessment.region, assessment.year)] = vars(assessment)
+
+    def _apply_initiative(self, fact: Fact) -> None:
+        record = self.initiative(fact.originator_id)
+        before = self.facts_of(record)
+        after_record = apply_to_initiative(record, fact)
+        if after_record is None:
+            return
+        self.initiatives[fact.originator_id] = after_record
+        self.dirty_initiatives.add(fact.originator_id)
+        self._contribute(before, -1)
+        self._contribute(self.facts_of(after_record), +1)
+        if fact.type == "ActorJoined":
+            self.conn.execute(insert(t.participants).values(initiative_id=str(fact.originator_id), actor=fact.data["actor"]))
+        elif fact.type == "ActorLeft":
+            self.conn.execute(
+                delete(t.participants).where(
+                    t.participants.c.initiative_id == str(fact.originator_id), t.participants.c.actor == fact.data["actor"]
+                )
+            )
+
+    def _apply_actor(self, fact: Fact) -> None:
+        if fact.type == "ActorRegistered":
+            key = fact.data["key"]
+            self.actor_ids[fact.originator_id] = key
+            self.actors[key] = apply_to_actor(None, fact)
+            self.dirty_actors.add(key)
+            return
+        key = self.actor_key(fact.originator_id)
+        if key is None:
+            return
+        affected = self._initiatives_reaching(key) if fact.type == "ActorMerged" else []
+        before = [self.facts_of(self.initiative(i)) for i in affected]
+        self.actors[key] = apply_to_actor(self.actor(key), fact)
+        self.dirty_actors.add(key)
+        for facts in before:
+            self._contribute(facts, -1)
+        for initiative_id in affected:
+            self._contribute(self.facts_of(self.initiative(initiative_id)), +1)
+
+    def _initiatives_reaching(self, key: str) -> list[UUID]:
+        """Initiatives in which `key`, or an actor merged into it, takes part."""
+        keys, frontier = {key}, [key]
+        while frontier:
+            merged = self.conn.execute(select(t.actors.c.key).where(t.actors.c.merged_into.in_(frontier))).scalars().all()
+            merged += [k for k, a in self.actors.items() if a is not None and a.merged_into in frontier]
+            frontier = [k for k in merged if k not in keys]
+            keys.update(frontier)
+        rows = self.conn.execute(select(t.participants.c.initiative_id).where(t.participants.c.actor.in_(keys))).scalars()
+        return sorted({UUID(r) for r in rows})
+
+    def _contribute(self, facts: InitiativeFacts | None, sign: int) -> None:
+        if facts is None:
+            return
+        counting, pipeline = counts(facts), is_pipeline(facts)
+        if not (counting or pipeline):
+            return
+        n = len(facts.areas)
+        for area in facts.areas:
+            if area not in self.areas:
+                continue
+            if counting:
+                national = self.national[area]
+                national[0] += sign
+                national[1] += sign * SCALE // n
+            for region in facts.regions:
+                cell = self.cells[(region, area)]
+                if counting:
+                    cell[0] += sign
+                    cell[1] += sign * SCALE // n
+                    cell[3] += sign * facts.budget_sek * SCALE // n
+                    for actor in facts.actors:
+                        self.cell_actors[(region, area, actor)] += sign
+                else:
+                    cell[2] += sign
+
+    # --- writing -------------------------------------------------------------------
+
+    def flush(self) -> None:
+        self._flush_records()
+        self._flush_coverage()
+
+    def _flush_records(self) -> None:
+        rows = []
+        for initiative_id in self.dirty_initiatives:
+            record = self.initiatives[initiative_id]
+            assert record is not None
+            rows.append({
+                "id": str(initiative_id), "ref": record.ref, "region": record.region, "status": record.status,
+                "type": record.type, "state": copy.deepcopy(record.to_json()),
+            })
+        if rows:
+            self.conn.execute(upsert(self.dialect, t.initiatives, rows, ["id"]))
+        actor_rows = []
+        ids = {key: actor_id for actor_id, key in self.actor_ids.items()}
+        for key in self.dirty_actors:
+            actor = self.actors[key]
+            if actor is None or key not in ids:
+                continue
+            actor_rows.append({
+                "key": key, "id": str(ids[key]), "name": actor.name, "kind": actor.kind, "region": actor.region,
+                "merged_into": actor.merged_into, "former_names": list(actor.former_names),
+            })
+        if actor_rows:
+            self.conn.execute(upsert(self.dialect, t.actors, actor_rows, ["key"]))
+        if self.assessments:
+            self.conn.execute(upsert(self.dialect, t.assessments, list(self.assessments.values()), ["region", "year"]))
+
+    def _flush_coverage(self) -> None:
+        c = t.coverage.c
+        for (region, area), (n, w, p, b) in self.cells.items():
+            if n or w or p or b:
+                self.conn.execute(
+                    update(t.coverage).where(c.region == region, c.area == area).values(
+                        initiatives=c.initiatives + n, weighted60=c.weighted60 + w, pipeline=c.pipeline + p, budget60=c.budget60 + b
+                    )
+                )
+        n_ = t.national.c
+        for area, (n, w) in self.national.items():
+            if n or w:
+                self.conn.execute(update(t.national).where(n_.area == area).values(initiatives=n_.initiatives + n, weighted60=n_.weighted60 + w))
+        self._flush_cell_actors()
+
+    def _flush_cell_actors(self) -> None:
+        ca = t.coverage_actors.c
+        touched: set[tuple[str, str]] = set()
+        for (region, area, actor), delta in self.cell_actors.items():
+            if delta == 0:
+                continue
+            touched.add((region, area))
+            where = (ca.region == region, ca.area == area, ca.actor == actor)
+            current = self.conn.execute(select(ca.n).where(*where)).scalar()
+            if current is None:
+                self.conn.execute(insert(t.coverage_actors).values(region=region, area=area, actor=actor, n=delta))
+            elif current + delta == 0:
+                self.conn.execute(delete(t.coverage_actors).where(*where))
+            else:
+                self.conn.execute(update(t.coverage_actors).where(*where).values(n=current + delta))
+        for region, area in touched:
+            count = self.conn.execute(
+                select(func.count()).select_from(t.coverage_actors).where(ca.region == region, ca.area == area)
+            ).scalar_one()
+            self.conn.execute(
+                update(t.coverage).where(t.coverage.c.region == region, t.coverage.c.area == area).values(actors=count)
+            )
