@@ -16,16 +16,16 @@ from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.settings import StoreLocation
 
 APPEND_ONLY_SQLITE = (
-    "CREATE TRIGGER IF NOT EXISTS stored_events_append_only_delete BEFORE DELETE ON stored_events "
+    "CREATE TRIGGER IF NOT EXISTS {table}_append_only_delete BEFORE DELETE ON {table} "
     "BEGIN SELECT RAISE(ABORT, 'kompass: events are never deleted'); END",
-    "CREATE TRIGGER IF NOT EXISTS stored_events_append_only_update BEFORE UPDATE ON stored_events "
+    "CREATE TRIGGER IF NOT EXISTS {table}_append_only_update BEFORE UPDATE ON {table} "
     "BEGIN SELECT RAISE(ABORT, 'kompass: events are never changed'); END",
 )
 APPEND_ONLY_POSTGRES = (
     "CREATE OR REPLACE FUNCTION kompass_append_only() RETURNS trigger LANGUAGE plpgsql AS "
     "$$ BEGIN RAISE EXCEPTION 'kompass: events are never changed or deleted'; END $$",
-    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'stored_events_append_only') THEN "
-    "CREATE TRIGGER stored_events_append_only BEFORE UPDATE OR DELETE ON stored_events "
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '{table}_append_only') THEN "
+    "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
     "FOR EACH ROW EXECUTE FUNCTION kompass_append_only(); END IF; END $$",
 )
 """Event rows are never deleted or changed: on SQLite a deleted top row's position could be reused."""
@@ -42,14 +42,15 @@ def open_application(location: StoreLocation) -> PortfolioApplication:
 
 def _protect_log(app: PortfolioApplication, location: StoreLocation) -> None:
     recorder: Any = app.recorder
-    if location.backend == "sqlite":
-        with recorder.datastore.transaction(commit=True) as cursor:
-            for statement in APPEND_ONLY_SQLITE:
-                cursor.execute(statement)
-    else:
-        with recorder.datastore.transaction(commit=True) as cursor:
-            for statement in APPEND_ONLY_POSTGRES:
-                cursor.execute(statement)
+    statements = APPEND_ONLY_SQLITE if location.backend == "sqlite" else APPEND_ONLY_POSTGRES
+    with recorder.datastore.transaction(commit=True) as cursor:
+        for statement in statements:
+            cursor.execute(statement.format(table=events_table(app)))
+
+
+def events_table(app: PortfolioApplication) -> str:
+    """The library names the table itself: stored_events on SQLite, kompass_events on PostgreSQL."""
+    return str(app.recorder.events_table_name)  # type: ignore[attr-defined]
 
 
 def _first_line(error: BaseException) -> str:

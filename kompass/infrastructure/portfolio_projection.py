@@ -33,10 +33,15 @@ from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import upsert
 
 NAME = "portfolio"
+"""Tracking name of this projection."""
 SCALE = 60
 """Weights and budgets are kept times 60: every share 1/n with n ≤ 5 areas is then whole."""
 
 PORTFOLIO_REGIONS = {portfolio_id(code): code for code in REGIONS}
+
+
+def batch(conn: Connection, areas: Iterable[str]) -> PortfolioBatch:
+    return PortfolioBatch(conn, areas)
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:

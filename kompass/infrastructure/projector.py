@@ -1,25 +1,43 @@
 """Keeps the read tables current: reads the log from each projection's stored position and
-applies it in batches, each batch in one transaction with the new position.
+applies it in batches, each batch in one transaction with the projection's new position.
 
 On SQLite the library cannot subscribe to new events, so catching up reads the
-notification log (DESIGN §8); the same loop serves PostgreSQL, where the table lock
-taken on the tracking row makes concurrent workers apply each batch exactly once.
+notification log (DESIGN §8); the same loop serves PostgreSQL, where the row lock taken
+on the tracking row makes concurrent workers apply each batch exactly once.
+
+A projection is a module-like object with `NAME`, `reset(conn, areas)` and a batch class
+`Batch(conn, areas)` offering `apply(fact)` and `flush()`.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
+from kompass.application.facts import Fact
 from kompass.infrastructure import portfolio_projection, tables
 from kompass.infrastructure.database import WRITE_LOCK
-from kompass.infrastructure.eventstore import NotificationFacts
 
 BATCH = 1000
+
+
+class ProjectionBatch(Protocol):
+    def apply(self, fact: Fact) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+class Projection(Protocol):
+    NAME: str
+
+    def reset(self, conn: Connection, areas: Sequence[str]) -> None: ...
+
+    def batch(self, conn: Connection, areas: Sequence[str]) -> ProjectionBatch: ...
 
 
 @dataclass(frozen=True)
@@ -33,66 +51,78 @@ class ProjectionStatus:
         return self.head - self.position
 
 
-class Projector:
-    names = (portfolio_projection.NAME,)
+def default_projections() -> list[Any]:
+    return [portfolio_projection]
 
-    def __init__(self, engine: Engine, log: NotificationFacts, areas: tuple[str, ...]) -> None:
+
+class Projector:
+    def __init__(self, engine: Engine, log: Any, areas: tuple[str, ...], projections: list[Any] | None = None) -> None:
         self.engine = engine
         self.log = log
         self.areas = areas
+        self.projections: list[Projection] = projections if projections is not None else default_projections()
+
+    def _names(self) -> list[str]:
+        return [p.NAME for p in self.projections]
 
     def ensure_tables(self) -> None:
         tables.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             known = set(conn.execute(select(tables.tracking.c.projection)).scalars())
-            for name in self.names:
-                if name not in known:
-                    conn.execute(insert(tables.tracking).values(projection=name, position=0))
-                    portfolio_projection.reset(conn, self.areas)
+            for projection in self.projections:
+                if projection.NAME not in known:
+                    conn.execute(insert(tables.tracking).values(projection=projection.NAME, position=0))
+                    projection.reset(conn, self.areas)
+
+    def _write(self) -> Any:
+        return _WriteTransaction(self.engine)
 
     def status(self) -> list[ProjectionStatus]:
         head = self.log.head()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(tables.tracking.c.projection, tables.tracking.c.position)).all()
-        return [ProjectionStatus(name, position, head) for name, position in rows]
+            rows = dict(conn.execute(select(tables.tracking.c.projection, tables.tracking.c.position)).all())
+        return [ProjectionStatus(name, int(rows.get(name, 0)), head) for name in self._names()]
 
     def catch_up(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Apply every fact not yet applied; returns how many were applied by this call."""
+        """Apply every fact not yet applied; returns how many facts this call read."""
         applied = 0
         head = self.log.head()
         while True:
-            done = self._apply_batch()
+            done, position = self._apply_batch()
             applied += done
             if on_progress and done:
-                on_progress(self._position(), head)
+                on_progress(position, head)
             if done < BATCH:
                 return applied
 
-    def _position(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(tables.tracking.c.position).where(tables.tracking.c.projection == portfolio_projection.NAME)).scalar_one())
-
-    def _apply_batch(self) -> int:
+    def _apply_batch(self) -> tuple[int, int]:
         tr = tables.tracking.c
-        with self.engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
-            position = conn.execute(
-                select(tr.position).where(tr.projection == portfolio_projection.NAME).with_for_update()
-            ).scalar_one()
-            facts = list(itertools.islice(self.log.facts(after=position, batch=BATCH), BATCH))
+        with self._write() as conn:
+            positions = dict(
+                conn.execute(select(tr.projection, tr.position).where(tr.projection.in_(self._names())).with_for_update()).all()
+            )
+            start = min(positions.values())
+            facts = list(itertools.islice(self.log.facts(after=start, batch=BATCH), BATCH))
             if not facts:
-                return 0
-            batch = portfolio_projection.PortfolioBatch(conn, self.areas)
-            for fact in facts:
-                batch.apply(fact)
-            batch.flush()
-            conn.execute(update(tables.tracking).where(tr.projection == portfolio_projection.NAME).values(position=facts[-1].position))
-            return len(facts)
+                return 0, start
+            for projection in self.projections:
+                behind = [f for f in facts if f.position > positions[projection.NAME]]
+                if not behind:
+                    continue
+                batch = projection.batch(conn, self.areas)
+                for fact in behind:
+                    batch.apply(fact)
+                batch.flush()
+                conn.execute(update(tables.tracking).where(tr.projection == projection.NAME).values(position=facts[-1].position))
+            return len(facts), facts[-1].position
 
-    def rebuild(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Drop what the projections hold and replay the whole log."""
-        with self.engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
-            portfolio_projection.reset(conn, self.areas)
-            conn.execute(update(tables.tracking).values(position=0))
+    def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None) -> int:
+        """Drop what the projections (or the one named) hold and replay the log."""
+        with self._write() as conn:
+            for projection in self.projections:
+                if only is None or projection.NAME == only:
+                    projection.reset(conn, self.areas)
+                    conn.execute(update(tables.tracking).where(tables.tracking.c.projection == projection.NAME).values(position=0))
         return self.catch_up(on_progress)
 
     def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
@@ -100,3 +130,24 @@ class Projector:
         while not stop():
             if self.catch_up() == 0:
                 time.sleep(poll_seconds)
+
+
+class _WriteTransaction:
+    """A transaction that holds the write lock from its start (SQLite) or row locks (PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Connection:
+        self.conn = self.engine.connect().execution_options(**{WRITE_LOCK: True})
+        self.transaction = self.conn.begin()
+        return self.conn
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if exc_type is None:
+                self.transaction.commit()
+            else:
+                self.transaction.rollback()
+        finally:
+            self.conn.close()
