@@ -106,4 +106,3 @@ def cells_from_records(
 def report_from_state(state: PortfolioState, framework: Framework, as_of: date) -> CoverageReport:
     cells, national = cells_from_records(state.initiatives.values(), state.actor, framework)
     return build_report(framework, as_of, cells, national, state.assessments.values())
-

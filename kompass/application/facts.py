@@ -11,9 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-ENVELOPE = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "by", "effective"}
-)
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "by", "effective"})
 
 
 @dataclass(frozen=True)

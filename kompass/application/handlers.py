@@ -41,11 +41,7 @@ def _handle(command: c.Command, session: Session, access: Access, by: str, effec
 def _(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_writer("register actors")
     session.check_new_actor(command.key)
-    session.add(
-        Actor.register(
-            key=command.key, name=command.name, kind=command.kind, region=command.region, by=by, effective=effective
-        )
-    )
+    session.add(Actor.register(key=command.key, name=command.name, kind=command.kind, region=command.region, by=by, effective=effective))
 
 
 @_handle.register
@@ -161,8 +157,13 @@ def _(command: c.MeasureIndicator, session: Session, access: Access, by: str, ef
 def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_region(command.region, f"assess the portfolio of region {command.region}")
     session.portfolio(command.region).assess(
-        command.year, command.score, command.light, dict(command.focus),
-        framework=session.framework, by=by, effective=effective,
+        command.year,
+        command.score,
+        command.light,
+        dict(command.focus),
+        framework=session.framework,
+        by=by,
+        effective=effective,
     )
 
 
@@ -170,4 +171,3 @@ def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, eff
 def _(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("assign coordinators")
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
-

@@ -53,16 +53,12 @@ class Access:
             return
         if "coordinator" in self.grants.roles and region in self.grants.regions:
             return
-        raise PermissionDenied(
-            f"{self.user} may not {what}: only an admin or a coordinator of region {region} may"
-        )
+        raise PermissionDenied(f"{self.user} may not {what}: only an admin or a coordinator of region {region} may")
 
     def require_author(self, by: str) -> None:
         """Recording on someone else's behalf (backfilling) is for admins only (DESIGN §7)."""
         if by != self.user and not self.grants.is_admin:
-            raise PermissionDenied(
-                f"{self.user} may not record changes as {by}: only an admin may record on behalf of others"
-            )
+            raise PermissionDenied(f"{self.user} may not record changes as {by}: only an admin may record on behalf of others")
 
 
 class OpenAccess(Access):

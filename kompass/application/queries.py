@@ -78,7 +78,8 @@ def list_initiatives(
         actors = state.actors
         records = sorted(state.initiatives.values(), key=lambda r: r.ref)
         records = [
-            r for r in records
+            r
+            for r in records
             if (status is None or r.status == status)
             and (type is None or r.type == type)
             and (region is None or region == r.region or f"region-{region}" in r.participants)

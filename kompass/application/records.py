@@ -81,9 +81,16 @@ def apply_to_initiative(record: InitiativeRecord | None, fact: Fact) -> Initiati
     d = fact.data
     if fact.type == "InitiativeProposed":
         return InitiativeRecord(
-            ref=d["ref"], region=d["region"], title=d["title"], description=d.get("description", ""),
-            type=d["type"], orientation=d["orientation"], roles=list(d["roles"]), areas=list(d["areas"]),
-            proposed_on=fact.effective.isoformat(), updated_on=fact.effective.isoformat(),
+            ref=d["ref"],
+            region=d["region"],
+            title=d["title"],
+            description=d.get("description", ""),
+            type=d["type"],
+            orientation=d["orientation"],
+            roles=list(d["roles"]),
+            areas=list(d["areas"]),
+            proposed_on=fact.effective.isoformat(),
+            updated_on=fact.effective.isoformat(),
         )
     if record is None:
         return None
@@ -139,7 +146,11 @@ def apply_to_actor(record: ActorRecord | None, fact: Fact) -> ActorRecord | None
 def assessment_from(fact: Fact, region: str) -> AssessmentRecord:
     d = fact.data
     return AssessmentRecord(
-        region=region, year=d["year"], score=d["score"], light=d["light"], focus=dict(d["focus"]),
+        region=region,
+        year=d["year"],
+        score=d["score"],
+        light=d["light"],
+        focus=dict(d["focus"]),
         effective=fact.effective.isoformat(),
     )
 

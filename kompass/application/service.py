@@ -75,9 +75,7 @@ class Kompass:
         aggregates: list[Any] = []
         for code, name in REGIONS.items():
             aggregates.append(
-                Actor.register(
-                    key=region_actor_key(code), name=f"Region {name}", kind="region", region=code, by=by, effective=today
-                )
+                Actor.register(key=region_actor_key(code), name=f"Region {name}", kind="region", region=code, by=by, effective=today)
             )
             aggregates.append(Portfolio.open(region=code, by=by, effective=today))
         try:
@@ -137,4 +135,3 @@ class Kompass:
         if batch:
             append(batch)
         return len(batch)
-

@@ -31,9 +31,7 @@ class PortfolioState:
     initiatives: dict[UUID, InitiativeRecord] = field(default_factory=dict)
     actors: dict[str, ActorRecord] = field(default_factory=region_actors)
     actor_keys: dict[UUID, str] = field(default_factory=dict)
-    portfolio_regions: dict[UUID, str] = field(
-        default_factory=lambda: {portfolio_id(code): code for code in REGIONS}
-    )
+    portfolio_regions: dict[UUID, str] = field(default_factory=lambda: {portfolio_id(code): code for code in REGIONS})
     assessments: dict[tuple[str, int], AssessmentRecord] = field(default_factory=dict)
     coordinators: dict[str, str] = field(default_factory=dict)
 

@@ -98,5 +98,7 @@ def coverage_diff(before: CoverageReport, after: CoverageReport) -> list[dict[st
         for area, cell in r_new["areas"].items():
             for field, value in cell.items():
                 if r_old["areas"][area][field] != value:
-                    changes.append({"region": r_new["region"], "area": area, "field": field, "from": r_old["areas"][area][field], "to": value})
+                    changes.append(
+                        {"region": r_new["region"], "area": area, "field": field, "from": r_old["areas"][area][field], "to": value}
+                    )
     return changes

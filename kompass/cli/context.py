@@ -6,7 +6,7 @@ import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -67,11 +67,11 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
     try:
         if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), datetime.max.time(), tzinfo=timezone.utc)
+            return datetime.combine(date.fromisoformat(value), datetime.max.time(), tzinfo=UTC)
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO timestamp", param_hint="--known-at") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def effective_option(f: F) -> F:

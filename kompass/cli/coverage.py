@@ -16,8 +16,12 @@ GAPS_EXIT = 6
 
 
 def _framework_option(f: Any) -> Any:
-    return click.option("--framework", default=None, metavar="KEY|FILE",
-                        help="View under another framework: se-2025, vgr-kraftsamling, eu-digital-decade or a file.")(f)
+    return click.option(
+        "--framework",
+        default=None,
+        metavar="KEY|FILE",
+        help="View under another framework: se-2025, vgr-kraftsamling, eu-digital-decade or a file.",
+    )(f)
 
 
 def _filters(f: Any) -> Any:
@@ -50,8 +54,9 @@ def _check_filters(report: CoverageReport, region: str | None, area: str | None)
 @time_options
 @format_option()
 @pass_settings
-def coverage(settings: Settings, region: str | None, area: str | None, framework: str | None,
-             as_of: str | None, known_at: str | None, fmt: str) -> None:
+def coverage(
+    settings: Settings, region: str | None, area: str | None, framework: str | None, as_of: str | None, known_at: str | None, fmt: str
+) -> None:
     """Coverage per region and strategy area, with gaps marked.
 
     Example: kompass coverage --as-of 2021-12-31 --format json
@@ -79,8 +84,16 @@ def coverage(settings: Settings, region: str | None, area: str | None, framework
 @click.option("--fail-on-gaps", is_flag=True, help=f"Exit {GAPS_EXIT} when any gap is found (for scripts).")
 @format_option()
 @pass_settings
-def gaps(settings: Settings, region: str | None, area: str | None, framework: str | None, as_of: str | None,
-         known_at: str | None, fail_on_gaps: bool, fmt: str) -> None:
+def gaps(
+    settings: Settings,
+    region: str | None,
+    area: str | None,
+    framework: str | None,
+    as_of: str | None,
+    known_at: str | None,
+    fail_on_gaps: bool,
+    fmt: str,
+) -> None:
     """Gaps per region and area: absent, pipeline_only, thin; and declared focus without initiatives.
 
     Example: kompass gaps --region 14 --fail-on-gaps

@@ -21,24 +21,46 @@ def initiative() -> None:
 @click.option("--region", required=True, metavar="CC", help="Lead region's county code, e.g. 14.")
 @click.option("--title", required=True)
 @click.option("--area", "areas", multiple=True, required=True, help="Strategy area; repeat for several.")
-@click.option("--type", "type_", required=True, help="collaboration, training, seminar, analysis, project, strategy, application_support, advocacy.")
+@click.option(
+    "--type", "type_", required=True, help="collaboration, training, seminar, analysis, project, strategy, application_support, advocacy."
+)
 @click.option("--orientation", type=click.Choice(["internal", "external"]), default="external", show_default=True)
 @click.option("--role", "roles", multiple=True, help="Coordinator role exercised; repeat for several.")
 @click.option("--description", default="")
 @effective_option
 @pass_settings
-def add(settings: Settings, ref: str, region: str, title: str, areas: tuple[str, ...], type_: str,
-        orientation: str, roles: tuple[str, ...], description: str, effective: str | None) -> None:
+def add(
+    settings: Settings,
+    ref: str,
+    region: str,
+    title: str,
+    areas: tuple[str, ...],
+    type_: str,
+    orientation: str,
+    roles: tuple[str, ...],
+    description: str,
+    effective: str | None,
+) -> None:
     """Propose a new initiative (it starts as proposed).
 
     Example: kompass initiative add --ref 14-2021-opendata --region 14 --title "Öppna data" --area innovation --type collaboration
     """
     from kompass.application.commands import ProposeInitiative
 
-    execute(settings, ProposeInitiative(
-        ref=ref, region=region, title=title, areas=areas, type=type_, orientation=orientation, roles=roles,
-        description=description, effective=when(effective),
-    ))
+    execute(
+        settings,
+        ProposeInitiative(
+            ref=ref,
+            region=region,
+            title=title,
+            areas=areas,
+            type=type_,
+            orientation=orientation,
+            roles=roles,
+            description=description,
+            effective=when(effective),
+        ),
+    )
     message(f"proposed {ref}")
 
 
@@ -242,9 +264,7 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
     from kompass.domain.errors import NotFound
 
     store = settings.store()
-    records, actors = list_initiatives(
-        store.fresh_read_model(), store.facts, as_of=parse_date(as_of), known_at=parse_timestamp(known_at)
-    )
+    records, actors = list_initiatives(store.fresh_read_model(), store.facts, as_of=parse_date(as_of), known_at=parse_timestamp(known_at))
     record = next((r for r in records if r.ref == ref), None)
     if record is None:
         raise NotFound(f"no initiative with ref {ref!r}" + (" at that time" if as_of or known_at else ""))
@@ -252,7 +272,20 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
     if fmt == "json":
         emit_json(data)
         return
-    for field in ("ref", "title", "region", "regions", "status", "type", "orientation", "areas", "roles", "budget_sek", "proposed_on", "updated_on"):
+    for field in (
+        "ref",
+        "title",
+        "region",
+        "regions",
+        "status",
+        "type",
+        "orientation",
+        "areas",
+        "roles",
+        "budget_sek",
+        "proposed_on",
+        "updated_on",
+    ):
         value = data[field]
         click.echo(f"{field:12} {', '.join(value) if isinstance(value, list) else value}")
     if data["description"]:
@@ -276,8 +309,16 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
 @time_options
 @format_option()
 @pass_settings
-def list_(settings: Settings, region: str | None, area: str | None, status: str | None, type_: str | None,
-          as_of: str | None, known_at: str | None, fmt: str) -> None:
+def list_(
+    settings: Settings,
+    region: str | None,
+    area: str | None,
+    status: str | None,
+    type_: str | None,
+    as_of: str | None,
+    known_at: str | None,
+    fmt: str,
+) -> None:
     """List initiatives, filtered by region, area, status and type.
 
     Example: kompass initiative list --region 14 --status active --format json
@@ -287,7 +328,13 @@ def list_(settings: Settings, region: str | None, area: str | None, status: str 
 
     store = settings.store()
     records, actors = list_initiatives(
-        store.fresh_read_model(), store.facts, region=region, area=area, status=status, type=type_,
-        as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
+        store.fresh_read_model(),
+        store.facts,
+        region=region,
+        area=area,
+        status=status,
+        type=type_,
+        as_of=parse_date(as_of),
+        known_at=parse_timestamp(known_at),
     )
     emit_rows(fmt, [initiative_json(r, actors.get) for r in records], LIST_COLUMNS)

@@ -19,4 +19,5 @@ def init(settings: Settings) -> None:
     Example: kompass --db sqlite:///kompass.db --as admin init
     """
     store = settings.store()
-    message(f"store ready at {store.location.url} ({store.facts.head()} events); {settings.user} is {', '.join(sorted(store.access().grants.roles)) or 'a reader'}")
+    roles = ", ".join(sorted(store.access().grants.roles)) or "a reader"
+    message(f"store ready at {store.location.url} ({store.facts.head()} events); {settings.user} is {roles}")

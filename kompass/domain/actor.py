@@ -21,9 +21,7 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 def require_actor_key(key: str) -> str:
     if not isinstance(key, str) or not _KEY.match(key):
-        raise InvalidValue(
-            f"actor key {key!r} must be a lowercase slug (letters a–z, digits, '-', '_' or '.')"
-        )
+        raise InvalidValue(f"actor key {key!r} must be a lowercase slug (letters a–z, digits, '-', '_' or '.')")
     return key
 
 
@@ -53,9 +51,7 @@ class Actor(KompassAggregate):
         return cls(key=key, name=name, kind=kind, region=region, by=by, effective=effective)
 
     @event("ActorRegistered")
-    def __init__(
-        self, *, key: str, name: str, kind: str, region: str | None, by: str, effective: date
-    ) -> None:
+    def __init__(self, *, key: str, name: str, kind: str, region: str | None, by: str, effective: date) -> None:
         self.key = key
         self.name = name
         self.kind = kind

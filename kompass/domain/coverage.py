@@ -114,9 +114,7 @@ def area_medians(weights: Mapping[tuple[str, str], Fraction], areas: Iterable[st
     return {a: median_of(weights[(r, a)] for r in regions) for a in areas}
 
 
-def declared_unbacked(
-    focus: Mapping[str, str], initiatives_by_area: Mapping[str, int]
-) -> list[str]:
+def declared_unbacked(focus: Mapping[str, str], initiatives_by_area: Mapping[str, int]) -> list[str]:
     """Areas where a region declared medium or high focus but has no counting initiative."""
     return [a for a, n in initiatives_by_area.items() if focus.get(a) in DECLARED_FOCUS and n == 0]
 

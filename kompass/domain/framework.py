@@ -42,10 +42,7 @@ class Framework:
 
     def require_area(self, area: str) -> str:
         if area not in self._keys:
-            raise InvalidValue(
-                f"unknown area {area!r} in framework {self.key}: "
-                f"use one of {', '.join(self._keys)}"
-            )
+            raise InvalidValue(f"unknown area {area!r} in framework {self.key}: use one of {', '.join(self._keys)}")
         return area
 
     def require_areas(self, areas: Iterable[str]) -> tuple[str, ...]:
@@ -60,8 +57,6 @@ class Framework:
 
     def view(self, base_areas: Iterable[str]) -> tuple[str, ...]:
         """The areas (in this framework's order) that base-framework areas count under."""
-        if self.crosswalk is None:
-            wanted = set(base_areas)
-        else:
-            wanted = {target for area in base_areas for target in self.crosswalk.get(area, ())}
+        crosswalk = self.crosswalk
+        wanted = set(base_areas) if crosswalk is None else {t for area in base_areas for t in crosswalk.get(area, ())}
         return tuple(key for key in self._keys if key in wanted)

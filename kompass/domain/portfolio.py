@@ -62,9 +62,7 @@ class Portfolio(KompassAggregate):
         self._self_assessed(year=year, score=score, light=light, focus=dict(focus), by=by, effective=effective)
 
     @event("SelfAssessed")
-    def _self_assessed(
-        self, year: int, score: int, light: str, focus: dict[str, str], by: str, effective: date
-    ) -> None:
+    def _self_assessed(self, year: int, score: int, light: str, focus: dict[str, str], by: str, effective: date) -> None:
         self.assessments[year] = Assessment(year, score, light, dict(focus))
 
     def assign_coordinator(self, user: str, *, by: str, effective: date) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -32,7 +32,7 @@ def recorded_at(moment: datetime) -> Iterator[None]:
 
 def now() -> datetime:
     restored = _restored_time.get()
-    return restored if restored is not None else datetime.now(tz=timezone.utc)
+    return restored if restored is not None else datetime.now(tz=UTC)
 
 
 def initiative_id(ref: str) -> UUID:

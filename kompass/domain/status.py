@@ -24,16 +24,12 @@ def check_move(current: str, target: str, paused_from: str | None) -> None:
     if target == current:
         raise RuleViolation(f"the initiative is already {current}")
     if current in FINAL:
-        raise RuleViolation(
-            f"the initiative is {current}, which is final: reopen it (with a reason) first"
-        )
+        raise RuleViolation(f"the initiative is {current}, which is final: reopen it (with a reason) first")
     if target == "cancelled":
         return
     if current == "paused":
         if target != paused_from:
-            raise RuleViolation(
-                f"a paused initiative can only go back to {paused_from} or be cancelled"
-            )
+            raise RuleViolation(f"a paused initiative can only go back to {paused_from} or be cancelled")
         return
     if target == "paused":
         if current not in PAUSABLE:

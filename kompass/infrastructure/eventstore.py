@@ -115,9 +115,7 @@ class NotificationFacts:
         to_event = self.app.mapper.to_domain_event
         position = after
         while True:
-            notifications = self.app.recorder.select_notifications(
-                start=position, limit=batch, stop=upto, inclusive_of_start=False
-            )
+            notifications = self.app.recorder.select_notifications(start=position, limit=batch, stop=upto, inclusive_of_start=False)
             for n in notifications:
                 yield fact_from_event(to_event(n), n.id)
             if len(notifications) < batch:

@@ -49,7 +49,14 @@ def reset(conn: Connection, areas: Iterable[str]) -> None:
     for table in (t.initiatives, t.participants, t.actors, t.assessments, t.coverage, t.coverage_actors, t.national):
         conn.execute(delete(table))
     areas = tuple(areas)
-    conn.execute(insert(t.coverage), [{"region": r, "area": a, "initiatives": 0, "weighted60": 0, "pipeline": 0, "budget60": 0, "actors": 0} for r in REGIONS for a in areas])
+    conn.execute(
+        insert(t.coverage),
+        [
+            {"region": r, "area": a, "initiatives": 0, "weighted60": 0, "pipeline": 0, "budget60": 0, "actors": 0}
+            for r in REGIONS
+            for a in areas
+        ],
+    )
     conn.execute(insert(t.national), [{"area": a, "initiatives": 0, "weighted60": 0} for a in areas])
 
 
@@ -85,8 +92,12 @@ class PortfolioBatch:
                 self.actors[key] = region_actors().get(key)
             else:
                 self.actors[key] = ActorRecord(
-                    key=row["key"], name=row["name"], kind=row["kind"], region=row["region"],
-                    merged_into=row["merged_into"], former_names=list(row["former_names"]),
+                    key=row["key"],
+                    name=row["name"],
+                    kind=row["kind"],
+                    region=row["region"],
+                    merged_into=row["merged_into"],
+                    former_names=list(row["former_names"]),
                 )
         return self.actors[key]
 
@@ -154,7 +165,7 @@ class PortfolioBatch:
         """Initiatives in which `key`, or an actor merged into it, takes part."""
         keys, frontier = {key}, [key]
         while frontier:
-            merged = self.conn.execute(select(t.actors.c.key).where(t.actors.c.merged_into.in_(frontier))).scalars().all()
+            merged = list(self.conn.execute(select(t.actors.c.key).where(t.actors.c.merged_into.in_(frontier))).scalars())
             merged += [k for k, a in self.actors.items() if a is not None and a.merged_into in frontier]
             frontier = [k for k in merged if k not in keys]
             keys.update(frontier)
@@ -197,10 +208,16 @@ class PortfolioBatch:
         for initiative_id in self.dirty_initiatives:
             record = self.initiatives[initiative_id]
             assert record is not None
-            rows.append({
-                "id": str(initiative_id), "ref": record.ref, "region": record.region, "status": record.status,
-                "type": record.type, "state": copy.deepcopy(record.to_json()),
-            })
+            rows.append(
+                {
+                    "id": str(initiative_id),
+                    "ref": record.ref,
+                    "region": record.region,
+                    "status": record.status,
+                    "type": record.type,
+                    "state": copy.deepcopy(record.to_json()),
+                }
+            )
         if rows:
             self.conn.execute(upsert(self.dialect, t.initiatives, rows, ["id"]))
         actor_rows = []
@@ -209,10 +226,17 @@ class PortfolioBatch:
             actor = self.actors[key]
             if actor is None or key not in ids:
                 continue
-            actor_rows.append({
-                "key": key, "id": str(ids[key]), "name": actor.name, "kind": actor.kind, "region": actor.region,
-                "merged_into": actor.merged_into, "former_names": list(actor.former_names),
-            })
+            actor_rows.append(
+                {
+                    "key": key,
+                    "id": str(ids[key]),
+                    "name": actor.name,
+                    "kind": actor.kind,
+                    "region": actor.region,
+                    "merged_into": actor.merged_into,
+                    "former_names": list(actor.former_names),
+                }
+            )
         if actor_rows:
             self.conn.execute(upsert(self.dialect, t.actors, actor_rows, ["key"]))
         if self.assessments:
@@ -223,14 +247,16 @@ class PortfolioBatch:
         for (region, area), (n, w, p, b) in self.cells.items():
             if n or w or p or b:
                 self.conn.execute(
-                    update(t.coverage).where(c.region == region, c.area == area).values(
-                        initiatives=c.initiatives + n, weighted60=c.weighted60 + w, pipeline=c.pipeline + p, budget60=c.budget60 + b
-                    )
+                    update(t.coverage)
+                    .where(c.region == region, c.area == area)
+                    .values(initiatives=c.initiatives + n, weighted60=c.weighted60 + w, pipeline=c.pipeline + p, budget60=c.budget60 + b)
                 )
         n_ = t.national.c
         for area, (n, w) in self.national.items():
             if n or w:
-                self.conn.execute(update(t.national).where(n_.area == area).values(initiatives=n_.initiatives + n, weighted60=n_.weighted60 + w))
+                self.conn.execute(
+                    update(t.national).where(n_.area == area).values(initiatives=n_.initiatives + n, weighted60=n_.weighted60 + w)
+                )
         self._flush_cell_actors()
 
     def _flush_cell_actors(self) -> None:
@@ -252,6 +278,4 @@ class PortfolioBatch:
             count = self.conn.execute(
                 select(func.count()).select_from(t.coverage_actors).where(ca.region == region, ca.area == area)
             ).scalar_one()
-            self.conn.execute(
-                update(t.coverage).where(t.coverage.c.region == region, t.coverage.c.area == area).values(actors=count)
-            )
+            self.conn.execute(update(t.coverage).where(t.coverage.c.region == region, t.coverage.c.area == area).values(actors=count))

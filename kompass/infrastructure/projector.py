@@ -80,7 +80,8 @@ class Projector:
     def status(self) -> list[ProjectionStatus]:
         head = self.log.head()
         with self.engine.connect() as conn:
-            rows = dict(conn.execute(select(tables.tracking.c.projection, tables.tracking.c.position)).all())
+            query = select(tables.tracking.c.projection, tables.tracking.c.position)
+            rows: dict[str, int] = {name: position for name, position in conn.execute(query)}
         return [ProjectionStatus(name, int(rows.get(name, 0)), head) for name in self._names()]
 
     def catch_up(self, on_progress: Callable[[int, int], None] | None = None) -> int:
@@ -120,7 +121,7 @@ class Projector:
         """Drop what the projections (or the one named) hold and replay the log."""
         with self._write() as conn:
             for projection in self.projections:
-                if only is None or projection.NAME == only:
+                if only is None or only == projection.NAME:
                     projection.reset(conn, self.areas)
                     conn.execute(update(tables.tracking).where(tables.tracking.c.projection == projection.NAME).values(position=0))
         return self.catch_up(on_progress)
