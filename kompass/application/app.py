@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from kompass.domain.initiative import Initiative
 
 
 class DateAsISO(Transcoding):
@@ -33,7 +31,6 @@ class PortfolioApplication(Application[UUID]):
     """
 
     name = "kompass"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Initiative: 200}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -25,6 +25,14 @@ from kompass.domain.vocabulary import REGIONS, region_actor_key
 
 RETRIES = 5
 """How often a command whose aggregates changed under it is tried again on fresh state."""
+
+SYSTEM_USER = "kompass"
+"""The author of reference data that kompass registers itself."""
+
+REFERENCE_DATE = date(2018, 7, 12)
+"""The government's decision to set up regional digitalisation coordinators (N2018/04129/D)."""
+
+REFERENCE_RECORDED_AT = datetime(2018, 7, 12, tzinfo=timezone.utc)
 
 IMPORT_BATCH = 2000
 """Events appended per batch inside an import's single transaction."""
@@ -67,17 +75,24 @@ class Kompass:
     def is_initialised(self) -> bool:
         return self.session().has_portfolio(max(REGIONS))
 
-    def initialise(self, by: str) -> bool:
-        """Register the 21 regions (actors and portfolios); False if they already were."""
+    def initialise(self) -> bool:
+        """Register the 21 regions (actors and portfolios); False if they already were.
+
+        These reference events are the same bytes in every store (fixed recording time,
+        author and date), so two stores holding the same history hold the same log.
+        """
         if self.is_initialised():
             return False
-        today = self.today()
         aggregates: list[Any] = []
-        for code, name in REGIONS.items():
-            aggregates.append(
-                Actor.register(key=region_actor_key(code), name=f"Region {name}", kind="region", region=code, by=by, effective=today)
-            )
-            aggregates.append(Portfolio.open(region=code, by=by, effective=today))
+        with recorded_at(REFERENCE_RECORDED_AT):
+            for code, name in REGIONS.items():
+                aggregates.append(
+                    Actor.register(
+                        key=region_actor_key(code), name=f"Region {name}", kind="region", region=code,
+                        by=SYSTEM_USER, effective=REFERENCE_DATE,
+                    )
+                )
+                aggregates.append(Portfolio.open(region=code, by=SYSTEM_USER, effective=REFERENCE_DATE))
         try:
             self.app.save(*aggregates)
         except IntegrityError:
@@ -111,8 +126,8 @@ class Kompass:
         """
         session = self.session()
         count = events = 0
+        pending: list[Any] = []
         with self.appender.transaction() as append:
-            pending = 0
             for line, command, recorded in commands:
                 try:
                     with recorded_at(recorded) if recorded else nullcontext():
@@ -120,18 +135,14 @@ class Kompass:
                 except KompassError as error:
                     raise LineRefused(line, error) from None
                 count += 1
-                pending += 1
-                if pending >= IMPORT_BATCH:
-                    events += self._flush(session, append)
-                    pending = 0
+                pending += session.collect_events()  # in command order: the log keeps the file's order
+                if len(pending) >= IMPORT_BATCH:
+                    append(pending)
+                    events += len(pending)
+                    pending = []
                     if on_progress:
                         on_progress(line)
-            events += self._flush(session, append)
+            if pending:
+                append(pending)
+                events += len(pending)
         return ImportSummary(commands=count, events=events)
-
-    @staticmethod
-    def _flush(session: Session, append: Callable[[list[Any]], None]) -> int:
-        batch = session.collect_events()
-        if batch:
-            append(batch)
-        return len(batch)

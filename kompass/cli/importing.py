@@ -22,9 +22,12 @@ def import_(settings: Settings, file: Path, restore: bool) -> None:
     Example: kompass import portfolio-2021.jsonl
     """
     from kompass.application.service import LineRefused
+    from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.command_log import read_command_log
 
     store = settings.store()
+    if restore and not store.is_empty():
+        raise InvalidValue("--restore needs an empty store: it reproduces an exported store exactly")
     commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(file, restore=restore))
     try:
         summary = store.kompass.import_commands(commands, store.access())

@@ -16,9 +16,11 @@ from kompass.application.permissions import Access
 from kompass.application.service import Kompass
 from kompass.domain.errors import StorageUnavailable
 from kompass.domain.framework import Framework
+from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, open_application
 from kompass.infrastructure.frameworks import load_framework
+from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.settings import StoreLocation, locate
@@ -42,11 +44,19 @@ class Store:
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
         self._initialise()
 
+    @property
+    def reference_events(self) -> int:
+        """How many events every new store starts with (the regions' actors and portfolios)."""
+        return 2 * len(REGIONS)
+
+    def is_empty(self) -> bool:
+        return self.facts.head() <= self.reference_events
+
     def _initialise(self) -> None:
         """Every store starts the same way: the 21 regions, and its first user as admin."""
         if self.users.is_empty():
             self.users.grant(self.user, "admin")
-        self.kompass.initialise(by=self.user)
+        self.kompass.initialise()
 
     @cached_property
     def facts(self) -> NotificationFacts:
@@ -59,6 +69,10 @@ class Store:
     @cached_property
     def users(self) -> UserRegister:
         return UserRegister(self.engine)
+
+    @cached_property
+    def persons(self) -> PersonRegister:
+        return PersonRegister(self.engine)
 
     @cached_property
     def read_model(self) -> ReadModel:

@@ -96,3 +96,31 @@ users = Table(
     Column("roles", JSON, nullable=False),
     Column("regions", JSON, nullable=False),
 )
+
+seals = Table(
+    "kompass_seals",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("sealed_at", String(40), nullable=False),
+    Column("by", String(100), nullable=False),
+)
+"""A seal: the hash chain's digest at a log position, as the auditor was given it."""
+
+chain = Table(
+    "kompass_chain",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("digest", String(64), nullable=False),
+)
+"""The chain digest after every sealed event, so `verify` can name the first changed position."""
+
+persons = Table(
+    "kompass_persons",
+    metadata,
+    Column("person_id", String(100), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+)
+"""The person register (DESIGN §6): mutable and erasable; events name people by id only."""

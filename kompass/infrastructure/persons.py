@@ -1,0 +1,45 @@
+"""The person register: names and contacts outside the log, erased for real on request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, text
+
+from kompass.domain.errors import NotFound
+from kompass.domain.vocabulary import require_text
+from kompass.infrastructure import tables as t
+from kompass.infrastructure.database import upsert
+
+
+class PersonRegister:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def put(self, person_id: str, name: str, email: str | None, phone: str | None) -> None:
+        require_text(person_id, "person id")
+        require_text(name, "name")
+        row = {"person_id": person_id, "name": name, "email": email, "phone": phone}
+        with self.engine.begin() as conn:
+            conn.execute(upsert(conn.dialect.name, t.persons, [row], ["person_id"]))
+
+    def get(self, person_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.persons).where(t.persons.c.person_id == person_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no person {person_id!r} in the register")
+        return dict(row)
+
+    def forget(self, person_id: str) -> None:
+        """Delete the row and make sure its bytes do not linger in free pages or the WAL."""
+        self.get(person_id)
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            conn.execute(delete(t.persons).where(t.persons.c.person_id == person_id))
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("VACUUM")
+            else:
+                conn.execute(text("VACUUM FULL kompass_persons"))

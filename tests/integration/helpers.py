@@ -1,0 +1,61 @@
+"""Running the `kompass` command line in-process (click's CliRunner) and reading what it says."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from kompass.cli.main import cli
+
+ADMIN = "admin"
+
+
+def invoke(url: str, *args: str, user: str = ADMIN) -> Result:
+    """`kompass --db URL --as USER ARGS…`, never touching the caller's environment."""
+    runner = CliRunner(env={"KOMPASS_DB": None, "KOMPASS_USER": None, "NO_COLOR": "1"})
+    return runner.invoke(cli, ["--db", url, "--as", user, *args])
+
+
+def ok(url: str, *args: str, user: str = ADMIN) -> Result:
+    result = invoke(url, *args, user=user)
+    assert result.exit_code == 0, (
+        f"kompass {' '.join(args)} exited {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n"
+        f"exception: {result.exception!r}"
+    )
+    return result
+
+
+def refused(url: str, *args: str, code: int = 1, user: str = ADMIN) -> str:
+    """Run a command that must be refused; returns its one-line message (without `Error: `)."""
+    result = invoke(url, *args, user=user)
+    assert result.exit_code == code, (
+        f"kompass {' '.join(args)} exited {result.exit_code}, expected {code}\nstdout: {result.stdout}\n"
+        f"stderr: {result.stderr}\nexception: {result.exception!r}"
+    )
+    assert isinstance(result.exception, SystemExit), f"an exception escaped: {result.exception!r}"
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {result.stderr!r}"
+    assert lines[0].startswith("Error: "), lines[0]
+    assert result.stdout == "", f"a refusal printed data: {result.stdout!r}"
+    return lines[0].removeprefix("Error: ")
+
+
+def as_json(url: str, *args: str, user: str = ADMIN) -> Any:
+    return json.loads(ok(url, *args, "--format", "json", user=user).stdout)
+
+
+def as_csv(url: str, *args: str, user: str = ADMIN) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(ok(url, *args, "--format", "csv", user=user).stdout)))
+
+
+def snapshot(url: str) -> tuple[Any, Any, int]:
+    """What a refused change must leave as it was: initiatives, actors (merged too) and the event count."""
+    initiatives = as_json(url, "initiative", "list")
+    actors = as_json(url, "actor", "list", "--merged")
+    status = as_json(url, "projections", "status")
+    return initiatives, actors, status[0]["head"]
