@@ -37,8 +37,7 @@ def is_present(as_of: date | None, known_at: datetime | None) -> bool:
 
 def past_state(log: FactLog, as_of: date | None, known_at: datetime | None) -> PortfolioState:
     """The whole portfolio as it was (replays the log; only temporal queries do this)."""
-    upto = None
-    return fold(log.facts(upto=upto), as_of, known_at)
+    return fold(log.facts(), as_of, known_at)
 
 
 def coverage_report(

@@ -13,7 +13,10 @@ ACTOR_COLUMNS = ("key", "name", "kind", "region", "merged_into")
 
 @click.group()
 def actor() -> None:
-    """Organisations that take part in initiatives: register, rename, merge, look up."""
+    """Organisations that take part in initiatives: register, rename, merge, look up.
+
+    Example: kompass actor list --kind library
+    """
 
 
 @actor.command("add")
@@ -101,7 +104,13 @@ def list_(settings: Settings, kind: str | None, region: str | None, merged: bool
     Example: kompass actor list --kind library --format csv
     """
     from kompass.application.views import actor_json
+    from kompass.domain.vocabulary import ACTOR_KINDS, require_one_of, require_region
 
+    # a misspelt filter is refused, not answered with an empty list
+    if kind is not None:
+        require_one_of(kind, ACTOR_KINDS, "actor kind")
+    if region is not None:
+        require_region(region)
     actors = settings.store().fresh_read_model().actors().values()
     rows = [
         actor_json(a) for a in actors

@@ -104,7 +104,8 @@ def verify(settings: Settings, digest: str | None) -> None:
     store = settings.store()
     verdict = check(store.engine, store.app.recorder, digest)
     if not verdict.ok:
-        click.echo(f"Error: verification failed at position {verdict.position}: {verdict.problem}", err=True)
+        where = f" at position {verdict.position}" if verdict.position is not None else ""
+        click.echo(f"Error: verification failed{where}: {verdict.problem}", err=True)
         raise SystemExit(VERIFY_FAILED_EXIT)
     today = store.today()
     far = today.replace(year=today.year + 100)

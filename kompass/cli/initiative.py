@@ -13,7 +13,10 @@ LIST_COLUMNS = ("ref", "region", "status", "type", "areas", "title")
 
 @click.group()
 def initiative() -> None:
-    """Initiatives (insatser): propose, tag, move through their life, fund, look up."""
+    """Initiatives (insatser): propose, tag, move through their life, fund, look up.
+
+    Example: kompass initiative list --region 14 --status active
+    """
 
 
 @initiative.command("add")
@@ -325,8 +328,19 @@ def list_(
     """
     from kompass.application.queries import list_initiatives
     from kompass.application.views import initiative_json
+    from kompass.domain.status import STATUSES
+    from kompass.domain.vocabulary import INITIATIVE_TYPES, require_one_of, require_region
 
     store = settings.store()
+    # a misspelt filter is refused, not answered with an empty list
+    if region is not None:
+        require_region(region)
+    if area is not None:
+        store.framework.require_area(area)
+    if status is not None:
+        require_one_of(status, STATUSES, "status")
+    if type_ is not None:
+        require_one_of(type_, INITIATIVE_TYPES, "initiative type")
     records, actors = list_initiatives(
         store.fresh_read_model(),
         store.facts,

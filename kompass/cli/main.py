@@ -23,7 +23,7 @@ def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
     network of collaborating actors.
 
     \b
-    Start here:
+    Examples, to start with:
       kompass demo                      load the example portfolio and show the gaps
       kompass init                      create a store (any command does it on first use)
       kompass import portfolio.jsonl    apply a whole command log, atomically

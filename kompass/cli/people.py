@@ -10,7 +10,10 @@ from kompass.cli.output import emit_json, emit_rows, format_option, message
 
 @click.group()
 def user() -> None:
-    """Users and their roles: admin, coordinator (for regions), auditor, analyst. Admin only."""
+    """Users and their roles: admin, coordinator (for regions), auditor, analyst. Admin only.
+
+    Example: kompass user add coord-14 --role coordinator --region 14
+    """
 
 
 @user.command("add")
@@ -75,7 +78,10 @@ def list_(settings: Settings, fmt: str) -> None:
 
 @click.group()
 def person() -> None:
-    """People's names and contact details, kept outside the immutable log and erasable (GDPR)."""
+    """People's names and contact details, kept outside the immutable log and erasable (GDPR).
+
+    Example: kompass person show coord-14
+    """
 
 
 @person.command("add")

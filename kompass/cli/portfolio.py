@@ -11,7 +11,10 @@ from kompass.cli.run import execute, when
 
 @click.group()
 def portfolio() -> None:
-    """A region's portfolio: yearly self-assessment and coordinator."""
+    """A region's portfolio: yearly self-assessment and coordinator.
+
+    Example: kompass portfolio show --region 14
+    """
 
 
 def _focus(values: tuple[str, ...]) -> dict[str, str]:

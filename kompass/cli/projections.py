@@ -10,7 +10,10 @@ from kompass.cli.output import emit_rows, format_option, message
 
 @click.group()
 def projections() -> None:
-    """The read models (projections) and their place in the log."""
+    """The read models (projections) and their place in the log.
+
+    Example: kompass projections status
+    """
 
 
 @projections.command("status")

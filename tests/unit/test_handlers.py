@@ -1,0 +1,477 @@
+"""Handlers, sessions and permissions, through the service on the library's in-memory store.
+
+`Kompass.execute` saves through the eventsourcing application (POPO persistence);
+imports go through an appender, faked here with one that stores a whole file's events
+only when the transaction ends without an error (as the SQL appender does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from kompass.application import commands as c
+from kompass.application.app import PortfolioApplication
+from kompass.application.handlers import handle
+from kompass.application.permissions import Access, Grants, OpenAccess
+from kompass.application.service import Kompass, LineRefused
+from kompass.application.session import Session
+from kompass.domain.errors import (
+    AlreadyExists,
+    ConcurrentChange,
+    InvalidValue,
+    KompassError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+from kompass.domain.recording import actor_id, initiative_id
+from kompass.domain.vocabulary import REGIONS
+from tests.unit.helpers import FRAMEWORK, event_name
+
+TODAY = date(2024, 6, 30)
+ADMIN = OpenAccess("admin")
+
+
+def grants(user: str, *roles: str, regions: tuple[str, ...] = ()) -> Access:
+    return Access(Grants(user=user, roles=frozenset(roles), regions=frozenset(regions)))
+
+
+COORD_14 = grants("coord-14", "coordinator", regions=("14",))
+ANALYST = grants("ana", "analyst")
+AUDITOR = grants("audit", "auditor")
+
+
+class MemoryAppender:
+    """Stores a transaction's events only when it ends without an error."""
+
+    def __init__(self, app: PortfolioApplication) -> None:
+        self.app = app
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        batch: list[Any] = []
+        yield batch.extend
+        self.app.recorder.insert_events([self.app.mapper.to_stored_event(e) for e in batch])
+
+
+@pytest.fixture
+def app() -> PortfolioApplication:
+    return PortfolioApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+
+@pytest.fixture
+def kompass(app: PortfolioApplication) -> Kompass:
+    service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY)
+    assert service.initialise()
+    for key, kind, region in [("digg", "agency", None), ("vinnova", "agency", None), ("kommun-1480", "municipality", "14")]:
+        service.execute(c.RegisterActor(key=key, name=key.title(), kind=kind, region=region), ADMIN)
+    for ref, region in [("14-open", "14"), ("12-skills", "12")]:
+        service.execute(
+            c.ProposeInitiative(ref=ref, region=region, title=f"Initiative {ref}", areas=("security", "competence"), type="project"),
+            ADMIN,
+        )
+    return service
+
+
+def head(app: PortfolioApplication) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+def stored_events(app: PortfolioApplication, after: int = 0) -> list[Any]:
+    return [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(start=after + 1, limit=10_000)]
+
+
+def initiative(kompass: Kompass, ref: str = "14-open") -> Any:
+    return kompass.app.repository.get(initiative_id(ref))
+
+
+def actor(kompass: Kompass, key: str) -> Any:
+    return kompass.app.repository.get(actor_id(key))
+
+
+def refused(kompass: Kompass, error: type[BaseException], command: c.Command, access: Access = ADMIN, match: str | None = None) -> Any:
+    """The command is refused with `error` and nothing is written."""
+    before = head(kompass.app)
+    with pytest.raises(error, match=match) as info:
+        kompass.execute(command, access)
+    assert head(kompass.app) == before, "a refused command wrote events"
+    return info.value
+
+
+# --- the service on the in-memory store -----------------------------------------------------
+
+
+def test_initialising_registers_the_21_regions_once(app):
+    service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY)
+    assert not service.is_initialised()
+    assert service.initialise() is True
+    assert head(app) == 2 * len(REGIONS)
+    assert service.is_initialised()
+    assert service.initialise() is False
+    assert head(app) == 2 * len(REGIONS)
+    session = service.session()
+    for code in REGIONS:
+        assert session.actor(f"region-{code}").kind == "region"
+        assert session.portfolio(code).region == code
+
+
+def test_a_command_is_saved_and_reloads_from_the_store(kompass):
+    kompass.execute(c.ChangeStatus(ref="14-open", status="active", reason="started"), ADMIN)
+    reloaded = initiative(kompass)
+    assert reloaded.status == "active"
+    assert reloaded.status_before == "proposed"
+    event = stored_events(kompass.app)[-1]
+    assert event_name(event) == "StatusChanged"
+    assert (event.by, event.effective) == ("admin", TODAY)
+
+
+def test_proposing_a_ref_that_exists_is_refused(kompass):
+    refused(kompass, AlreadyExists, c.ProposeInitiative(ref="14-open", region="14", title="t", areas=("security",), type="project"))
+
+
+def test_registering_a_key_that_exists_is_refused(kompass):
+    refused(kompass, AlreadyExists, c.RegisterActor(key="digg", name="Digg", kind="agency"))
+    refused(kompass, AlreadyExists, c.RegisterActor(key="region-14", name="VGR", kind="region", region="14"))
+
+
+def test_unknown_initiatives_and_actors_are_not_found(kompass):
+    refused(kompass, NotFound, c.ChangeStatus(ref="nope", status="active"))
+    refused(kompass, NotFound, c.JoinInitiative(ref="14-open", actor="nobody"))
+    refused(kompass, NotFound, c.RenameActor(key="nobody", name="x"))
+    refused(kompass, NotFound, c.MergeActor(key="digg", into="nobody"))
+
+
+def test_a_domain_refusal_through_the_service_writes_nothing(kompass):
+    refused(kompass, RuleViolation, c.ChangeStatus(ref="14-open", status="proposed"))
+    refused(kompass, RuleViolation, c.UntagArea(ref="14-open", area="innovation"))
+    refused(kompass, RuleViolation, c.JoinInitiative(ref="14-open", actor="region-14"))
+
+
+def test_a_refused_command_leaves_the_session_unchanged(kompass):
+    session = kompass.session()
+    with pytest.raises(RuleViolation):
+        handle(c.TagArea(ref="14-open", area="security"), session, ADMIN)
+    assert session.changed() == []
+    assert session.collect_events() == []
+
+
+def test_commands_in_one_session_see_each_other(kompass):
+    session = kompass.session()
+    handle(c.ProposeInitiative(ref="14-new", region="14", title="New", areas=("leadership",), type="analysis"), session, ADMIN)
+    handle(c.JoinInitiative(ref="14-new", actor="digg", role="expert"), session, ADMIN)
+    events = session.collect_events()
+    assert [event_name(e) for e in events] == ["InitiativeProposed", "ActorJoined"]
+    assert session.changed() == []
+
+
+def test_execute_gives_up_with_a_concurrent_change_after_retrying(kompass, monkeypatch):
+    calls = []
+
+    def conflicting_save(*aggregates: Any) -> None:
+        calls.append(aggregates)
+        raise IntegrityError("someone else was first")
+
+    monkeypatch.setattr(kompass.app, "save", conflicting_save)
+    with pytest.raises(ConcurrentChange) as info:
+        kompass.execute(c.ChangeStatus(ref="14-open", status="active"), ADMIN)
+    assert info.value.exit_code == 3
+    assert len(calls) > 1, "the command is retried on fresh state"
+
+
+# --- merged actors ---------------------------------------------------------------------------
+
+
+def merge(kompass: Kompass, key: str, into: str) -> None:
+    kompass.execute(c.MergeActor(key=key, into=into), ADMIN)
+
+
+def test_joining_a_merged_actor_joins_its_survivor(kompass):
+    merge(kompass, "vinnova", "digg")
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
+    assert initiative(kompass).participants == {"digg": "funder"}
+
+
+def test_joining_the_survivor_when_the_merged_actor_already_takes_part_is_refused(kompass):
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
+    merge(kompass, "vinnova", "digg")
+    refused(kompass, AlreadyExists, c.JoinInitiative(ref="14-open", actor="digg", role="partner"), match="already takes part")
+
+
+def test_joining_the_merged_actor_when_it_already_takes_part_is_refused(kompass):
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
+    merge(kompass, "vinnova", "digg")
+    refused(kompass, AlreadyExists, c.JoinInitiative(ref="14-open", actor="vinnova", role="partner"))
+
+
+def test_leaving_by_the_survivor_ends_a_participation_recorded_under_the_merged_key(kompass):
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
+    merge(kompass, "vinnova", "digg")
+    kompass.execute(c.LeaveInitiative(ref="14-open", actor="digg"), ADMIN)
+    assert initiative(kompass).participants == {}
+
+
+def test_leaving_by_the_merged_key_ends_the_survivors_participation(kompass):
+    merge(kompass, "vinnova", "digg")
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="digg", role="partner"), ADMIN)
+    kompass.execute(c.LeaveInitiative(ref="14-open", actor="vinnova"), ADMIN)
+    assert initiative(kompass).participants == {}
+
+
+@pytest.mark.parametrize("leaving", ["digg", "vinnova"])
+def test_leaving_ends_every_participation_that_resolves_to_the_same_actor(kompass, leaving):
+    # Both took part before the merge: afterwards they are one actor, and one `leave` ends it.
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="digg", role="partner"), ADMIN)
+    merge(kompass, "vinnova", "digg")
+    kompass.execute(c.LeaveInitiative(ref="14-open", actor=leaving), ADMIN)
+    assert initiative(kompass).participants == {}
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="digg", role="expert"), ADMIN)
+    assert initiative(kompass).participants == {"digg": "expert"}
+
+
+def test_leaving_an_initiative_the_actor_does_not_take_part_in_is_refused(kompass):
+    refused(kompass, NotFound, c.LeaveInitiative(ref="14-open", actor="digg"), match="does not take part")
+
+
+def test_merging_into_a_merged_actor_merges_into_its_survivor(kompass):
+    merge(kompass, "vinnova", "digg")
+    merge(kompass, "kommun-1480", "vinnova")
+    assert actor(kompass, "kommun-1480").merged_into == "digg"
+
+
+def test_merging_an_actor_into_one_that_was_merged_into_it_is_refused(kompass):
+    merge(kompass, "vinnova", "digg")
+    refused(kompass, RuleViolation, c.MergeActor(key="digg", into="vinnova"), match="into itself")
+
+
+def test_a_merged_actor_cannot_be_merged_or_renamed_again(kompass):
+    merge(kompass, "vinnova", "digg")
+    refused(kompass, RuleViolation, c.MergeActor(key="vinnova", into="kommun-1480"), match="merged into digg")
+    refused(kompass, RuleViolation, c.RenameActor(key="vinnova", name="Vinnova 2"), match="merged into digg")
+
+
+def test_merging_keeps_both_actors_histories(kompass):
+    merge(kompass, "vinnova", "digg")
+    assert actor(kompass, "vinnova").key == "vinnova"
+    assert actor(kompass, "vinnova").merged_into == "digg"
+    assert actor(kompass, "digg").merged_into is None
+
+
+def test_the_lead_region_cannot_be_joined_explicitly_through_the_service(kompass):
+    refused(kompass, RuleViolation, c.JoinInitiative(ref="12-skills", actor="region-12", role="partner"), match="leads")
+    kompass.execute(c.JoinInitiative(ref="12-skills", actor="region-14", role="partner"), ADMIN)
+    assert initiative(kompass, "12-skills").participants == {"region-14": "partner"}
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def test_grants_and_open_access():
+    assert OpenAccess().grants.is_admin
+    assert OpenAccess("root").user == "root"
+    assert not COORD_14.grants.is_admin
+
+
+def test_a_coordinator_proposes_in_their_own_region(kompass):
+    kompass.execute(c.ProposeInitiative(ref="14-mine", region="14", title="t", areas=("security",), type="project"), COORD_14)
+    assert stored_events(kompass.app)[-1].by == "coord-14"
+
+
+def test_a_coordinator_cannot_propose_in_another_region(kompass):
+    error = refused(
+        kompass, PermissionDenied, c.ProposeInitiative(ref="12-theirs", region="12", title="t", areas=("security",), type="project"),
+        COORD_14,
+    )
+    assert error.exit_code == 4
+
+
+OTHER_REGION_COMMANDS = [
+    c.ChangeStatus(ref="12-skills", status="active"),
+    c.ReopenInitiative(ref="12-skills", reason="x"),
+    c.TagArea(ref="12-skills", area="innovation"),
+    c.UntagArea(ref="12-skills", area="security"),
+    c.JoinInitiative(ref="12-skills", actor="digg"),
+    c.LeaveInitiative(ref="12-skills", actor="digg"),
+    c.FundInitiative(ref="12-skills", source="erdf", amount_sek=1, year=2022),
+    c.RecordResult(ref="12-skills", type="direct", text="x"),
+    c.RetitleInitiative(ref="12-skills", title="x"),
+    c.DefineIndicator(ref="12-skills", name="n", target=1),
+    c.MeasureIndicator(ref="12-skills", name="n", value=1),
+    c.AssessPortfolio(region="12", year=2021, score=5, light="red"),
+]
+
+
+@pytest.mark.parametrize("command", OTHER_REGION_COMMANDS, ids=lambda cmd: type(cmd).__name__)
+def test_a_coordinator_changes_only_their_own_regions(kompass, command):
+    refused(kompass, PermissionDenied, command, COORD_14)
+
+
+def test_a_coordinator_of_several_regions_changes_each_of_them(kompass):
+    both = grants("coord-12-14", "coordinator", regions=("12", "14"))
+    kompass.execute(c.ChangeStatus(ref="12-skills", status="planned"), both)
+    kompass.execute(c.ChangeStatus(ref="14-open", status="planned"), both)
+    assert initiative(kompass, "12-skills").status == initiative(kompass).status == "planned"
+
+
+def test_a_coordinator_maintains_their_own_initiatives_and_portfolio(kompass):
+    for command in [
+        c.ChangeStatus(ref="14-open", status="active"),
+        c.TagArea(ref="14-open", area="innovation"),
+        c.JoinInitiative(ref="14-open", actor="digg"),
+        c.FundInitiative(ref="14-open", source="erdf", amount_sek=100, year=2022),
+        c.RecordResult(ref="14-open", type="direct", text="done"),
+        c.AssessPortfolio(region="14", year=2021, score=8, light="green", focus={"security": "high"}),
+    ]:
+        kompass.execute(command, COORD_14)
+    assert kompass.session().portfolio("14").assessments[2021].score == 8
+
+
+def test_a_coordinator_may_register_and_rename_actors(kompass):
+    kompass.execute(c.RegisterActor(key="gu", name="Göteborgs universitet", kind="university", region="14"), COORD_14)
+    kompass.execute(c.RenameActor(key="gu", name="University of Gothenburg"), COORD_14)
+    assert actor(kompass, "gu").name == "University of Gothenburg"
+
+
+def test_only_an_admin_merges_actors(kompass):
+    refused(kompass, PermissionDenied, c.MergeActor(key="vinnova", into="digg"), COORD_14, match="only an admin")
+
+
+def test_only_an_admin_assigns_coordinators(kompass):
+    refused(kompass, PermissionDenied, c.AssignCoordinator(region="14", user="coord-14"), COORD_14)
+    kompass.execute(c.AssignCoordinator(region="14", user="coord-14"), ADMIN)
+    assert kompass.session().portfolio("14").coordinator == "coord-14"
+
+
+WRITES = [
+    c.RegisterActor(key="new-actor", name="New", kind="company"),
+    c.RenameActor(key="digg", name="Digg"),
+    c.MergeActor(key="vinnova", into="digg"),
+    c.ProposeInitiative(ref="14-x", region="14", title="t", areas=("security",), type="project"),
+    c.ChangeStatus(ref="14-open", status="active"),
+    c.AssessPortfolio(region="14", year=2021, score=5, light="red"),
+    c.AssignCoordinator(region="14", user="someone"),
+]
+
+
+@pytest.mark.parametrize("access", [ANALYST, AUDITOR, grants("nobody")], ids=["analyst", "auditor", "no-role"])
+@pytest.mark.parametrize("command", WRITES, ids=lambda cmd: type(cmd).__name__)
+def test_analysts_and_auditors_cannot_write(kompass, access, command):
+    refused(kompass, PermissionDenied, command, access)
+
+
+def test_a_coordinator_with_a_region_but_without_the_role_cannot_write(kompass):
+    refused(kompass, PermissionDenied, c.ChangeStatus(ref="14-open", status="active"), grants("x", "analyst", regions=("14",)))
+
+
+def test_by_defaults_to_the_acting_user(kompass):
+    kompass.execute(c.ChangeStatus(ref="14-open", status="active"), COORD_14)
+    assert stored_events(kompass.app)[-1].by == "coord-14"
+
+
+def test_anyone_may_name_themselves_as_by(kompass):
+    kompass.execute(c.ChangeStatus(ref="14-open", status="active", by="coord-14"), COORD_14)
+    assert stored_events(kompass.app)[-1].by == "coord-14"
+
+
+def test_only_an_admin_may_record_on_behalf_of_another_user(kompass):
+    refused(kompass, PermissionDenied, c.ChangeStatus(ref="14-open", status="active", by="coord-12"), COORD_14, match="on behalf")
+    kompass.execute(c.ChangeStatus(ref="14-open", status="active", by="coord-14"), ADMIN)
+    assert stored_events(kompass.app)[-1].by == "coord-14"
+
+
+# --- effective dates --------------------------------------------------------------------------
+
+
+def test_effective_defaults_to_today(kompass):
+    kompass.execute(c.ChangeStatus(ref="14-open", status="active"), ADMIN)
+    assert stored_events(kompass.app)[-1].effective == TODAY
+
+
+@pytest.mark.parametrize("effective", [TODAY, date(2021, 3, 1), date(2000, 1, 1)])
+def test_effective_dates_may_be_today_or_backdated(kompass, effective):
+    kompass.execute(c.ChangeStatus(ref="14-open", status="active", effective=effective), ADMIN)
+    assert stored_events(kompass.app)[-1].effective == effective
+
+
+@pytest.mark.parametrize("effective", [TODAY + timedelta(days=1), date(2100, 1, 1)])
+def test_effective_dates_in_the_future_are_refused(kompass, effective):
+    refused(kompass, InvalidValue, c.ChangeStatus(ref="14-open", status="active", effective=effective), match="in the future")
+
+
+def test_effective_dates_before_2000_are_refused(kompass):
+    refused(kompass, InvalidValue, c.ChangeStatus(ref="14-open", status="active", effective=date(1999, 12, 31)))
+
+
+def test_a_future_effective_date_is_refused_for_registering_too(kompass):
+    refused(kompass, InvalidValue, c.RegisterActor(key="later", name="L", kind="company", effective=TODAY + timedelta(days=1)))
+
+
+# --- imports (all or nothing) ------------------------------------------------------------------
+
+
+def numbered(*commands: c.Command) -> list[tuple[int, c.Command, None]]:
+    return [(line, command, None) for line, command in enumerate(commands, start=1)]
+
+
+def test_an_import_applies_every_line_and_later_lines_see_earlier_ones(kompass):
+    before = head(kompass.app)
+    summary = kompass.import_commands(
+        numbered(
+            c.RegisterActor(key="gu", name="GU", kind="university"),
+            c.ProposeInitiative(ref="14-imp", region="14", title="t", areas=("security",), type="training"),
+            c.JoinInitiative(ref="14-imp", actor="gu", role="expert"),
+            c.ChangeStatus(ref="14-imp", status="active"),
+        ),
+        ADMIN,
+    )
+    assert (summary.commands, summary.events) == (4, 4)
+    assert head(kompass.app) == before + 4
+    reloaded = initiative(kompass, "14-imp")
+    assert (reloaded.status, reloaded.participants) == ("active", {"gu": "expert"})
+
+
+def test_an_import_with_a_refused_line_writes_nothing_and_names_the_line(kompass):
+    before = head(kompass.app)
+    with pytest.raises(LineRefused) as info:
+        kompass.import_commands(
+            numbered(
+                c.ProposeInitiative(ref="14-imp", region="14", title="t", areas=("security",), type="training"),
+                c.ChangeStatus(ref="14-imp", status="active"),
+                c.ChangeStatus(ref="14-imp", status="planned"),
+            ),
+            ADMIN,
+        )
+    assert info.value.line == 3
+    assert isinstance(info.value.error, RuleViolation)
+    assert info.value.exit_code == 1
+    assert head(kompass.app) == before
+    with pytest.raises(NotFound):
+        kompass.session().initiative("14-imp")
+
+
+def test_an_import_refused_for_permission_keeps_exit_code_4(kompass):
+    before = head(kompass.app)
+    with pytest.raises(LineRefused) as info:
+        kompass.import_commands(numbered(c.ChangeStatus(ref="14-open", status="active", by="someone-else")), COORD_14)
+    assert info.value.exit_code == 4
+    assert head(kompass.app) == before
+
+
+def test_an_admin_import_may_backfill_on_behalf_of_coordinators(kompass):
+    kompass.import_commands(
+        numbered(c.ChangeStatus(ref="14-open", status="active", by="coord-14", effective=date(2021, 2, 1))), ADMIN
+    )
+    event = stored_events(kompass.app)[-1]
+    assert (event.by, event.effective) == ("coord-14", date(2021, 2, 1))
+
+
+def test_every_refusal_is_a_kompass_error(kompass):
+    for command in [c.ChangeStatus(ref="nope", status="active"), c.ChangeStatus(ref="14-open", status="x")]:
+        with pytest.raises(KompassError):
+            kompass.execute(command, ADMIN)
