@@ -127,7 +127,7 @@ class Generator:
                 areas.append(area)
         self.sequence += 1
         ref = f"{region}-{self.today().year}-{self.sequence:07d}"
-        self.live.append(Live(ref, region, areas))
+        self.live.append(Live(ref, region, list(areas)))
         return self.line(
             "initiative.propose", ref=ref, region=region, title=f"Insats {self.sequence}",
             areas=areas, type=self.rng.choice(INITIATIVE_TYPES),
@@ -148,10 +148,8 @@ class Generator:
         return change or self._move(item)
 
     def _join(self, item: Live) -> dict[str, Any] | None:
-        if self.rng.random() < 0.15:
-            candidate = region_actor_key(self.rng.choice(list(REGIONS)))
-        else:
-            candidate = self.rng.choice(self.actors)
+        regional = self.rng.random() < 0.15
+        candidate = region_actor_key(self.rng.choice(list(REGIONS))) if regional else self.rng.choice(self.actors)
         if candidate == region_actor_key(item.region) or candidate in item.participants:
             return None
         item.participants.add(candidate)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
+from uuid import UUID
 
 from kompass.application.facts import Fact
 
-AppendEvents = Callable[[Sequence[Any]], None]
+class AppendTransaction(Protocol):
+    """Appends batches of events; `get` reads an aggregate as this transaction sees it."""
+
+    def __call__(self, events: Sequence[Any]) -> None: ...
+
+    def get(self, aggregate_id: UUID) -> Any: ...
 
 
 class AtomicAppender(Protocol):
-    def transaction(self) -> AbstractContextManager[AppendEvents]:
+    def transaction(self) -> AbstractContextManager[AppendTransaction]:
         """A context in which events are appended in batches and committed together at the end.
 
         Raises ConcurrentChange if another writer recorded a conflicting event meanwhile.

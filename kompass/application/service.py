@@ -35,6 +35,8 @@ REFERENCE_DATE = date(2018, 7, 12)
 REFERENCE_RECORDED_AT = datetime(2018, 7, 12, tzinfo=timezone.utc)
 
 IMPORT_BATCH = 2000
+IMPORT_CACHE = 20_000
+"""Aggregates an import keeps in memory; beyond that, saved ones are read back when needed."""
 """Events appended per batch inside an import's single transaction."""
 
 
@@ -124,10 +126,10 @@ class Kompass:
         Events are appended in batches inside that transaction, so memory stays bounded
         by the aggregates the file touches, not by its length.
         """
-        session = self.session()
         count = events = 0
         pending: list[Any] = []
         with self.appender.transaction() as append:
+            session = Session(append, self.framework, self.today())
             for line, command, recorded in commands:
                 try:
                     with recorded_at(recorded) if recorded else nullcontext():
@@ -140,6 +142,7 @@ class Kompass:
                     append(pending)
                     events += len(pending)
                     pending = []
+                    session.forget_if_over(IMPORT_CACHE)
                     if on_progress:
                         on_progress(line)
             if pending:

@@ -30,6 +30,8 @@ class Session:
         self.framework = framework
         self.today = today
         self._loaded: dict[UUID, KompassAggregate | None] = {}
+        self._touched: dict[UUID, KompassAggregate] = {}
+        """Aggregates handed out since events were last collected: only they can have changed."""
 
     def _get(self, aggregate_id: UUID) -> KompassAggregate | None:
         if aggregate_id not in self._loaded:
@@ -37,10 +39,14 @@ class Session:
                 self._loaded[aggregate_id] = self.source.get(aggregate_id)
             except AggregateNotFoundError:
                 self._loaded[aggregate_id] = None
-        return self._loaded[aggregate_id]
+        found = self._loaded[aggregate_id]
+        if found is not None:
+            self._touched[aggregate_id] = found
+        return found
 
     def add(self, aggregate: KompassAggregate) -> None:
         self._loaded[aggregate.id] = aggregate
+        self._touched[aggregate.id] = aggregate
 
     def initiative(self, ref: str) -> Initiative:
         found = self._get(initiative_id(ref))
@@ -82,11 +88,23 @@ class Session:
         return self._get(portfolio_id(region)) is not None
 
     def changed(self) -> list[KompassAggregate]:
-        return [a for a in self._loaded.values() if a is not None and a.pending_events]
+        return [a for a in self._touched.values() if a.pending_events]
 
     def collect_events(self) -> list[Any]:
         """Pending events of every changed aggregate, ready to be stored (and cleared here)."""
-        return [e for a in self.changed() for e in a.collect_events()]
+        events = [e for a in self.changed() for e in a.collect_events()]
+        self._touched.clear()
+        return events
+
+    def forget_if_over(self, limit: int) -> None:
+        """Drop aggregates without pending events once more than `limit` are held.
+
+        Only safe when the source reads what has been appended so far (an import's own
+        transaction), so a forgotten aggregate comes back as it was left.
+        """
+        if len(self._loaded) > limit:
+            self._loaded = {k: a for k, a in self._loaded.items() if a is not None and a.pending_events}
+            self._touched = {k: a for k, a in self._touched.items() if k in self._loaded}
 
     def __iter__(self) -> Iterator[KompassAggregate]:
         return iter(a for a in self._loaded.values() if a is not None)

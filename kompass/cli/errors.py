@@ -21,7 +21,11 @@ def report(error: BaseException) -> NoReturn:
     if isinstance(error, KompassError):
         fail(_one_line(str(error)), error.exit_code)
     if _is_storage_error(error):
-        fail(f"the store could not be used: {_one_line(str(error)) or type(error).__name__}", STORAGE_EXIT)
+        # SQLAlchemy wraps the driver's error and appends the statement and its parameters (which may
+        # hold personal data): say only what the database said
+        cause = getattr(error, "orig", None) or error
+        text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        fail(f"the store could not be used: {_one_line(text)}", STORAGE_EXIT)
     raise error
 
 

@@ -72,7 +72,9 @@ def list_(settings: Settings, fmt: str) -> None:
 
     Example: kompass user list --format json
     """
-    rows = [{"user": g.user, "roles": sorted(g.roles), "regions": sorted(g.regions)} for g in settings.store().users.all()]
+    store = settings.store()
+    store.access().require_admin("list users")
+    rows = [{"user": g.user, "roles": sorted(g.roles), "regions": sorted(g.regions)} for g in store.users.all()]
     emit_rows(fmt, rows, ("user", "roles", "regions"))
 
 

@@ -38,8 +38,10 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get(WRITE_LOCK, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # no transaction: VACUUM and wal_checkpoint refuse to run inside one
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_LOCK, False) else "BEGIN")
 
 
 def upsert(engine_or_dialect_name: str, table: Any, values: list[dict[str, Any]], keys: list[str]) -> Any:

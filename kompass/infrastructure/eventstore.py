@@ -3,15 +3,17 @@ appender for imports, and the notification log read as facts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
+
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, StoredEvent
 
 from kompass.application.app import PortfolioApplication
 from kompass.application.facts import Fact, fact_from_event
-from kompass.application.ports import AppendEvents
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.settings import StoreLocation
 
@@ -22,22 +24,42 @@ APPEND_ONLY_SQLITE = (
     "BEGIN SELECT RAISE(ABORT, 'kompass: events are never changed'); END",
 )
 APPEND_ONLY_POSTGRES = (
-    "CREATE OR REPLACE FUNCTION kompass_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION 'kompass: events are never changed or deleted'; END $$",
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'kompass_append_only') THEN "
+    "CREATE FUNCTION kompass_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$f$ BEGIN RAISE EXCEPTION 'kompass: events are never changed or deleted'; END $f$; END IF; END $$",
     "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '{table}_append_only') THEN "
     "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
     "FOR EACH ROW EXECUTE FUNCTION kompass_append_only(); END IF; END $$",
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '{table}_append_only_truncate') THEN "
+    "CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION kompass_append_only(); END IF; END $$",
 )
-"""Event rows are never deleted or changed: on SQLite a deleted top row's position could be reused."""
+"""Event rows are never deleted or changed: on SQLite a deleted top row's position could be reused.
+On PostgreSQL a row trigger does not fire on TRUNCATE, so a statement trigger refuses that too."""
 
 
 def open_application(location: StoreLocation) -> PortfolioApplication:
+    """Open the event store, creating its table and triggers only where they are missing, so that a
+    read-only PostgreSQL role (docs/postgres-roles.md) can open an existing store without DDL."""
     try:
-        app = PortfolioApplication(env=location.eventsourcing_env())
+        env = location.eventsourcing_env()
+        if location.backend == "postgres":
+            env["CREATE_TABLE"] = "no"  # the library's CREATE TABLE IF NOT EXISTS needs CREATE on the schema
+        app = PortfolioApplication(env=env)
+        if location.backend == "postgres" and not _table_exists(app):
+            app.recorder.create_table()  # type: ignore[attr-defined]
         _protect_log(app, location)
     except (PersistenceError, OSError) as error:
         raise StorageUnavailable(f"cannot open the store at {location.url}: {_first_line(error)}") from None
     return app
+
+
+def _table_exists(app: PortfolioApplication) -> bool:
+    recorder: Any = app.recorder
+    with recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS found", (events_table(app),))
+        row = cursor.fetchone()
+    return bool(row["found"] if isinstance(row, dict) else row[0])
 
 
 def _protect_log(app: PortfolioApplication, location: StoreLocation) -> None:
@@ -58,12 +80,41 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
+class AppendTransaction:
+    """One open database transaction of an import: append events in batches, and read back
+    any aggregate as this transaction sees it (its own appended events included), so the
+    importer can forget aggregates it is done with and keep memory bounded."""
+
+    def __init__(self, app: PortfolioApplication, cursor: Any, insert: Callable[[Any, list[Any]], Any], select_sql: str) -> None:
+        self.app = app
+        self.cursor = cursor
+        self._insert = insert
+        self._select_sql = select_sql
+
+    def __call__(self, events: Sequence[Any]) -> None:
+        self._insert(self.cursor, [self.app.mapper.to_stored_event(e) for e in events])
+
+    def get(self, aggregate_id: UUID) -> Any:
+        key = aggregate_id.hex if self.app.recorder.__class__.__module__.endswith("sqlite") else aggregate_id
+        self.cursor.execute(self._select_sql, (key,))
+        rows = self.cursor.fetchall()
+        if not rows:
+            raise AggregateNotFoundError(aggregate_id)
+        events = [
+            self.app.mapper.to_domain_event(
+                StoredEvent(aggregate_id, row["originator_version"], row["topic"], bytes(row["state"]))
+            )
+            for row in rows
+        ]
+        return project_aggregate(None, events)
+
+
 class AtomicAppender:
     """Appends events in batches inside one database transaction (DESIGN §7: all or nothing).
 
     The library saves one transaction per call; an import of 100,000 lines needs batches
     that commit together, so this reaches one level below `Application.save`, into the
-    recorder of the pinned eventsourcing version (9.5.x).
+    recorder of the pinned eventsourcing version (9.5.6).
     """
 
     def __init__(self, app: PortfolioApplication, backend: str) -> None:
@@ -71,7 +122,7 @@ class AtomicAppender:
         self.backend = backend
 
     @contextmanager
-    def transaction(self) -> Iterator[AppendEvents]:
+    def transaction(self) -> Iterator[AppendTransaction]:
         try:
             if self.backend == "sqlite":
                 with self._sqlite() as append:
@@ -86,20 +137,21 @@ class AtomicAppender:
         except OperationalError as error:
             raise StorageUnavailable(f"the store refused the write: {_first_line(error)}") from None
 
-    def _stored(self, events: Sequence[Any]) -> list[Any]:
-        return [self.app.mapper.to_stored_event(e) for e in events]
+    def _select_sql(self, placeholder: str) -> str:
+        table = events_table(self.app)
+        return f"SELECT originator_version, topic, state FROM {table} WHERE originator_id = {placeholder} ORDER BY originator_version"
 
     @contextmanager
-    def _sqlite(self) -> Iterator[AppendEvents]:
+    def _sqlite(self) -> Iterator[AppendTransaction]:
         recorder: Any = self.app.recorder
         with recorder.datastore.transaction(commit=True) as cursor:
-            yield lambda events: recorder._insert_events(cursor, self._stored(events))
+            yield AppendTransaction(self.app, cursor, recorder._insert_events, self._select_sql("?"))
 
     @contextmanager
-    def _postgres(self) -> Iterator[AppendEvents]:
+    def _postgres(self) -> Iterator[AppendTransaction]:
         recorder: Any = self.app.recorder
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            yield lambda events: recorder._insert_stored_events(cursor, self._stored(events))
+            yield AppendTransaction(self.app, cursor, recorder._insert_stored_events, self._select_sql("%s"))
 
 
 class NotificationFacts:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import Connection, Engine, delete, select, text
 
-from kompass.domain.errors import NotFound
+from kompass.domain.errors import NotFound, StorageUnavailable
 from kompass.domain.vocabulary import require_text
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import upsert
@@ -39,7 +39,20 @@ class PersonRegister:
             conn.execute(delete(t.persons).where(t.persons.c.person_id == person_id))
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                _checkpoint(conn, person_id)
                 conn.exec_driver_sql("VACUUM")
+                _checkpoint(conn, person_id)  # VACUUM wrote the rebuilt pages to the WAL: move them into the file
             else:
                 conn.execute(text("VACUUM FULL kompass_persons"))
+
+
+def _checkpoint(conn: Connection, person_id: str) -> None:
+    """Copy the WAL into the database file and empty it; a reader still holding an older snapshot
+    (after the busy timeout) keeps the old pages alive, and that must not pass for an erasure."""
+    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+    if busy is not None and busy[0]:
+        raise StorageUnavailable(
+            f"{person_id} is removed from the register, but another connection is still reading an older state "
+            "of the store, so the erased details stay in the database file until every other connection to it "
+            "has closed: close other kompass sessions and programs reading the file"
+        )

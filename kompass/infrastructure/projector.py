@@ -88,6 +88,8 @@ class Projector:
         """Apply every fact not yet applied; returns how many facts this call read."""
         applied = 0
         head = self.log.head()
+        if all(s.position >= head for s in self.status()):
+            return 0  # nothing to do, and nothing written: a read-only database role can query current projections
         while True:
             done, position = self._apply_batch()
             applied += done

@@ -136,16 +136,16 @@ def test_initiative_commands_record_the_whole_life_of_an_initiative(db_url: str)
     }
 
 
-def test_initiative_status_moves_pause_and_cancel(db_url: str) -> None:
-    add_initiative(db_url)
-    ok(db_url, "initiative", "status", REF, "planned")
-    ok(db_url, "initiative", "status", REF, "paused", "--reason", "coordinator left")
-    assert "paused" in refused(db_url, "initiative", "status", REF, "active")  # only back to planned
-    ok(db_url, "initiative", "status", REF, "planned")
-    ok(db_url, "initiative", "status", REF, "cancelled", "--reason", "no funding")
-    assert as_json(db_url, "initiative", "show", REF)["status"] == "cancelled"
-    ok(db_url, "initiative", "reopen", REF, "--reason", "funding found")
-    assert as_json(db_url, "initiative", "show", REF)["status"] == "planned"
+def test_initiative_status_moves_pause_and_cancel(sqlite_url: str) -> None:
+    add_initiative(sqlite_url)
+    ok(sqlite_url, "initiative", "status", REF, "planned")
+    ok(sqlite_url, "initiative", "status", REF, "paused", "--reason", "coordinator left")
+    assert "paused" in refused(sqlite_url, "initiative", "status", REF, "active")  # only back to planned
+    ok(sqlite_url, "initiative", "status", REF, "planned")
+    ok(sqlite_url, "initiative", "status", REF, "cancelled", "--reason", "no funding")
+    assert as_json(sqlite_url, "initiative", "show", REF)["status"] == "cancelled"
+    ok(sqlite_url, "initiative", "reopen", REF, "--reason", "funding found")
+    assert as_json(sqlite_url, "initiative", "show", REF)["status"] == "planned"
 
 
 # --- actor -------------------------------------------------------------------------------------------
@@ -352,40 +352,50 @@ def test_usage_errors_exit_2(sqlite_url: str) -> None:
     assert snapshot(sqlite_url) == before
 
 
-def test_permission_denied_exits_4_and_changes_nothing(db_url: str) -> None:
-    ok(db_url, "init")  # admin is the first user
-    add_initiative(db_url)
-    ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
-    before = snapshot(db_url)
-    attempts: list[tuple[str, ...]] = [
-        ("initiative", "add", "--ref", "14-x", "--region", "14", "--title", "t", "--area", "innovation", "--type", "project"),
-        ("initiative", "status", REF, "active"),
-        ("initiative", "tag", REF, "--area", "security"),
-        ("initiative", "join", REF, "--actor", "digg"),
-        ("initiative", "fund", REF, "--source", "erdf", "--amount-sek", "5", "--year", "2021"),
-        ("initiative", "retitle", REF, "--title", "Mine now"),
-        ("actor", "add", "--key", "x", "--name", "X", "--kind", "agency"),
-        ("actor", "rename", "digg", "--name", "Digg 2"),
-        ("actor", "merge", "digg", "--into", "region-14"),
-        ("portfolio", "assess", "--region", "14", "--year", "2021", "--score", "5", "--light", "green"),
-        ("portfolio", "coordinator", "--region", "14", "--user", "someone"),
-    ]
-    for args in attempts:
-        text = refused(db_url, *args, code=4, user="someone")
+DENIED: list[tuple[str, ...]] = [
+    ("initiative", "add", "--ref", "14-x", "--region", "14", "--title", "t", "--area", "innovation", "--type", "project"),
+    ("initiative", "status", REF, "active"),
+    ("initiative", "tag", REF, "--area", "security"),
+    ("initiative", "join", REF, "--actor", "digg"),
+    ("initiative", "fund", REF, "--source", "erdf", "--amount-sek", "5", "--year", "2021"),
+    ("initiative", "retitle", REF, "--title", "Mine now"),
+    ("actor", "add", "--key", "x", "--name", "X", "--kind", "agency"),
+    ("actor", "rename", "digg", "--name", "Digg 2"),
+    ("actor", "merge", "digg", "--into", "region-14"),
+    ("portfolio", "assess", "--region", "14", "--year", "2021", "--score", "5", "--light", "green"),
+    ("portfolio", "coordinator", "--region", "14", "--user", "someone"),
+]
+
+
+def _check_denied(url: str, attempts: list[tuple[str, ...]]) -> None:
+    ok(url, "init")  # admin is the first user
+    add_initiative(url)
+    ok(url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    before = snapshot(url)
+    for args in attempts:  # `someone` was granted nothing
+        text = refused(url, *args, code=4, user="someone")
         assert text.startswith("someone may not"), text
     # a coordinator of region 12 may change region 12, not region 14
-    store = Store(db_url, "admin")
+    store = Store(url, "admin")
     try:
         store.users.grant("coord-12", "coordinator", ("12",))
     finally:
         store.close()
-    text = refused(db_url, "initiative", "status", REF, "active", code=4, user="coord-12")
+    text = refused(url, "initiative", "status", REF, "active", code=4, user="coord-12")
     assert "region 14" in text
-    refused(db_url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "5", "--light", "green",
+    refused(url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "5", "--light", "green",
             code=4, user="coord-12")
-    assert snapshot(db_url) == before
-    add_initiative(db_url, "12-own", region="12", user="coord-12")
-    assert "12-own" in [i["ref"] for i in as_json(db_url, "initiative", "list", user="someone")]  # anyone reads
+    assert snapshot(url) == before
+    add_initiative(url, "12-own", region="12", user="coord-12")
+    assert "12-own" in [i["ref"] for i in as_json(url, "initiative", "list", user="someone")]  # anyone reads
+
+
+def test_permission_denied_exits_4_on_both_backends(db_url: str) -> None:
+    _check_denied(db_url, [DENIED[0], DENIED[1], DENIED[8]])
+
+
+def test_every_change_by_a_user_without_grants_exits_4_and_changes_nothing(sqlite_url: str) -> None:
+    _check_denied(sqlite_url, DENIED)
 
 
 # --- every query in every format (one store, read only) -------------------------------------------------

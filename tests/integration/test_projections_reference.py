@@ -21,9 +21,9 @@ from unittest.mock import patch
 from eventsourcing.application import AggregateNotFoundError
 
 from kompass.application.queries import coverage_report
+from kompass.domain.errors import RuleViolation
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.status import check_move
-from kompass.domain.errors import RuleViolation
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure.bootstrap import Store
@@ -215,7 +215,7 @@ def generate_log(lines: int, seed: int, start: date = date(2021, 1, 1), max_acto
             day += timedelta(days=1)
         roll = rnd.random()
         own = [k for k in actors if kinds[k] != "region"]
-        if roll < 0.06 and len(own) < max_actors or len(own) < 3:
+        if (roll < 0.06 and len(own) < max_actors) or len(own) < 3:
             key = f"a{len(own)}"
             kind = rnd.choice(ACTOR_KINDS)
             region = rnd.choice([None, *codes])

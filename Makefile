@@ -1,0 +1,40 @@
+# kompass: the two commands a newcomer needs are `make demo` and `make test`.
+# Needs only make and Python 3.11 (`make PYTHON=python3 demo` if yours is named so).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test lint typecheck unit docs bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/kompass demo
+
+test: venv
+	$(BIN)/ruff check kompass tests bench docs
+	$(BIN)/mypy kompass
+	$(BIN)/python docs/gen_cli_reference.py --check
+	$(BIN)/pytest -q
+
+docs: venv
+	$(BIN)/python docs/gen_cli_reference.py
+
+# Every benchmark prints its figures side by side, the target and whether it is met.
+# Each script's --help lists options to scale it (e.g. bench/coverage_bench.py --big 200000).
+bench: venv
+	@set -e; for script in bench/*_bench.py; do \
+		echo "== $$script"; \
+		$(BIN)/python $$script; \
+	done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/out
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

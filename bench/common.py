@@ -1,0 +1,132 @@
+"""What the benchmark scripts share: fresh stores, timed subprocesses with peak memory, and
+printing figures next to their targets.
+
+Benchmarks never assert wall-clock times: they print ratios measured side by side in one run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+OUT = BENCH / "out"
+KOMPASS = str(Path(sys.executable).parent / "kompass")
+"""The installed `kompass` command of the interpreter running the benchmark."""
+PG_ADMIN_URL = os.environ.get("KOMPASS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+GNU_TIME = "/usr/bin/time"
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+    stderr: str
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command to its end; its wall time and peak resident memory. Fails loudly on a non-zero exit."""
+    use_time = os.access(GNU_TIME, os.X_OK)
+    command = [GNU_TIME, "-v", *args] if use_time else args
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
+    seconds = time.perf_counter() - started
+    stderr = done.stderr
+    if use_time:
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
+        peak = int(match.group(1)) / 1024 if match else float("nan")
+        stderr = stderr[: stderr.rfind("\tCommand being timed")] if "\tCommand being timed" in stderr else stderr
+    else:
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(args)}\n{stderr.strip()}")
+    return Run(seconds, peak, done.stdout, stderr)
+
+
+def sqlite_url(directory: Path, name: str = "kompass.db") -> str:
+    return f"sqlite:///{directory / name}"
+
+
+def temp_dir(prefix: str) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=OUT))
+
+
+def remove(directory: Path) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def pg_unavailable() -> str | None:
+    """None if the PostgreSQL server answers, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=2):
+            return None
+    except Exception as error:  # noqa: BLE001 — any failure means "no server here"
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"no PostgreSQL server answers at {PG_ADMIN_URL}: {first}"
+
+
+def new_pg_database(prefix: str = "kompass_b_") -> str:
+    """Create an empty database (as tests/conftest.py does) and return its URL."""
+    import psycopg
+
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def command_log(lines: int, *, quiet: bool = False) -> Path:
+    """The generated command log of `lines` lines (bench/generate.py), reused when already written."""
+    from generate import SEED, write_log
+
+    path = OUT / f"log-{lines}.jsonl"
+    header = f"# kompass benchmark log: {lines} commands, seed {SEED} (bench/generate.py)\n"
+    if path.exists():
+        with path.open(encoding="utf-8") as f:
+            if f.readline() == header and path.stat().st_size > lines * 50:
+                return path
+    if not quiet:
+        print(f"  generating {lines:,} lines → {path}", file=sys.stderr, flush=True)
+    write_log(lines, path)
+    return path
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f}/s" if seconds > 0 else "∞"
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def progress(text: str) -> None:
+    print(f"  {text}", file=sys.stderr, flush=True)

@@ -1,0 +1,154 @@
+"""Query latency against store size, and replay speed (DESIGN §9), on SQLite.
+
+Builds a store of about 10,000 events and one of about --big events (default 1,000,000) from
+bench/generate.py logs with `kompass import`, then on each, side by side:
+  - the notification log read raw (recorder.select_notifications in batches of 1,000) and
+    decoded as facts (NotificationFacts.facts()), next to Projector.rebuild() (events/s);
+  - `kompass gaps --format json`, in-process (click's CliRunner) and as a CLI subprocess,
+    best of 5 after a warm-up call.
+Targets: gaps at the big store ≤ 2 × gaps at the small one; rebuild ≥ 1/3 of the raw read rate.
+
+    python bench/coverage_bench.py --big 200000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from common import KOMPASS, OUT, command_log, progress, remove, run, sqlite_url, table, verdict
+
+SMALL = 10_000
+REPEAT = 5
+GAP_TARGET = 2.0
+REBUILD_TARGET = 1 / 3
+READ_BATCH = 1000
+
+
+@dataclass
+class Figures:
+    events: int
+    import_seconds: float
+    import_rss_mb: float
+    raw_read: float
+    facts_read: float
+    rebuild: float
+    gaps_in_process: float
+    gaps_cli: float
+
+
+def best_of(call: Callable[[], None], repeat: int = REPEAT) -> float:
+    call()  # warm-up
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def timed(call: Callable[[], int]) -> tuple[int, float]:
+    started = time.perf_counter()
+    count = call()
+    return count, time.perf_counter() - started
+
+
+def build(lines: int, fresh: bool) -> tuple[str, float, float]:
+    """A store holding the generated log of `lines` lines; reused from an earlier run unless `fresh`."""
+    directory = OUT / f"store-{lines}"
+    done = directory / "imported"
+    if fresh or not done.exists():
+        remove(directory)
+        directory.mkdir(parents=True)
+        log = command_log(lines)
+        url = sqlite_url(directory)
+        run([KOMPASS, "--db", url, "--as", "admin", "init"])
+        progress(f"importing {lines:,} lines into {directory} …")
+        imported = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
+        progress(f"imported in {imported.seconds:.1f} s (peak RSS {imported.peak_rss_mb:.0f} MB)")
+        done.write_text(f"{imported.seconds} {imported.peak_rss_mb}\n")
+    seconds, rss = (float(x) for x in done.read_text().split())
+    return sqlite_url(directory), seconds, rss
+
+
+def measure(lines: int, fresh: bool) -> Figures:
+    from click.testing import CliRunner
+
+    from kompass.cli.main import cli
+    from kompass.infrastructure.bootstrap import Store
+
+    url, import_seconds, import_rss = build(lines, fresh)
+    store = Store(url, "admin")
+    try:
+        recorder = store.app.recorder
+
+        def read_raw() -> int:
+            count, position = 0, 0
+            while True:
+                batch = recorder.select_notifications(start=position, limit=READ_BATCH, inclusive_of_start=False)
+                count += len(batch)
+                if len(batch) < READ_BATCH:
+                    return count
+                position = batch[-1].id
+
+        def report(done: int, head: int) -> None:
+            if done % 100_000 < 1000:
+                progress(f"rebuild {done:,}/{head:,}")
+
+        progress(f"{lines:,}: reading the log raw, as facts, then rebuilding the projections …")
+        events, raw_seconds = timed(read_raw)
+        facts, facts_seconds = timed(lambda: sum(1 for _ in store.facts.facts()))
+        rebuilt, rebuild_seconds = timed(lambda: store.projector.rebuild(report))
+    finally:
+        store.close()
+
+    args = ["--db", url, "--as", "admin", "gaps", "--format", "json"]
+    runner = CliRunner()
+
+    def in_process() -> None:
+        result = runner.invoke(cli, args, catch_exceptions=False)
+        if result.exit_code != 0:
+            raise SystemExit(f"kompass gaps failed ({result.exit_code}): {result.output}")
+
+    progress(f"{lines:,}: timing kompass gaps (in-process, then CLI), best of {REPEAT}")
+    def as_cli() -> None:
+        run([KOMPASS, *args])
+
+    gaps_in_process = best_of(in_process)
+    gaps_cli = best_of(as_cli)
+    return Figures(events, import_seconds, import_rss, events / raw_seconds, facts / facts_seconds,
+                   rebuilt / rebuild_seconds, gaps_in_process, gaps_cli)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", type=int, default=1_000_000, help="lines of the big store (default 1,000,000)")
+    parser.add_argument("--small", type=int, default=SMALL, help=f"lines of the small store (default {SMALL:,})")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the stores kept in bench/out/ by an earlier run")
+    args = parser.parse_args()
+    small = measure(args.small, args.fresh)
+    big = measure(args.big, args.fresh)
+
+    rows = [["figure", f"{small.events:,} events", f"{big.events:,} events", "ratio", "target", "verdict"]]
+    rows.append(["import (s, CLI, one transaction)", f"{small.import_seconds:.1f}", f"{big.import_seconds:.1f}", "", "", ""])
+    rows.append(["import peak RSS (MB)", f"{small.import_rss_mb:.0f}", f"{big.import_rss_mb:.0f}", "", "", ""])
+    for name, attr in (("gaps in-process (s)", "gaps_in_process"), ("gaps CLI subprocess (s)", "gaps_cli")):
+        a, b = getattr(small, attr), getattr(big, attr)
+        rows.append([name, f"{a:.3f}", f"{b:.3f}", f"{b / a:.2f}", f"≤ {GAP_TARGET:g}", verdict(b / a <= GAP_TARGET)])
+    rows.append(["log read raw (events/s)", f"{small.raw_read:,.0f}", f"{big.raw_read:,.0f}", "", "", ""])
+    rows.append(["log read as facts (events/s)", f"{small.facts_read:,.0f}", f"{big.facts_read:,.0f}", "", "", ""])
+    rows.append(["rebuild (events/s)", f"{small.rebuild:,.0f}", f"{big.rebuild:,.0f}", "", "", ""])
+    for label, figures in (("small", small), ("big", big)):
+        ratio = figures.rebuild / figures.raw_read
+        rows.append([f"rebuild ÷ raw read ({label})", "", "", f"{ratio:.3f}", f"≥ {REBUILD_TARGET:.3f}", verdict(ratio >= REBUILD_TARGET)])
+        rows.append([f"rebuild ÷ facts read ({label})", "", "", f"{figures.rebuild / figures.facts_read:.3f}", "", ""])
+    print(f"Coverage query latency and replay, SQLite (bench/coverage_bench.py --small {args.small} --big {args.big})")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    Path(OUT).mkdir(parents=True, exist_ok=True)
+    main()

@@ -1,0 +1,117 @@
+"""Import throughput: `kompass import` against the raw library doing the same appends (DESIGN §9).
+
+Side by side in one run, on SQLite and (when a server answers) PostgreSQL, each on a fresh store:
+  - `kompass import FILE` as a subprocess (after `kompass init`), wall time and peak RSS;
+  - bench/baseline_append.py: the same commands through kompass.domain and the library's
+    own Application.save, at 100 aggregates per save (DESIGN §8) and at 2,000 (large batches).
+Target: kompass events/s ≥ 0.5 × the faster baseline's.
+
+    python bench/import_bench.py --lines 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from common import (
+    BENCH,
+    KOMPASS,
+    command_log,
+    drop_pg_database,
+    new_pg_database,
+    pg_unavailable,
+    progress,
+    remove,
+    run,
+    sqlite_url,
+    table,
+    temp_dir,
+    verdict,
+)
+
+TARGET = 0.5
+PER_SAVE = (100, 2000)
+
+
+@contextmanager
+def fresh_store(backend: str) -> Iterator[Callable[[], str]]:
+    """A factory of empty stores of the backend, all removed afterwards."""
+    directory = temp_dir("import-")
+    databases: list[str] = []
+
+    def make() -> str:
+        url = sqlite_url(directory, f"store-{len(databases)}.db") if backend == "sqlite" else new_pg_database()
+        databases.append(url)
+        return url
+
+    try:
+        yield make
+    finally:
+        remove(directory)
+        for url in databases:
+            if url.startswith("postgresql"):
+                drop_pg_database(url)
+
+
+def measure(backend: str, lines: int, log: Path) -> list[list[str]]:
+    rows: list[list[str]] = []
+    with fresh_store(backend) as make:
+        url = make()
+        started = run([KOMPASS, "--db", url, "--as", "admin", "init"])
+        rows.append([backend, "kompass init (start-up, for scale)", "", f"{started.seconds:.2f}", "", f"{started.peak_rss_mb:.0f}",
+                     "", "", ""])
+        progress(f"{backend}: kompass import of {lines:,} lines")
+        imported = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
+        match = re.search(r"imported (\d+) commands \((\d+) events\)", imported.stderr)
+        if not match:
+            raise SystemExit(f"unexpected output of kompass import: {imported.stderr.strip()}")
+        events = int(match.group(2))
+        kompass_rate = events / imported.seconds
+        rows.append([backend, "kompass import (one transaction)", f"{events:,}", f"{imported.seconds:.2f}",
+                     f"{kompass_rate:,.0f}", f"{imported.peak_rss_mb:.0f}", "", "", ""])
+        baselines: list[float] = []
+        for per_save in PER_SAVE:
+            progress(f"{backend}: library baseline, {per_save} aggregates per save")
+            done = run([sys.executable, str(BENCH / "baseline_append.py"), "--lines", str(lines), "--db", make(),
+                        "--per-save", str(per_save)])
+            result = json.loads(done.stdout)
+            base_rate = result["events"] / result["seconds"]
+            baselines.append(base_rate)
+            rows.append([backend, f"library Application.save, {per_save}/save", f"{result['events']:,}",
+                         f"{result['seconds']:.2f}", f"{base_rate:,.0f}", f"{done.peak_rss_mb:.0f}",
+                         f"{kompass_rate / base_rate:.2f}", "", ""])
+        best = max(baselines)
+        rows.append([backend, "→ kompass ÷ faster baseline", "", "", "", "", f"{kompass_rate / best:.2f}", f"≥ {TARGET}",
+                     verdict(kompass_rate / best >= TARGET)])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000, help="command lines to import (default 100,000)")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    args = parser.parse_args()
+    log = command_log(args.lines)
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    rows = [["store", "what", "events", "seconds", "events/s", "peak RSS MB", "ratio", "target", "verdict"]]
+    skipped = []
+    for backend in backends:
+        why = pg_unavailable() if backend == "postgres" else None
+        if why:
+            skipped.append(f"postgres skipped: {why}")
+            continue
+        rows += measure(backend, args.lines, log)
+    print(f"Import throughput, {args.lines:,} command lines (bench/import_bench.py --lines {args.lines})")
+    print(table(rows))
+    for line in skipped:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
