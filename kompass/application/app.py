@@ -9,7 +9,6 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 
-
 class DateAsISO(Transcoding):
     """Effective dates are stored as YYYY-MM-DD (the library ships datetimes only)."""
 

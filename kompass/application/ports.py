@@ -9,6 +9,7 @@ from uuid import UUID
 
 from kompass.application.facts import Fact
 
+
 class AppendTransaction(Protocol):
     """Appends batches of events; `get` reads an aggregate as this transaction sees it."""
 

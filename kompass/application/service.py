@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -32,7 +32,7 @@ SYSTEM_USER = "kompass"
 REFERENCE_DATE = date(2018, 7, 12)
 """The government's decision to set up regional digitalisation coordinators (N2018/04129/D)."""
 
-REFERENCE_RECORDED_AT = datetime(2018, 7, 12, tzinfo=timezone.utc)
+REFERENCE_RECORDED_AT = datetime(2018, 7, 12, tzinfo=UTC)
 
 IMPORT_BATCH = 2000
 IMPORT_CACHE = 20_000

@@ -128,10 +128,10 @@ def replay(settings: Settings, until: str, target: str) -> None:
     Example: kompass replay --until 2022-01-31T23:59:59+00:00 --into sqlite:///as-known-2022-01.db
     """
     from kompass.cli.context import parse_timestamp
+    from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.command_log import parse_command
     from kompass.infrastructure.command_log_writer import command_lines
-    from kompass.domain.errors import InvalidValue
 
     source = settings.store()
     if until.isdigit():

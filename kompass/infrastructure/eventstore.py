@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
-
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, StoredEvent
 
 from kompass.application.app import PortfolioApplication

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
@@ -60,7 +60,7 @@ def seal(engine: Engine, recorder: Any, by: str) -> Seal | None:
         if head is None:
             return None
         exists = conn.execute(select(t.seals.c.position).where(t.seals.c.position == head["position"])).first()
-        stamp = datetime.now(tz=timezone.utc).isoformat()
+        stamp = datetime.now(tz=UTC).isoformat()
         if not exists:
             conn.execute(insert(t.seals).values(position=head["position"], digest=head["digest"], sealed_at=stamp, by=by))
     return Seal(head["position"], head["digest"], stamp, by)
@@ -118,7 +118,7 @@ def latest_seal(engine: Engine) -> Seal | None:
 
 def digest_at_head(recorder: Any) -> tuple[int, str]:
     """The chain's digest at the head of the log, computed now (exports are stamped with it)."""
-    head, value = 0, GENESIS
-    for head, value in chain(recorder):
+    last = (0, GENESIS)
+    for last in chain(recorder):  # noqa: B007 — only the final link matters
         pass
-    return head, value
+    return last
