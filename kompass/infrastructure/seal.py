@@ -53,17 +53,17 @@ def seal(engine: Engine, recorder: Any, by: str) -> Seal | None:
     with engine.begin() as conn:
         last = conn.execute(select(t.chain.c.position, t.chain.c.digest).order_by(t.chain.c.position.desc()).limit(1)).first()
         after, previous = (int(last[0]), str(last[1])) if last else (0, GENESIS)
-        rows = [{"position": p, "digest": d} for p, d in chain(recorder, after, previous)]
-        for start in range(0, len(rows), BATCH):
-            conn.execute(insert(t.chain), rows[start : start + BATCH])
-        head = rows[-1] if rows else ({"position": after, "digest": previous} if last else None)
-        if head is None:
+        links = list(chain(recorder, after, previous))
+        for start in range(0, len(links), BATCH):
+            conn.execute(insert(t.chain), [{"position": p, "digest": d} for p, d in links[start : start + BATCH]])
+        if not links and not last:
             return None
-        exists = conn.execute(select(t.seals.c.position).where(t.seals.c.position == head["position"])).first()
+        position, digest = links[-1] if links else (after, previous)
+        exists = conn.execute(select(t.seals.c.position).where(t.seals.c.position == position)).first()
         stamp = datetime.now(tz=UTC).isoformat()
         if not exists:
-            conn.execute(insert(t.seals).values(position=head["position"], digest=head["digest"], sealed_at=stamp, by=by))
-    return Seal(head["position"], head["digest"], stamp, by)
+            conn.execute(insert(t.seals).values(position=position, digest=digest, sealed_at=stamp, by=by))
+    return Seal(position, digest, stamp, by)
 
 
 @dataclass(frozen=True)
