@@ -45,10 +45,8 @@ class InitiativeRecord:
     indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
     proposed_on: str = ""
     updated_on: str = ""
-
-    @property
-    def budget_sek(self) -> int:
-        return sum(int(line["amount_sek"]) for line in self.funding)
+    budget_sek: int = 0
+    """The sum of the funding lines, kept as they are added (long histories stay cheap)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +72,10 @@ def region_actors() -> dict[str, ActorRecord]:
         region_actor_key(code): ActorRecord(key=region_actor_key(code), name=f"Region {name}", kind="region", region=code)
         for code, name in REGIONS.items()
     }
+
+
+COVERAGE_NEUTRAL = frozenset({"ResultRecorded", "InitiativeRetitled", "IndicatorDefined", "IndicatorMeasured"})
+"""Initiative events that change nothing coverage or networks count."""
 
 
 def apply_to_initiative(record: InitiativeRecord | None, fact: Fact) -> InitiativeRecord | None:
@@ -116,6 +118,7 @@ def apply_to_initiative(record: InitiativeRecord | None, fact: Fact) -> Initiati
         record.participants.pop(d["actor"], None)
     elif t == "FundingAdded":
         record.funding.append({"source": d["source"], "amount_sek": d["amount_sek"], "year": d["year"]})
+        record.budget_sek += int(d["amount_sek"])
     elif t == "ResultRecorded":
         record.results.append({"type": d["type"], "text": d["text"], "effective": fact.effective.isoformat()})
     elif t == "InitiativeRetitled":

@@ -11,7 +11,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from kompass.application import commands as c
-from kompass.application.app import PortfolioApplication
+from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import handle
 from kompass.application.permissions import Access
 from kompass.application.ports import AtomicAppender
@@ -128,6 +128,7 @@ class Kompass:
         """
         count = events = 0
         pending: list[Any] = []
+        long_histories: set[Any] = set()
         with self.appender.transaction() as append:
             session = Session(append, self.framework, self.today())
             for line, command, recorded in commands:
@@ -137,7 +138,9 @@ class Kompass:
                 except KompassError as error:
                     raise LineRefused(line, error) from None
                 count += 1
-                pending += session.collect_events()  # in command order: the log keeps the file's order
+                batch = session.collect_events()  # in command order: the log keeps the file's order
+                long_histories.update(e.originator_id for e in batch if e.originator_version % SNAPSHOT_INTERVAL == 0)
+                pending += batch
                 if len(pending) >= IMPORT_BATCH:
                     append(pending)
                     events += len(pending)
@@ -148,4 +151,10 @@ class Kompass:
             if pending:
                 append(pending)
                 events += len(pending)
+        self._snapshot_long_histories(long_histories)
         return ImportSummary(commands=count, events=events)
+
+    def _snapshot_long_histories(self, aggregate_ids: set[Any]) -> None:
+        """Imports bypass Application.save, so they take the snapshots it would have taken."""
+        for aggregate_id in aggregate_ids:
+            self.app.take_snapshot(aggregate_id)

@@ -18,6 +18,9 @@ def report(error: BaseException) -> NoReturn:
     """Map an exception raised below the CLI to its exit code."""
     from kompass.domain.errors import KompassError
 
+    if isinstance(error, BrokenPipeError):
+        _quiet_stdout()
+        raise SystemExit(0)
     if isinstance(error, KompassError):
         fail(_one_line(str(error)), error.exit_code)
     if _is_storage_error(error):
@@ -27,6 +30,14 @@ def report(error: BaseException) -> NoReturn:
         text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
         fail(f"the store could not be used: {_one_line(text)}", STORAGE_EXIT)
     raise error
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output left (`| head`): stop writing, without a complaint."""
+    import os
+    import sys
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _is_storage_error(error: BaseException) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from kompass.application.facts import Fact
 from kompass.application.records import (
+    COVERAGE_NEUTRAL,
     ActorRecord,
     InitiativeRecord,
     apply_to_actor,
@@ -125,14 +126,16 @@ class PortfolioBatch:
 
     def _apply_initiative(self, fact: Fact) -> None:
         record = self.initiative(fact.originator_id)
-        before = self.facts_of(record)
+        counted = fact.type not in COVERAGE_NEUTRAL
+        before = self.facts_of(record) if counted else None
         after_record = apply_to_initiative(record, fact)
         if after_record is None:
             return
         self.initiatives[fact.originator_id] = after_record
         self.dirty_initiatives.add(fact.originator_id)
-        self._contribute(before, -1)
-        self._contribute(self.facts_of(after_record), +1)
+        if counted:
+            self._contribute(before, -1)
+            self._contribute(self.facts_of(after_record), +1)
         if fact.type == "ActorJoined":
             self.conn.execute(insert(t.participants).values(initiative_id=str(fact.originator_id), actor=fact.data["actor"]))
         elif fact.type == "ActorLeft":
