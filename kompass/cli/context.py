@@ -28,6 +28,8 @@ class Settings:
             from kompass.infrastructure.bootstrap import Store
 
             self._store = Store(self.db, self.user)
+            for warning in self._store.warnings:
+                click.echo(f"Warning: {warning}", err=True)
         return self._store
 
     def close(self) -> None:

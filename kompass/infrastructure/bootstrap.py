@@ -18,6 +18,7 @@ from kompass.domain.errors import StorageUnavailable
 from kompass.domain.framework import Framework
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
+from kompass.infrastructure.durability import durability_warnings
 from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, open_application
 from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.persons import PersonRegister
@@ -41,6 +42,7 @@ class Store:
             self.projector.ensure_tables()
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.url}: {error.orig}") from None
+        self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
         self._initialise()
 

@@ -45,18 +45,19 @@ def open_application(location: StoreLocation) -> PortfolioApplication:
         if location.backend == "postgres":
             env["CREATE_TABLE"] = "no"  # the library's CREATE TABLE IF NOT EXISTS needs CREATE on the schema
         app = PortfolioApplication(env=env)
-        if location.backend == "postgres" and not _table_exists(app):
-            app.recorder.create_table()  # type: ignore[attr-defined]
+        if location.backend == "postgres":
+            for recorder in (app.recorder, app.snapshots.recorder if app.snapshots else None):
+                if recorder is not None and not _table_exists(recorder):
+                    recorder.create_table()  # type: ignore[attr-defined]
         _protect_log(app, location)
     except (PersistenceError, OSError) as error:
         raise StorageUnavailable(f"cannot open the store at {location.url}: {_first_line(error)}") from None
     return app
 
 
-def _table_exists(app: PortfolioApplication) -> bool:
-    recorder: Any = app.recorder
+def _table_exists(recorder: Any) -> bool:
     with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS found", (events_table(app),))
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS found", (recorder.events_table_name,))
         row = cursor.fetchone()
     return bool(row["found"] if isinstance(row, dict) else row[0])
 

@@ -37,14 +37,15 @@ from tests.integration.test_projections_reference import (
     replayed_numbers,
 )
 
-REFS = ("r0", "r1", "r2", "r3", "r4")
+REFS = ("r0", "r1", "r2", "r3")
 KEYS = ("k0", "k1", "k2", "k3")
 LEADS = ("01", "12", "14", "25")
 """Few lead regions, so initiatives share regions; region actors of all 21 may join."""
 CATCH_UP = "catch up"
 
 refs = st.sampled_from(REFS)
-keys = st.sampled_from(KEYS)
+keys = st.sampled_from(KEYS[:3])
+"""Joins, leaves and merges name the three actors the prelude registers; k3 may come later."""
 region_keys = st.sampled_from([f"region-{code}" for code in REGIONS])
 actors = keys | region_keys
 areas = st.sampled_from(AREAS)
@@ -70,7 +71,7 @@ step = st.one_of(
     st.builds(c.LeaveInitiative, ref=refs, actor=keys, effective=effective),
     st.builds(c.FundInitiative, ref=refs, source=st.just("erdf"), amount_sek=st.integers(0, 10**9), year=st.integers(2020, 2025),
               effective=effective),
-    st.builds(c.RegisterActor, key=keys, name=st.just("Aktör"), kind=st.sampled_from(("university", "company", "library")),
+    st.builds(c.RegisterActor, key=st.sampled_from(KEYS), name=st.just("Aktör"), kind=st.sampled_from(("university", "company", "library")),
               region=st.none() | st.sampled_from(LEADS), effective=effective),
     st.builds(c.MergeActor, key=keys, into=keys, effective=effective),
     st.builds(c.MergeActor, key=keys, into=keys, effective=effective),
@@ -91,9 +92,9 @@ def propose(ref: str) -> st.SearchStrategy[c.ProposeInitiative]:
 
 prelude = st.tuples(
     *[st.just(c.RegisterActor(key=key, name="Aktör", kind="university")) for key in KEYS[:3]],
-    *[propose(ref) for ref in REFS[:4]],
+    *[propose(ref) for ref in REFS[:3]],
 ).map(list)
-"""Most commands name an actor or initiative that exists: register three actors, propose four."""
+"""Most commands name an actor or initiative that exists: register three actors, propose three."""
 steps = st.builds(lambda first, rest: first + rest, prelude, st.lists(step, min_size=20, max_size=60))
 batches = st.sampled_from((1, 2, 3, 5, 8, 1000))
 
