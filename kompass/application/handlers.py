@@ -6,14 +6,16 @@ command leaves the session as it was.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from functools import singledispatch
+from typing import Any
 
 from kompass.application import commands as c
 from kompass.application.permissions import Access
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
-from kompass.domain.errors import AlreadyExists
+from kompass.domain.errors import AlreadyExists, InvalidValue
 from kompass.domain.initiative import Initiative
 from kompass.domain.vocabulary import require_effective
 
@@ -28,8 +30,26 @@ def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, da
 
 def handle(command: c.Command, session: Session, access: Access) -> None:
     """Carry out `command`; its events wait in the session until it is saved."""
+    require_unicode(command)
     by, effective = stamp(command, session, access)
     _handle(command, session, access, by, effective)
+
+
+def require_unicode(command: c.Command) -> None:
+    """Every text can be stored as UTF-8: a lone surrogate (a JSON escape such as \\ud800, or a
+    command-line argument that was not UTF-8) is refused before it reaches the store."""
+    for field in dataclasses.fields(command):
+        value: Any = getattr(command, field.name)
+        texts = [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else []
+        if isinstance(value, dict):
+            texts = [*value, *value.values()]
+        for text in texts:
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    bad = ord(text[error.start])
+                    raise InvalidValue(f"{field.name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
 
 
 @singledispatch
@@ -117,10 +137,18 @@ def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effe
 
 @_handle.register
 def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    """Ends every participation that resolves to the same actor (A merged into B: leaving ends both).
+
+    A restore replays each recorded ActorLeft exactly as it was, one key per line.
+    """
     initiative = _initiative(session, access, command.ref, "remove participants from")
-    target = session.live_actor(command.actor).key
-    key = next((k for k in initiative.participants if session.live_actor(k).key == target), command.actor)
-    initiative.leave(key, by=by, effective=effective)
+    if session.restoring and command.actor in initiative.participants:
+        keys = [command.actor]
+    else:
+        target = session.live_actor(command.actor).key
+        keys = [k for k in initiative.participants if session.live_actor(k).key == target] or [command.actor]
+    for key in keys:
+        initiative.leave(key, by=by, effective=effective)
 
 
 @_handle.register

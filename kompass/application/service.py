@@ -132,6 +132,7 @@ class Kompass:
         with self.appender.transaction() as append:
             session = Session(append, self.framework, self.today())
             for line, command, recorded in commands:
+                session.restoring = recorded is not None
                 try:
                     with recorded_at(recorded) if recorded else nullcontext():
                         handle(command, session, access)

@@ -30,6 +30,8 @@ class Session:
         self.framework = framework
         self.today = today
         self._loaded: dict[UUID, KompassAggregate | None] = {}
+        self.restoring = False
+        """True while a restore replays recorded events: commands then name exact keys."""
         self._touched: dict[UUID, KompassAggregate] = {}
         """Aggregates handed out since events were last collected: only they can have changed."""
 

@@ -41,7 +41,7 @@ class Store:
             self.engine: Engine = make_engine(self.location)
             self.projector.ensure_tables()
         except SqlOperationalError as error:
-            raise StorageUnavailable(f"cannot open the read tables at {self.location.url}: {error.orig}") from None
+            raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
         self._initialise()

@@ -105,6 +105,8 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
         raise InvalidValue(f"invalid JSON: {error.msg} (column {error.colno})") from None
     except RecursionError:
         raise InvalidValue("invalid JSON: nested too deeply") from None
+    except ValueError:  # Python refuses to convert an integer of more than 4,300 digits
+        raise InvalidValue("invalid JSON: a number has too many digits") from None
     if not isinstance(record, dict):
         raise InvalidValue("expected a JSON object with an 'op'")
     op = record.pop("op", None)

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kompass.infrastructure.settings import StoreLocation
+from kompass.infrastructure.settings import SQLITE_LOCK_TIMEOUT_ENV, StoreLocation, sqlite_lock_timeout
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""The default wait for another process's write lock; env SQLITE_LOCK_TIMEOUT (seconds) overrides it."""
 WRITE_LOCK = "kompass_write_lock"
 """Execution option: on SQLite, take the write lock when the transaction begins."""
 
 
 def make_engine(location: StoreLocation) -> Engine:
     if location.backend == "sqlite":
-        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _sqlite_immediate_transactions(engine)
+        busy_ms = _busy_timeout_ms()
+        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000})
+        _sqlite_immediate_transactions(engine, busy_ms)
         return engine
     return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
-def _sqlite_immediate_transactions(engine: Engine) -> None:
+def _busy_timeout_ms() -> int:
+    if os.environ.get(SQLITE_LOCK_TIMEOUT_ENV, "").strip():
+        return sqlite_lock_timeout() * 1000
+    return SQLITE_BUSY_TIMEOUT_MS
+
+
+def _sqlite_immediate_transactions(engine: Engine, busy_ms: int) -> None:
     """Let a transaction take the write lock as it starts (with the WRITE_LOCK option), so
     two projection workers never read the same position and both apply the batch after it
     (SQLAlchemy's documented recipe for pysqlite transactions)."""
@@ -33,7 +42,7 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

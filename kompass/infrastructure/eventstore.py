@@ -16,6 +16,9 @@ from kompass.application.facts import Fact, fact_from_event
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.settings import StoreLocation
 
+CONNECT_TIMEOUT_SECONDS = 5
+"""How long to wait for a PostgreSQL server that does not answer at all."""
+
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS {table}_append_only_delete BEFORE DELETE ON {table} "
     "BEGIN SELECT RAISE(ABORT, 'kompass: events are never deleted'); END",
@@ -43,6 +46,7 @@ def open_application(location: StoreLocation) -> PortfolioApplication:
     try:
         env = location.eventsourcing_env()
         if location.backend == "postgres":
+            _reach_server(location)
             env["CREATE_TABLE"] = "no"  # the library's CREATE TABLE IF NOT EXISTS needs CREATE on the schema
         app = PortfolioApplication(env=env)
         if location.backend == "postgres":
@@ -51,8 +55,22 @@ def open_application(location: StoreLocation) -> PortfolioApplication:
                     recorder.create_table()  # type: ignore[attr-defined]
         _protect_log(app, location)
     except (PersistenceError, OSError) as error:
-        raise StorageUnavailable(f"cannot open the store at {location.url}: {_first_line(error)}") from None
+        raise StorageUnavailable(f"cannot open the store at {location.shown_url}: {_first_line(error)}") from None
     return app
+
+
+def _reach_server(location: StoreLocation) -> None:
+    """One direct connection first: the library's pool retries a refused connection until its timeout
+    and then says only that it got none, where psycopg says at once why (refused, no such database…)."""
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=location.host, port=location.port, dbname=location.dbname, user=location.user,
+            password=location.password or None, connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        ).close()
+    except psycopg.Error as error:
+        raise StorageUnavailable(f"cannot reach the store at {location.shown_url}: {_first_line(error)}") from None
 
 
 def _table_exists(recorder: Any) -> bool:
@@ -143,9 +161,29 @@ class AtomicAppender:
 
     @contextmanager
     def _sqlite(self) -> Iterator[AppendTransaction]:
+        """BEGIN IMMEDIATE: the import holds SQLite's write lock from its first read. The library's
+        deferred BEGIN would let another process commit between the import's reads and its first
+        append, and SQLite then refuses that append at once ("database is locked", SQLITE_BUSY_SNAPSHOT)
+        instead of waiting: a mere concurrent write made the import fail as if the store were broken."""
+        import sqlite3
+
         recorder: Any = self.app.recorder
-        with recorder.datastore.transaction(commit=True) as cursor:
-            yield AppendTransaction(self.app, cursor, recorder._insert_events, self._select_sql("?"))
+        with recorder.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            try:
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    yield AppendTransaction(self.app, cursor, recorder._insert_events, self._select_sql("?"))
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+            except sqlite3.IntegrityError as error:
+                raise IntegrityError(error) from error
+            except sqlite3.OperationalError as error:
+                raise OperationalError(error) from error
+            finally:
+                cursor.sqlite_cursor.close()
 
     @contextmanager
     def _postgres(self) -> Iterator[AppendTransaction]:

@@ -17,6 +17,23 @@ from kompass.domain.errors import InvalidValue, StorageUnavailable
 
 DB_ENV = "KOMPASS_DB"
 USER_ENV = "KOMPASS_USER"
+SQLITE_LOCK_TIMEOUT_ENV = "SQLITE_LOCK_TIMEOUT"
+SQLITE_LOCK_TIMEOUT_DEFAULT = 30
+"""Seconds a SQLite writer waits for another process's write lock before giving up (exit 7)."""
+
+
+def sqlite_lock_timeout() -> int:
+    """`SQLITE_LOCK_TIMEOUT` (whole seconds, at least 1; the eventsourcing library's own name), else 30."""
+    raw = os.environ.get(SQLITE_LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return SQLITE_LOCK_TIMEOUT_DEFAULT
+    try:
+        seconds = int(raw)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise InvalidValue(f"{SQLITE_LOCK_TIMEOUT_ENV}={raw!r}: give whole seconds, at least 1")
+    return seconds
 
 
 def default_url() -> str:
@@ -38,6 +55,15 @@ class StoreLocation:
     password: str = ""
 
     @property
+    def shown_url(self) -> str:
+        """The URL for messages: a password in it is never printed."""
+        if not self.password:
+            return self.url
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1) if parts.password else parts.netloc
+        return parts._replace(netloc=netloc).geturl()
+
+    @property
     def sqlalchemy_url(self) -> str:
         if self.backend == "sqlite":
             return f"sqlite:///{self.path}"
@@ -53,7 +79,7 @@ class StoreLocation:
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.path),
-                "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_LOCK_TIMEOUT": str(sqlite_lock_timeout()),
             }
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",

@@ -74,7 +74,7 @@ step = st.one_of(
     st.builds(c.RegisterActor, key=st.sampled_from(KEYS), name=st.just("Aktör"), kind=st.sampled_from(("university", "company", "library")),
               region=st.none() | st.sampled_from(LEADS), effective=effective),
     st.builds(c.MergeActor, key=keys, into=keys, effective=effective),
-    st.builds(c.MergeActor, key=keys, into=keys, effective=effective),
+    st.builds(lambda pair, when: c.MergeActor(key=pair[0], into=pair[1], effective=when), st.permutations(KEYS[:3]), effective),
     st.builds(
         c.AssessPortfolio, region=st.sampled_from(LEADS), year=st.integers(2020, 2023), score=st.integers(1, 10),
         light=st.just("yellow"), focus=st.dictionaries(areas, st.sampled_from(FOCUS_LEVELS), max_size=3), effective=effective,

@@ -42,9 +42,7 @@ def test_actor_keys_are_lowercase_slugs(key):
     assert actor(key=key).key == key
 
 
-@pytest.mark.parametrize(
-    "key", ["", "Digg", "digg ", "kommun 1480", "-digg", ".digg", "_digg", "göteborg", "x" * 101, "a/b", None, 14]
-)
+@pytest.mark.parametrize("key", ["", "Digg", "digg ", "kommun 1480", "-digg", ".digg", "_digg", "göteborg", "x" * 101, "a/b", None, 14])
 def test_actor_keys_that_are_not_slugs_are_refused(key):
     with pytest.raises(InvalidValue, match="slug"):
         actor(key=key)
@@ -82,9 +80,7 @@ def test_region_actors_are_keyed_region_cc(code):
     assert (region.key, region.kind, region.region) == (f"region-{code}", "region", code)
 
 
-@pytest.mark.parametrize(
-    ("key", "region"), [("region-14", "12"), ("vgr", "14"), ("region-14", None), ("region-99", "99")]
-)
+@pytest.mark.parametrize(("key", "region"), [("region-14", "12"), ("vgr", "14"), ("region-14", None), ("region-99", "99")])
 def test_region_actors_with_another_key_or_without_their_region_are_refused(key, region):
     with pytest.raises(InvalidValue):
         Actor.register(key=key, name="Region X", kind="region", region=region, **WHO)

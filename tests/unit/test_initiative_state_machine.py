@@ -34,9 +34,7 @@ from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import FUNDING_SOURCES, PARTICIPANT_ROLES, REGIONS, RESULT_TYPES
 from tests.unit.helpers import AREAS, FRAMEWORK, initiative_state, public_state
 
-MACHINE_SETTINGS = settings(
-    max_examples=60, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+MACHINE_SETTINGS = settings(max_examples=60, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ACTORS = ("digg", "vinnova", "kommun-1480", "region-14", "region-12")
 INDICATORS = ("open-data", "trained-staff")
@@ -131,13 +129,18 @@ class InitiativeMachine(RuleBasedStateMachine):
                 m["before_final"] = current
             m["status"] = status
 
-    @precondition(lambda self: self.model and self.model["status"] not in ("completed", "cancelled"))
-    @rule(choice=st.sampled_from(range(60)))
-    def advance(self, choice: int) -> None:
-        """A move the model allows (random moves are mostly refused; this walks the whole graph)."""
+    @precondition(lambda self: self.model)
+    @rule(choices=st.lists(st.sampled_from(range(60)), min_size=1, max_size=3))
+    def walk(self, choices: list[int]) -> None:
+        """One to three steps through the life cycle that the model allows, reopening final ones
+        (random moves are mostly refused; this reaches every corner of the graph)."""
         m = self.model
-        targets = [s for s in STATUSES if move_allowed(m["status"], s, m["paused_from"])]
-        self.move(targets[choice % len(targets)])
+        for choice in choices:
+            if m["status"] in ("completed", "cancelled"):
+                self.reopen("walking on")
+                continue
+            targets = [s for s in STATUSES if move_allowed(m["status"], s, m["paused_from"])]
+            self.move(targets[choice % len(targets)])
 
     @precondition(lambda self: self.model and self.model["status"] in ("completed", "cancelled"))
     @rule()
@@ -342,7 +345,11 @@ class CoverageMachine(RuleBasedStateMachine):
         for key, cell in cells.items():
             expected = expected_cells[key]
             assert (cell.initiatives, cell.weighted, cell.pipeline, cell.budget, cell.actors) == (
-                expected["initiatives"], expected["weighted"], expected["pipeline"], expected["budget"], expected["actors"],
+                expected["initiatives"],
+                expected["weighted"],
+                expected["pipeline"],
+                expected["budget"],
+                expected["actors"],
             ), key
         for area, figures in national.items():
             assert (figures.initiatives, figures.weighted) == expected_national[area]

@@ -1,0 +1,50 @@
+"""Reports as Markdown: the document's blocks as text, figures as their fallback tables."""
+
+from __future__ import annotations
+
+from kompass.application.report_document import Block, Bullets, Document, Figure, Heading, Para, Table
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def table(t: Table) -> list[str]:
+    lines = ["| " + " | ".join(_cell(h) for h in t.headers) + " |"]
+    lines.append("|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.headers))) + "|")
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
+    return lines
+
+
+def block(b: Block) -> list[str]:
+    if isinstance(b, Heading):
+        return ["#" * b.level + " " + b.text]
+    if isinstance(b, Para):
+        return [f"_{b.text}_" if b.note else b.text]
+    if isinstance(b, Bullets):
+        return [f"- {' '.join(item.split())}" for item in b.items]
+    if isinstance(b, Table):
+        return table(b)
+    if isinstance(b, Figure):
+        if b.fallback is None:
+            return [f"_Figure: {b.caption} (drawn in the HTML report)._"]
+        return [f"**{b.caption}**", "", *table(b.fallback)]
+    raise TypeError(f"unknown block {b!r}")
+
+
+def render_markdown(doc: Document) -> str:
+    p = doc.provenance
+    lines = [f"# {doc.title}", "", f"_{doc.subtitle}_", ""]
+    lines += [f"Made from the event log up to position {p.position}, hash-chain digest `{p.digest}`.", ""]
+    for b in doc.blocks:
+        lines += [*block(b), ""]
+    lines += [
+        "## Provenance",
+        "",
+        f"- Log position: {p.position}",
+        f"- Hash-chain digest at that position: `{p.digest}`",
+        f"- Regenerate exactly this report: `{p.command}`",
+        f"- Check the digest against the store: `kompass verify --digest {p.digest}`",
+        "",
+    ]
+    return "\n".join(lines)
