@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint typecheck unit docs bench clean
+.PHONY: venv demo test lint unit integration e2e docs bench clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,13 @@ test: venv
 	$(BIN)/mypy kompass
 	$(BIN)/python docs/gen_cli_reference.py --check
 	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check kompass tests bench docs
+	$(BIN)/mypy kompass
+
+unit integration e2e: venv
+	$(BIN)/pytest -q tests/$@
 
 docs: venv
 	$(BIN)/python docs/gen_cli_reference.py

@@ -14,12 +14,7 @@ RESULT_NAMES = {
     "coordination": "Increased coordination and collaboration (ökad samordning och samverkan)",
     "direct": "Direct results (direkta resultat)",
 }
-VERDICTS = {
-    "backed": "declared and backed",
-    "unbacked": "declared, no counting initiative",
-    "beyond_focus": "work beyond the declared focus",
-    "quiet": "neither declared nor covered",
-}
+VERDICTS = {"backed": "backed", "unbacked": "not backed", "beyond_focus": "beyond focus", "quiet": "—"}
 
 
 def annual_document(report: dict[str, Any], provenance: Provenance) -> Document:
@@ -48,7 +43,8 @@ def _summary(doc: Document, r: dict[str, Any]) -> None:
         f"{len(entries)} initiatives in the year's portfolio, {counting} of them counting (active or completed) at the year's end.",
         f"Funding of these initiatives: {sek(r['funding_total_sek'])} in all, {sek(r['funding_for_year_sek'])} for {r['year']}.",
         (
-            f"Self-assessment {r['year']}: score {a['score']}, traffic light {a['light']} ({words(r['movement'])} since the previous assessed year)."
+            f"Self-assessment {r['year']}: score {a['score']}, traffic light {a['light']} "
+            f"({words(r['movement'])} since the previous assessed year)."
             if a
             else f"No self-assessment for {r['year']} has been recorded."
         ),
@@ -120,6 +116,11 @@ def _focus(doc: Document, r: dict[str, Any]) -> None:
             rows,
             (2, 3, 4, 5, 6, 7),
             marks,
+        ),
+        Para(
+            "Focus vs coverage: backed (medium or high focus, with counting initiatives), not backed (medium or high focus, "
+            "none counting), beyond focus (counting initiatives where none or low focus was declared).",
+            note=True,
         ),
         Para(f"Weakest area nationally at the year's end: {names[r['weakest_area_nationally']]}.", note=True),
     )

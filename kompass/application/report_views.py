@@ -61,8 +61,8 @@ def national_document(report: dict[str, Any], provenance: Provenance) -> Documen
             )
         ),
     )
-    _movement(doc, report)
     _coverage(doc, report)
+    _movement(doc, report)
     _gaps(doc, report)
     _collaboration(doc, report)
     return doc
@@ -78,7 +78,7 @@ def _movement(doc: Document, report: dict[str, Any]) -> None:
                 region_label(m["region"]),
                 f"{before['score']} ({before['year']})" if before else "—",
                 str(now["score"]) if now else "—",
-                f"{m['score_change']:+d}" if m["score_change"] is not None else "—",
+                (f"{m['score_change']:+d}" if m["score_change"] else "0") if m["score_change"] is not None else "—",
                 now["light"] if now else "—",
                 words(m["movement"]),
             )
@@ -163,7 +163,9 @@ def _collaboration(doc: Document, report: dict[str, Any]) -> None:
         (c["ref"], c["title"], c["lead"], ", ".join(c["regions"]), ", ".join(names[a] for a in c["areas"]), c["status"])
         for c in report["collaborations"]
     )
-    pairs = tuple((f"{region_label(p['regions'][0])} – {region_label(p['regions'][1])}", str(p["initiatives"])) for p in report["region_pairs"])
+    pairs = tuple(
+        (f"{region_label(p['regions'][0])} – {region_label(p['regions'][1])}", str(p["initiatives"])) for p in report["region_pairs"]
+    )
     doc.add(
         Heading(2, "Cross-region collaboration", "collaboration"),
         Para(

@@ -56,8 +56,8 @@ def parse_date(value: str | None, what: str = "--as-of") -> date | None:
     if value is None:
         return None
     try:
-        if len(value) != 10:
-            raise ValueError
+        if len(value) != 10 or not (value[:4] + value[5:7] + value[8:]).isdigit() or value[4] + value[7] != "--":
+            raise ValueError  # YYYY-MM-DD only: Python would also read 2021-W01-1 as a date
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=what) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -52,18 +53,30 @@ def _check_filters(report: CoverageReport, region: str | None, area: str | None)
 @_filters
 @_framework_option
 @time_options
-@format_option()
+@format_option("table", "json", "csv", "png", "svg")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With png or svg: the file to write the heatmap to (svg may go to standard output).")
 @pass_settings
 def coverage(
-    settings: Settings, region: str | None, area: str | None, framework: str | None, as_of: str | None, known_at: str | None, fmt: str
+    settings: Settings,
+    region: str | None,
+    area: str | None,
+    framework: str | None,
+    as_of: str | None,
+    known_at: str | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
-    """Coverage per region and strategy area, with gaps marked.
+    """Coverage per region and strategy area, with gaps marked; png or svg draw the heatmap.
 
     Example: kompass coverage --as-of 2021-12-31 --format json
+    Example: kompass coverage --format svg --output coverage.svg
     """
     from kompass.application.views import coverage_json
     from kompass.cli.grid import print_grid
 
+    if fmt == "png" and output is None:
+        raise click.UsageError("--format png needs --output FILE")
     report = _report(settings, framework, as_of, known_at)
     _check_filters(report, region, area)
     if fmt == "table":
@@ -73,8 +86,24 @@ def coverage(
     if fmt == "json":
         emit_json(data)
         return
+    if fmt in ("png", "svg"):
+        _heatmap(data, report, fmt, output)
+        return
     rows = [{"region": r["region"], "name": r["name"], "area": a, **cell} for r in data["regions"] for a, cell in r["areas"].items()]
     emit_csv(rows, ("region", "name", "area", "initiatives", "weighted", "pipeline", "budget_sek", "actors", "gap"))
+
+
+def _heatmap(data: dict[str, Any], report: CoverageReport, fmt: str, output: Path | None) -> None:
+    from kompass.cli.output import message
+    from kompass.infrastructure.charts import coverage_heatmap
+
+    names = {a.key: a.name for a in report.framework.areas}
+    picture = coverage_heatmap(data, names, fmt, f"Coverage as of {data['as_of']} ({data['framework']})")
+    if output is None:
+        click.echo(picture.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(picture)
+    message(f"wrote {output}")
 
 
 @click.command()

@@ -17,8 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402 — after choosing the backend
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
 FORMATS = ("svg", "png")
 GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
@@ -76,10 +76,14 @@ def coverage_heatmap(coverage: Mapping[str, Any], area_names: Mapping[str, str],
     areas = list(regions[0]["areas"]) if regions else list(area_names)
     values = [[r["areas"][a]["weighted"] for a in areas] for r in regions]
     top = max([v for row in values for v in row] + [1.0])
-    fig = _figure(1.6 + 1.25 * len(areas), 1.3 + 0.32 * len(regions))
+    fig = _figure(1.6 + 1.25 * len(areas), 2.4 + 0.32 * len(regions))
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
-        image = ax.imshow(values or [[0.0] * len(areas)], cmap="YlGnBu", vmin=0, vmax=top, aspect="auto")
+        xs = [j - 0.5 for j in range(len(areas) + 1)]
+        ys = [i - 0.5 for i in range(len(regions) + 1)]
+        image = ax.pcolormesh(xs, ys, values or [[0.0] * len(areas)], cmap="YlGnBu", vmin=0, vmax=top, edgecolors="white", linewidth=1.5)
+        ax.set_xlim(xs[0], xs[-1])
+        ax.set_ylim(ys[-1], ys[0])
         for i, r in enumerate(regions):
             for j, a in enumerate(areas):
                 cell = r["areas"][a]
@@ -152,6 +156,9 @@ def focus_chart(rows: Sequence[Mapping[str, Any]], area_names: Mapping[str, str]
         colours = [GAP_COLOURS[r["gap"]] if r["gap"] else "#2a7fb8" for r in rows]
         ax.bar(xs, [r["weighted"] for r in rows], color=colours, width=0.6, label="region (red/orange/purple: a gap)")
         ax.scatter(list(xs), [r["national_median_weighted"] for r in rows], marker="_", s=600, color="#222222", label="national median")
+        for x, r in zip(xs, rows, strict=True):
+            if r["gap"]:
+                ax.text(x, r["weighted"], r["gap"].replace("_", " "), ha="center", va="bottom", fontsize=7.5, color=GAP_COLOURS[r["gap"]])
         labels = [f"{area_names.get(r['area'], r['area'])}\nfocus: {r['focus'] or '—'}" for r in rows]
         ax.set_xticks(list(xs), labels, fontsize=7.5)
         ax.set_ylabel("weighted coverage")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +39,8 @@ FIELD_KINDS: dict[str, str] = {
     "effective": DATE,
 }
 MAX_INTEGER = 10**15
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""Only YYYY-MM-DD: Python also reads 20210104 and 2021-W01-1 as dates, which the format does not allow."""
 
 
 class LineError(KompassError):
@@ -176,7 +179,7 @@ def _convert(name: str, value: Any) -> Any:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise InvalidValue(f"{name} must be {FOCUS}")
         return dict(value)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise InvalidValue(f"{name} must be {DATE}")
     try:
         return date.fromisoformat(value)

@@ -52,7 +52,9 @@ class ProjectionStatus:
 
 
 def default_projections() -> list[Any]:
-    return [portfolio_projection]
+    from kompass.infrastructure import network_projection
+
+    return [portfolio_projection, network_projection]
 
 
 class Projector:

@@ -124,3 +124,58 @@ persons = Table(
     Column("phone", Text),
 )
 """The person register (DESIGN §6): mutable and erasable; events name people by id only."""
+
+# --- the network projection (kompass.infrastructure.network_projection) ------------------------
+
+net_actors = Table(
+    "rm_net_actors",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("region", String(2)),
+    Column("merged_into", String(100), index=True),
+)
+"""The network projection's own copy of the actors (it is rebuilt independently of the others)."""
+
+net_initiatives = Table(
+    "rm_net_initiatives",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("ref", String(100), nullable=False, index=True),
+    Column("state", JSON, nullable=False),
+)
+"""What the network needs of each initiative: lead region, status, participants (as recorded), areas."""
+
+net_members = Table(
+    "rm_net_members",
+    metadata,
+    Column("initiative_id", String(36), primary_key=True),
+    Column("actor", String(100), primary_key=True, index=True),
+)
+"""Actors in the network through each initiative that is not cancelled: merges resolved, lead region included."""
+
+net_regions = Table(
+    "rm_net_regions",
+    metadata,
+    Column("initiative_id", String(36), primary_key=True),
+    Column("region", String(2), primary_key=True, index=True),
+)
+"""The regions of each initiative in the network (lead region and participating regions)."""
+
+net_areas = Table(
+    "rm_net_areas",
+    metadata,
+    Column("initiative_id", String(36), primary_key=True),
+    Column("area", String(32), primary_key=True, index=True),
+)
+
+net_edges = Table(
+    "rm_net_edges",
+    metadata,
+    Column("a", String(100), primary_key=True),
+    Column("b", String(100), primary_key=True, index=True),
+    Column("weight", Integer, nullable=False),
+)
+"""The whole country's ties: a < b (Python string order), weight = initiatives shared."""

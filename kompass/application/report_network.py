@@ -1,0 +1,79 @@
+"""The network sections of the reports, from a replayed state (kompass.application.network does the maths)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kompass.application import network as net
+from kompass.application.state import PortfolioState
+from kompass.domain.vocabulary import REGIONS
+
+CENTRAL = 10
+
+
+def region_network(state: PortfolioState, region: str) -> dict[str, Any]:
+    """A region's actor network (initiatives whose regions include it): size, key actors and what
+    their departure cuts off, bridges, the most central actors, and the kinds of actor it has no tie to."""
+    data = net.data_from_state(state, region=region)
+    graph = net.build_graph(data)
+    metrics = net.compute_metrics(graph)
+    risks = net.compute_risks(graph, data, regions=[region])
+    key_actors = [vars(k) for k in risks.key_actors]
+    names = {n: graph.nodes[n].get("name", n) for n in graph}
+    central = sorted(metrics.nodes, key=lambda n: (-n.betweenness, -n.weighted_degree, n.actor))[:CENTRAL]
+    ties = risks.regions[0]
+    points = set(metrics.articulation_points)
+    summary = (
+        f"{graph.number_of_nodes()} actors with {graph.number_of_edges()} ties (density {metrics.density:.2f}); "
+        + (
+            f"{len(key_actors)} key actors whose departure would split the network: "
+            + ", ".join(f"{k['name']} (cuts off {len(k['cut_off_actors'])})" for k in key_actors[:5])
+            + ("…" if len(key_actors) > 5 else "")
+            + "."
+            if key_actors
+            else "no single actor whose departure would split the network."
+        )
+    )
+    return {
+        "summary": summary,
+        "actors": graph.number_of_nodes(),
+        "ties": graph.number_of_edges(),
+        "density": metrics.density,
+        "sampled": metrics.sampled,
+        "key_actors": key_actors,
+        "bridges": [[a, b] for a, b in metrics.bridges],
+        "central": [
+            {"actor": n.actor, "name": names[n.actor], "kind": n.kind, "degree": n.degree, "weighted_degree": n.weighted_degree,
+             "betweenness": n.betweenness}
+            for n in central
+        ],
+        "missing_kinds": ties.missing_kinds,
+        "tied_regions": ties.tied_regions,
+        "nodes": [
+            {"actor": n.actor, "label": names[n.actor], "kind": n.kind, "betweenness": n.betweenness, "key": n.actor in points}
+            for n in metrics.nodes
+        ],
+        "edges": [[a, b, int(w)] for a, b, w in sorted(graph.edges(data="weight", default=1))],
+    }
+
+
+def national_network(state: PortfolioState) -> dict[str, Any]:
+    """The national network's size and its ties across regions (no centralities: they are not shown)."""
+    data = net.data_from_state(state)
+    graph = net.build_graph(data)
+    cross = net.cross_region_ties(graph)
+    ties = net.region_ties(graph)
+    alone = [r.region for r in ties if not r.tied_regions]
+    summary = (
+        f"{graph.number_of_nodes()} actors with {graph.number_of_edges()} ties; {sum(t.ties for t in cross)} ties join actors of "
+        f"two different regions, between {len(cross)} pairs of regions; regions without a tie to another region: "
+        + (", ".join(f"{r} {REGIONS[r]}" for r in alone) or "none")
+        + "."
+    )
+    return {
+        "summary": summary,
+        "actors": graph.number_of_nodes(),
+        "ties": graph.number_of_edges(),
+        "cross_region_ties": [{"regions": list(t.regions), "ties": t.ties, "weight": t.weight} for t in cross],
+        "regions_without_cross_region_ties": alone,
+    }
