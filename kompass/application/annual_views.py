@@ -67,7 +67,7 @@ def _assessment(doc: Document, r: dict[str, Any]) -> None:
             marks.append(("", "", a["light"], ""))
     doc.add(Heading(2, "Self-assessment and traffic light", "assessment"))
     if rows:
-        doc.add(Table(("Year", "Score (1–10)", "Light", "Recorded as of"), tuple(rows), (1,), tuple(marks)))
+        doc.add(Table(("Year", "Score (1–10)", "Light", "Effective"), tuple(rows), (1,), tuple(marks)))
     change = r["score_change"]
     text = {
         "improved": f"Improved by {change} since {before['year'] if before else ''}.",
@@ -178,8 +178,9 @@ def _details(e: dict[str, Any], names: dict[str, str]) -> list[str]:
         for result in e["results"][t]:
             lines.append(f"Result ({t}, {result['effective']}): {result['text']}")
     for ind in e["indicators"]:
-        latest = f"{ind['latest'][1]}{ind['unit']} on {ind['latest'][0]}" if ind["latest"] else "not measured"
-        lines.append(f"Indicator {ind['name']}: target {ind['target']}{ind['unit']}, latest {latest}.")
+        unit = ind["unit"] if ind["unit"] in ("%", "") else f" {ind['unit']}"
+        latest = f"{ind['latest'][1]}{unit} on {ind['latest'][0]}" if ind["latest"] else "not measured"
+        lines.append(f"Indicator {ind['name']}: target {ind['target']}{unit}, latest {latest}.")
     return lines
 
 
@@ -202,11 +203,54 @@ def _network(doc: Document, r: dict[str, Any]) -> None:
     if not network:
         doc.add(Para("The actor network is not available in this build.", note=True))
         return
-    doc.add(Para(network["summary"]))
-    if network.get("picture"):
-        doc.add(Figure("network_picture", network["picture"], "The region's actor network: colour = kind, size = betweenness"))
-    for block in network.get("blocks", []):
-        doc.add(block)
+    names = {n["actor"]: n["label"] for n in network["nodes"]}
+    doc.add(
+        Para(f"Actors taking part in initiatives whose regions include {r['region']}, as of {r['as_of']}: {network['summary']}"),
+        Figure(
+            "network_picture",
+            {"nodes": network["nodes"], "edges": network["edges"], "title": f"Region {r['name']}: actor network {r['year']}"},
+            "The region's actor network: colour = kind of actor, size = betweenness, black ring = key actor",
+        ),
+        Heading(3, "Key actors (articulation points)"),
+    )
+    if network["key_actors"]:
+        rows = tuple(
+            (
+                k["name"],
+                words(k["kind"]),
+                str(len(k["cut_off_actors"])),
+                _listed([names.get(a, a) for a in k["cut_off_actors"]]),
+                _listed(k["cut_off_initiatives"]) or "—",
+            )
+            for k in network["key_actors"]
+        )
+        doc.add(
+            Para("If one of these actors left, the network would fall apart: the actors listed would lose touch with the rest.", note=True),
+            Table(("Actor", "Kind", "Cut off", "Actors cut off", "Initiatives cut off"), rows, (2,)),
+        )
+    else:
+        doc.add(Para("No single actor's departure would split the network."))
+    central = tuple(
+        (c["name"], words(c["kind"]), str(c["degree"]), str(c["weighted_degree"]), f"{c['betweenness']:.3f}") for c in network["central"]
+    )
+    if central:
+        doc.add(Heading(3, "Most central actors"), Table(("Actor", "Kind", "Ties", "Weighted ties", "Betweenness"), central, (2, 3, 4)))
+    bridges = tuple(f"{names.get(a, a)} – {names.get(b, b)}" for a, b in network["bridges"])
+    doc.add(
+        Heading(3, "Ties and kinds"),
+        Bullets(
+            (
+                f"Bridges (ties whose loss splits the network): {len(bridges)}" + (f": {_listed(list(bridges))}." if bridges else "."),
+                f"Regions the region's own actor is tied to: {', '.join(network['tied_regions']) or 'none'}.",
+                f"Kinds of actor the region's own actor has no tie to: {', '.join(words(k) for k in network['missing_kinds']) or 'none'}.",
+            )
+        ),
+    )
+
+
+def _listed(items: list[str], limit: int = 8) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _changes(doc: Document, r: dict[str, Any]) -> None:
@@ -220,14 +264,18 @@ def _changes(doc: Document, r: dict[str, Any]) -> None:
             )
         ),
     )
-    rows = tuple((names.get(c["area"], c["area"]), c["field"], _plain(c["from"]), _plain(c["to"])) for c in changes["coverage"])
+    fields = ("initiatives", "weighted", "pipeline", "budget_sek", "actors", "gap")
+    moved: dict[str, dict[str, str]] = {}
+    for c in changes["coverage"]:
+        moved.setdefault(c["area"], {})[c["field"]] = f"{_plain(c['from'])} → {_plain(c['to'])}"
+    rows = tuple((names.get(a, a), *(moved[a].get(f, "") for f in fields)) for a in names if a in moved)
     if rows:
-        doc.add(Para("Coverage of the region, end of the previous year → end of this year:", note=True))
-        doc.add(Table(("Area", "Figure", "From", "To"), rows, (2, 3)))
+        doc.add(Para("Coverage of the region that changed, end of the previous year → end of this year:", note=True))
+        doc.add(Table(("Area", "Initiatives", "Weighted", "Pipeline", "Budget (SEK)", "Actors", "Gap"), rows, (1, 2, 3, 4, 5)))
     events = tuple((e["effective"], e["key"], e["summary"], e["by"]) for e in changes["events"])
     doc.add(Para(f"{len(events)} recorded changes effective during the year, by date:", note=True))
     if events:
-        doc.add(Table(("Date", "Initiative / portfolio", "Change", "By"), events))
+        doc.add(Table(("Date", "Initiative / portfolio", "Change", "By"), events, nowrap=(0, 3)))
 
 
 def _plain(value: Any) -> str:

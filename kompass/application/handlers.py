@@ -30,21 +30,26 @@ def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, da
 
 def handle(command: c.Command, session: Session, access: Access) -> None:
     """Carry out `command`; its events wait in the session until it is saved."""
-    require_unicode(command)
+    require_storable_text(command)
     by, effective = stamp(command, session, access)
     _handle(command, session, access, by, effective)
 
 
-def require_unicode(command: c.Command) -> None:
-    """Every text can be stored as UTF-8: a lone surrogate (a JSON escape such as \\ud800, or a
-    command-line argument that was not UTF-8) is refused before it reaches the store."""
+def require_storable_text(command: c.Command) -> None:
+    """Every text can be stored on either backend: no lone surrogate (a JSON escape such as \\ud800, or a
+    command-line argument that was not UTF-8), which UTF-8 cannot encode, and no NUL character, which
+    PostgreSQL's text columns refuse (the event would be stored and then break every projection)."""
     for field in dataclasses.fields(command):
         value: Any = getattr(command, field.name)
         texts = [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else []
         if isinstance(value, dict):
             texts = [*value, *value.values()]
         for text in texts:
-            if isinstance(text, str) and not text.isascii():
+            if not isinstance(text, str):
+                continue
+            if "\x00" in text:
+                raise InvalidValue(f"{field.name} contains a NUL character (U+0000), which the store cannot keep")
+            if not text.isascii():
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError as error:

@@ -39,8 +39,9 @@ EXACT_LIMIT = 2000
 SAMPLE_K = 1000
 SEED = 42
 CHUNK = 50
-"""Sources per unit of betweenness work; partial sums are added in chunk order, so the
-result does not depend on how many processes did the work."""
+"""Sources per unit of work when betweenness is spread over processes; partial sums are
+added in chunk order, so the result does not depend on how many processes did the work
+(it differs from the one-process sum, which is networkx's to the last bit, only by rounding)."""
 PARALLEL_WORK = 20_000_000
 """Sources × adjacency entries above which betweenness is spread over processes."""
 TIE_KINDS = tuple(k for k in ACTOR_KINDS if k != "other")
@@ -208,52 +209,56 @@ class _Indexed:
 # --- betweenness ---------------------------------------------------------------------------------
 
 
-_ADJ: list[frozenset[int]] = []
+_ADJ: list[list[int]] = []
 """The adjacency the betweenness workers read (inherited by forked processes)."""
 
 
 def _dependencies(sources: Sequence[int]) -> list[float]:
-    """Brandes' unnormalised sums over `sources`, as networkx's `_accumulate_basic` adds them.
-
-    Level by level with set operations, so the work per edge happens inside CPython's set
-    and `sum(map(...))` loops rather than in bytecode.
-    """
+    """Brandes' unnormalised sums over `sources`, step for step as networkx's
+    `_single_source_shortest_path_basic` and `_accumulate_basic` make them (the same
+    visiting order and the same floating-point operations, so the same numbers), over
+    integer-indexed lists instead of dictionaries (about three times faster)."""
     adj = _ADJ
     n = len(adj)
     bc = [0.0] * n
-    adj_get = adj.__getitem__
     for s in sources:
-        sigma = [0] * n
-        sigma[s] = 1
-        sigma_get = sigma.__getitem__
-        levels: list[set[int]] = [{s}]
-        visited = {s}
-        frontier = levels[0]
-        while True:
-            nxt = set().union(*map(adj_get, frontier))
-            nxt -= visited
-            if not nxt:
-                break
-            visited |= nxt
-            for w in nxt:
-                sigma[w] = sum(map(sigma_get, adj[w] & frontier))
-            levels.append(nxt)
+        dist = [-1] * n
+        sigma = [0.0] * n
+        preds: list[Any] = [None] * n
+        dist[s] = 0
+        sigma[s] = 1.0
+        order = [s]
+        frontier = [s]
+        d = 0
+        while frontier:
+            d += 1
+            nxt = []
+            for v in frontier:
+                sv = sigma[v]
+                for w in adj[v]:
+                    dw = dist[w]
+                    if dw < 0:
+                        dist[w] = d
+                        nxt.append(w)
+                        sigma[w] = sv
+                        preds[w] = [v]
+                    elif dw == d:
+                        sigma[w] += sv
+                        preds[w].append(v)
+            order.extend(nxt)
             frontier = nxt
         delta = [0.0] * n
-        coeff = [0.0] * n
-        coeff_get = coeff.__getitem__
-        for d in range(len(levels) - 1, 1, -1):
-            level = levels[d]
-            for w in level:
-                coeff[w] = (1.0 + delta[w]) / sigma[w]
-            for v in levels[d - 1]:
-                dv = sigma[v] * sum(map(coeff_get, adj[v] & level))
-                delta[v] = dv
-                bc[v] += dv
+        for w in reversed(order):
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds[w] or ():
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                bc[w] += delta[w]
     return bc
 
 
-def _chunk_sums(chunks: list[list[int]], workers: int) -> list[list[float]]:
+def _sums(sources: list[int], workers: int) -> list[list[float]]:
+    chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
     if workers > 1 and len(chunks) > 1:
         import multiprocessing
 
@@ -264,7 +269,7 @@ def _chunk_sums(chunks: list[list[int]], workers: int) -> list[list[float]]:
         if context is not None:
             with context.Pool(min(workers, len(chunks))) as pool:
                 return pool.map(_dependencies, chunks)
-    return [_dependencies(chunk) for chunk in chunks]
+    return [_dependencies(sources)]
 
 
 def default_workers() -> int:
@@ -297,15 +302,14 @@ def betweenness(
         sources = [index[v] for v in sample_sources(graph, k, seed)]
     else:
         sources = list(range(n))
-    _ADJ = [frozenset(a) for a in indexed.adj]
+    _ADJ = indexed.adj
     try:
-        chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
         work = len(sources) * sum(len(a) for a in indexed.adj)
-        parts = _chunk_sums(chunks, workers if workers is not None else default_workers() if work > PARALLEL_WORK else 1)
+        parts = _sums(sources, workers if workers is not None else default_workers() if work > PARALLEL_WORK else 1)
     finally:
         _ADJ = []
-    raw = [0.0] * n
-    for part in parts:
+    raw = parts[0]
+    for part in parts[1:]:
         raw = [a + b for a, b in zip(raw, part, strict=True)]
     scaled = _rescale(raw, n, sources if sampled else None)
     return dict(zip(indexed.keys, scaled, strict=True)), sampled
@@ -749,7 +753,10 @@ def export_graph(graph: nx.Graph, fmt: str, stamp: Mapping[str, Any]) -> bytes:
 
     out = nx.Graph()
     out.graph.update({k: v for k, v in stamp.items() if v is not None})
-    out.add_nodes_from(graph.nodes(data=True))
+    if fmt == "gexf":
+        out.add_nodes_from((key, {**attrs, "label": attrs.get("name") or key}) for key, attrs in graph.nodes(data=True))
+    else:
+        out.add_nodes_from(graph.nodes(data=True))
     out.add_edges_from(graph.edges(data=True))
     if fmt == "json":
         data = nx.node_link_data(out, edges="edges")

@@ -37,6 +37,8 @@ class Table:
     """Columns aligned to the right."""
     marks: tuple[tuple[str, ...], ...] = ()
     """Optional per-cell CSS class names (same shape as rows, "" for none): gap kinds, traffic lights."""
+    nowrap: tuple[int, ...] = ()
+    """Columns kept on one line (dates, user ids)."""
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ def region_network(state: PortfolioState, region: str) -> dict[str, Any]:
     names = {n: graph.nodes[n].get("name", n) for n in graph}
     central = sorted(metrics.nodes, key=lambda n: (-n.betweenness, -n.weighted_degree, n.actor))[:CENTRAL]
     ties = risks.regions[0]
-    points = set(metrics.articulation_points)
     summary = (
         f"{graph.number_of_nodes()} actors with {graph.number_of_edges()} ties (density {metrics.density:.2f}); "
         + (
-            f"{len(key_actors)} key actors whose departure would split the network: "
+            f"{len(key_actors)} key {'actor' if len(key_actors) == 1 else 'actors'} whose departure would split the network: "
             + ", ".join(f"{k['name']} (cuts off {len(k['cut_off_actors'])})" for k in key_actors[:5])
             + ("…" if len(key_actors) > 5 else "")
             + "."
@@ -49,11 +48,24 @@ def region_network(state: PortfolioState, region: str) -> dict[str, Any]:
         ],
         "missing_kinds": ties.missing_kinds,
         "tied_regions": ties.tied_regions,
+        **picture_data(graph, metrics),
+    }
+
+
+def picture_data(graph: Any, metrics: net.NetworkMetrics) -> dict[str, Any]:
+    """What `charts.network_picture` draws: nodes (label, kind, betweenness, key actor or not) and weighted ties.
+
+    Also for `kompass network export --format png|svg`:
+    `charts.network_picture(**picture_data(graph, compute_metrics(graph)), fmt=fmt)`.
+    """
+    points = set(metrics.articulation_points)
+    return {
         "nodes": [
-            {"actor": n.actor, "label": names[n.actor], "kind": n.kind, "betweenness": n.betweenness, "key": n.actor in points}
+            {"actor": n.actor, "label": graph.nodes[n.actor].get("name") or n.actor, "kind": n.kind, "betweenness": n.betweenness,
+             "key": n.actor in points}
             for n in metrics.nodes
         ],
-        "edges": [[a, b, int(w)] for a, b, w in sorted(graph.edges(data="weight", default=1))],
+        "edges": [[a, b, int(w)] for a, b, w in sorted((min(a, b), max(a, b), w) for a, b, w in graph.edges(data="weight", default=1))],
     }
 
 
@@ -62,11 +74,11 @@ def national_network(state: PortfolioState) -> dict[str, Any]:
     data = net.data_from_state(state)
     graph = net.build_graph(data)
     cross = net.cross_region_ties(graph)
-    ties = net.region_ties(graph)
-    alone = [r.region for r in ties if not r.tied_regions]
+    joined = {code for t in cross for code in t.regions}
+    alone = [code for code in REGIONS if code not in joined]
     summary = (
         f"{graph.number_of_nodes()} actors with {graph.number_of_edges()} ties; {sum(t.ties for t in cross)} ties join actors of "
-        f"two different regions, between {len(cross)} pairs of regions; regions without a tie to another region: "
+        f"two different regions, between {len(cross)} pairs of regions; regions whose actors have no tie to another region's actors: "
         + (", ".join(f"{r} {REGIONS[r]}" for r in alone) or "none")
         + "."
     )

@@ -179,4 +179,10 @@ def _collaboration(doc: Document, report: dict[str, Any]) -> None:
         doc.add(Table(("Regions", "Shared initiatives"), pairs[:15], (1,)))
     network = report.get("network")
     if network:
-        doc.add(Para(f"Actor network: {network['summary']}"))
+        doc.add(Para(f"Actor network as of {report['as_of']}: {network['summary']}"))
+        ties = tuple(
+            (f"{region_label(t['regions'][0])} – {region_label(t['regions'][1])}", str(t["ties"]), str(t["weight"]))
+            for t in sorted(network["cross_region_ties"], key=lambda t: (-t["weight"], t["regions"]))[:15]
+        )
+        if ties:
+            doc.add(Table(("Regions", "Ties between their actors", "Weight (shared initiatives)"), ties, (1, 2)))

@@ -9,7 +9,7 @@ up to the position, whatever its effective date; everything else is as of 31 Dec
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -211,7 +211,9 @@ def region_pairs(collaborations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"regions": [a, b], "initiatives": n} for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def national_report(facts: Iterable[Fact], year: int, framework: Framework) -> dict[str, Any]:
+def national_report(
+    facts: Iterable[Fact], year: int, framework: Framework, network: Callable[[PortfolioState], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The national report for `year` (DESIGN §5's figures, and what the md/html reports show besides)."""
     from kompass.application.views import coverage_json
 
@@ -239,4 +241,5 @@ def national_report(facts: Iterable[Fact], year: int, framework: Framework) -> d
         ],
         "collaborations": collab,
         "region_pairs": region_pairs(collab),
+        "network": network(replay.end) if network is not None else None,
     }

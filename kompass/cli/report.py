@@ -140,12 +140,19 @@ def national(settings: Settings, year: int, fmt: str, output: Path | None, frame
     store = settings.store()
     at, digest = _source(store, position)
     provenance = Provenance(at, digest, _command("national", ["--year", str(year)], fmt, framework, at))
-    data = national_report(store.facts.facts(upto=at), year, load_framework(framework))
+    data = national_report(store.facts.facts(upto=at), year, load_framework(framework), _national_network())
     text = _render(fmt, data, provenance, national_document, national_json)
     message(f"report made from log position {at}, digest {digest[:12]}")
     _emit(text, output)
 
 
 def _network_section() -> Any:
-    """The annual report's network section, when this build has the actor network."""
-    return None
+    from kompass.application.report_network import region_network
+
+    return region_network
+
+
+def _national_network() -> Any:
+    from kompass.application.report_network import national_network
+
+    return national_network

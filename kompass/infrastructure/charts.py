@@ -173,7 +173,7 @@ def network_picture(
     nodes: Sequence[Mapping[str, Any]], edges: Sequence[tuple[str, str, int]], fmt: str = "svg", title: str = "", labels: int = 12
 ) -> bytes:
     """The actor network: nodes coloured by kind, sized by betweenness, key actors (articulation points)
-    ringed in black and named, with the `labels` most central actors named too.
+    ringed in black and named; every actor is named in a network of up to 30, else the `labels` most central.
 
     `nodes`: {"actor", "kind", "betweenness", "key": bool, "label"?}; `edges`: (actor, actor, weight).
     """
@@ -202,7 +202,7 @@ def network_picture(
             linewidths=[2.0 if by_key[k].get("key") else 0.6 for k in order],
             zorder=2,
         )
-        central = sorted(order, key=lambda k: (-float(by_key[k]["betweenness"]), k))[:labels]
+        central = sorted(order, key=lambda k: (-float(by_key[k]["betweenness"]), k))[: len(order) if len(order) <= 30 else labels]
         for k in sorted(set(central) | {k for k in order if by_key[k].get("key")}):
             x, y = positions[k]
             ax.annotate(str(by_key[k].get("label", k)), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7,

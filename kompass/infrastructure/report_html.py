@@ -33,6 +33,7 @@ table { border-collapse: collapse; min-width: 60%; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
 figure { margin: 12px 0 20px; }
 figure svg { display: block; width: 100%; height: auto; max-width: 860px; }
 figcaption { font-size: 0.85rem; color: var(--muted); }
@@ -61,15 +62,18 @@ footer { margin-top: 40px; padding-bottom: 40px; border-top: 3px solid var(--acc
 """
 
 _SVG_START = re.compile(r"^.*?(<svg\b)", re.S)
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)pt"')
 _SVG_SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
 
 
 def inline_svg(svg: bytes, label: str) -> str:
-    """An SVG file as an element to inline: no XML prolog, no fixed size (it scales), labelled."""
+    """An SVG file as an element to inline: no XML prolog, no fixed size (it shrinks to fit, up to its natural width), labelled."""
     text = _SVG_START.sub(r"\1", svg.decode("utf-8"), count=1)
+    width = _SVG_WIDTH.search(text)
+    natural = f' style="max-width: {round(float(width.group(1)) * 4 / 3)}px"' if width else ""
     for _ in range(2):
         text = _SVG_SIZE.sub(r"\1", text, count=1)
-    return text.replace("<svg", f'<svg role="img" aria-label="{escape(label)}"', 1).strip()
+    return text.replace("<svg", f'<svg role="img" aria-label="{escape(label)}"{natural}', 1).strip()
 
 
 def draw(figure: Figure) -> bytes:
@@ -84,6 +88,8 @@ def table(t: Table) -> str:
         names = []
         if j is not None and j in t.numeric:
             names.append("num")
+        if j is not None and j in t.nowrap:
+            names.append("nowrap")
         if i >= 0 and t.marks and j is not None and t.marks[i][j]:
             names.append(t.marks[i][j])
         return f' class="{" ".join(names)}"' if names else ""

@@ -78,8 +78,14 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "actor.rename": {"key": "digg", "name": "Digg"},
     "actor.merge": {"key": "rise", "into": "digg"},
     "initiative.propose": {
-        "ref": "14-fuzz", "region": "14", "title": "Fuzz", "areas": ["security"], "type": "training",
-        "orientation": "internal", "roles": ["collaboration_leader"], "description": "d",
+        "ref": "14-fuzz",
+        "region": "14",
+        "title": "Fuzz",
+        "areas": ["security"],
+        "type": "training",
+        "orientation": "internal",
+        "roles": ["collaboration_leader"],
+        "description": "d",
     },
     "initiative.status": {"ref": "14-open-data", "status": "completed", "reason": "done"},
     "initiative.reopen": {"ref": "14-open-data", "reason": "again"},
@@ -105,7 +111,9 @@ SAFE_LINES = [
     b'#{"op": "not even parsed"}',
     json.dumps({"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "ok"}).encode(),
     json.dumps({"op": "initiative.fund", "ref": "14-dataverkstad", "source": "erdf", "amount_sek": 5, "year": 2022}).encode(),
-    json.dumps({"op": "actor.rename", "key": "gbg", "name": "Göteborg", "effective": "2022-01-01"}).encode(),
+    json.dumps(
+        {"op": "initiative.result", "ref": "14-dataverkstad", "type": "capability", "text": "Å", "effective": "2022-01-01"}
+    ).encode(),
     json.dumps({"op": "initiative.measure", "ref": "14-open-data", "name": "kommuner", "value": 3.5}, ensure_ascii=False).encode(),
 ]
 """Lines valid any number of times in the store, whatever came before: a bad line may follow them."""
@@ -116,7 +124,7 @@ HOSTILE = [
     '" OR 1=1 --',
     "\\'\\\"\\\\",
     "%s %d {} {0} $1 ?",
-    "\x00\x01\x1b[31mred\x1b[0m\x7f",
+    "\x01\x1b[31mred\x1b[0m\x7f\x9b",
     "line\nbreak\rreturn\u2028sep\u0085nel",
     "\u202eevil\u202c \u200f\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
     "🧭👩‍💻🇸🇪 ̀combining",
@@ -139,14 +147,34 @@ def _kind(name: str) -> str:
 
 ops = st.sampled_from(sorted(TEMPLATES))
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20))
-json_values = st.recursive(json_scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=8)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=8,
+)
 
-BROKEN_UTF8 = [b"\xff", b"\xfe", b"\xc3", b"\xc3(", b"\xe2\x82", b"\xe2(\xa1", b"\xf0\x9f\x98", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"]
+BROKEN_UTF8 = [
+    b"\xff",
+    b"\xfe",
+    b"\xc3",
+    b"\xc3(",
+    b"\xe2\x82",
+    b"\xe2(\xa1",
+    b"\xf0\x9f\x98",
+    b"\xc0\xaf",
+    b"\xed\xa0\x80",
+    b"\xf8\x88\x80\x80\x80",
+    b"\x80",
+]
 
 
 @st.composite
 def broken_utf8(draw: st.DrawFn) -> bytes:
-    line = _line(draw(ops), TEMPLATES[draw(ops)], ascii_only=draw(st.booleans())) if draw(st.booleans()) else draw(st.sampled_from(SAFE_LINES[3:]))
+    line = (
+        _line(draw(ops), TEMPLATES[draw(ops)], ascii_only=draw(st.booleans()))
+        if draw(st.booleans())
+        else draw(st.sampled_from(SAFE_LINES[3:]))
+    )
     at = draw(st.integers(0, len(line)))
     return line[:at] + draw(st.sampled_from(BROKEN_UTF8)) + line[at:]
 
@@ -229,20 +257,59 @@ def duplicated_key(draw: st.DrawFn) -> bytes:
 def _wrong_values(kind: str, name: str) -> st.SearchStrategy[Any]:
     text_like = st.text(max_size=10)
     if kind == "text":
-        wrong = st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.lists(text_like, max_size=2), st.dictionaries(text_like, text_like, max_size=2))
+        wrong = st.one_of(
+            st.integers(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.booleans(),
+            st.lists(text_like, max_size=2),
+            st.dictionaries(text_like, text_like, max_size=2),
+        )
         return wrong if name in {"region", "description"} else st.one_of(wrong, st.none())
     if kind == "a list of texts":
-        return st.one_of(st.none(), text_like, st.integers(), st.lists(st.one_of(st.integers(), st.none(), st.booleans()), min_size=1, max_size=3), st.dictionaries(text_like, text_like, max_size=2))
+        return st.one_of(
+            st.none(),
+            text_like,
+            st.integers(),
+            st.lists(st.one_of(st.integers(), st.none(), st.booleans()), min_size=1, max_size=3),
+            st.dictionaries(text_like, text_like, max_size=2),
+        )
     if kind == "a whole number":
-        return st.one_of(st.none(), st.booleans(), text_like, st.floats(allow_nan=False, allow_infinity=False), st.lists(st.integers(), max_size=2))
+        return st.one_of(
+            st.none(), st.booleans(), text_like, st.floats(allow_nan=False, allow_infinity=False), st.lists(st.integers(), max_size=2)
+        )
     if kind == "a number":
-        return st.one_of(st.none(), st.booleans(), text_like, st.lists(st.integers(), max_size=2), st.dictionaries(text_like, st.integers(), max_size=1))
+        return st.one_of(
+            st.none(), st.booleans(), text_like, st.lists(st.integers(), max_size=2), st.dictionaries(text_like, st.integers(), max_size=1)
+        )
     if kind == "an object mapping areas to focus levels":
-        return st.one_of(st.none(), text_like, st.integers(), st.lists(text_like, max_size=2), st.dictionaries(text_like, st.one_of(st.integers(), st.none(), st.lists(text_like)), min_size=1, max_size=2))
+        return st.one_of(
+            st.none(),
+            text_like,
+            st.integers(),
+            st.lists(text_like, max_size=2),
+            st.dictionaries(text_like, st.one_of(st.integers(), st.none(), st.lists(text_like)), min_size=1, max_size=2),
+        )
     assert kind == "a date YYYY-MM-DD", kind
     return st.one_of(
-        st.none(), st.integers(), st.booleans(),
-        st.sampled_from(["20220501", "2022-W18-1", "2022-5-1", "2022-05-1", "22-05-01", "2022/05/01", "2022-05-01T00:00", " 2022-05-01", "2022-02-30", "2022-13-01", "０２０２-05-01", ""]),
+        st.none(),
+        st.integers(),
+        st.booleans(),
+        st.sampled_from(
+            [
+                "20220501",
+                "2022-W18-1",
+                "2022-5-1",
+                "2022-05-1",
+                "22-05-01",
+                "2022/05/01",
+                "2022-05-01T00:00",
+                " 2022-05-01",
+                "2022-02-30",
+                "2022-13-01",
+                "０２０２-05-01",
+                "",
+            ]
+        ),
     )
 
 
@@ -262,14 +329,20 @@ def unknown_op_or_field(draw: st.DrawFn) -> bytes:
         other = draw(st.text(min_size=0, max_size=20).filter(lambda s: s not in OPS))
         return _line(other, TEMPLATES[op])
     known = {f.name for f in dataclasses.fields(OPS[op])} | {"op"}
-    extra = draw(st.one_of(st.sampled_from(["recorded_at", "id", "Ref", "ref ", "areas", "timestamp", "originator_id"]), st.text(min_size=0, max_size=12)).filter(lambda s: s not in known))
+    extra = draw(
+        st.one_of(
+            st.sampled_from(["recorded_at", "id", "Ref", "ref ", "areas", "timestamp", "originator_id"]), st.text(min_size=0, max_size=12)
+        ).filter(lambda s: s not in known)
+    )
     return _line(op, {**TEMPLATES[op], extra: draw(json_scalars)})
 
 
 @st.composite
 def missing_field(draw: st.DrawFn) -> bytes:
     op = draw(ops)
-    required = [f.name for f in dataclasses.fields(OPS[op]) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    required = [
+        f.name for f in dataclasses.fields(OPS[op]) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
     fields = dict(TEMPLATES[op])
     fields.pop(draw(st.sampled_from(required)))
     if draw(st.booleans()):
@@ -280,7 +353,7 @@ def missing_field(draw: st.DrawFn) -> bytes:
 @st.composite
 def refused_by_the_rules(draw: st.DrawFn) -> bytes:
     """Well-formed lines the portfolio's rules refuse, whatever the good lines before them did."""
-    case = draw(st.integers(0, 11))
+    case = draw(st.integers(0, 12))
     hostile = draw(st.sampled_from(HOSTILE))
     if case == 0:
         return _line("initiative.result", {**TEMPLATES["initiative.result"], "ref": "14-no-such-" + str(draw(st.integers(0, 10**6)))})
@@ -289,23 +362,42 @@ def refused_by_the_rules(draw: st.DrawFn) -> bytes:
     if case == 2:
         return _line("initiative.propose", {**TEMPLATES["initiative.propose"], "ref": "14-dataverkstad"})
     if case == 3:
-        return _line("initiative.propose", {**TEMPLATES["initiative.propose"], "region": draw(st.sampled_from(["99", "00", "14 ", "1", hostile]))})
+        return _line(
+            "initiative.propose", {**TEMPLATES["initiative.propose"], "region": draw(st.sampled_from(["99", "00", "14 ", "1", hostile]))}
+        )
     if case == 4:
-        return _line("initiative.status", {**TEMPLATES["initiative.status"], "status": draw(st.sampled_from(["done", "Active", "", hostile]))})
+        return _line(
+            "initiative.status", {**TEMPLATES["initiative.status"], "status": draw(st.sampled_from(["done", "Active", "", hostile]))}
+        )
     if case == 5:
         return _line("initiative.fund", {**TEMPLATES["initiative.fund"], "amount_sek": draw(st.integers(-(10**15), -1))})
     if case == 6:
-        return _line("initiative.fund", {**TEMPLATES["initiative.fund"], "year": draw(st.one_of(st.integers(-(10**15), 1999), st.integers(2101, 10**15)))})
+        return _line(
+            "initiative.fund",
+            {**TEMPLATES["initiative.fund"], "year": draw(st.one_of(st.integers(-(10**15), 1999), st.integers(2101, 10**15)))},
+        )
     if case == 7:
         effective = draw(st.sampled_from(["2999-01-01", "1900-01-01", "0001-01-01", "9999-12-31"]))
         return _line("initiative.result", {**TEMPLATES["initiative.result"], "effective": effective})
     if case == 8:
         return _line("initiative.tag", {**TEMPLATES["initiative.tag"], "area": draw(st.sampled_from(["cooking", "Security", "", hostile]))})
     if case == 9:
-        return _line("initiative.propose", {**TEMPLATES["initiative.propose"], "ref": draw(st.sampled_from(["", "has space", "x" * 101, "tab\tref", "nul\x00ref", "esc\x1bref"]))})
+        return _line(
+            "initiative.propose",
+            {
+                **TEMPLATES["initiative.propose"],
+                "ref": draw(st.sampled_from(["", "has space", "x" * 101, "tab\tref", "nul\x00ref", "esc\x1bref"])),
+            },
+        )
     if case == 10:
         return _line("initiative.propose", {**TEMPLATES["initiative.propose"], "title": draw(st.sampled_from(["", "   ", "\t\n"]))})
-    return _line("actor.register", {**TEMPLATES["actor.register"], "key": draw(st.sampled_from(["Digg", "-x", "", "a b", "å", hostile]))})
+    if case == 11:
+        return _line(
+            "actor.register", {**TEMPLATES["actor.register"], "key": draw(st.sampled_from(["Digg", "-x", "", "a b", "å", hostile]))}
+        )
+    op = draw(st.sampled_from(["initiative.result", "initiative.retitle", "actor.rename", "initiative.propose", "actor.register"]))
+    texts = [k for k in TEMPLATES[op] if _kind(k) == "text" and k not in {"ref", "key", "region", "type", "orientation", "kind"}]
+    return _line(op, {**TEMPLATES[op], draw(st.sampled_from(texts)): draw(st.sampled_from(["\x00", "a\x00b", hostile + "\x00"]))})
 
 
 @st.composite
@@ -375,7 +467,7 @@ def refuses(store: FuzzStore, good: list[bytes], bad: bytes, after: list[bytes],
 # --- the properties --------------------------------------------------------------------------------------
 
 
-@settings(FUZZ, max_examples=1500)
+@settings(FUZZ, max_examples=1200)
 @given(
     good=st.lists(st.sampled_from(SAFE_LINES), max_size=6),
     bad=st.one_of(*BAD_LINE_KINDS.values()),
@@ -403,19 +495,30 @@ def test_every_kind_of_bad_line_is_refused(fuzz_store: FuzzStore, kind: str) -> 
 @pytest.mark.parametrize(
     ("bad", "expected"),
     [
-        (b'{"op": "initiative.fund", "ref": "14-open-data", "source": "erdf", "amount_sek": ' + b"9" * 5000 + b', "year": 2022}', "too many digits"),
+        (
+            b'{"op": "initiative.fund", "ref": "14-open-data", "source": "erdf", "amount_sek": ' + b"9" * 5000 + b', "year": 2022}',
+            "too many digits",
+        ),
         (b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "\\ud800"}', "lone surrogate"),
-        (b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "ok", "effective": "2022-W18-1"}', "YYYY-MM-DD"),
-        (b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "ok", "effective": "20220501"}', "YYYY-MM-DD"),
+        (
+            b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "ok", "effective": "2022-W18-1"}',
+            "YYYY-MM-DD",
+        ),
+        (
+            b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "ok", "effective": "20220501"}',
+            "YYYY-MM-DD",
+        ),
         (b'{"op": "actor.rename", "key": "digg", "name": "a", "name": "b"}', "appears twice"),
+        (b'{"op": "actor.rename", "key": "digg", "name": "nul\\u0000"}', "NUL"),
         (b'{"op": "initiative.measure", "ref": "14-open-data", "name": "kommuner", "value": NaN}', "NaN"),
         (b'{"op": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
         (b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "\xc3("}', "not valid UTF-8"),
     ],
-    ids=["5000-digits", "lone-surrogate", "iso-week-date", "basic-date", "duplicate-key", "nan", "deep-nesting", "broken-utf8"],
+    ids=["5000-digits", "lone-surrogate", "iso-week-date", "basic-date", "duplicate-key", "nul", "nan", "deep-nesting", "broken-utf8"],
 )
 def test_the_messages_say_what_is_wrong(fuzz_store: FuzzStore, bad: bytes, expected: str) -> None:
-    """Found by this fuzzing: the first two were tracebacks, the next two silently accepted."""
+    """Found by this fuzzing: the first two were tracebacks; the dates were silently read as other dates;
+    NUL was stored, and on PostgreSQL then broke every query (its text columns refuse NUL)."""
     assert expected in refuses(fuzz_store, [SAFE_LINES[5], b"# comment", b""], bad, [SAFE_LINES[6]])
 
 
@@ -428,14 +531,18 @@ TEN_MB = 10 * 1024 * 1024
 def test_a_ten_megabyte_line_is_refused_with_its_line_number(fuzz_store: FuzzStore, shape: str) -> None:
     good = [SAFE_LINES[5], b"", b"# three good lines, then the long one"]
     if shape == "long-string":
-        bad = json.dumps({"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "å" * (TEN_MB // 2)}, ensure_ascii=False).encode()
+        bad = json.dumps(
+            {"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "å" * (TEN_MB // 2)}, ensure_ascii=False
+        ).encode()
     elif shape == "long-garbage":
         bad = b"\xff{[" * (TEN_MB // 3)
     elif shape == "no-newline-at-end":
         bad = b"x" * TEN_MB
     else:
         bad = b'{"op": "initiative.result", "ref": "14-open-data", "type": "coordination", "text": "' + b"y" * (1 << 20) + b'"}'
-    message = refuses(fuzz_store, good, bad, [SAFE_LINES[6]] if shape != "no-newline-at-end" else [], newline_at_end=shape != "no-newline-at-end")
+    message = refuses(
+        fuzz_store, good, bad, [SAFE_LINES[6]] if shape != "no-newline-at-end" else [], newline_at_end=shape != "no-newline-at-end"
+    )
     assert "longer than 1 MiB" in message
 
 
@@ -451,12 +558,12 @@ _serial = itertools.count()
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
     st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60),
-    st.text(st.sampled_from("åäöÅÄÖéü'\"\\;-–—%_*?$`<>&|{}[]()\u202e\u200f\u05d0\u0627🧭👩\u200d💻\x00\x1b\t"), min_size=1, max_size=40),
-).filter(lambda s: bool(s.strip()))
+    st.text(st.sampled_from("åäöÅÄÖéü'\"\\;-–—%_*?$`<>&|{}[]()\u202e\u200f\u05d0\u0627🧭👩\u200d💻\x1b\t\x7f"), min_size=1, max_size=40),
+).filter(lambda s: bool(s.strip()) and "\x00" not in s)
 ref_tail = st.text(st.sampled_from("abcxyzÅÄÖåäö0123456789'\";%_*?$`<>&|{}[]()!@^~=+.,:-🧭\u05d0"), min_size=1, max_size=40)
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=100)
 @given(title=hostile_text, description=hostile_text, name=hostile_text, text=hostile_text, tail=ref_tail, ascii_only=st.booleans())
 def test_hostile_text_is_stored_and_shown_back_exactly(
     fuzz_store: FuzzStore, title: str, description: str, name: str, text: str, tail: str, ascii_only: bool
@@ -465,7 +572,11 @@ def test_hostile_text_is_stored_and_shown_back_exactly(
     ref, key = f"14-{n}-{tail}"[:100], f"fuzz-{n}"
     lines = [
         _line("actor.register", {"key": key, "name": name, "kind": "company"}, ascii_only=ascii_only),
-        _line("initiative.propose", {**TEMPLATES["initiative.propose"], "ref": ref, "title": title, "description": description}, ascii_only=ascii_only),
+        _line(
+            "initiative.propose",
+            {**TEMPLATES["initiative.propose"], "ref": ref, "title": title, "description": description},
+            ascii_only=ascii_only,
+        ),
         _line("initiative.join", {"ref": ref, "actor": key}, ascii_only=ascii_only),
         _line("initiative.result", {"ref": ref, "type": "coordination", "text": text}, ascii_only=ascii_only),
     ]
@@ -475,14 +586,12 @@ def test_hostile_text_is_stored_and_shown_back_exactly(
     assert [r["text"] for r in shown["results"]] == [text]
     assert {"actor": key, "role": "partner"} in shown["participants"]
     assert as_json(fuzz_store.url, "actor", "show", key)["name"] == name
-    listed = {i["ref"]: i["title"] for i in as_json(fuzz_store.url, "initiative", "list", "--region", "14")}
-    assert listed[ref] == title
 
 
-@settings(FUZZ, max_examples=40)
-@given(title=hostile_text.filter(lambda s: "\x00" not in s), name=hostile_text.filter(lambda s: "\x00" not in s), tail=ref_tail)
+@settings(FUZZ, max_examples=30)
+@given(title=hostile_text, name=hostile_text, tail=ref_tail)
 def test_hostile_text_given_on_the_command_line_round_trips(fuzz_store: FuzzStore, title: str, name: str, tail: str) -> None:
-    """The same through `initiative add` and `actor add` (no NUL: a real argv cannot hold one)."""
+    """The same through `initiative add` and `actor add`."""
     n = next(_serial)
     ref, key = f"12-{n}-{tail}"[:100], f"cli-{n}"
     ok(fuzz_store.url, "actor", "add", f"--key={key}", f"--name={name}", "--kind=company")
@@ -492,11 +601,17 @@ def test_hostile_text_given_on_the_command_line_round_trips(fuzz_store: FuzzStor
 
 
 def test_the_named_hostile_strings_round_trip_on_each_backend(db_url: str, tmp_path: Path) -> None:
-    """The fixed list, once on SQLite and once on PostgreSQL (whose text columns refuse NUL: kompass must cope)."""
+    """The fixed list, once on SQLite and once on PostgreSQL."""
     lines = []
     for n, text in enumerate(HOSTILE):
         ref = f"14-h{n}"
-        lines.append(_line("initiative.propose", {**TEMPLATES["initiative.propose"], "ref": ref, "title": text, "description": text[::-1]}, ascii_only=n % 2 == 0))
+        lines.append(
+            _line(
+                "initiative.propose",
+                {**TEMPLATES["initiative.propose"], "ref": ref, "title": text, "description": text[::-1]},
+                ascii_only=n % 2 == 0,
+            )
+        )
         lines.append(_line("actor.register", {"key": f"h-{n}", "name": text, "kind": "company"}, ascii_only=n % 2 == 1))
     log = tmp_path / "hostile.jsonl"
     log.write_bytes(b"\n".join(lines) + b"\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -19,6 +20,7 @@ from typing import Any
 from unittest.mock import patch
 
 from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import select
 
 from kompass.application.queries import coverage_report
 from kompass.domain.errors import RuleViolation
@@ -69,8 +71,8 @@ def _get(store: Store, aggregate_id: Any) -> Any:
         return None
 
 
-def reference_numbers(store: Store, refs: set[str] | list[str], actor_keys: set[str] | list[str]) -> Numbers:
-    """Coverage now, from the aggregates' final states, straight from the definitions."""
+def _shapes(store: Store, refs: Iterable[str], actor_keys: Iterable[str]) -> list[tuple[str, list[str], set[str], int, set[str]]]:
+    """Each initiative as coverage sees it: status, areas, regions, budget, actors taking part."""
     actors = {f"region-{code}": _get(store, actor_id(f"region-{code}")) for code in REGIONS}
     for key in actor_keys:
         found = _get(store, actor_id(key))
@@ -83,10 +85,10 @@ def reference_numbers(store: Store, refs: set[str] | list[str], actor_keys: set[
             actor = actors[actor.merged_into]
         return actor
 
-    initiatives = [i for i in (_get(store, initiative_id(ref)) for ref in refs) if i is not None]
-    # What each initiative contributes: its regions, areas, status, budget and actors.
     shaped = []
-    for ini in initiatives:
+    for ini in (_get(store, initiative_id(ref)) for ref in refs):
+        if ini is None:
+            continue
         taking_part = {f"region-{ini.region}"}
         regions = {ini.region}
         for key in ini.participants:
@@ -96,6 +98,33 @@ def reference_numbers(store: Store, refs: set[str] | list[str], actor_keys: set[
                 regions.add(actor.region)
         budget = sum(line.amount_sek for line in ini.funding)
         shaped.append((ini.status, list(ini.areas), regions, budget, taking_part))
+    return shaped
+
+
+def reference_cell_actors(store: Store, refs: Iterable[str], actor_keys: Iterable[str]) -> dict[tuple[str, str, str], int]:
+    """(region, area, actor) → in how many counting initiatives of the cell the actor takes part."""
+    counted: dict[tuple[str, str, str], int] = {}
+    for status, areas, regions, _budget, taking_part in _shapes(store, refs, actor_keys):
+        if status in COUNTING:
+            for region in regions:
+                for area in areas:
+                    for actor in taking_part:
+                        counted[(region, area, actor)] = counted.get((region, area, actor), 0) + 1
+    return counted
+
+
+def projected_cell_actors(store: Store) -> dict[tuple[str, str, str], int]:
+    """The projection's own bookkeeping behind `actors` (rm_coverage_actors)."""
+    from kompass.infrastructure import tables
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(tables.coverage_actors)).mappings().all()
+    return {(r["region"], r["area"], r["actor"]): r["n"] for r in rows}
+
+
+def reference_numbers(store: Store, refs: Iterable[str], actor_keys: Iterable[str]) -> Numbers:
+    """Coverage now, from the aggregates' final states, straight from the definitions."""
+    shaped = _shapes(store, refs, actor_keys)
 
     raw: dict[tuple[str, str], list[Any]] = {}
     for region in REGIONS:
@@ -265,8 +294,8 @@ def generate_log(lines: int, seed: int, start: date = date(2021, 1, 1), max_acto
                 continue
             named = rnd.choice(list(ini["participants"]))
             target = live(named)
-            key = next(k for k in ini["participants"] if live(k) == target)
-            del ini["participants"][key]
+            for key in [k for k in ini["participants"] if live(k) == target]:
+                del ini["participants"][key]  # leaving ends every participation of the same actor
             emit("initiative.leave", ref=ref, actor=named)
         elif roll < 0.86:
             ref = rnd.choice(list(initiatives))

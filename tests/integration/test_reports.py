@@ -184,7 +184,7 @@ def test_national_report_markdown_has_every_section(demo_url: str) -> None:
 
 
 def test_html_reports_are_self_contained_and_responsive(demo_url: str, tmp_path: Path) -> None:
-    for args, pictures in ((["annual", "--region", "14"], 1), (["national"], 3)):
+    for args, pictures in ((["annual", "--region", "14"], 2), (["national"], 3)):
         target = tmp_path / "report.html"
         ok(demo_url, "report", *args, "--year", "2021", "--format", "html", "--output", str(target))
         page = target.read_text("utf-8")
@@ -216,3 +216,28 @@ def test_coverage_heatmap_pictures(demo_url: str, tmp_path: Path) -> None:
     ok(demo_url, "coverage", "--format", "png", "--output", str(again))
     assert again.read_bytes() == png.read_bytes()
     assert invoke(demo_url, "coverage", "--format", "png").exit_code == 2
+
+
+def test_annual_report_names_the_key_actors_and_the_year_changes(demo_url: str) -> None:
+    data = report_json(demo_url, "annual", "--region", "14", "--year", "2021")
+    network = data["network"]
+    assert network["actors"] == len(network["nodes"]) and network["ties"] == len(network["edges"])
+    assert [k["actor"] for k in network["key_actors"]] == ["region-14"]
+    assert {n["actor"] for n in network["nodes"] if n["key"]} == {"region-14"}
+    metrics = json.loads(ok(demo_url, "network", "metrics", "--region", "14", "--as-of", "2021-12-31", "--format", "json").stdout)
+    assert sorted(n["actor"] for n in network["nodes"]) == [n["actor"] for n in metrics["nodes"]]
+    assert sorted(k["actor"] for k in network["key_actors"]) == metrics["articulation_points"]
+    changes = data["changes"]
+    assert set(changes["started"]) == {e["ref"] for e in data["initiatives"] if e["status_at_start"] is None}
+    assert all(e["effective"].startswith("2021-") for e in changes["events"])
+    order = [(e["effective"], e["position"]) for e in changes["events"]]
+    assert order == sorted(order)
+    kinds = {c["field"] for c in changes["coverage"]}
+    assert "initiatives" in kinds
+
+
+def test_national_report_counts_cross_region_collaboration(demo_url: str) -> None:
+    data = json.loads(ok(demo_url, "report", "annual", "--region", "12", "--year", "2021", "--format", "json").stdout)
+    assert data["network"]["tied_regions"], "Skåne works with other regions in 2021"
+    text = ok(demo_url, "report", "national", "--year", "2021").stdout
+    assert "| 14-2021-nationell-dataverkstad | Nationell dataverkstad | 14 | 12, 14, 17, 22 |" in text

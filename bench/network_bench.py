@@ -1,0 +1,158 @@
+"""Network metrics on large actor graphs, and their peak memory (DESIGN §9, issue 4).
+
+Generates actor networks the way portfolios make them (actors in 21 regions plus national
+ones; initiatives of a few actors, mostly from one region), straight into the application
+layer: memberships → ties (kompass.application.network.data_from_memberships) → networkx
+graph (build_graph) → compute_metrics. For a graph of 1,000 actors and one of 10,000 (about
+100,000 ties) it prints, side by side:
+  - the time of each step (ties, graph, betweenness, Louvain, articulation points/bridges);
+  - betweenness as kompass computes it against networkx's own betweenness_centrality on the
+    same graph: exact on the small graph, sampled (k = 1,000, seed 42) on the big one, with
+    the largest difference between the two;
+  - sampled against exact betweenness on the big graph (exact estimated from a timed subset
+    of sources: all 10,000 would take minutes);
+  - peak memory: resident set size of this process and of the worker processes.
+Target: metrics on 10,000 actors / 100,000 ties answer in seconds, within 2 GiB.
+
+    python bench/network_bench.py            # both graphs
+    python bench/network_bench.py --big 5000 --no-networkx
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kompass.application import network as n
+from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key
+
+MEMORY_TARGET_MB = 2048
+
+
+def generate(actors: int, ties: int, seed: int = 7) -> tuple[dict[str, n.ActorInfo], list[n.Membership]]:
+    """Actors spread over the regions (a tenth national), and initiatives of 3–7 actors,
+    mostly from the lead region, until about `ties` distinct ties exist."""
+    rnd = random.Random(seed)
+    codes = list(REGIONS)
+    kinds = [k for k in ACTOR_KINDS if k != "region"]
+    infos = {region_actor_key(c): n.ActorInfo(region_actor_key(c), f"Region {REGIONS[c]}", "region", c) for c in codes}
+    by_region: dict[str | None, list[str]] = {c: [] for c in codes}
+    by_region[None] = []
+    for i in range(actors - len(codes)):
+        region = None if rnd.random() < 0.1 else rnd.choice(codes)
+        key = f"actor-{i:05d}"
+        infos[key] = n.ActorInfo(key, f"Actor {i}", rnd.choice(kinds), region)
+        by_region[region].append(key)
+    memberships: list[n.Membership] = []
+    seen: set[tuple[str, str]] = set()
+    unused = [k for k in infos if not k.startswith("region-")]
+    rnd.shuffle(unused)
+    while len(seen) < ties or unused:
+        lead = rnd.choice(codes)
+        size = rnd.randint(2, 6)
+        members = {region_actor_key(lead)}
+        while len(members) < size + 1:
+            if unused and rnd.random() < 0.5:
+                members.add(unused.pop())
+                continue
+            r = rnd.random()
+            pool = by_region[lead] if r < 0.75 else by_region[None] if r < 0.9 else by_region[rnd.choice(codes)]
+            if pool:
+                members.add(rnd.choice(pool))
+        for p in n.pairs_of(members):
+            seen.add(p)
+        areas = frozenset(rnd.sample(["competence", "security", "innovation", "leadership", "infrastructure"], rnd.randint(1, 2)))
+        memberships.append(n.Membership(f"{lead}-{len(memberships):06d}", frozenset(members), frozenset({lead}), areas))
+    return infos, memberships
+
+
+def peak_mb() -> tuple[float, float]:
+    """Peak resident set size of this process and of its (finished) children, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def timed(what: str, figures: dict[str, float], fn: Any) -> Any:
+    start = time.perf_counter()
+    result = fn()
+    figures[what] = time.perf_counter() - start
+    return result
+
+
+def run(actors: int, ties: int, with_networkx: bool, exact_sample: int) -> dict[str, Any]:
+    import networkx as nx
+
+    infos, memberships = generate(actors, ties)
+    t: dict[str, float] = {}
+    data = timed("ties from memberships", t, lambda: n.data_from_memberships(memberships, infos))
+    graph = timed("build graph", t, lambda: n.build_graph(data))
+    between, sampled = timed("betweenness (kompass)", t, lambda: n.betweenness(graph))
+    timed("louvain communities", t, lambda: n.communities(graph))
+    timed("articulation points + bridges", t, lambda: (lambda s: (s.articulation_points(), s.bridges()))(n.structure(graph)))
+    metrics = timed("compute_metrics (all)", t, lambda: n.compute_metrics(graph))
+    figures: dict[str, Any] = {
+        "actors": graph.number_of_nodes(), "ties": graph.number_of_edges(), "initiatives": len(memberships),
+        "sampled": sampled, "times": t, "key actors": len(metrics.articulation_points), "bridges": len(metrics.bridges),
+    }
+    if with_networkx:
+        k = n.SAMPLE_K if sampled else None
+        reference = timed("betweenness (networkx)", t, lambda: nx.betweenness_centrality(graph, k=k, seed=n.SEED))
+        figures["max |kompass - networkx|"] = max(abs(between[v] - reference[v]) for v in graph)
+        start = time.perf_counter()
+        aps, brs = set(nx.articulation_points(graph)), {n.pair(a, b) for a, b in nx.bridges(graph)}
+        t["articulation points + bridges (networkx)"] = time.perf_counter() - start
+        figures["same articulation points and bridges"] = aps == set(metrics.articulation_points) and brs == set(metrics.bridges)
+    if sampled and exact_sample:
+        # Exact betweenness runs all n sources: time a subset and scale up.
+        start = time.perf_counter()
+        n.betweenness(graph, exact_limit=0, k=exact_sample)
+        per_source = (time.perf_counter() - start) / exact_sample
+        t["betweenness exact (estimated)"] = per_source * graph.number_of_nodes()
+    figures["peak rss MiB (self, workers)"] = peak_mb()
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", type=int, default=1000, help="actors in the small graph")
+    parser.add_argument("--big", type=int, default=10_000, help="actors in the big graph")
+    parser.add_argument("--big-ties", type=int, default=100_000)
+    parser.add_argument("--no-networkx", action="store_true", help="skip networkx's own betweenness (slow on the big graph)")
+    parser.add_argument("--exact-sample", type=int, default=200, help="sources timed to estimate exact betweenness on the big graph")
+    args = parser.parse_args()
+    print(f"workers for large betweenness runs: {n.default_workers()}  (KOMPASS_WORKERS to change)")
+    results = []
+    for actors, ties in ((args.small, args.small * 5), (args.big, args.big_ties)):
+        print(f"\n== {actors} actors, ~{ties} ties", flush=True)
+        figures = run(actors, ties, not args.no_networkx, args.exact_sample)
+        results.append(figures)
+        for key, value in figures.items():
+            if key == "times":
+                for what, seconds in value.items():
+                    print(f"  {what:42} {seconds:8.2f} s")
+            else:
+                print(f"  {key:42} {value}")
+        times = figures["times"]
+        if "betweenness (networkx)" in times:
+            print(f"  {'networkx / kompass betweenness':42} {times['betweenness (networkx)'] / times['betweenness (kompass)']:8.1f} ×")
+        if "betweenness exact (estimated)" in times:
+            print(f"  {'exact / sampled betweenness':42} {times['betweenness exact (estimated)'] / times['betweenness (kompass)']:8.1f} ×")
+    small, big = results
+    ratio = big["times"]["compute_metrics (all)"] / small["times"]["compute_metrics (all)"]
+    print(f"\nmetrics, big / small graph: {ratio:.1f} × for {big['ties'] / small['ties']:.0f} × the ties")
+    own, workers = big["peak rss MiB (self, workers)"]
+    print(f"peak memory: {own:.0f} MiB (this process), {workers:.0f} MiB (largest worker); target {MEMORY_TARGET_MB} MiB: "
+          + ("ok" if max(own, workers) <= MEMORY_TARGET_MB else "OVER"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
