@@ -45,7 +45,7 @@ class Baseline:
     def apply(self, command: dict[str, Any]) -> None:
         op = command.pop("op")
         effective = date.fromisoformat(command.pop("effective"))
-        stamp = {"by": BY, "effective": effective}
+        stamp: dict[str, Any] = {"by": BY, "effective": effective}
         aggregate: Any
         if op == "actor.register":
             aggregate = Actor.register(**command, **stamp)

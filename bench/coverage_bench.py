@@ -5,7 +5,7 @@ bench/generate.py logs with `kompass import`, then on each, side by side:
   - the notification log read raw (recorder.select_notifications in batches of 1,000) and
     decoded as facts (NotificationFacts.facts()), next to Projector.rebuild() (events/s);
   - `kompass gaps --format json`, in-process (click's CliRunner) and as a CLI subprocess,
-    best of 5 after a warm-up call.
+    best of 5 after a warm-up call, the two stores taking turns.
 Targets: gaps at the big store ≤ 2 × gaps at the small one; rebuild ≥ 1/3 of the raw read rate.
 
     python bench/coverage_bench.py --big 200000
@@ -30,23 +30,25 @@ READ_BATCH = 1000
 
 @dataclass
 class Figures:
+    url: str
     events: int
     import_seconds: float
     import_rss_mb: float
     raw_read: float
     facts_read: float
     rebuild: float
-    gaps_in_process: float
-    gaps_cli: float
 
 
-def best_of(call: Callable[[], None], repeat: int = REPEAT) -> float:
-    call()  # warm-up
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
+def best_of_interleaved(calls: list[Callable[[], None]], repeat: int = REPEAT) -> list[float]:
+    """Best time of each call, after a warm-up, taking turns so that a busy machine slows all alike."""
+    for call in calls:
         call()
-        best = min(best, time.perf_counter() - started)
+    best = [float("inf")] * len(calls)
+    for _ in range(repeat):
+        for i, call in enumerate(calls):
+            started = time.perf_counter()
+            call()
+            best[i] = min(best[i], time.perf_counter() - started)
     return best
 
 
@@ -75,9 +77,7 @@ def build(lines: int, fresh: bool) -> tuple[str, float, float]:
 
 
 def measure(lines: int, fresh: bool) -> Figures:
-    from click.testing import CliRunner
-
-    from kompass.cli.main import cli
+    """Build (or reuse) the store, then read its log raw and as facts, and rebuild its projections."""
     from kompass.infrastructure.bootstrap import Store
 
     url, import_seconds, import_rss = build(lines, fresh)
@@ -94,33 +94,50 @@ def measure(lines: int, fresh: bool) -> Figures:
                     return count
                 position = batch[-1].id
 
-        def report(done: int, head: int) -> None:
-            if done % 100_000 < 1000:
-                progress(f"rebuild {done:,}/{head:,}")
+        def rebuild() -> int:
+            started, shown = time.perf_counter(), [0]
+
+            def report(done: int, head: int) -> None:
+                if done - shown[0] >= max(head // 10, 1000) or done == head:
+                    shown[0] = done
+                    progress(f"rebuild {done:,}/{head:,} ({done / (time.perf_counter() - started):,.0f} events/s)")
+
+            return store.projector.rebuild(report)
 
         progress(f"{lines:,}: reading the log raw, as facts, then rebuilding the projections …")
         events, raw_seconds = timed(read_raw)
         facts, facts_seconds = timed(lambda: sum(1 for _ in store.facts.facts()))
-        rebuilt, rebuild_seconds = timed(lambda: store.projector.rebuild(report))
+        rebuilt, rebuild_seconds = timed(rebuild)
     finally:
         store.close()
 
-    args = ["--db", url, "--as", "admin", "gaps", "--format", "json"]
+    return Figures(url, events, import_seconds, import_rss, events / raw_seconds, facts / facts_seconds, rebuilt / rebuild_seconds)
+
+
+def gap_timings(urls: list[str]) -> tuple[list[float], list[float]]:
+    """`kompass gaps --format json` on each store: in-process (CliRunner), then as a CLI subprocess."""
+    from click.testing import CliRunner
+
+    from kompass.cli.main import cli
+
     runner = CliRunner()
 
-    def in_process() -> None:
-        result = runner.invoke(cli, args, catch_exceptions=False)
-        if result.exit_code != 0:
-            raise SystemExit(f"kompass gaps failed ({result.exit_code}): {result.output}")
+    def in_process(url: str) -> Callable[[], None]:
+        def call() -> None:
+            result = runner.invoke(cli, ["--db", url, "--as", "admin", "gaps", "--format", "json"], catch_exceptions=False)
+            if result.exit_code != 0:
+                raise SystemExit(f"kompass gaps failed ({result.exit_code}): {result.output}")
 
-    progress(f"{lines:,}: timing kompass gaps (in-process, then CLI), best of {REPEAT}")
-    def as_cli() -> None:
-        run([KOMPASS, *args])
+        return call
 
-    gaps_in_process = best_of(in_process)
-    gaps_cli = best_of(as_cli)
-    return Figures(events, import_seconds, import_rss, events / raw_seconds, facts / facts_seconds,
-                   rebuilt / rebuild_seconds, gaps_in_process, gaps_cli)
+    def as_cli(url: str) -> Callable[[], None]:
+        def call() -> None:
+            run([KOMPASS, "--db", url, "--as", "admin", "gaps", "--format", "json"])
+
+        return call
+
+    progress(f"timing kompass gaps on each store, in-process then as a CLI subprocess, best of {REPEAT}")
+    return best_of_interleaved([in_process(u) for u in urls]), best_of_interleaved([as_cli(u) for u in urls])
 
 
 def main() -> None:
@@ -131,12 +148,12 @@ def main() -> None:
     args = parser.parse_args()
     small = measure(args.small, args.fresh)
     big = measure(args.big, args.fresh)
+    gaps_in_process, gaps_cli = gap_timings([small.url, big.url])
 
     rows = [["figure", f"{small.events:,} events", f"{big.events:,} events", "ratio", "target", "verdict"]]
     rows.append(["import (s, CLI, one transaction)", f"{small.import_seconds:.1f}", f"{big.import_seconds:.1f}", "", "", ""])
     rows.append(["import peak RSS (MB)", f"{small.import_rss_mb:.0f}", f"{big.import_rss_mb:.0f}", "", "", ""])
-    for name, attr in (("gaps in-process (s)", "gaps_in_process"), ("gaps CLI subprocess (s)", "gaps_cli")):
-        a, b = getattr(small, attr), getattr(big, attr)
+    for name, (a, b) in (("gaps in-process (s)", gaps_in_process), ("gaps CLI subprocess (s)", gaps_cli)):
         rows.append([name, f"{a:.3f}", f"{b:.3f}", f"{b / a:.2f}", f"≤ {GAP_TARGET:g}", verdict(b / a <= GAP_TARGET)])
     rows.append(["log read raw (events/s)", f"{small.raw_read:,.0f}", f"{big.raw_read:,.0f}", "", "", ""])
     rows.append(["log read as facts (events/s)", f"{small.facts_read:,.0f}", f"{big.facts_read:,.0f}", "", "", ""])

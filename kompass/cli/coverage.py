@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +56,7 @@ def _check_filters(report: CoverageReport, region: str | None, area: str | None)
 @time_options
 @format_option("table", "json", "csv", "png", "svg")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With png or svg: the file to write the heatmap to (svg may go to standard output).")
+              help="With png or svg: the file to write the heatmap to (default: standard output, when it is not a terminal).")
 @pass_settings
 def coverage(
     settings: Settings,
@@ -75,8 +76,8 @@ def coverage(
     from kompass.application.views import coverage_json
     from kompass.cli.grid import print_grid
 
-    if fmt == "png" and output is None:
-        raise click.UsageError("--format png needs --output FILE")
+    if fmt == "png" and output is None and sys.stdout.isatty():
+        raise click.UsageError("--format png writes binary data: give --output FILE or redirect standard output")
     report = _report(settings, framework, as_of, known_at)
     _check_filters(report, region, area)
     if fmt == "table":
@@ -100,7 +101,9 @@ def _heatmap(data: dict[str, Any], report: CoverageReport, fmt: str, output: Pat
     names = {a.key: a.name for a in report.framework.areas}
     picture = coverage_heatmap(data, names, fmt, f"Coverage as of {data['as_of']} ({data['framework']})")
     if output is None:
-        click.echo(picture.decode("utf-8"), nl=False)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(picture)
+        sys.stdout.buffer.flush()
         return
     output.write_bytes(picture)
     message(f"wrote {output}")

@@ -39,6 +39,8 @@ def report() -> None:
     Both are replayed from the event log as of 31 December of the year (effective dates) and
     stamped with the log position and hash-chain digest they were made from: the same
     position gives byte-identical output.
+
+    Example: kompass report national --year 2021 --format html --output national-2021.html
     """
 
 

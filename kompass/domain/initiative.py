@@ -32,6 +32,10 @@ from kompass.domain.vocabulary import (
     require_year,
 )
 
+MAX_FUNDING_LINE_SEK = 10**12
+"""A thousand billion kronor, near Sweden's whole state budget: more is a typing error. The bound also keeps
+a region's summed budget (stored times 60 in a 64-bit column) far from overflowing the projection."""
+
 
 @dataclass(frozen=True)
 class FundingLine:
@@ -215,6 +219,9 @@ class Initiative(KompassAggregate):
             raise InvalidValue("amount_sek must be a whole number of kronor")
         if amount_sek < 0:
             raise InvalidValue(f"amount_sek must not be negative (got {amount_sek})")
+        if amount_sek > MAX_FUNDING_LINE_SEK:
+            limit = f"{MAX_FUNDING_LINE_SEK:,}".replace(",", " ")
+            raise InvalidValue(f"amount_sek {amount_sek} is implausibly large (at most {limit} kronor a line)")
         require_year(year)
         self._funding_added(source=source, amount_sek=amount_sek, year=year, by=by, effective=effective)
 

@@ -414,6 +414,8 @@ QUERY_SAMPLES: dict[str, tuple[str, ...]] = {
     "export": ("export",),
     "user list": ("user", "list"),
     "person show": ("person", "show", "coord-14"),
+    "report annual": ("report", "annual", "--region", "14", "--year", "2021"),
+    "report national": ("report", "national", "--year", "2021"),
 }
 
 
@@ -446,6 +448,9 @@ def test_every_query_command_has_a_sample() -> None:
 @pytest.mark.parametrize(("name", "fmt"), QUERY_FORMATS)
 def test_every_query_answers_in_every_format_it_offers(loaded: str, name: str, fmt: str) -> None:
     result = ok(loaded, *QUERY_SAMPLES[name], "--format", fmt)
+    if fmt == "png":  # a picture (binary) on standard output when it is not a terminal
+        assert result.stdout_bytes.startswith(b"\x89PNG\r\n\x1a\n")
+        return
     assert result.stdout.strip(), f"{name} --format {fmt} printed nothing"
     assert "\x1b[" not in result.stdout  # no colour off a terminal
     if fmt == "json":

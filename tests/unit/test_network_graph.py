@@ -158,15 +158,16 @@ def test_work_spread_over_processes_gives_the_same_numbers() -> None:
 
 
 def test_big_networks_are_sampled_with_networkx_sources() -> None:
-    g = n.graph_from_edges([(f"n{i:04d}", f"n{i + 1:04d}", 1) for i in range(2100)])
-    assert len(g) == 2101
-    chosen = n.sample_sources(g, n.SAMPLE_K)
-    assert len(set(chosen)) == n.SAMPLE_K
-    metrics = n.compute_metrics(g, workers=1)
+    assert (n.EXACT_LIMIT, n.SAMPLE_K, n.SEED) == (2000, 1000, 42), "DESIGN §4"
+    g = n.graph_from_edges([(f"n{i:04d}", f"n{i + 1:04d}", 1) for i in range(300)])
+    chosen = n.sample_sources(g, 100)
+    assert len(set(chosen)) == 100
+    metrics = n.compute_metrics(g, exact_limit=200, k=100, workers=1)
     assert metrics.sampled
-    reference = nx.betweenness_centrality(g, k=n.SAMPLE_K, seed=n.SEED)
+    reference = nx.betweenness_centrality(g, k=100, seed=n.SEED)
     assert {x.actor: x.betweenness for x in metrics.nodes} == reference
-    assert len(metrics.articulation_points) == 2099 and len(metrics.bridges) == 2100
+    assert len(metrics.articulation_points) == 299 and len(metrics.bridges) == 300
+    assert not n.compute_metrics(g, exact_limit=301, k=100, workers=1).sampled
 
 
 # --- risks and what-if -------------------------------------------------------------------------
