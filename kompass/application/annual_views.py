@@ -101,7 +101,9 @@ def _focus(doc: Document, r: dict[str, Any]) -> None:
     doc.add(
         Heading(2, "Declared focus against coverage", "focus"),
         Para(
-            f"Focus as declared in the {r['year']} self-assessment; coverage of the region as of {r['as_of']}, with the national "
+            (f"Focus as declared in the {r['year']} self-assessment" if r["assessment"] else f"No self-assessment for {r['year']}, so no "
+             "declared focus")
+            + f"; coverage of the region as of {r['as_of']}, with the national "
             "median of weighted coverage for comparison. Gaps: absent (nothing), pipeline only (only proposed or planned work), "
             "thin (under half the national median).",
             note=True,

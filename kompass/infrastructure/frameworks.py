@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,18 @@ def load_framework(key_or_path: str | None) -> Framework:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidValue(f"framework file {path}: {error}") from None
-    return parse_framework(data, str(path))
+    framework = parse_framework(data, str(path))
+    if framework.crosswalk is None:
+        # Only the shipped base framework is counted without a crosswalk; a file calling itself
+        # se-2017 would be read as the base with other areas (a crash, or silently empty cells).
+        raise InvalidValue(f"framework {path}: the key {BASE_FRAMEWORK} is the base framework's: give the file a key of its own")
+    return framework
+
+
+FRAMEWORK_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+"""docs/frameworks.md: lowercase letters, digits and hyphens, e.g. se-2025."""
+AREA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+"""docs/frameworks.md: lowercase ASCII snake_case."""
 
 
 def parse_framework(data: Any, origin: str) -> Framework:
@@ -35,10 +47,14 @@ def parse_framework(data: Any, origin: str) -> Framework:
 
     if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not isinstance(data.get("areas"), list):
         raise fail("expected an object with key, name and areas")
+    if not FRAMEWORK_KEY.match(data["key"]):
+        raise fail(f"key {data['key']!r} must be lowercase letters, digits and hyphens, e.g. se-2025")
     areas = []
     for item in data["areas"]:
         if not isinstance(item, dict) or not isinstance(item.get("key"), str):
             raise fail("every area needs a key")
+        if not AREA_KEY.match(item["key"]):
+            raise fail(f"area key {item['key']!r} must be lowercase snake_case (a-z, digits, _), e.g. public_sector")
         areas.append(Area(item["key"], str(item.get("name", item["key"])), str(item.get("description", ""))))
     keys = [a.key for a in areas]
     if not keys or len(set(keys)) != len(keys):
@@ -54,6 +70,8 @@ def parse_framework(data: Any, origin: str) -> Framework:
             targets = crosswalk["map"].get(base_area)
             if not isinstance(targets, list) or not targets or any(t not in keys for t in targets):
                 raise fail(f"the crosswalk must map {base_area} onto areas of this framework")
+            if len(set(targets)) != len(targets):
+                raise fail(f"the crosswalk lists an area twice for {base_area}")
             mapping[base_area] = tuple(targets)
     return Framework(
         key=data["key"], name=str(data.get("name", data["key"])), areas=tuple(areas),

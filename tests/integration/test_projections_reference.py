@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -122,13 +122,28 @@ def projected_cell_actors(store: Store) -> dict[tuple[str, str, str], int]:
     return {(r["region"], r["area"], r["actor"]): r["n"] for r in rows}
 
 
-def reference_numbers(store: Store, refs: Iterable[str], actor_keys: Iterable[str]) -> Numbers:
-    """Coverage now, from the aggregates' final states, straight from the definitions."""
+def reference_numbers(
+    store: Store,
+    refs: Iterable[str],
+    actor_keys: Iterable[str],
+    view: tuple[Sequence[str], dict[str, list[str]]] | None = None,
+) -> Numbers:
+    """Coverage now, from the aggregates' final states, straight from the definitions.
+
+    `view` = (the framework's areas, its crosswalk from se-2017) counts each initiative under
+    the union of its areas' targets (docs/frameworks.md) instead of its own areas.
+    """
+    framework_areas: Sequence[str] = AREAS if view is None else view[0]
     shaped = _shapes(store, refs, actor_keys)
+    if view is not None:
+        shaped = [
+            (status, sorted({target for area in areas for target in view[1][area]}), regions, money, taking_part)
+            for status, areas, regions, money, taking_part in shaped
+        ]
 
     raw: dict[tuple[str, str], list[Any]] = {}
     for region in REGIONS:
-        for area in AREAS:
+        for area in framework_areas:
             n = pipeline = 0
             weighted = budget = Fraction(0)
             who: set[str] = set()
@@ -145,7 +160,7 @@ def reference_numbers(store: Store, refs: Iterable[str], actor_keys: Iterable[st
             raw[(region, area)] = [n, weighted, pipeline, budget, len(who)]
 
     cells = {}
-    for area in AREAS:
+    for area in framework_areas:
         weights = sorted(raw[(r, area)][1] for r in REGIONS)
         median = weights[10]
         for region in REGIONS:
@@ -161,7 +176,7 @@ def reference_numbers(store: Store, refs: Iterable[str], actor_keys: Iterable[st
             cells[(region, area)] = (n, weighted, pipeline, half_up(budget), who, gap)
 
     national = {}
-    for area in AREAS:
+    for area in framework_areas:
         counting = [areas for status, areas, *_ in shaped if status in COUNTING and area in areas]
         national[area] = (
             len(counting),
@@ -174,9 +189,16 @@ def reference_numbers(store: Store, refs: Iterable[str], actor_keys: Iterable[st
         portfolio = _get(store, portfolio_id(region))
         if not portfolio.assessments:
             continue
-        latest = portfolio.assessments[max(portfolio.assessments)]
-        for area in AREAS:
-            if latest.focus.get(area) in ("medium", "high") and cells[(region, area)][0] == 0:
+        focus = dict(portfolio.assessments[max(portfolio.assessments)].focus)
+        if view is not None:  # a view area takes the highest focus declared for a base area mapped onto it
+            levels = ("none", "low", "medium", "high")
+            focus = {
+                target: max((focus[b] for b in focus if target in view[1][b]), key=levels.index)
+                for target in framework_areas
+                if any(target in view[1][b] for b in focus)
+            }
+        for area in framework_areas:
+            if focus.get(area) in ("medium", "high") and cells[(region, area)][0] == 0:
                 unbacked.append((region, area))
     return Numbers(cells, national, unbacked)
 
