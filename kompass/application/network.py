@@ -215,16 +215,17 @@ _ADJ: list[list[int]] = []
 
 def _dependencies(sources: Sequence[int]) -> list[float]:
     """Brandes' unnormalised sums over `sources`, step for step as networkx's
-    `_single_source_shortest_path_basic` and `_accumulate_basic` make them (the same
-    visiting order and the same floating-point operations, so the same numbers), over
-    integer-indexed lists instead of dictionaries (about three times faster)."""
+    `_single_source_shortest_path_basic` and `_accumulate_basic` make them: the same
+    visiting order and the same floating-point operations, so the same numbers to the last
+    bit. Over integer-indexed lists instead of dictionaries, and without predecessor lists
+    (a node's predecessors are its neighbours one level up), which makes it about three
+    times faster."""
     adj = _ADJ
     n = len(adj)
     bc = [0.0] * n
     for s in sources:
         dist = [-1] * n
         sigma = [0.0] * n
-        preds: list[Any] = [None] * n
         dist[s] = 0
         sigma[s] = 1.0
         order = [s]
@@ -241,17 +242,17 @@ def _dependencies(sources: Sequence[int]) -> list[float]:
                         dist[w] = d
                         nxt.append(w)
                         sigma[w] = sv
-                        preds[w] = [v]
                     elif dw == d:
                         sigma[w] += sv
-                        preds[w].append(v)
             order.extend(nxt)
             frontier = nxt
         delta = [0.0] * n
         for w in reversed(order):
             coeff = (1 + delta[w]) / sigma[w]
-            for v in preds[w] or ():
-                delta[v] += sigma[v] * coeff
+            up = dist[w] - 1
+            for v in adj[w]:
+                if dist[v] == up:
+                    delta[v] += sigma[v] * coeff
             if w != s:
                 bc[w] += delta[w]
     return bc
