@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 
 from kompass.application.facts import Fact
 from kompass.application.records import (
@@ -35,6 +35,8 @@ from kompass.infrastructure.database import upsert
 
 NAME = "portfolio"
 """Tracking name of this projection."""
+CHUNK = 500
+"""Rows per IN (…) lookup: well inside SQLite's and PostgreSQL's parameter limits."""
 SCALE = 60
 """Weights and budgets are kept times 60: every share 1/n with n ≤ 5 areas is then whole."""
 
@@ -61,6 +63,13 @@ def reset(conn: Connection, areas: Iterable[str]) -> None:
     conn.execute(insert(t.national), [{"area": a, "initiatives": 0, "weighted60": 0} for a in areas])
 
 
+def _actor_record(row: Any) -> ActorRecord:
+    return ActorRecord(
+        key=row["key"], name=row["name"], kind=row["kind"], region=row["region"],
+        merged_into=row["merged_into"], former_names=list(row["former_names"]),
+    )
+
+
 class PortfolioBatch:
     """The working set of one batch: records read once, changes written once at the end."""
 
@@ -80,6 +89,26 @@ class PortfolioBatch:
 
     # --- reading ---------------------------------------------------------------
 
+    def prepare(self, facts: list[Fact]) -> None:
+        """Read the records a batch will touch with a few IN (…) queries instead of one per fact."""
+        ids = sorted({str(f.originator_id) for f in facts if f.aggregate == "initiative"} - {str(i) for i in self.initiatives})
+        keys: set[str] = {f.data["actor"] for f in facts if f.type in ("ActorJoined", "ActorLeft")}
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            query = select(t.initiatives.c.id, t.initiatives.c.state).where(t.initiatives.c.id.in_(chunk))
+            found: dict[str, Any] = {row.id: row.state for row in self.conn.execute(query)}
+            for initiative_id in chunk:
+                record = InitiativeRecord.from_json(found[initiative_id]) if initiative_id in found else None
+                self.initiatives[UUID(initiative_id)] = record
+                if record is not None:
+                    keys.update(record.participants)
+        wanted = sorted(keys - set(self.actors))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            rows = {r["key"]: r for r in self.conn.execute(select(t.actors).where(t.actors.c.key.in_(chunk))).mappings()}
+            for key in chunk:
+                self.actors[key] = _actor_record(rows[key]) if key in rows else region_actors().get(key)
+
     def initiative(self, initiative_id: UUID) -> InitiativeRecord | None:
         if initiative_id not in self.initiatives:
             row = self.conn.execute(select(t.initiatives.c.state).where(t.initiatives.c.id == str(initiative_id))).first()
@@ -89,17 +118,7 @@ class PortfolioBatch:
     def actor(self, key: str) -> ActorRecord | None:
         if key not in self.actors:
             row = self.conn.execute(select(t.actors).where(t.actors.c.key == key)).mappings().first()
-            if row is None:
-                self.actors[key] = region_actors().get(key)
-            else:
-                self.actors[key] = ActorRecord(
-                    key=row["key"],
-                    name=row["name"],
-                    kind=row["kind"],
-                    region=row["region"],
-                    merged_into=row["merged_into"],
-                    former_names=list(row["former_names"]),
-                )
+            self.actors[key] = region_actors().get(key) if row is None else _actor_record(row)
         return self.actors[key]
 
     def actor_key(self, actor_id: UUID) -> str | None:
@@ -263,22 +282,40 @@ class PortfolioBatch:
         self._flush_cell_actors()
 
     def _flush_cell_actors(self) -> None:
+        """Apply the batch's actor-count changes with a few set-wise statements, not one per row."""
         ca = t.coverage_actors.c
-        touched: set[tuple[str, str]] = set()
-        for (region, area, actor), delta in self.cell_actors.items():
-            if delta == 0:
-                continue
-            touched.add((region, area))
-            where = (ca.region == region, ca.area == area, ca.actor == actor)
-            current = self.conn.execute(select(ca.n).where(*where)).scalar()
-            if current is None:
-                self.conn.execute(insert(t.coverage_actors).values(region=region, area=area, actor=actor, n=delta))
-            elif current + delta == 0:
-                self.conn.execute(delete(t.coverage_actors).where(*where))
+        deltas = {key: d for key, d in self.cell_actors.items() if d}
+        if not deltas:
+            return
+        keys = list(deltas)
+        current: dict[tuple[str, str, str], int] = {}
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            rows = self.conn.execute(select(ca.region, ca.area, ca.actor, ca.n).where(tuple_(ca.region, ca.area, ca.actor).in_(chunk)))
+            current.update({(r, a, actor): n for r, a, actor, n in rows})
+        inserts, updates, deletes = [], [], []
+        for (region, area, actor), delta in deltas.items():
+            row = {"r": region, "a": area, "k": actor}
+            n = current.get((region, area, actor), 0) + delta
+            if (region, area, actor) not in current:
+                inserts.append({"region": region, "area": area, "actor": actor, "n": n})
+            elif n == 0:
+                deletes.append(row)
             else:
-                self.conn.execute(update(t.coverage_actors).where(*where).values(n=current + delta))
-        for region, area in touched:
-            count = self.conn.execute(
-                select(func.count()).select_from(t.coverage_actors).where(ca.region == region, ca.area == area)
-            ).scalar_one()
-            self.conn.execute(update(t.coverage).where(t.coverage.c.region == region, t.coverage.c.area == area).values(actors=count))
+                updates.append({**row, "n": n})
+        where = (ca.region == bindparam("r"), ca.area == bindparam("a"), ca.actor == bindparam("k"))
+        if inserts:
+            self.conn.execute(insert(t.coverage_actors), inserts)
+        if updates:
+            self.conn.execute(update(t.coverage_actors).where(*where).values(n=bindparam("n")), updates)
+        if deletes:
+            self.conn.execute(delete(t.coverage_actors).where(*where), deletes)
+        touched = sorted({(region, area) for region, area, _ in deltas})
+        counts = dict.fromkeys(touched, 0)
+        grouped = select(ca.region, ca.area, func.count()).where(tuple_(ca.region, ca.area).in_(touched)).group_by(ca.region, ca.area)
+        counts.update({(r, a): n for r, a, n in self.conn.execute(grouped)})
+        cov = t.coverage.c
+        self.conn.execute(
+            update(t.coverage).where(cov.region == bindparam("r"), cov.area == bindparam("a")).values(actors=bindparam("n")),
+            [{"r": r, "a": a, "n": n} for (r, a), n in counts.items()],
+        )

@@ -115,6 +115,9 @@ class Projector:
                 if not behind:
                     continue
                 batch = projection.batch(conn, self.areas)
+                prepare = getattr(batch, "prepare", None)  # optional: read ahead what the batch touches
+                if prepare is not None:
+                    prepare(behind)
                 for fact in behind:
                     batch.apply(fact)
                 batch.flush()

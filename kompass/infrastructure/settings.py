@@ -90,6 +90,10 @@ class StoreLocation:
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_LOCK_TIMEOUT": "30",
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # one connection, more only while one is busy: the library's default pool opens five at once,
+            # so a dozen kompass processes would fill a server's 100 connections (docs/scale-out.md)
+            "POSTGRES_POOL_SIZE": "1",
+            "POSTGRES_MAX_OVERFLOW": "4",
             "POSTGRES_ENABLE_DB_FUNCTIONS": "",
         }
 

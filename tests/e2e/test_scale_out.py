@@ -112,6 +112,7 @@ def stop(worker: subprocess.Popen[str]) -> str:
     _out, err = worker.communicate(timeout=120)
     assert worker.returncode == 0, err
     assert "Traceback" not in err
+    assert "stopped" in err
     return err
 
 

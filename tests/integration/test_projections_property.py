@@ -142,7 +142,7 @@ def sqlite_template() -> Iterator[Path]:
         yield path
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(plan=steps, batch=batches)
 def test_incremental_rebuilt_and_reference_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -175,7 +175,7 @@ def pg_copy(template: str) -> str:
 
 
 @pytest.mark.postgres
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(plan=steps, batch=batches)
 def test_incremental_rebuilt_and_reference_agree_on_postgres(pg_template: str, plan: list[Any], batch: int) -> None:
     url = pg_copy(pg_template)
