@@ -9,21 +9,20 @@ Pure logic: the graph is built from actors and weighted ties handed in by the re
 (the materialised edge table, for the present) or from a replayed state (temporal
 queries). Nothing here reads storage.
 
-Numbers follow networkx exactly (other programs compare them with their own):
-betweenness is Brandes' algorithm as `networkx.betweenness_centrality(G, normalized=True)`
-runs it, with the same sampled sources (`k=1000`, `seed=42`) above 2,000 nodes, but over
-integer-indexed adjacency sets so that 10,000 actors answer in seconds; articulation
-points and bridges come from one depth-first search, which also tells for every key actor
-which actors its departure cuts off.
+Numbers follow networkx (other programs compare them with their own): betweenness is
+`networkx.betweenness_centrality(G, normalized=True)`'s, with the same sampled sources
+(`k=1000`, `seed=42`) above 2,000 nodes, computed by igraph's C implementation of Brandes'
+algorithm (networkx's pure Python would take minutes on 10,000 actors) and rescaled as
+networkx rescales; articulation points and bridges are networkx's, and what each key actor
+cuts off comes from networkx's biconnected components.
 """
 
 from __future__ import annotations
 
-import os
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -38,12 +37,6 @@ EXACT_LIMIT = 2000
 """Betweenness is exact up to this many nodes, sampled above (DESIGN §4)."""
 SAMPLE_K = 1000
 SEED = 42
-CHUNK = 50
-"""Sources per unit of work when betweenness is spread over processes; partial sums are
-added in chunk order, so the result does not depend on how many processes did the work
-(it differs from the one-process sum, which is networkx's to the last bit, only by rounding)."""
-PARALLEL_WORK = 20_000_000
-"""Sources × adjacency entries above which betweenness is spread over processes."""
 TIE_KINDS = tuple(k for k in ACTOR_KINDS if k != "other")
 """The kinds a region is expected to have ties to (`other` says nothing)."""
 
@@ -193,92 +186,7 @@ def graph_from_edges(edges: Iterable[tuple[str, str, int]], nodes: Iterable[str]
     return graph
 
 
-class _Indexed:
-    """The graph as integer-indexed adjacency, in the graph's own node and neighbour order."""
-
-    def __init__(self, graph: nx.Graph) -> None:
-        self.keys: list[Any] = list(graph)
-        index = {k: i for i, k in enumerate(self.keys)}
-        self.adj: list[list[int]] = [[index[w] for w in graph[v]] for v in self.keys]
-        self.index = index
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-
 # --- betweenness ---------------------------------------------------------------------------------
-
-
-_ADJ: list[list[int]] = []
-"""The adjacency the betweenness workers read (inherited by forked processes)."""
-
-
-def _dependencies(sources: Sequence[int]) -> list[float]:
-    """Brandes' unnormalised sums over `sources`, step for step as networkx's
-    `_single_source_shortest_path_basic` and `_accumulate_basic` make them: the same
-    visiting order and the same floating-point operations, so the same numbers to the last
-    bit. Over integer-indexed lists instead of dictionaries, and without predecessor lists
-    (a node's predecessors are its neighbours one level up), which makes it about three
-    times faster."""
-    adj = _ADJ
-    n = len(adj)
-    bc = [0.0] * n
-    for s in sources:
-        dist = [-1] * n
-        sigma = [0.0] * n
-        dist[s] = 0
-        sigma[s] = 1.0
-        order = [s]
-        frontier = [s]
-        d = 0
-        while frontier:
-            d += 1
-            nxt = []
-            for v in frontier:
-                sv = sigma[v]
-                for w in adj[v]:
-                    dw = dist[w]
-                    if dw < 0:
-                        dist[w] = d
-                        nxt.append(w)
-                        sigma[w] = sv
-                    elif dw == d:
-                        sigma[w] += sv
-            order.extend(nxt)
-            frontier = nxt
-        delta = [0.0] * n
-        for w in reversed(order):
-            coeff = (1 + delta[w]) / sigma[w]
-            up = dist[w] - 1
-            for v in adj[w]:
-                if dist[v] == up:
-                    delta[v] += sigma[v] * coeff
-            if w != s:
-                bc[w] += delta[w]
-    return bc
-
-
-def _sums(sources: list[int], workers: int) -> list[list[float]]:
-    chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
-    if workers > 1 and len(chunks) > 1:
-        import multiprocessing
-
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:
-            context = None
-        if context is not None:
-            with context.Pool(min(workers, len(chunks))) as pool:
-                return pool.map(_dependencies, chunks)
-    return [_dependencies(sources)]
-
-
-def default_workers() -> int:
-    """Processes for large betweenness runs: KOMPASS_WORKERS, else the machine's cores (at most 4)."""
-    given = os.environ.get("KOMPASS_WORKERS")
-    if given and given.isdigit() and int(given) > 0:
-        return int(given)
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 def sample_sources(graph: nx.Graph, k: int, seed: int = SEED) -> list[Any]:
@@ -286,133 +194,131 @@ def sample_sources(graph: nx.Graph, k: int, seed: int = SEED) -> list[Any]:
     return random.Random(seed).sample(list(graph.nodes()), k)
 
 
-def betweenness(
-    graph: nx.Graph, exact_limit: int = EXACT_LIMIT, k: int = SAMPLE_K, seed: int = SEED, workers: int | None = None
-) -> tuple[dict[Any, float], bool]:
+def betweenness(graph: nx.Graph, exact_limit: int = EXACT_LIMIT, k: int = SAMPLE_K, seed: int = SEED) -> tuple[dict[Any, float], bool]:
     """Normalised, unweighted betweenness, as networkx computes it; and whether it was sampled.
 
     Exact up to `exact_limit` nodes; above, from `k` sources sampled with `seed`, rescaled
-    as `networkx.betweenness_centrality(G, k=k, seed=seed)` does.
+    as `networkx.betweenness_centrality(G, k=k, seed=seed)` does. igraph does the counting.
     """
-    global _ADJ
-    indexed = _Indexed(graph)
-    n = len(indexed)
+    import igraph
+
+    keys = list(graph)
+    n = len(keys)
+    index = {key: i for i, key in enumerate(keys)}
+    g = igraph.Graph(n=n, edges=[(index[a], index[b]) for a, b in graph.edges()], directed=False)
     sampled = n > exact_limit and k < n
-    if sampled:
-        index = indexed.index
-        sources = [index[v] for v in sample_sources(graph, k, seed)]
-    else:
-        sources = list(range(n))
-    _ADJ = indexed.adj
-    try:
-        work = len(sources) * sum(len(a) for a in indexed.adj)
-        parts = _sums(sources, workers if workers is not None else default_workers() if work > PARALLEL_WORK else 1)
-    finally:
-        _ADJ = []
-    raw = parts[0]
-    for part in parts[1:]:
-        raw = [a + b for a, b in zip(raw, part, strict=True)]
-    scaled = _rescale(raw, n, sources if sampled else None)
-    return dict(zip(indexed.keys, scaled, strict=True)), sampled
+    sources = [index[v] for v in sample_sources(graph, k, seed)] if sampled else None
+    raw = g.betweenness(directed=False, sources=sources) if n else []
+    return dict(zip(keys, _rescale(raw, n, sources), strict=True)), sampled
 
 
 def _rescale(raw: list[float], n: int, sampled_sources: list[int] | None) -> list[float]:
-    """networkx's `_rescale` for normalized=True, endpoints=False, undirected."""
+    """networkx's `_rescale` for normalized=True, endpoints=False, undirected.
+
+    igraph counts each unordered pair once where networkx counts both directions, hence
+    the factor 2 (igraph's sums are exactly half of networkx's, sampled or not)."""
     big_n = n - 1
     if big_n < 2:
-        return raw
+        return [2 * b for b in raw]
     if sampled_sources is None:
         scale = 1 / (big_n * (big_n - 1))
-        return [b * scale for b in raw]
+        return [2 * b * scale for b in raw]
     k = len(sampled_sources)
     scale_source = 1 / ((k - 1) * (big_n - 1)) if k > 1 else float("nan")
     scale_other = 1 / (k * (big_n - 1))
     sources = set(sampled_sources)
-    return [b * (scale_source if i in sources else scale_other) for i, b in enumerate(raw)]
+    return [2 * b * (scale_source if i in sources else scale_other) for i, b in enumerate(raw)]
 
 
-# --- structure: components, articulation points, bridges ----------------------------------------
+# --- what a key actor cuts off -------------------------------------------------------------------
 
 
-@dataclass
-class Structure:
-    """One depth-first search over the whole graph (iterative: deep paths are fine)."""
+class Cuts:
+    """The pieces each articulation point's component falls into without it.
 
-    keys: list[Any]
-    disc: list[int]
-    low: list[int]
-    parent: list[int]
-    size: list[int]
-    """Nodes in each DFS subtree, the node included."""
-    order: list[int]
-    """Nodes in preorder: a subtree is `order[disc[c]:disc[c] + size[c]]`."""
-    root: list[int]
-    """The DFS root of each node's component."""
-    children: list[list[int]] = field(default_factory=list)
+    networkx names articulation points and gives the biconnected components (blocks), but
+    not the pieces left when an articulation point goes; they are read off the block-cut
+    forest built from networkx's blocks: an articulation point lies in two or more blocks,
+    and without it its component falls into one piece per neighbouring block of the forest.
+    Each tree is rooted at a block and its actors listed in preorder (an articulation point
+    once, where it is entered; the rest of a block with it), so that every subtree, and so
+    every piece, is a slice of that list. Linear in the size of the graph.
+    """
 
-    def articulation_points(self) -> list[int]:
-        points = []
-        for v in range(len(self.keys)):
-            if self.parent[v] < 0:
-                if len(self.children[v]) >= 2:
-                    points.append(v)
-            elif any(self.low[c] >= self.disc[v] for c in self.children[v]):
-                points.append(v)
-        return points
+    def __init__(self, graph: nx.Graph) -> None:
+        import networkx as nx
 
-    def bridges(self) -> list[tuple[int, int]]:
-        return [(self.parent[c], c) for c in range(len(self.keys)) if self.parent[c] >= 0 and self.low[c] > self.disc[self.parent[c]]]
+        blocks = [list(b) for b in nx.biconnected_components(graph)]
+        seen: defaultdict[Any, list[int]] = defaultdict(list)
+        for i, block in enumerate(blocks):
+            for v in block:
+                seen[v].append(i)
+        self.points: list[Any] = [v for v, found in seen.items() if len(found) >= 2]
+        nb = len(blocks)
+        point_node = {v: nb + j for j, v in enumerate(self.points)}
+        tree: list[list[int]] = [[point_node[v] for v in block if v in point_node] for block in blocks]
+        tree.extend(seen[v] for v in self.points)
+        size = len(tree)
+        self.order: list[Any] = []
+        self.start, self.end, self.parent, self.root = [-1] * size, [0] * size, [-1] * size, [0] * size
+        for root in range(nb):
+            if self.start[root] >= 0:
+                continue
+            self._enter(root, root, blocks, point_node)
+            stack = [(root, iter(tree[root]))]
+            while stack:
+                t, neighbours = stack[-1]
+                for u in neighbours:
+                    if self.start[u] < 0:
+                        self.parent[u] = t
+                        self._enter(u, root, blocks, point_node)
+                        stack.append((u, iter(tree[u])))
+                        break
+                else:
+                    stack.pop()
+                    self.end[t] = len(self.order)
+        self.point_node = point_node
+        self.tree = tree
 
-    def subtree(self, c: int) -> list[int]:
-        return self.order[self.disc[c]:self.disc[c] + self.size[c]]
+    def _enter(self, t: int, root: int, blocks: list[list[Any]], point_node: Mapping[Any, int]) -> None:
+        self.start[t] = len(self.order)
+        self.root[t] = root
+        if t < len(blocks):
+            self.order.extend(v for v in blocks[t] if v not in point_node)
+        else:
+            self.order.append(self.points[t - len(blocks)])
 
-    def pieces(self, v: int) -> list[tuple[int, int | None]]:
-        """The pieces v's component falls into without v: (size, the child whose subtree it
-        is, or None for the rest of the component above v)."""
-        separated = [c for c in self.children[v] if self.parent[v] < 0 or self.low[c] >= self.disc[v]]
-        found: list[tuple[int, int | None]] = [(self.size[c], c) for c in separated]
-        if self.parent[v] >= 0:
-            rest = self.size[self.root[v]] - 1 - sum(s for s, _ in found)
-            found.append((rest, None))
+    def pieces(self, v: Any) -> list[list[Any]]:
+        """The pieces of v's component without v: the part above v first, then one per block below."""
+        t = self.point_node[v]
+        root = self.root[t]
+        found = [self.order[self.start[root]:self.start[t]] + self.order[self.end[t]:self.end[root]]]
+        found.extend(self.order[self.start[c]:self.end[c]] for c in self.tree[t] if c != self.parent[t])
         return found
 
+    def sizes(self, v: Any) -> list[int]:
+        """The sizes of `pieces(v)`, without listing them."""
+        t = self.point_node[v]
+        root = self.root[t]
+        above = (self.end[root] - self.start[root]) - (self.end[t] - self.start[t])
+        return [above, *(self.end[c] - self.start[c] for c in self.tree[t] if c != self.parent[t])]
 
-def structure(graph: nx.Graph) -> Structure:
-    indexed = _Indexed(graph)
-    adj = indexed.adj
-    n = len(adj)
-    disc, low, parent, size = [-1] * n, [0] * n, [-1] * n, [1] * n
-    root_of = [-1] * n
-    children: list[list[int]] = [[] for _ in range(n)]
-    order: list[int] = []
-    for root in range(n):
-        if disc[root] >= 0:
-            continue
-        disc[root] = low[root] = len(order)
-        order.append(root)
-        root_of[root] = root
-        stack = [(root, iter(adj[root]))]
-        while stack:
-            v, neighbours = stack[-1]
-            for w in neighbours:
-                if disc[w] < 0:
-                    parent[w] = v
-                    children[v].append(w)
-                    disc[w] = low[w] = len(order)
-                    order.append(w)
-                    root_of[w] = root
-                    stack.append((w, iter(adj[w])))
-                    break
-                if w != parent[v] and disc[w] < low[v]:
-                    low[v] = disc[w]
-            else:
-                stack.pop()
-                if stack:
-                    p = stack[-1][0]
-                    if low[v] < low[p]:
-                        low[p] = low[v]
-                    size[p] += size[v]
-    return Structure(indexed.keys, disc, low, parent, size, order, root_of, children)
+    def cut_off(self, v: Any) -> list[Any]:
+        """Actors that lose touch with the largest remaining piece when v leaves (ties: the
+        piece holding the smallest key stays)."""
+        pieces = self.pieces(v)
+        biggest = max(len(p) for p in pieces)
+        largest = [i for i, p in enumerate(pieces) if len(p) == biggest]
+        keep = largest[0] if len(largest) == 1 else min(largest, key=lambda i: min(pieces[i]))
+        return sorted(x for i, p in enumerate(pieces) if i != keep for x in p)
+
+    def ranking(self) -> list[tuple[int, Any]]:
+        """(number of actors cut off, actor) for every articulation point, most cut off first."""
+        ranking = []
+        for v in self.points:
+            sizes = self.sizes(v)
+            ranking.append((sum(sizes) - max(sizes), v))
+        return sorted(ranking, key=lambda r: (-r[0], r[1]))
 
 
 # --- metrics ------------------------------------------------------------------------------------
@@ -452,15 +358,11 @@ def communities(graph: nx.Graph, seed: int = SEED) -> dict[Any, int]:
     return {key: i for i, members in enumerate(ordered) for key in members}
 
 
-def compute_metrics(
-    graph: nx.Graph, exact_limit: int = EXACT_LIMIT, k: int = SAMPLE_K, workers: int | None = None
-) -> NetworkMetrics:
+def compute_metrics(graph: nx.Graph, exact_limit: int = EXACT_LIMIT, k: int = SAMPLE_K) -> NetworkMetrics:
     import networkx as nx
 
-    between, sampled = betweenness(graph, exact_limit, k, workers=workers)
+    between, sampled = betweenness(graph, exact_limit, k)
     community = communities(graph)
-    found = structure(graph)
-    keys = found.keys
     nodes = [
         NodeMetrics(
             actor=key, kind=graph.nodes[key].get("kind", "other"), degree=graph.degree(key),
@@ -471,8 +373,8 @@ def compute_metrics(
     return NetworkMetrics(
         nodes=nodes,
         density=nx.density(graph),
-        articulation_points=sorted(keys[v] for v in found.articulation_points()),
-        bridges=sorted(pair(keys[a], keys[b]) for a, b in found.bridges()),
+        articulation_points=sorted(nx.articulation_points(graph)),
+        bridges=sorted(pair(a, b) for a, b in nx.bridges(graph)),
         sampled=sampled,
     )
 
@@ -551,42 +453,15 @@ def cut_off_initiatives(removed: set[str], cut_off: set[str], by_actor: Mapping[
     return sorted(ref for ref, m in candidates.items() if (left := m.members - removed) and left <= cut_off)
 
 
-def _cut_off_of(found: Structure, v: int) -> list[int]:
-    """Nodes that lose touch with the largest remaining piece when v leaves (ties: the piece
-    holding the smallest key stays)."""
-    pieces = found.pieces(v)
-
-    def nodes(piece: tuple[int, int | None]) -> list[int]:
-        if piece[1] is not None:
-            return found.subtree(piece[1])
-        inside = {x for s, c in pieces if c is not None for x in found.subtree(c)} | {v}
-        return [x for x in found.subtree(found.root[v]) if x not in inside]
-
-    biggest = max(s for s, _ in pieces)
-    largest = [p for p in pieces if p[0] == biggest]
-    keep = largest[0] if len(largest) == 1 else min(largest, key=lambda p: min(found.keys[x] for x in nodes(p)))
-    return sorted(x for p in pieces if p is not keep for x in nodes(p))
-
-
-def key_actor_ranking(found: Structure) -> list[tuple[int, int]]:
-    """(number of actors cut off, node) for every articulation point, most cut off first."""
-    ranking = []
-    for v in found.articulation_points():
-        sizes = [s for s, _ in found.pieces(v)]
-        ranking.append((found.size[found.root[v]] - 1 - max(sizes), v))
-    return sorted(ranking, key=lambda r: (-r[0], found.keys[r[1]]))
-
-
 def compute_risks(graph: nx.Graph, data: NetworkData, top: int | None = None, regions: Iterable[str] | None = None) -> Risks:
-    found = structure(graph)
-    keys = found.keys
+    cuts = Cuts(graph)
     by_actor = _member_index(data.memberships or [])
-    ranking = key_actor_ranking(found)
+    ranking = cuts.ranking()
     key_actors = []
     for _count, v in ranking if top is None else ranking[:top]:
-        cut = {keys[x] for x in _cut_off_of(found, v)}
-        info = info_of(data.actors, keys[v])
-        key_actors.append(KeyActor(keys[v], info.name, info.kind, sorted(cut), cut_off_initiatives({keys[v]}, cut, by_actor)))
+        cut = set(cuts.cut_off(v))
+        info = info_of(data.actors, v)
+        key_actors.append(KeyActor(v, info.name, info.kind, sorted(cut), cut_off_initiatives({v}, cut, by_actor)))
     return Risks(key_actors, len(ranking), region_ties(graph, regions), cross_region_ties(graph))
 
 

@@ -17,7 +17,7 @@ from kompass.cli.output import message
 @pass_settings
 def demo(settings: Settings, directory: Path | None) -> None:
     """Load the shipped example portfolio (real examples from the 2021 evaluation) into a
-    fresh SQLite store and print the national coverage gaps.
+    fresh SQLite store and print the national coverage gaps and the top network risks.
 
     Example: kompass demo --dir ./demo-store
     """
@@ -25,6 +25,7 @@ def demo(settings: Settings, directory: Path | None) -> None:
 
     from kompass.application.queries import coverage_report
     from kompass.cli.grid import print_grid
+    from kompass.cli.network import print_top_risks
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.command_log import read_command_log
 
@@ -42,5 +43,6 @@ def demo(settings: Settings, directory: Path | None) -> None:
         message(f"demo store: {db} ({summary.commands} commands, {summary.events} events)")
         message(f"query it: kompass --db sqlite:///{db} gaps")
         print_grid(report)
+        print_top_risks(store)
     finally:
         store.close()

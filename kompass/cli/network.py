@@ -60,6 +60,8 @@ def network() -> None:
     Two actors are tied when they take part in the same initiative that is not cancelled
     (the lead region takes part in every initiative it leads); a tie's weight is the number
     of such initiatives.
+
+    Example: kompass network risks --region 14
     """
 
 
@@ -180,7 +182,8 @@ def whatif(settings: Settings, remove: tuple[str, ...], region: str | None, area
 
 
 @network.command("export")
-@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "json")), default="graphml", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "json", "png", "svg")), default="graphml", show_default=True,
+              help="graphml/gexf/json for Gephi and other tools; png/svg for a picture.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here instead of stdout.")
 @_scope
 @time_options
@@ -188,7 +191,8 @@ def whatif(settings: Settings, remove: tuple[str, ...], region: str | None, area
 def export(settings: Settings, fmt: str, output: Path | None, region: str | None, area: str | None, as_of: str | None,
            known_at: str | None) -> None:
     """The network as GraphML, GEXF or JSON (node-link), with actor names, kinds and regions
-    on the nodes and weights on the ties, stamped with the log position it was made from.
+    on the nodes and weights on the ties, stamped with the log position it was made from;
+    or as a picture (png, svg): nodes coloured by kind, sized by betweenness, key actors marked.
 
     Example: kompass network export --format gexf --output network.gexf
     """
@@ -198,8 +202,17 @@ def export(settings: Settings, fmt: str, output: Path | None, region: str | None
     store = settings.store()
     position = store.facts.head()
     data = _load(settings, region, area, as_of, known_at)
-    stamp = {"log_position": position, "as_of": as_of, "known_at": known_at, "region": region, "area": area}
-    content = export_graph(build_graph(data), fmt, stamp)
+    graph = build_graph(data)
+    if fmt in ("png", "svg"):
+        from kompass.application.network import compute_metrics
+        from kompass.application.report_network import picture_data
+        from kompass.infrastructure.charts import network_picture
+
+        title = f"Actor network (log position {position})"
+        content = network_picture(**picture_data(graph, compute_metrics(graph)), fmt=fmt, title=title)
+    else:
+        stamp = {"log_position": position, "as_of": as_of, "known_at": known_at, "region": region, "area": area}
+        content = export_graph(graph, fmt, stamp)
     if output is None:
         import sys
 

@@ -53,10 +53,12 @@ def test_init_registers_the_regions_and_makes_the_first_user_admin(db_url: str) 
     result = ok(db_url, "init")
     assert result.stdout == ""
     assert "admin is admin" in result.stderr
-    [status] = as_json(db_url, "projections", "status")
-    assert status["head"] == 42  # 21 region actors + 21 portfolios
+    statuses = as_json(db_url, "projections", "status")
+    assert [s["head"] for s in statuses] == [42, 42]  # 21 region actors + 21 portfolios
     assert "applied 42 events" in ok(db_url, "projections", "run").stderr
-    assert as_json(db_url, "projections", "status") == [{"projection": "portfolio", "position": 42, "head": 42, "behind": 0}]
+    assert as_json(db_url, "projections", "status") == [
+        {"projection": name, "position": 42, "head": 42, "behind": 0} for name in ("portfolio", "network")
+    ]
     actors = as_json(db_url, "actor", "list")
     assert sorted(a["key"] for a in actors) == sorted(f"region-{r}" for r in REGIONS)
     assert all(a["kind"] == "region" for a in actors)
@@ -227,13 +229,13 @@ def test_import_and_the_queries_over_it(db_url: str, small_log: Path) -> None:
     assert diff["from"] == "2021-01-01" and diff["to"] == "2021-12-31"
     assert {"region": "14", "area": "innovation", "field": "initiatives", "from": 0, "to": 2} in diff["changes"]
 
-    [status] = as_json(db_url, "projections", "status")
-    assert status["projection"] == "portfolio"
-    assert status["position"] == status["head"] == 42 + 38 and status["behind"] == 0
+    statuses = as_json(db_url, "projections", "status")
+    assert [s["projection"] for s in statuses] == ["portfolio", "network"]
+    assert all(s["position"] == s["head"] == 42 + 38 and s["behind"] == 0 for s in statuses)
     assert "applied 0 events" in ok(db_url, "projections", "run").stderr
     assert "rebuilt from 80 events" in ok(db_url, "projections", "rebuild").stderr
     assert as_json(db_url, "coverage") == coverage
-    assert as_json(db_url, "projections", "status") == [status]
+    assert as_json(db_url, "projections", "status") == statuses
 
 
 # --- refusals ----------------------------------------------------------------------------------------
@@ -416,6 +418,11 @@ QUERY_SAMPLES: dict[str, tuple[str, ...]] = {
     "person show": ("person", "show", "coord-14"),
     "report annual": ("report", "annual", "--region", "14", "--year", "2021"),
     "report national": ("report", "national", "--year", "2021"),
+    "network metrics": ("network", "metrics"),
+    "network risks": ("network", "risks"),
+    "network whatif": ("network", "whatif", "--remove", "digg"),
+    "network export": ("network", "export"),
+    "network diff": ("network", "diff", "--from", "2021-01-01", "--to", "2021-12-31"),
 }
 
 
@@ -461,6 +468,8 @@ def test_every_query_answers_in_every_format_it_offers(loaded: str, name: str, f
     elif fmt == "jsonl":
         lines = [line for line in result.stdout.splitlines() if line.strip() and not line.startswith("#")]
         assert lines and all(isinstance(json.loads(line), dict) for line in lines)
+    elif fmt in ("graphml", "gexf", "svg"):
+        assert result.stdout.lstrip().startswith("<")
 
 
 def test_initiative_list_in_three_formats(loaded: str) -> None:
@@ -588,7 +597,9 @@ def test_portfolio_and_projection_queries(loaded: str) -> None:
     table = ok(loaded, "portfolio", "show", "--region", "14").stdout.splitlines()
     assert table[0].split() == ["year", "score", "light", "focus", "effective"]
     assert table[1].split() == ["2020", "6", "green", "innovation=high;infrastructure=medium", "2021-01-20"]
-    assert as_csv(loaded, "projections", "status") == [{"projection": "portfolio", "position": "80", "head": "80", "behind": "0"}]
+    assert as_csv(loaded, "projections", "status") == [
+        {"projection": name, "position": "80", "head": "80", "behind": "0"} for name in ("portfolio", "network")
+    ]
     assert ok(loaded, "projections", "status").stdout.splitlines()[1].split() == ["portfolio", "80", "80", "0"]
 
 
