@@ -5,13 +5,13 @@ ones; initiatives of a few actors, mostly from one region), straight into the ap
 layer: memberships → ties (kompass.application.network.data_from_memberships) → networkx
 graph (build_graph) → compute_metrics. For a graph of 1,000 actors and one of 10,000 (about
 100,000 ties) it prints, side by side:
-  - the time of each step (ties, graph, betweenness, Louvain, articulation points/bridges);
-  - betweenness as kompass computes it against networkx's own betweenness_centrality on the
-    same graph: exact on the small graph, sampled (k = 1,000, seed 42) on the big one, with
-    the largest difference between the two;
+  - the time of each step (ties, graph, betweenness, Louvain, key actors and what they cut off);
+  - betweenness as kompass computes it (igraph, rescaled as networkx does) against networkx's
+    own betweenness_centrality on the same graph: exact on the small graph, sampled
+    (k = 1,000, seed 42) on the big one, with the largest difference between the two;
   - sampled against exact betweenness on the big graph (exact estimated from a timed subset
-    of sources: all 10,000 would take minutes);
-  - peak memory: resident set size of this process and of the worker processes.
+    of sources);
+  - peak memory: resident set size of this process.
 Target: metrics on 10,000 actors / 100,000 ties answer in seconds, within 2 GiB.
 
     python bench/network_bench.py            # both graphs
@@ -73,17 +73,13 @@ def generate(actors: int, ties: int, seed: int = 7) -> tuple[dict[str, n.ActorIn
     return infos, memberships
 
 
-def peak_mb() -> tuple[float, float]:
-    """Peak resident set size of this process and of its (finished) children, in MiB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, children
+def peak_mb() -> float:
+    """Peak resident set size of this process, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its finished worker processes."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    return time.process_time()
 
 
 CPU: dict[str, float] = {}
@@ -107,7 +103,7 @@ def run(actors: int, ties: int, with_networkx: bool, exact_sample: int) -> dict[
     graph = timed("build graph", t, lambda: n.build_graph(data))
     between, sampled = timed("betweenness (kompass)", t, lambda: n.betweenness(graph))
     timed("louvain communities", t, lambda: n.communities(graph))
-    timed("articulation points + bridges", t, lambda: (lambda s: (s.articulation_points(), s.bridges()))(n.structure(graph)))
+    timed("key actors and what they cut off (Cuts)", t, lambda: [n.Cuts(graph).ranking()])
     metrics = timed("compute_metrics (all)", t, lambda: n.compute_metrics(graph))
     figures: dict[str, Any] = {
         "actors": graph.number_of_nodes(), "ties": graph.number_of_edges(), "initiatives": len(memberships),
@@ -126,7 +122,7 @@ def run(actors: int, ties: int, with_networkx: bool, exact_sample: int) -> dict[
         scale = graph.number_of_nodes() / exact_sample
         t["betweenness exact (estimated)"] = t.pop("exact subset") * scale
         CPU["betweenness exact (estimated)"] = CPU.pop("exact subset") * scale
-    figures["peak rss MiB (self, workers)"] = peak_mb()
+    figures["peak rss MiB"] = peak_mb()
     return figures
 
 
@@ -138,7 +134,6 @@ def main() -> int:
     parser.add_argument("--no-networkx", action="store_true", help="skip networkx's own betweenness (slow on the big graph)")
     parser.add_argument("--exact-sample", type=int, default=200, help="sources timed to estimate exact betweenness on the big graph")
     args = parser.parse_args()
-    print(f"workers for large betweenness runs: {n.default_workers()}  (KOMPASS_WORKERS to change)")
     results = []
     for actors, ties in ((args.small, args.small * 5), (args.big, args.big_ties)):
         print(f"\n== {actors} actors, ~{ties} ties", flush=True)
@@ -162,11 +157,9 @@ def main() -> int:
     small, big = results
     ratio = big["cpu"]["compute_metrics (all)"] / small["cpu"]["compute_metrics (all)"]
     print(f"\nmetrics (cpu), big / small graph: {ratio:.1f} × for {big['ties'] / small['ties']:.0f} × the ties")
-    print(f"metrics on the big graph: {big['times']['compute_metrics (all)']:.1f} s wall, {big['cpu']['compute_metrics (all)']:.1f} s cpu "
-          f"over {n.default_workers()} process(es)")
-    own, workers = big["peak rss MiB (self, workers)"]
-    print(f"peak memory: {own:.0f} MiB (this process), {workers:.0f} MiB (largest worker); target {MEMORY_TARGET_MB} MiB: "
-          + ("ok" if max(own, workers) <= MEMORY_TARGET_MB else "OVER"))
+    print(f"metrics on the big graph: {big['times']['compute_metrics (all)']:.1f} s wall, {big['cpu']['compute_metrics (all)']:.1f} s cpu")
+    own = big["peak rss MiB"]
+    print(f"peak memory: {own:.0f} MiB; target {MEMORY_TARGET_MB} MiB: " + ("ok" if own <= MEMORY_TARGET_MB else "OVER"))
     return 0
 
 
