@@ -154,10 +154,13 @@ def test_a_concurrent_change_is_retried_and_both_are_recorded(db_url: str) -> No
     assert shown["areas"] == ["innovation", "security"]
     assert shown["funding"] == [{"source": "erdf", "amount_sek": 1500000, "year": 2022}]
     assert len(as_json(db_url, "history", "--initiative", REF)["events"]) == 3
-    if db_url.startswith("postgresql") and ids != list(range(1, len(ids) + 1)):
-        # the conflicting INSERT took a value of the table's bigserial before it failed (the library's doing)
-        pytest.xfail(f"known: a conflicting save leaves a gap in PostgreSQL's notification ids: {ids[-3:]}")
-    assert ids == list(range(1, len(ids) + 1))
+    assert ids == sorted(set(ids))  # increasing, no duplicates
+    if db_url.startswith("postgresql"):
+        # A refused INSERT still consumes a value of PostgreSQL's bigserial (sequences are not
+        # transactional), so ids may have holes; a reader following by position skips nothing.
+        assert ids[-1] - len(ids) <= 1
+    else:
+        assert ids == list(range(1, len(ids) + 1))
 
 
 def test_a_change_that_keeps_conflicting_gives_up_and_writes_nothing(db_url: str) -> None:
