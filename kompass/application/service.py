@@ -35,9 +35,10 @@ REFERENCE_DATE = date(2018, 7, 12)
 REFERENCE_RECORDED_AT = datetime(2018, 7, 12, tzinfo=UTC)
 
 IMPORT_BATCH = 2000
+"""Events appended per batch inside an import's single transaction."""
+
 IMPORT_CACHE = 20_000
 """Aggregates an import keeps in memory; beyond that, saved ones are read back when needed."""
-"""Events appended per batch inside an import's single transaction."""
 
 
 class LineRefused(KompassError):

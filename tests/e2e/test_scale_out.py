@@ -38,6 +38,7 @@ REGIONS = ["14", "12", "01", "25"]
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"KOMPASS_DB", "KOMPASS_USER"}}
     env["NO_COLOR"] = "1"
+    env["PYTHONFAULTHANDLER"] = "1"
     return env
 
 
@@ -107,9 +108,15 @@ def wait_until_caught_up(url: str, timeout: float = 600) -> list[dict[str, Any]]
 
 
 def stop(worker: subprocess.Popen[str]) -> str:
-    """Ctrl-C, as an operator stops a worker: it says so and exits 0."""
+    """Ctrl-C, as an operator stops a worker: it says so and exits 0. If it does not, SIGABRT makes
+    Python's fault handler print where every thread of it was stuck."""
     worker.send_signal(signal.SIGINT)
-    _out, err = worker.communicate(timeout=120)
+    try:
+        _out, err = worker.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.send_signal(signal.SIGABRT)
+        _out, err = worker.communicate(timeout=60)
+        pytest.fail(f"a worker did not stop on SIGINT; its threads were at:\n{err[-8000:]}")
     assert worker.returncode == 0, err
     assert "Traceback" not in err
     assert "stopped" in err
