@@ -71,8 +71,22 @@ def run(settings: Settings, follow: bool, poll: float) -> None:
     if not follow:
         message(f"applied {store.projector.catch_up()} events")
         return
-    message("following the log; stop with Ctrl-C")
+    _stop_on_interrupt_or_terminate()
     try:
+        message("following the log; stop with Ctrl-C")
         store.projector.follow(poll)
     except KeyboardInterrupt:
         message("stopped")
+
+
+def _stop_on_interrupt_or_terminate() -> None:
+    """A worker stops cleanly (its open batch rolled back, exit 0) on Ctrl-C and on SIGTERM, the signal
+    service managers send. SIGINT is listened to even when inherited as ignored, as it is by a job a
+    non-interactive shell starts in the background (`kompass projections run --follow &` in a script)."""
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -454,3 +455,34 @@ def test_a_durable_store_shows_no_warning(db_url: str) -> None:
     for args in (["init"], propose("14-quiet"), ["initiative", "list"]):
         result = succeeded(kompass(db_url, *args))
         assert "Warning:" not in result.stderr, result.stderr
+
+
+# --- a projection worker stops cleanly -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_follow_worker_started_in_the_background_stops_cleanly(sqlite_url: str, how: signal.Signals) -> None:
+    """A job a script starts with `&` inherits SIGINT as ignored; service managers send SIGTERM. Either way
+    the worker says `stopped` and exits 0 (it once ignored SIGINT then, and died without a word on SIGTERM)."""
+    assert KOMPASS is not None
+    succeeded(kompass(sqlite_url, "init"))
+    worker = subprocess.Popen(
+        [KOMPASS, "--db", sqlite_url, "--as", "admin", "projections", "run", "--follow", "--poll", "0.2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=_env(),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as a background job of sh
+    )
+    try:
+        assert worker.stderr is not None
+        assert "following the log" in worker.stderr.readline()
+        worker.send_signal(how)
+        _out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, err
+    assert err.strip() == "stopped"

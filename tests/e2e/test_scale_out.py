@@ -107,10 +107,10 @@ def wait_until_caught_up(url: str, timeout: float = 600) -> list[dict[str, Any]]
         time.sleep(0.5)
 
 
-def stop(worker: subprocess.Popen[str]) -> str:
-    """Ctrl-C, as an operator stops a worker: it says so and exits 0. If it does not, SIGABRT makes
-    Python's fault handler print where every thread of it was stuck."""
-    worker.send_signal(signal.SIGINT)
+def stop(worker: subprocess.Popen[str], how: signal.Signals) -> str:
+    """Ctrl-C as an operator stops a worker, or SIGTERM as a service manager does: it says so and exits 0.
+    If it does not, SIGABRT makes Python's fault handler print where every thread of it was stuck."""
+    worker.send_signal(how)
     try:
         _out, err = worker.communicate(timeout=60)
     except subprocess.TimeoutExpired:
@@ -166,7 +166,10 @@ def test_two_follow_workers_and_several_writers_on_one_server(pg_url: str, gener
         for worker in workers:
             assert worker.poll() is None, f"a worker stopped: {worker.communicate()}"
     finally:
-        messages = [stop(worker) if worker.poll() is None else worker.communicate()[1] for worker in workers]
+        messages = [
+            stop(worker, how) if worker.poll() is None else worker.communicate()[1]
+            for worker, how in zip(workers, (signal.SIGINT, signal.SIGTERM), strict=True)
+        ]
     assert all("following the log" in m for m in messages)
 
     head = status[0]["head"]
