@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol
 
@@ -14,7 +13,6 @@ from kompass.application.coverage import (
     cells_from_records,
     report_from_state,
 )
-from kompass.application.facts import Fact
 from kompass.application.ports import FactLog
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 from kompass.application.state import PortfolioState, fold
@@ -26,7 +24,9 @@ class ReadModelPort(Protocol):
 
     def assessments(self) -> list[AssessmentRecord]: ...
 
-    def initiatives(self, region: str | None = None, status: str | None = None, type: str | None = None) -> list[InitiativeRecord]: ...
+    def initiatives(
+        self, region: str | None = None, status: str | None = None, type: str | None = None, ref: str | None = None
+    ) -> list[InitiativeRecord]: ...
 
     def actors(self) -> dict[str, ActorRecord]: ...
 
@@ -66,11 +66,12 @@ def list_initiatives(
     area: str | None = None,
     status: str | None = None,
     type: str | None = None,
+    ref: str | None = None,
     as_of: date | None = None,
     known_at: datetime | None = None,
 ) -> tuple[list[InitiativeRecord], dict[str, ActorRecord]]:
     if is_present(as_of, known_at):
-        records = read_model.initiatives(region=region, status=status, type=type)
+        records = read_model.initiatives(region=region, status=status, type=type, ref=ref)
         actors = read_model.actors()
     else:
         state = past_state(log, as_of, known_at)
@@ -81,14 +82,10 @@ def list_initiatives(
             for r in records
             if (status is None or r.status == status)
             and (type is None or r.type == type)
+            and (ref is None or r.ref == ref)
             and (region is None or region == r.region or f"region-{region}" in r.participants)
         ]
     if area is not None:
         records = [r for r in records if area in r.areas]
     return records, actors
 
-
-def initiative_at(facts: Iterable[Fact], as_of: date | None, known_at: datetime | None) -> InitiativeRecord | None:
-    """One initiative as it was, from its own facts."""
-    state = fold(facts, as_of, known_at)
-    return next(iter(state.initiatives.values()), None)

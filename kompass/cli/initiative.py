@@ -267,8 +267,10 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
     from kompass.domain.errors import NotFound
 
     store = settings.store()
-    records, actors = list_initiatives(store.fresh_read_model(), store.facts, as_of=parse_date(as_of), known_at=parse_timestamp(known_at))
-    record = next((r for r in records if r.ref == ref), None)
+    records, actors = list_initiatives(
+        store.fresh_read_model(), store.facts, ref=ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at)
+    )
+    record = next(iter(records), None)
     if record is None:
         raise NotFound(f"no initiative with ref {ref!r}" + (" at that time" if as_of or known_at else ""))
     data = initiative_json(record, actors.get)

@@ -36,8 +36,12 @@ class ReadModel:
             rows = conn.execute(select(t.assessments)).mappings().all()
         return [AssessmentRecord(r["region"], r["year"], r["score"], r["light"], dict(r["focus"]), r["effective"]) for r in rows]
 
-    def initiatives(self, region: str | None = None, status: str | None = None, type: str | None = None) -> list[InitiativeRecord]:
+    def initiatives(
+        self, region: str | None = None, status: str | None = None, type: str | None = None, ref: str | None = None
+    ) -> list[InitiativeRecord]:
         query = select(t.initiatives.c.state).order_by(t.initiatives.c.ref)
+        if ref is not None:
+            query = query.where(t.initiatives.c.ref == ref)
         if status:
             query = query.where(t.initiatives.c.status == status)
         if type:
