@@ -80,7 +80,9 @@ class Projector:
         return _WriteTransaction(self.engine)
 
     def status(self) -> list[ProjectionStatus]:
-        head = self.log.head()
+        return self._status(self.log.head())
+
+    def _status(self, head: int) -> list[ProjectionStatus]:
         with self.engine.connect() as conn:
             query = select(tables.tracking.c.projection, tables.tracking.c.position)
             rows: dict[str, int] = {name: position for name, position in conn.execute(query)}
@@ -90,7 +92,7 @@ class Projector:
         """Apply every fact not yet applied; returns how many facts this call read."""
         applied = 0
         head = self.log.head()
-        if all(s.position >= head for s in self.status()):
+        if all(s.position >= head for s in self._status(head)):
             return 0  # nothing to do, and nothing written: a read-only database role can query current projections
         while True:
             done, position = self._apply_batch()
