@@ -6,16 +6,17 @@ share one decoding of the library's events and never depend on aggregate interna
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "by", "effective"})
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
+    """One stored event. A named tuple rather than a frozen dataclass: a rebuild makes one per
+    stored event, and a tuple is built several times faster while staying just as immutable."""
+
     position: int
     recorded_at: datetime
     effective: date

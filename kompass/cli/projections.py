@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from kompass.cli.context import Settings, pass_settings
 from kompass.cli.output import emit_rows, format_option, message
+
+F = TypeVar("F", bound=Callable[..., Any])
+BATCH = 100_000
+"""Events per transaction by default (kompass.infrastructure.projector.BATCH; not imported from
+there, so that `kompass --help` need not import SQLAlchemy)."""
 
 
 @click.group()
@@ -31,9 +39,20 @@ def status(settings: Settings, fmt: str) -> None:
     emit_rows(fmt, rows, ("projection", "position", "head", "behind"))
 
 
+def batch_option() -> Callable[[F], F]:
+    return click.option(
+        "--batch",
+        type=click.IntRange(min=1),
+        default=BATCH,
+        show_default=True,
+        help="Events applied per transaction: larger is faster; smaller holds the store's write lock for shorter spells.",
+    )
+
+
 @projections.command("rebuild")
+@batch_option()
 @pass_settings
-def rebuild(settings: Settings) -> None:
+def rebuild(settings: Settings, batch: int) -> None:
     """Drop the projections and replay the whole log (a progress bar on a terminal).
 
     Example: kompass projections rebuild
@@ -50,17 +69,18 @@ def rebuild(settings: Settings) -> None:
                 bar.update(position - done[0])
                 done[0] = position
 
-            applied = store.projector.rebuild(advance)
+            applied = store.projector.rebuild(advance, batch=batch)
     else:
-        applied = store.projector.rebuild()
+        applied = store.projector.rebuild(batch=batch)
     message(f"rebuilt from {applied} events")
 
 
 @projections.command("run")
 @click.option("--follow", is_flag=True, help="Keep running and apply new events as they are recorded.")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between looks at the log when following.")
+@batch_option()
 @pass_settings
-def run(settings: Settings, follow: bool, poll: float) -> None:
+def run(settings: Settings, follow: bool, poll: float, batch: int) -> None:
     """Bring the projections up to the head of the log (a worker, with --follow).
 
     Several workers may run against one PostgreSQL store; each event is applied once.
@@ -69,12 +89,12 @@ def run(settings: Settings, follow: bool, poll: float) -> None:
     """
     store = settings.store()
     if not follow:
-        message(f"applied {store.projector.catch_up()} events")
+        message(f"applied {store.projector.catch_up(batch=batch)} events")
         return
     _stop_on_interrupt_or_terminate()
     try:
         message("following the log; stop with Ctrl-C")
-        store.projector.follow(poll)
+        store.projector.follow(poll, batch=batch)
     except KeyboardInterrupt:
         message("stopped")
 

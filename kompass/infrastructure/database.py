@@ -53,9 +53,12 @@ def _sqlite_immediate_transactions(engine: Engine, busy_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_LOCK, False) else "BEGIN")
 
 
-def upsert(engine_or_dialect_name: str, table: Any, values: list[dict[str, Any]], keys: list[str]) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE for the dialect at hand."""
-    insert = sqlite.insert if engine_or_dialect_name == "sqlite" else postgresql.insert
-    statement = insert(table).values(values)
+def upsert(dialect_name: str, table: Any, keys: list[str]) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE for the dialect at hand, to execute with a list of rows.
+
+    One statement for any number of rows (executemany): SQLAlchemy compiles and caches it
+    once, where a multi-row VALUES clause is compiled anew for every batch size."""
+    insert = sqlite.insert if dialect_name == "sqlite" else postgresql.insert
+    statement = insert(table)
     updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
     return statement.on_conflict_do_update(index_elements=keys, set_=updates)

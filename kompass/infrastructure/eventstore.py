@@ -12,8 +12,9 @@ from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, StoredEvent
 
 from kompass.application.app import PortfolioApplication
-from kompass.application.facts import Fact, fact_from_event
+from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
+from kompass.infrastructure.fact_decoder import FactDecoder
 from kompass.infrastructure.settings import StoreLocation
 
 CONNECT_TIMEOUT_SECONDS = 5
@@ -197,17 +198,18 @@ class NotificationFacts:
 
     def __init__(self, app: PortfolioApplication) -> None:
         self.app = app
+        self.decode = FactDecoder(app.mapper)
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
     def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000) -> Iterator[Fact]:
-        to_event = self.app.mapper.to_domain_event
+        decode = self.decode
         position = after
         while True:
             notifications = self.app.recorder.select_notifications(start=position, limit=batch, stop=upto, inclusive_of_start=False)
             for n in notifications:
-                yield fact_from_event(to_event(n), n.id)
+                yield decode(n)
             if len(notifications) < batch:
                 return
             position = notifications[-1].id

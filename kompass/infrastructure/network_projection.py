@@ -96,6 +96,12 @@ class NetworkBatch:
 
     # --- reading -------------------------------------------------------------------------
 
+    def prepare(self, facts: list[Fact]) -> None:
+        """Read the records of the initiatives the batch changes with a few IN (…) queries."""
+        self._load_initiatives(
+            {f.originator_id for f in facts if f.aggregate == "initiative" and f.type in NETWORK_EVENTS and f.type != "InitiativeProposed"}
+        )
+
     def initiative(self, initiative_id: UUID) -> InitiativeRecord | None:
         if initiative_id not in self.initiatives:
             row = self.conn.execute(select(t.net_initiatives.c.state).where(t.net_initiatives.c.id == str(initiative_id))).first()
@@ -195,8 +201,8 @@ class NetworkBatch:
                 continue
             rows.append({"key": key, "id": str(ids[key]), "name": actor.name, "kind": actor.kind, "region": actor.region,
                          "merged_into": actor.merged_into})
-        for chunk in _chunks(rows):
-            self.conn.execute(upsert(self.dialect, t.net_actors, list(chunk), ["key"]))
+        if rows:
+            self.conn.execute(upsert(self.dialect, t.net_actors, ["key"]), rows)
 
     def _flush_initiatives(self) -> None:
         rows = []
@@ -204,8 +210,8 @@ class NetworkBatch:
             record = self.initiatives[initiative_id]
             assert record is not None
             rows.append({"id": str(initiative_id), "ref": record.ref, "state": slim(record)})
-        for chunk in _chunks(rows):
-            self.conn.execute(upsert(self.dialect, t.net_initiatives, list(chunk), ["id"]))
+        if rows:
+            self.conn.execute(upsert(self.dialect, t.net_initiatives, ["id"]), rows)
 
     def _flush_network(self) -> None:
         if not self.dirty:

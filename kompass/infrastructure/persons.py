@@ -21,7 +21,7 @@ class PersonRegister:
         require_text(name, "name")
         row = {"person_id": person_id, "name": name, "email": email, "phone": phone}
         with self.engine.begin() as conn:
-            conn.execute(upsert(conn.dialect.name, t.persons, [row], ["person_id"]))
+            conn.execute(upsert(conn.dialect.name, t.persons, ["person_id"]), [row])
 
     def get(self, person_id: str) -> dict[str, Any]:
         with self.engine.connect() as conn:

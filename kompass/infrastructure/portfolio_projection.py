@@ -8,13 +8,14 @@ contribution to the cells is subtracted, afterwards the new one is added.
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kompass.application.facts import Fact
 from kompass.application.records import (
@@ -71,14 +72,27 @@ def _actor_record(row: Any) -> ActorRecord:
 
 
 class PortfolioBatch:
-    """The working set of one batch: records read once, changes written once at the end."""
+    """The working set of one batch: records read once, changes written once at the end.
+
+    Coverage moves by contributions, but once per initiative and batch rather than once per
+    event: what an initiative contributed before the batch (its stored record, judged with the
+    actors as stored) is taken away at the end, and what it contributes then is added. Only a
+    merge changes how stored actors are judged, so a merge first takes the contributions of
+    every initiative it reaches, while the actors are still as they were.
+    """
 
     def __init__(self, conn: Connection, areas: Iterable[str]) -> None:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.areas = frozenset(areas)
         self.initiatives: dict[UUID, InitiativeRecord | None] = {}
-        self.dirty_initiatives: set[UUID] = set()
+        self.before: dict[UUID, InitiativeFacts | None] = {}
+        """What each initiative in the working set contributed when the batch began."""
+        self.stored_participants: dict[UUID, frozenset[str]] = {}
+        self.changed: set[UUID] = set()
+        """Initiatives whose record must be written."""
+        self.recount: set[UUID] = set()
+        """Initiatives whose contribution may have changed."""
         self.actors: dict[str, ActorRecord | None] = {}
         self.actor_ids: dict[UUID, str] = {}
         self.dirty_actors: set[str] = set()
@@ -91,34 +105,34 @@ class PortfolioBatch:
 
     def prepare(self, facts: list[Fact]) -> None:
         """Read the records a batch will touch with a few IN (…) queries instead of one per fact."""
-        ids = sorted({str(f.originator_id) for f in facts if f.aggregate == "initiative"} - {str(i) for i in self.initiatives})
-        keys: set[str] = {f.data["actor"] for f in facts if f.type in ("ActorJoined", "ActorLeft")}
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
+        self._load_initiatives({f.originator_id for f in facts if f.aggregate == "initiative"})
+
+    def _load_initiatives(self, ids: Iterable[UUID]) -> None:
+        """Bring initiatives into the working set with what they contributed so far."""
+        wanted = sorted(str(i) for i in ids if i not in self.initiatives)
+        loaded: list[tuple[UUID, InitiativeRecord | None]] = []
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
             query = select(t.initiatives.c.id, t.initiatives.c.state).where(t.initiatives.c.id.in_(chunk))
             found: dict[str, Any] = {row.id: row.state for row in self.conn.execute(query)}
-            for initiative_id in chunk:
-                record = InitiativeRecord.from_json(found[initiative_id]) if initiative_id in found else None
-                self.initiatives[UUID(initiative_id)] = record
-                if record is not None:
-                    keys.update(record.participants)
-        wanted = sorted(keys - set(self.actors))
+            loaded += [(UUID(i), InitiativeRecord.from_json(found[i]) if i in found else None) for i in chunk]
+        self._load_actors({key for _, record in loaded if record is not None for key in record.participants})
+        for initiative_id, record in loaded:
+            self.initiatives[initiative_id] = record
+            self.before[initiative_id] = self.facts_of(record)
+            self.stored_participants[initiative_id] = frozenset(record.participants) if record is not None else frozenset()
+
+    def _load_actors(self, keys: Iterable[str]) -> None:
+        wanted = sorted(set(keys) - set(self.actors))
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             rows = {r["key"]: r for r in self.conn.execute(select(t.actors).where(t.actors.c.key.in_(chunk))).mappings()}
             for key in chunk:
                 self.actors[key] = _actor_record(rows[key]) if key in rows else region_actors().get(key)
 
-    def initiative(self, initiative_id: UUID) -> InitiativeRecord | None:
-        if initiative_id not in self.initiatives:
-            row = self.conn.execute(select(t.initiatives.c.state).where(t.initiatives.c.id == str(initiative_id))).first()
-            self.initiatives[initiative_id] = InitiativeRecord.from_json(row[0]) if row else None
-        return self.initiatives[initiative_id]
-
     def actor(self, key: str) -> ActorRecord | None:
         if key not in self.actors:
-            row = self.conn.execute(select(t.actors).where(t.actors.c.key == key)).mappings().first()
-            self.actors[key] = region_actors().get(key) if row is None else _actor_record(row)
+            self._load_actors([key])
         return self.actors[key]
 
     def actor_key(self, actor_id: UUID) -> str | None:
@@ -144,25 +158,15 @@ class PortfolioBatch:
             self.assessments[(assessment.region, assessment.year)] = vars(assessment)
 
     def _apply_initiative(self, fact: Fact) -> None:
-        record = self.initiative(fact.originator_id)
-        counted = fact.type not in COVERAGE_NEUTRAL
-        before = self.facts_of(record) if counted else None
-        after_record = apply_to_initiative(record, fact)
-        if after_record is None:
+        if fact.originator_id not in self.initiatives:
+            self._load_initiatives([fact.originator_id])
+        record = apply_to_initiative(self.initiatives[fact.originator_id], fact)
+        if record is None:
             return
-        self.initiatives[fact.originator_id] = after_record
-        self.dirty_initiatives.add(fact.originator_id)
-        if counted:
-            self._contribute(before, -1)
-            self._contribute(self.facts_of(after_record), +1)
-        if fact.type == "ActorJoined":
-            self.conn.execute(insert(t.participants).values(initiative_id=str(fact.originator_id), actor=fact.data["actor"]))
-        elif fact.type == "ActorLeft":
-            self.conn.execute(
-                delete(t.participants).where(
-                    t.participants.c.initiative_id == str(fact.originator_id), t.participants.c.actor == fact.data["actor"]
-                )
-            )
+        self.initiatives[fact.originator_id] = record
+        self.changed.add(fact.originator_id)
+        if fact.type not in COVERAGE_NEUTRAL:
+            self.recount.add(fact.originator_id)
 
     def _apply_actor(self, fact: Fact) -> None:
         if fact.type == "ActorRegistered":
@@ -174,17 +178,16 @@ class PortfolioBatch:
         key = self.actor_key(fact.originator_id)
         if key is None:
             return
-        affected = self._initiatives_reaching(key) if fact.type == "ActorMerged" else []
-        before = [self.facts_of(self.initiative(i)) for i in affected]
+        if fact.type == "ActorMerged":
+            reached = self._initiatives_reaching(key)
+            self._load_initiatives(reached)  # their contributions, judged before the merge
+            self.recount.update(reached)
         self.actors[key] = apply_to_actor(self.actor(key), fact)
         self.dirty_actors.add(key)
-        for facts in before:
-            self._contribute(facts, -1)
-        for initiative_id in affected:
-            self._contribute(self.facts_of(self.initiative(initiative_id)), +1)
 
     def _initiatives_reaching(self, key: str) -> list[UUID]:
-        """Initiatives in which `key`, or an actor merged into it, takes part."""
+        """Initiatives whose stored participants include `key` or an actor merged into it (those
+        changed in this batch are recounted anyway)."""
         keys, frontier = {key}, [key]
         while frontier:
             merged = list(self.conn.execute(select(t.actors.c.key).where(t.actors.c.merged_into.in_(frontier))).scalars())
@@ -222,12 +225,17 @@ class PortfolioBatch:
     # --- writing -------------------------------------------------------------------
 
     def flush(self) -> None:
+        self._load_actors({key for i in self.recount if (r := self.initiatives[i]) is not None for key in r.participants})
+        for initiative_id in self.recount:
+            self._contribute(self.before[initiative_id], -1)
+            self._contribute(self.facts_of(self.initiatives[initiative_id]), +1)
         self._flush_records()
+        self._flush_participants()
         self._flush_coverage()
 
     def _flush_records(self) -> None:
         rows = []
-        for initiative_id in self.dirty_initiatives:
+        for initiative_id in self.changed:
             record = self.initiatives[initiative_id]
             assert record is not None
             rows.append(
@@ -237,11 +245,11 @@ class PortfolioBatch:
                     "region": record.region,
                     "status": record.status,
                     "type": record.type,
-                    "state": copy.deepcopy(record.to_json()),
+                    "state": record.to_json(),
                 }
             )
         if rows:
-            self.conn.execute(upsert(self.dialect, t.initiatives, rows, ["id"]))
+            self.conn.execute(upsert(self.dialect, t.initiatives, ["id"]), rows)
         actor_rows = []
         ids = {key: actor_id for actor_id, key in self.actor_ids.items()}
         for key in self.dirty_actors:
@@ -260,56 +268,71 @@ class PortfolioBatch:
                 }
             )
         if actor_rows:
-            self.conn.execute(upsert(self.dialect, t.actors, actor_rows, ["key"]))
+            self.conn.execute(upsert(self.dialect, t.actors, ["key"]), actor_rows)
         if self.assessments:
-            self.conn.execute(upsert(self.dialect, t.assessments, list(self.assessments.values()), ["region", "year"]))
+            self.conn.execute(upsert(self.dialect, t.assessments, ["region", "year"]), list(self.assessments.values()))
+
+    def _flush_participants(self) -> None:
+        """rm_participants follows each changed record's participants: rows for who joined, none for who left."""
+        joined, left = [], []
+        for initiative_id in self.changed:
+            record = self.initiatives[initiative_id]
+            assert record is not None
+            stored, now = self.stored_participants[initiative_id], record.participants.keys()
+            i = str(initiative_id)
+            joined += [{"initiative_id": i, "actor": key} for key in now - stored]
+            left += [{"i": i, "k": key} for key in stored - now]
+        p = t.participants.c
+        if left:
+            self.conn.execute(delete(t.participants).where(p.initiative_id == bindparam("i"), p.actor == bindparam("k")), left)
+        if joined:
+            self.conn.execute(insert(t.participants), joined)
 
     def _flush_coverage(self) -> None:
         c = t.coverage.c
-        for (region, area), (n, w, p, b) in self.cells.items():
-            if n or w or p or b:
-                self.conn.execute(
-                    update(t.coverage)
-                    .where(c.region == region, c.area == area)
-                    .values(initiatives=c.initiatives + n, weighted60=c.weighted60 + w, pipeline=c.pipeline + p, budget60=c.budget60 + b)
-                )
+        cells = [
+            {"r": region, "a": area, "n": n, "w": w, "p": p, "b": b}
+            for (region, area), (n, w, p, b) in self.cells.items()
+            if n or w or p or b
+        ]
+        if cells:
+            self.conn.execute(
+                update(t.coverage)
+                .where(c.region == bindparam("r"), c.area == bindparam("a"))
+                .values(
+                    initiatives=c.initiatives + bindparam("n"),
+                    weighted60=c.weighted60 + bindparam("w"),
+                    pipeline=c.pipeline + bindparam("p"),
+                    budget60=c.budget60 + bindparam("b"),
+                ),
+                cells,
+            )
         n_ = t.national.c
-        for area, (n, w) in self.national.items():
-            if n or w:
-                self.conn.execute(
-                    update(t.national).where(n_.area == area).values(initiatives=n_.initiatives + n, weighted60=n_.weighted60 + w)
-                )
+        national = [{"a": area, "n": n, "w": w} for area, (n, w) in self.national.items() if n or w]
+        if national:
+            self.conn.execute(
+                update(t.national)
+                .where(n_.area == bindparam("a"))
+                .values(initiatives=n_.initiatives + bindparam("n"), weighted60=n_.weighted60 + bindparam("w")),
+                national,
+            )
         self._flush_cell_actors()
 
     def _flush_cell_actors(self) -> None:
-        """Apply the batch's actor-count changes with a few set-wise statements, not one per row."""
+        """Apply the batch's actor-count changes with a few set-wise statements, not one per row:
+        add every delta where it lands (a new row or a sum), then drop the rows that reached 0."""
         ca = t.coverage_actors.c
         deltas = {key: d for key, d in self.cell_actors.items() if d}
         if not deltas:
             return
-        keys = list(deltas)
-        current: dict[tuple[str, str, str], int] = {}
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            rows = self.conn.execute(select(ca.region, ca.area, ca.actor, ca.n).where(tuple_(ca.region, ca.area, ca.actor).in_(chunk)))
-            current.update({(r, a, actor): n for r, a, actor, n in rows})
-        inserts, updates, deletes = [], [], []
-        for (region, area, actor), delta in deltas.items():
-            row = {"r": region, "a": area, "k": actor}
-            n = current.get((region, area, actor), 0) + delta
-            if (region, area, actor) not in current:
-                inserts.append({"region": region, "area": area, "actor": actor, "n": n})
-            elif n == 0:
-                deletes.append(row)
-            else:
-                updates.append({**row, "n": n})
-        where = (ca.region == bindparam("r"), ca.area == bindparam("a"), ca.actor == bindparam("k"))
-        if inserts:
-            self.conn.execute(insert(t.coverage_actors), inserts)
-        if updates:
-            self.conn.execute(update(t.coverage_actors).where(*where).values(n=bindparam("n")), updates)
-        if deletes:
-            self.conn.execute(delete(t.coverage_actors).where(*where), deletes)
+        dialect_insert: Any = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
+        statement = dialect_insert(t.coverage_actors)
+        statement = statement.on_conflict_do_update(index_elements=["region", "area", "actor"], set_={"n": ca.n + statement.excluded.n})
+        self.conn.execute(statement, [{"region": r, "area": a, "actor": k, "n": d} for (r, a, k), d in deltas.items()])
+        emptied = [{"r": r, "a": a, "k": k} for (r, a, k), d in deltas.items() if d < 0]
+        if emptied:
+            where = (ca.region == bindparam("r"), ca.area == bindparam("a"), ca.actor == bindparam("k"), ca.n <= 0)
+            self.conn.execute(delete(t.coverage_actors).where(*where), emptied)
         touched = sorted({(region, area) for region, area, _ in deltas})
         counts = dict.fromkeys(touched, 0)
         grouped = select(ca.region, ca.area, func.count()).where(tuple_(ca.region, ca.area).in_(touched)).group_by(ca.region, ca.area)

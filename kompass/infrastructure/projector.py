@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,7 +23,12 @@ from kompass.application.facts import Fact
 from kompass.infrastructure import portfolio_projection, tables
 from kompass.infrastructure.database import WRITE_LOCK
 
-BATCH = 1000
+BATCH = 100_000
+"""Facts applied in one transaction at most. A transaction writes each changed row once however
+many of its facts touch it, so large ones make a rebuild fast; the working set it holds is
+bounded by this number, and a worker killed half-way loses at most one transaction's work."""
+PAGE = 5_000
+"""Facts read from the log at a time within a transaction, and read ahead for together."""
 
 
 class ProjectionBatch(Protocol):
@@ -88,58 +93,78 @@ class Projector:
             rows: dict[str, int] = {name: position for name, position in conn.execute(query)}
         return [ProjectionStatus(name, int(rows.get(name, 0)), head) for name in self._names()]
 
-    def catch_up(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Apply every fact not yet applied; returns how many facts this call read."""
+    def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None) -> int:
+        """Apply every fact not yet applied, at most `batch` (default BATCH) per transaction;
+        returns how many facts this call read."""
+        size = batch or BATCH
         applied = 0
         head = self.log.head()
         if all(s.position >= head for s in self._status(head)):
             return 0  # nothing to do, and nothing written: a read-only database role can query current projections
         while True:
-            done, position = self._apply_batch()
+            done, position = self._apply_batch(size)
             applied += done
             if on_progress and done:
                 on_progress(position, head)
-            if done < BATCH:
+            if done < size:
                 return applied
 
-    def _apply_batch(self) -> tuple[int, int]:
+    def _apply_batch(self, size: int) -> tuple[int, int]:
+        """Apply up to `size` facts in one transaction; returns how many were read and the new position."""
         tr = tables.tracking.c
         with self._write() as conn:
             positions = dict(
                 conn.execute(select(tr.projection, tr.position).where(tr.projection.in_(self._names())).with_for_update()).all()
             )
             start = min(positions.values())
-            facts = list(itertools.islice(self.log.facts(after=start, batch=BATCH), BATCH))
-            if not facts:
-                return 0, start
-            for projection in self.projections:
-                behind = [f for f in facts if f.position > positions[projection.NAME]]
-                if not behind:
-                    continue
-                batch = projection.batch(conn, self.areas)
-                prepare = getattr(batch, "prepare", None)  # optional: read ahead what the batch touches
-                if prepare is not None:
-                    prepare(behind)
-                for fact in behind:
-                    batch.apply(fact)
+            batches: dict[str, ProjectionBatch] = {}
+            read, last = 0, start
+            for page in _pages(self.log.facts(after=start, batch=PAGE), PAGE, size):
+                read, last = read + len(page), page[-1].position
+                for projection in self.projections:
+                    behind = [f for f in page if f.position > positions[projection.NAME]]
+                    if behind:
+                        if projection.NAME not in batches:
+                            batches[projection.NAME] = projection.batch(conn, self.areas)
+                        _apply_page(batches[projection.NAME], behind)
+            for name, batch in batches.items():
                 batch.flush()
-                conn.execute(update(tables.tracking).where(tr.projection == projection.NAME).values(position=facts[-1].position))
-            return len(facts), facts[-1].position
+                conn.execute(update(tables.tracking).where(tr.projection == name).values(position=last))
+            return read, last
 
-    def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None) -> int:
+    def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None, batch: int | None = None) -> int:
         """Drop what the projections (or the one named) hold and replay the log."""
         with self._write() as conn:
             for projection in self.projections:
                 if only is None or only == projection.NAME:
                     projection.reset(conn, self.areas)
                     conn.execute(update(tables.tracking).where(tables.tracking.c.projection == projection.NAME).values(position=0))
-        return self.catch_up(on_progress)
+        return self.catch_up(on_progress, batch)
 
-    def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+    def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False, batch: int | None = None) -> None:
         """Keep catching up until `stop()` says so (the `projections run --follow` worker)."""
         while not stop():
-            if self.catch_up() == 0:
+            if self.catch_up(batch=batch) == 0:
                 time.sleep(poll_seconds)
+
+
+def _pages(facts: Iterator[Fact], size: int, limit: int) -> Iterator[list[Fact]]:
+    """The first `limit` facts, `size` at a time."""
+    taken = 0
+    while taken < limit:
+        page = list(itertools.islice(facts, min(size, limit - taken)))
+        if not page:
+            return
+        taken += len(page)
+        yield page
+
+
+def _apply_page(batch: ProjectionBatch, facts: list[Fact]) -> None:
+    prepare = getattr(batch, "prepare", None)  # optional: read ahead what the facts touch
+    if prepare is not None:
+        prepare(facts)
+    for fact in facts:
+        batch.apply(fact)
 
 
 class _WriteTransaction:

@@ -59,4 +59,4 @@ class UserRegister:
                 conn.execute(delete(t.users).where(t.users.c.user_id == grants.user))
                 return
             row = {"user_id": grants.user, "roles": sorted(grants.roles), "regions": sorted(grants.regions)}
-            conn.execute(upsert(conn.dialect.name, t.users, [row], ["user_id"]))
+            conn.execute(upsert(conn.dialect.name, t.users, ["user_id"]), [row])

@@ -122,13 +122,13 @@ def test_a_worker_killed_mid_catch_up_resumes_where_it_committed(db_url: str, tm
         # 1. A rebuild (which first resets to 0) killed after committing some batches, not all.
         first = None
         for _attempt in range(ATTEMPTS):
-            first = kill_part_way(db_url, ["projections", "rebuild"], positions, 0, head)
+            first = kill_part_way(db_url, ["projections", "rebuild", "--batch", "200"], positions, 0, head)
             if first is not None:
                 break
         assert first is not None, f"the rebuild finished {ATTEMPTS} times before it could be killed part-way"
 
         # 2. A worker started from there, killed again further on (when there is room to).
-        second = kill_part_way(db_url, ["projections", "run"], positions, first, head)
+        second = kill_part_way(db_url, ["projections", "run", "--batch", "200"], positions, first, head)
         resumed_from = second if second is not None else positions()
         assert first <= resumed_from <= head
     finally:

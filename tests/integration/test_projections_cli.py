@@ -131,8 +131,8 @@ def test_two_stores_catching_up_at_once_apply_every_event_once(db_url: str, tmp_
 
         apply_batch = projector_module.Projector._apply_batch
 
-        def take_turns(self: projector_module.Projector) -> tuple[int, int]:
-            done = apply_batch(self)
+        def take_turns(self: projector_module.Projector, size: int) -> tuple[int, int]:
+            done = apply_batch(self, size)
             time.sleep(0.01)  # after the commit: a moment for the other worker to take the lock
             return done
 
@@ -170,7 +170,7 @@ def test_catch_ups_in_turn_from_two_stores_never_reapply(db_url: str, tmp_path: 
         import_log(one, write_log(tmp_path / "a.jsonl", commands[:150]))
         head = one.facts.head()
         with patch.object(projector_module, "BATCH", 60):
-            assert one.projector._apply_batch()[0] == 60  # one batch only, then the other store takes over
+            assert one.projector._apply_batch(60)[0] == 60  # one batch only, then the other store takes over
             assert two.projector.catch_up() == head - 60
             assert one.projector.catch_up() == 0
             import_log(two, write_log(tmp_path / "b.jsonl", commands[150:]))
@@ -181,3 +181,10 @@ def test_catch_ups_in_turn_from_two_stores_never_reapply(db_url: str, tmp_path: 
     finally:
         one.close()
         two.close()
+
+
+def test_the_batch_option_defaults_to_the_projectors_batch() -> None:
+    """The CLI names the default without importing the projector (start-up time): the two must agree."""
+    from kompass.cli import projections as cli_projections
+
+    assert cli_projections.BATCH == projector_module.BATCH

@@ -100,13 +100,15 @@ prelude = st.tuples(
 """Most commands name an actor or initiative that exists: register three actors, propose three."""
 steps = st.builds(lambda first, rest: first + rest, prelude, st.lists(step, min_size=15, max_size=45))
 batches = st.sampled_from((2, 3, 7, 1000))
+pages = st.sampled_from((1, 2, 5000))
+"""Facts read at a time inside one transaction: several pages make one transaction's working set span reads."""
 
 
-def check(url: str, plan: list[Any], batch: int) -> None:
+def check(url: str, plan: list[Any], batch: int, page: int) -> None:
     store = Store(url, "admin")
     store.projector.projections = [portfolio_projection]  # coverage only: the network has its own tests
     try:
-        with patch.object(projector_module, "BATCH", batch):
+        with patch.object(projector_module, "BATCH", batch), patch.object(projector_module, "PAGE", page):
             for item in plan:
                 if item == CATCH_UP:
                     store.projector.catch_up()
@@ -143,12 +145,12 @@ def sqlite_template() -> Iterator[Path]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(plan=steps, batch=batches)
-def test_incremental_rebuilt_and_reference_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int) -> None:
+@given(plan=steps, batch=batches, page=pages)
+def test_incremental_rebuilt_and_reference_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int, page: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "kompass.db"
         shutil.copyfile(sqlite_template, path)
-        check(f"sqlite:///{path}", plan, batch)
+        check(f"sqlite:///{path}", plan, batch, page)
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +178,10 @@ def pg_copy(template: str) -> str:
 
 @pytest.mark.postgres
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(plan=steps, batch=batches)
-def test_incremental_rebuilt_and_reference_agree_on_postgres(pg_template: str, plan: list[Any], batch: int) -> None:
+@given(plan=steps, batch=batches, page=pages)
+def test_incremental_rebuilt_and_reference_agree_on_postgres(pg_template: str, plan: list[Any], batch: int, page: int) -> None:
     url = pg_copy(pg_template)
     try:
-        check(url, plan, batch)
+        check(url, plan, batch, page)
     finally:
         drop_pg_database(url)
