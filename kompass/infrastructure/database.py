@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,12 +18,21 @@ WRITE_LOCK = "kompass_write_lock"
 
 
 def make_engine(location: StoreLocation) -> Engine:
+    json_codec: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
     if location.backend == "sqlite":
         busy_ms = _busy_timeout_ms()
-        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000})
+        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000}, **json_codec)
         _sqlite_immediate_transactions(engine, busy_ms)
         return engine
-    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **json_codec)
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns (initiative records above all) are written and read through orjson: a rebuild
+    writes one record per changed initiative, and the standard library takes several times longer.
+    Input never holds what orjson would refuse or change (NaN, infinities, lone surrogates, integers
+    past 64 bits are refused where commands are read)."""
+    return orjson.dumps(value).decode()
 
 
 def _busy_timeout_ms() -> int:
