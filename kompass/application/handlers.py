@@ -10,6 +10,7 @@ import dataclasses
 from datetime import date
 from functools import singledispatch
 from typing import Any
+from uuid import UUID
 
 from kompass.application import commands as c
 from kompass.application.permissions import Access
@@ -17,6 +18,7 @@ from kompass.application.session import Session
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, InvalidValue
 from kompass.domain.initiative import Initiative
+from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.vocabulary import require_effective
 
 
@@ -55,6 +57,29 @@ def require_storable_text(command: c.Command) -> None:
                 except UnicodeEncodeError as error:
                     bad = ord(text[error.start])
                     raise InvalidValue(f"{field.name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
+
+
+ACTOR_FIELDS = ("key", "into", "actor")
+"""Fields of a command that name an actor by its key (RegisterActor's `key` names the new actor)."""
+
+PORTFOLIO_COMMANDS = (c.AssessPortfolio, c.AssignCoordinator)
+"""Commands whose `region` names the portfolio they change (elsewhere `region` is only a value)."""
+
+
+def aggregates_named(command: c.Command) -> list[UUID]:
+    """The aggregates a command names, so an import can read a whole window's in one query.
+
+    A hint, not a rule: an aggregate a handler reaches otherwise (an actor a merge points to, the
+    other participants of an initiative) is read when it is needed, only one round trip at a time.
+    """
+    named: list[UUID] = []
+    ref = getattr(command, "ref", None)
+    if ref is not None:
+        named.append(initiative_id(ref))
+    named += [actor_id(key) for key in (getattr(command, name, None) for name in ACTOR_FIELDS) if isinstance(key, str)]
+    if isinstance(command, PORTFOLIO_COMMANDS):
+        named.append(portfolio_id(command.region))
+    return named
 
 
 @singledispatch
