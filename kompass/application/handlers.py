@@ -41,22 +41,36 @@ def require_storable_text(command: c.Command) -> None:
     """Every text can be stored on either backend: no lone surrogate (a JSON escape such as \\ud800, or a
     command-line argument that was not UTF-8), which UTF-8 cannot encode, and no NUL character, which
     PostgreSQL's text columns refuse (the event would be stored and then break every projection)."""
-    for field in dataclasses.fields(command):
-        value: Any = getattr(command, field.name)
+    for name in _field_names(type(command)):
+        value: Any = getattr(command, name)
         texts = [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else []
         if isinstance(value, dict):
             texts = [*value, *value.values()]
         for text in texts:
-            if not isinstance(text, str):
-                continue
-            if "\x00" in text:
-                raise InvalidValue(f"{field.name} contains a NUL character (U+0000), which the store cannot keep")
-            if not text.isascii():
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError as error:
-                    bad = ord(text[error.start])
-                    raise InvalidValue(f"{field.name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
+            if isinstance(text, str):
+                _require_storable(name, text)
+
+
+_FIELD_NAMES: dict[type[c.Command], tuple[str, ...]] = {}
+
+
+def _field_names(command_class: type[c.Command]) -> tuple[str, ...]:
+    """Looked up once per class: an import checks every field of every line."""
+    names = _FIELD_NAMES.get(command_class)
+    if names is None:
+        names = _FIELD_NAMES[command_class] = tuple(f.name for f in dataclasses.fields(command_class))
+    return names
+
+
+def _require_storable(name: str, text: str) -> None:
+    if "\x00" in text:
+        raise InvalidValue(f"{name} contains a NUL character (U+0000), which the store cannot keep")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = ord(text[error.start])
+            raise InvalidValue(f"{name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
 
 
 ACTOR_FIELDS = ("key", "into", "actor")
