@@ -338,3 +338,27 @@ def test_import_exit_code_of_a_region_the_coordinator_does_not_hold(sqlite_url: 
                     '"type": "seminar"}\n', encoding="utf-8")
     check_refused_whole(sqlite_url, path, 1, "region 12", code=4, user="coord-14")
     assert invoke(sqlite_url, "import", str(path)).exit_code == 0
+
+
+def test_an_import_takes_the_snapshots_of_long_histories(db_url: str, tmp_path: Path) -> None:
+    """Imports bypass Application.save, so they take snapshots themselves (of an initiative that passed
+    a multiple of 100 events), and the initiative then loads from its latest snapshot as it was left."""
+    from kompass.application.app import SNAPSHOT_INTERVAL
+    from kompass.domain.recording import initiative_id
+
+    lines = ['{"op": "initiative.propose", "ref": "14-long", "region": "14", "title": "L", "areas": ["security"], "type": "seminar"}']
+    lines += [f'{{"op": "initiative.fund", "ref": "14-long", "source": "erdf", "amount_sek": {n}, "year": 2022}}'
+              for n in range(2 * SNAPSHOT_INTERVAL + 10)]
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ok(db_url, "import", str(path))
+    store = Store(db_url, "admin")
+    try:
+        assert store.app.snapshots is not None
+        snapshots = list(store.app.snapshots.get(initiative_id("14-long"), desc=True, limit=1))
+        assert snapshots and len(lines) - SNAPSHOT_INTERVAL <= snapshots[0].originator_version <= len(lines)
+        loaded = store.app.repository.get(initiative_id("14-long"))
+        assert loaded.version == len(lines)
+        assert sum(line.amount_sek for line in loaded.funding) == sum(range(2 * SNAPSHOT_INTERVAL + 10))
+    finally:
+        store.close()
