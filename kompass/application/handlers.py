@@ -10,6 +10,7 @@ import dataclasses
 from datetime import date
 from functools import singledispatch
 from typing import Any
+from uuid import UUID
 
 from kompass.application import commands as c
 from kompass.application.permissions import Access
@@ -17,6 +18,7 @@ from kompass.application.session import Session
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, InvalidValue
 from kompass.domain.initiative import Initiative
+from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.vocabulary import require_effective
 
 
@@ -39,22 +41,59 @@ def require_storable_text(command: c.Command) -> None:
     """Every text can be stored on either backend: no lone surrogate (a JSON escape such as \\ud800, or a
     command-line argument that was not UTF-8), which UTF-8 cannot encode, and no NUL character, which
     PostgreSQL's text columns refuse (the event would be stored and then break every projection)."""
-    for field in dataclasses.fields(command):
-        value: Any = getattr(command, field.name)
+    for name in _field_names(type(command)):
+        value: Any = getattr(command, name)
         texts = [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else []
         if isinstance(value, dict):
             texts = [*value, *value.values()]
         for text in texts:
-            if not isinstance(text, str):
-                continue
-            if "\x00" in text:
-                raise InvalidValue(f"{field.name} contains a NUL character (U+0000), which the store cannot keep")
-            if not text.isascii():
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError as error:
-                    bad = ord(text[error.start])
-                    raise InvalidValue(f"{field.name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
+            if isinstance(text, str):
+                _require_storable(name, text)
+
+
+_FIELD_NAMES: dict[type[c.Command], tuple[str, ...]] = {}
+
+
+def _field_names(command_class: type[c.Command]) -> tuple[str, ...]:
+    """Looked up once per class: an import checks every field of every line."""
+    names = _FIELD_NAMES.get(command_class)
+    if names is None:
+        names = _FIELD_NAMES[command_class] = tuple(f.name for f in dataclasses.fields(command_class))
+    return names
+
+
+def _require_storable(name: str, text: str) -> None:
+    if "\x00" in text:
+        raise InvalidValue(f"{name} contains a NUL character (U+0000), which the store cannot keep")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = ord(text[error.start])
+            raise InvalidValue(f"{name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
+
+
+ACTOR_FIELDS = ("key", "into", "actor")
+"""Fields of a command that name an actor by its key (RegisterActor's `key` names the new actor)."""
+
+PORTFOLIO_COMMANDS = (c.AssessPortfolio, c.AssignCoordinator)
+"""Commands whose `region` names the portfolio they change (elsewhere `region` is only a value)."""
+
+
+def aggregates_named(command: c.Command) -> list[UUID]:
+    """The aggregates a command names, so an import can read a whole window's in one query.
+
+    A hint, not a rule: an aggregate a handler reaches otherwise (an actor a merge points to, the
+    other participants of an initiative) is read when it is needed, only one round trip at a time.
+    """
+    named: list[UUID] = []
+    ref = getattr(command, "ref", None)
+    if ref is not None:
+        named.append(initiative_id(ref))
+    named += [actor_id(key) for key in (getattr(command, name, None) for name in ACTOR_FIELDS) if isinstance(key, str)]
+    if isinstance(command, PORTFOLIO_COMMANDS):
+        named.append(portfolio_id(command.region))
+    return named
 
 
 @singledispatch

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 from uuid import UUID
@@ -11,11 +11,15 @@ from kompass.application.facts import Fact
 
 
 class AppendTransaction(Protocol):
-    """Appends batches of events; `get` reads an aggregate as this transaction sees it."""
+    """Appends batches of events; `get` and `get_many` read aggregates as this transaction sees them."""
 
     def __call__(self, events: Sequence[Any]) -> None: ...
 
     def get(self, aggregate_id: UUID) -> Any: ...
+
+    def get_many(self, aggregate_ids: Collection[UUID]) -> dict[UUID, Any]:
+        """Several aggregates at once, as `get` would read each of them; None for those not stored."""
+        ...
 
 
 class AtomicAppender(Protocol):

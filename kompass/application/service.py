@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import IntegrityError
 
 from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
-from kompass.application.handlers import handle
+from kompass.application.handlers import aggregates_named, handle
 from kompass.application.permissions import Access
 from kompass.application.ports import AtomicAppender
 from kompass.application.session import Session
@@ -22,6 +22,8 @@ from kompass.domain.framework import Framework
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import recorded_at
 from kompass.domain.vocabulary import REGIONS, region_actor_key
+
+T = TypeVar("T")
 
 RETRIES = 5
 """How often a command whose aggregates changed under it is tried again on fresh state."""
@@ -34,8 +36,9 @@ REFERENCE_DATE = date(2018, 7, 12)
 
 REFERENCE_RECORDED_AT = datetime(2018, 7, 12, tzinfo=UTC)
 
-IMPORT_BATCH = 2000
-"""Events appended per batch inside an import's single transaction."""
+IMPORT_WINDOW = 2000
+"""Commands an import reads ahead: their aggregates are loaded with one query and their events are
+appended as one batch, inside the import's single transaction."""
 
 IMPORT_CACHE = 20_000
 """Aggregates an import keeps in memory; beyond that, saved ones are read back when needed."""
@@ -124,39 +127,63 @@ class Kompass:
 
         Each command comes with its line number and, for a restore, its original recording time.
 
-        Events are appended in batches inside that transaction, so memory stays bounded
-        by the aggregates the file touches, not by its length.
+        Commands are taken a window at a time: the aggregates a window names are read in one
+        query, and its events are appended together, in command order. Memory stays bounded by
+        the window and the cache of aggregates, not by the length of the file.
         """
         count = events = 0
-        pending: list[Any] = []
         long_histories: set[Any] = set()
         with self.appender.transaction() as append:
             session = Session(append, self.framework, self.today())
-            for line, command, recorded in commands:
-                session.restoring = recorded is not None
-                try:
-                    with recorded_at(recorded) if recorded else nullcontext():
-                        handle(command, session, access)
-                except KompassError as error:
-                    raise LineRefused(line, error) from None
-                count += 1
-                batch = session.collect_events()  # in command order: the log keeps the file's order
-                long_histories.update(e.originator_id for e in batch if e.originator_version % SNAPSHOT_INTERVAL == 0)
-                pending += batch
-                if len(pending) >= IMPORT_BATCH:
+            for chunk in _windows(commands, IMPORT_WINDOW):
+                session.forget_if_over(IMPORT_CACHE)  # everything collected so far has been appended
+                session.preload((i for _line, command, _recorded in chunk for i in aggregates_named(command)), append.get_many)
+                pending = self._apply_window(chunk, session, access)
+                long_histories.update(e.originator_id for e in pending if e.originator_version % SNAPSHOT_INTERVAL == 0)
+                if pending:
                     append(pending)
-                    events += len(pending)
-                    pending = []
-                    session.forget_if_over(IMPORT_CACHE)
-                    if on_progress:
-                        on_progress(line)
-            if pending:
-                append(pending)
+                count += len(chunk)
                 events += len(pending)
+                if on_progress:
+                    on_progress(chunk[-1][0])
         self._snapshot_long_histories(long_histories)
         return ImportSummary(commands=count, events=events)
+
+    @staticmethod
+    def _apply_window(chunk: list[tuple[int, c.Command, datetime | None]], session: Session, access: Access) -> list[Any]:
+        """Carry out a window's commands; their events, in command order (the log keeps the file's order)."""
+        pending: list[Any] = []
+        for line, command, recorded in chunk:
+            session.restoring = recorded is not None
+            try:
+                with recorded_at(recorded) if recorded else nullcontext():
+                    handle(command, session, access)
+            except KompassError as error:
+                raise LineRefused(line, error) from None
+            pending += session.collect_events()
+        return pending
 
     def _snapshot_long_histories(self, aggregate_ids: set[Any]) -> None:
         """Imports bypass Application.save, so they take the snapshots it would have taken."""
         for aggregate_id in aggregate_ids:
             self.app.take_snapshot(aggregate_id)
+
+
+def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size`. An error raised while reading an item (a line that does not parse)
+    is raised only after the items before it have been handed out: the first bad line is the one named."""
+    iterator = iter(items)
+    while True:
+        chunk: list[T] = []
+        try:
+            for item in iterator:
+                chunk.append(item)
+                if len(chunk) >= size:
+                    break
+        except Exception as error:
+            if chunk:
+                yield chunk
+            raise error from None
+        if not chunk:
+            return
+        yield chunk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
@@ -45,6 +45,17 @@ class Session:
         if found is not None:
             self._touched[aggregate_id] = found
         return found
+
+    def preload(self, aggregate_ids: Iterable[UUID], read: Callable[[Collection[UUID]], dict[UUID, Any]]) -> None:
+        """Load, with one read, the aggregates among `aggregate_ids` that are not held yet.
+
+        An import names the aggregates its next commands need, so its source is asked once per
+        window of commands and not once per command. The aggregates are then held exactly as
+        `_get` would have loaded them; an id it missed is still loaded by `_get` when needed.
+        """
+        missing = {i for i in aggregate_ids if i not in self._loaded}
+        if missing:
+            self._loaded.update(read(missing))
 
     def add(self, aggregate: KompassAggregate) -> None:
         self._loaded[aggregate.id] = aggregate

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -18,6 +19,10 @@ from eventsourcing.domain import Aggregate
 _restored_time: ContextVar[datetime | None] = ContextVar("restored_time", default=None)
 
 KOMPASS_NAMESPACE = uuid5(NAMESPACE_URL, "https://kompass.invalid/aggregates")
+
+ID_CACHE = 1 << 15
+"""Keys whose ids are remembered: an import names each initiative on many lines, and a UUIDv5
+(a SHA-1) per mention was a tenth of its time. Bounded, so a long import's memory stays flat."""
 
 
 @contextmanager
@@ -35,14 +40,17 @@ def now() -> datetime:
     return restored if restored is not None else datetime.now(tz=UTC)
 
 
+@lru_cache(maxsize=ID_CACHE)
 def initiative_id(ref: str) -> UUID:
     return uuid5(KOMPASS_NAMESPACE, f"initiative:{ref}")
 
 
+@lru_cache(maxsize=ID_CACHE)
 def actor_id(key: str) -> UUID:
     return uuid5(KOMPASS_NAMESPACE, f"actor:{key}")
 
 
+@lru_cache(maxsize=ID_CACHE)
 def portfolio_id(region: str) -> UUID:
     return uuid5(KOMPASS_NAMESPACE, f"portfolio:{region}")
 

@@ -93,17 +93,41 @@ def _lines(stream: IO[bytes], source: str) -> Iterator[bytes]:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InvalidValue(f"field {key!r} appears twice")
-        result[key] = value
+    """A JSON object whose keys are all different: `json` itself keeps the last of two equal keys."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise InvalidValue(f"field {key!r} appears twice")
+            seen.add(key)
     return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidValue(f"{name} is not a number kompass accepts")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+"""One decoder for every line: `json.loads` with hooks builds a new decoder per call."""
+
+
+def _decode(text: str) -> Any:
+    """`json.loads(text)` with the hooks above, including its refusal of a byte order mark."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
+
+
+FIELDS: dict[type[Command], dict[str, dataclasses.Field[Any]]] = {
+    command_class: {f.name: f for f in dataclasses.fields(command_class)} for command_class in OPS.values()
+}
+"""Each command's fields by name, looked up once and not once per line."""
 
 
 def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedCommand:
     try:
-        record = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+        record = _decode(text)
     except json.JSONDecodeError as error:
         raise InvalidValue(f"invalid JSON: {error.msg} (column {error.colno})") from None
     except RecursionError:
@@ -119,7 +143,7 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
     if command_class is None:
         raise InvalidValue(f"unknown op {op!r}")
     recorded_at = _recorded_at(record.pop("recorded_at", None), restore) if "recorded_at" in record else None
-    fields = {f.name: f for f in dataclasses.fields(command_class)}
+    fields = FIELDS[command_class]
     for name in record:
         if name not in fields:
             raise InvalidValue(f"unknown field {name!r} for {op}")
@@ -131,10 +155,6 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
             continue
         values[name] = _convert(name, record[name])
     return LoggedCommand(line, command_class(**values), recorded_at)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise InvalidValue(f"{name} is not a number kompass accepts")
 
 
 def _recorded_at(value: Any, restore: bool) -> datetime:

@@ -3,7 +3,7 @@ appender for imports, and the notification log read as facts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -99,33 +99,64 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
+PRELOAD_CHUNK = 500
+"""Aggregate ids per read-back query of an import: well under SQLite's limit of bound parameters."""
+
+
 class AppendTransaction:
     """One open database transaction of an import: append events in batches, and read back
-    any aggregate as this transaction sees it (its own appended events included), so the
+    aggregates as this transaction sees them (its own appended events included), so the
     importer can forget aggregates it is done with and keep memory bounded."""
 
-    def __init__(self, app: PortfolioApplication, cursor: Any, insert: Callable[[Any, list[Any]], Any], select_sql: str) -> None:
+    def __init__(
+        self, app: PortfolioApplication, cursor: Any, insert: Callable[[Any, list[Any]], Any], backend: str
+    ) -> None:
         self.app = app
         self.cursor = cursor
         self._insert = insert
-        self._select_sql = select_sql
+        self._sqlite = backend == "sqlite"
+        columns = f"SELECT originator_id, originator_version, topic, state FROM {events_table(app)} WHERE originator_id"
+        order = "ORDER BY originator_id, originator_version"
+        self._select_one = f"{columns} = {'?' if self._sqlite else '%s'} {order}"
+        self._select_many = f"{columns} IN ({{marks}}) {order}" if self._sqlite else f"{columns} = ANY(%s) {order}"
 
     def __call__(self, events: Sequence[Any]) -> None:
         self._insert(self.cursor, [self.app.mapper.to_stored_event(e) for e in events])
 
     def get(self, aggregate_id: UUID) -> Any:
-        key = aggregate_id.hex if self.app.recorder.__class__.__module__.endswith("sqlite") else aggregate_id
-        self.cursor.execute(self._select_sql, (key,))
-        rows = self.cursor.fetchall()
-        if not rows:
+        self.cursor.execute(self._select_one, (self._key(aggregate_id),))
+        found = self._project(self.cursor.fetchall())
+        if aggregate_id not in found:
             raise AggregateNotFoundError(aggregate_id)
-        events = [
-            self.app.mapper.to_domain_event(
-                StoredEvent(aggregate_id, row["originator_version"], row["topic"], bytes(row["state"]))
-            )
-            for row in rows
-        ]
-        return project_aggregate(None, events)
+        return found[aggregate_id]
+
+    def get_many(self, aggregate_ids: Collection[UUID]) -> dict[UUID, Any]:
+        """Many aggregates in a few queries, None for those not stored: one round trip per chunk
+        instead of one per aggregate, which on PostgreSQL was an import's largest cost after appending."""
+        wanted = list(aggregate_ids)
+        found: dict[UUID, Any] = dict.fromkeys(wanted)
+        for start in range(0, len(wanted), PRELOAD_CHUNK):
+            chunk = [self._key(i) for i in wanted[start : start + PRELOAD_CHUNK]]
+            if self._sqlite:
+                self.cursor.execute(self._select_many.format(marks=",".join("?" * len(chunk))), chunk)
+            else:
+                self.cursor.execute(self._select_many, (chunk,))
+            found.update(self._project(self.cursor.fetchall()))
+        return found
+
+    def _key(self, aggregate_id: UUID) -> Any:
+        """The library stores ids as hex text on SQLite and as uuid on PostgreSQL."""
+        return aggregate_id.hex if self._sqlite else aggregate_id
+
+    def _project(self, rows: Sequence[Any]) -> dict[UUID, Any]:
+        """Rows ordered by aggregate and version → each aggregate as its events leave it."""
+        histories: dict[UUID, list[Any]] = {}
+        for row in rows:
+            originator = row["originator_id"]
+            aggregate_id = UUID(originator) if isinstance(originator, str) else originator
+            stored = StoredEvent(aggregate_id, row["originator_version"], row["topic"], bytes(row["state"]))
+            histories.setdefault(aggregate_id, []).append(self.app.mapper.to_domain_event(stored))
+        return {aggregate_id: project_aggregate(None, events) for aggregate_id, events in histories.items()}
 
 
 class AtomicAppender:
@@ -156,10 +187,6 @@ class AtomicAppender:
         except OperationalError as error:
             raise StorageUnavailable(f"the store refused the write: {_first_line(error)}") from None
 
-    def _select_sql(self, placeholder: str) -> str:
-        table = events_table(self.app)
-        return f"SELECT originator_version, topic, state FROM {table} WHERE originator_id = {placeholder} ORDER BY originator_version"
-
     @contextmanager
     def _sqlite(self) -> Iterator[AppendTransaction]:
         """BEGIN IMMEDIATE: the import holds SQLite's write lock from its first read. The library's
@@ -174,7 +201,7 @@ class AtomicAppender:
             try:
                 try:
                     cursor.execute("BEGIN IMMEDIATE")
-                    yield AppendTransaction(self.app, cursor, recorder._insert_events, self._select_sql("?"))
+                    yield AppendTransaction(self.app, cursor, recorder._insert_events, self.backend)
                 except BaseException:
                     conn.rollback()
                     raise
@@ -190,7 +217,39 @@ class AtomicAppender:
     def _postgres(self) -> Iterator[AppendTransaction]:
         recorder: Any = self.app.recorder
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            yield AppendTransaction(self.app, cursor, recorder._insert_stored_events, self._select_sql("%s"))
+            yield AppendTransaction(self.app, cursor, PostgresCopy(recorder).insert, self.backend)
+
+
+class PostgresCopy:
+    """Appends stored events on PostgreSQL with COPY, storing exactly what the library's insert stores.
+
+    The library's insert sends each batch as one array of a composite type, and psycopg builds
+    that array's text in Python: on an import it took two thirds of the time spent appending.
+    COPY in binary format writes the same four columns into the same table, and the notification
+    ids come from the same bigserial, in the order of the rows. Before each batch it does what
+    the library does before its insert: it takes the same EXCLUSIVE table lock (ids are then
+    issued in commit order, so a reader following the log never passes a gap that fills later)
+    and sends the same NOTIFY on the library's channel.
+    """
+
+    def __init__(self, recorder: Any) -> None:
+        from psycopg.sql import SQL, Identifier
+
+        self.recorder = recorder
+        self.statement = SQL(
+            "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
+        ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea"]
+
+    def insert(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
+        if not stored_events:
+            return
+        self.recorder._lock_table(cursor)
+        self.recorder._notify_channel(cursor)
+        with cursor.copy(self.statement) as copy:
+            copy.set_types(self.types)
+            for event in stored_events:
+                copy.write_row((event.originator_id, event.originator_version, event.topic, event.state))
 
 
 class NotificationFacts:

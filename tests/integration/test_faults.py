@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -72,6 +73,34 @@ def test_a_write_during_an_import_waits_on_sqlite_and_both_are_kept(sqlite_url: 
     assert texts == ["importerad 1", "från en annan process"]
 
 
+class WriteBeforeFirstAppend:
+    """An import's appender, with another process's write landing after the import has read what its
+    commands name and before its first append: the moment an import does not hold the table lock yet."""
+
+    def __init__(self, inner: Any, write: Callable[[], None]) -> None:
+        self.inner = inner
+        self.write: Callable[[], None] | None = write
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self.inner.transaction() as append:
+            yield _Interrupted(append, self)
+
+
+class _Interrupted:
+    def __init__(self, append: Any, owner: WriteBeforeFirstAppend) -> None:
+        self.append = append
+        self.owner = owner
+        self.get = append.get
+        self.get_many = append.get_many
+
+    def __call__(self, events: Any) -> None:
+        if self.owner.write is not None:
+            write, self.owner.write = self.owner.write, None
+            write()
+        self.append(events)
+
+
 @pytest.mark.postgres
 def test_a_write_during_an_import_makes_the_import_exit_3_on_postgres_and_nothing_of_it_is_kept() -> None:
     """On PostgreSQL an import takes the table lock only at its first append, so a change committed to an
@@ -85,14 +114,17 @@ def test_a_write_during_an_import_makes_the_import_exit_3_on_postgres_and_nothin
         propose(importer)
         before = events(importer)
 
-        def commands() -> Iterator[tuple[int, Command, None]]:
-            yield 1, RegisterActor(key="imported-actor", name="Aktör", kind="company"), None
-            yield 2, RecordResult(ref=REF, type="direct", text="importerad"), None
+        def other_write() -> None:
             writer.kompass.execute(FundInitiative(ref=REF, source="erdf", amount_sek=100, year=2022), writer.access())
-            yield 3, RecordResult(ref=REF, type="direct", text="importerad igen"), None
 
+        importer.kompass.appender = WriteBeforeFirstAppend(importer.kompass.appender, other_write)
+        commands = lines(
+            RegisterActor(key="imported-actor", name="Aktör", kind="company"),
+            RecordResult(ref=REF, type="direct", text="importerad"),
+            RecordResult(ref=REF, type="direct", text="importerad igen"),
+        )
         with pytest.raises(ConcurrentChange, match="nothing was written — try again") as refused_import:
-            importer.kompass.import_commands(commands(), importer.access())
+            importer.kompass.import_commands(iter(commands), importer.access())
         assert refused_import.value.exit_code == 3
         assert events(importer) == before + 1  # only the other process's funding line
         importer.kompass.import_commands(iter(lines(RecordResult(ref=REF, type="direct", text="importerad"))), importer.access())

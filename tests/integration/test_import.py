@@ -205,6 +205,37 @@ def test_the_first_bad_line_is_the_one_named(example_store: str, tmp_path: Path)
     check_refused_whole(example_store, path, BAD_LINE, "unknown op")
 
 
+@pytest.mark.parametrize(("first", "then"), [("unknown actor", "invalid JSON"), ("invalid JSON", "unknown actor")])
+def test_the_first_bad_line_is_named_whichever_kind_comes_first(db_url: str, small_log: Path, tmp_path: Path,
+                                                                 first: str, then: str) -> None:
+    """An import reads a window of lines ahead before it carries them out: a line that does not parse
+    must still not be named before an earlier line that parses but is refused, nor after it."""
+    ok(db_url, "import", str(small_log))
+    path = bad_file(tmp_path, BAD[first][0], after=[BAD[then][0], GOOD_LINES[1].replace("ny-aktor", "later").encode()])
+    check_refused_whole(db_url, path, BAD_LINE, BAD[first][1])
+
+
+def test_a_window_reads_what_earlier_windows_appended(db_url: str, tmp_path: Path) -> None:
+    """Aggregates named in one read-ahead window and changed in another: each window reads the store as
+    the import's own transaction left it, so the later lines see the earlier ones, across windows."""
+    from kompass.application.service import IMPORT_WINDOW
+
+    lines = [f'{{"op": "actor.register", "key": "a-{i:04d}", "name": "A {i}", "kind": "company"}}' for i in range(IMPORT_WINDOW)]
+    lines += ['{"op": "initiative.propose", "ref": "14-w", "region": "14", "title": "W", "areas": ["security"], "type": "seminar"}']
+    lines += [f'{{"op": "initiative.join", "ref": "14-w", "actor": "a-{i:04d}"}}' for i in range(0, IMPORT_WINDOW, 7)]
+    lines += ['{"op": "actor.rename", "key": "a-0000", "name": "Först"}', '{"op": "initiative.status", "ref": "14-w", "status": "active"}']
+    path = tmp_path / "windows.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ok(db_url, "import", str(path))
+    shown = as_json(db_url, "initiative", "show", "14-w")
+    assert shown["status"] == "active"
+    assert len(shown["participants"]) == len(range(0, IMPORT_WINDOW, 7)) + 1  # and the lead region
+    assert as_json(db_url, "actor", "show", "a-0000")["name"] == "Först"
+    again = tmp_path / "again.jsonl"
+    again.write_text('{"op": "initiative.join", "ref": "14-w", "actor": "a-0007"}\n', encoding="utf-8")
+    check_refused_whole(db_url, again, 1, "a-0007")
+
+
 def test_a_large_file_with_a_bad_last_line_stores_nothing(example_store: str, tmp_path: Path) -> None:
     """More lines than one append batch (2,000): the batches already written are rolled back too."""
     lines = [f'{{"op": "actor.register", "key": "kommun-{i:04d}", "name": "Kommun {i}", "kind": "municipality"}}'
@@ -307,3 +338,27 @@ def test_import_exit_code_of_a_region_the_coordinator_does_not_hold(sqlite_url: 
                     '"type": "seminar"}\n', encoding="utf-8")
     check_refused_whole(sqlite_url, path, 1, "region 12", code=4, user="coord-14")
     assert invoke(sqlite_url, "import", str(path)).exit_code == 0
+
+
+def test_an_import_takes_the_snapshots_of_long_histories(db_url: str, tmp_path: Path) -> None:
+    """Imports bypass Application.save, so they take snapshots themselves (of an initiative that passed
+    a multiple of 100 events), and the initiative then loads from its latest snapshot as it was left."""
+    from kompass.application.app import SNAPSHOT_INTERVAL
+    from kompass.domain.recording import initiative_id
+
+    lines = ['{"op": "initiative.propose", "ref": "14-long", "region": "14", "title": "L", "areas": ["security"], "type": "seminar"}']
+    lines += [f'{{"op": "initiative.fund", "ref": "14-long", "source": "erdf", "amount_sek": {n}, "year": 2022}}'
+              for n in range(2 * SNAPSHOT_INTERVAL + 10)]
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ok(db_url, "import", str(path))
+    store = Store(db_url, "admin")
+    try:
+        assert store.app.snapshots is not None
+        snapshots = list(store.app.snapshots.get(initiative_id("14-long"), desc=True, limit=1))
+        assert snapshots and len(lines) - SNAPSHOT_INTERVAL <= snapshots[0].originator_version <= len(lines)
+        loaded = store.app.repository.get(initiative_id("14-long"))
+        assert loaded.version == len(lines)
+        assert sum(line.amount_sek for line in loaded.funding) == sum(range(2 * SNAPSHOT_INTERVAL + 10))
+    finally:
+        store.close()

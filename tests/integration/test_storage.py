@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from kompass.application.commands import ChangeStatus, FundInitiative, ProposeIn
 from kompass.domain.errors import ConcurrentChange
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.eventstore import events_table
+from tests.conftest import PG_UNAVAILABLE, drop_pg_database, new_pg_database
 from tests.integration.helpers import as_json, invoke, ok
 
 REF = "14-2021-opendata"
@@ -189,3 +191,62 @@ def test_a_change_that_keeps_conflicting_gives_up_and_writes_nothing(db_url: str
         first.close()
         second.close()
     assert as_json(db_url, "initiative", "show", REF)["funding"] == []
+
+
+# --- an import's own append path on PostgreSQL ------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    if PG_UNAVAILABLE:
+        pytest.skip(PG_UNAVAILABLE)
+    url = new_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.mark.postgres
+def test_an_import_on_postgres_stores_what_the_library_stores_under_its_table_lock(pg_url: str) -> None:
+    """Imports append with COPY instead of the library's insert: the rows must be the library's own
+    (same columns and bytes, read back by the library as the same events), with ids from the same
+    sequence, after the same EXCLUSIVE table lock and NOTIFY, and committed only at the end."""
+    import psycopg
+
+    from kompass.domain.actor import Actor
+
+    store = Store(pg_url, "admin")
+    dsn = pg_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    try:
+        head = store.facts.head()
+        actors = [Actor.register(key=f"copy-{i}", name=f"Kopia {i}", kind="company", by="admin", effective=date(2021, 1, 4))
+                  for i in range(5)]
+        for actor in actors:
+            actor.rename(f"Kopia {actor.key} två", by="admin", effective=date(2021, 2, 1))
+        events = [e for actor in actors for e in actor.collect_events()]
+        expected = [store.app.mapper.to_stored_event(e) for e in events]
+        table_name = events_table(store.app)
+        with psycopg.connect(dsn, autocommit=True) as listener, psycopg.connect(dsn, autocommit=True) as other:
+            listener.execute(f'LISTEN "{store.app.recorder.channel_name}"')  # type: ignore[attr-defined]
+            with store.kompass.appender.transaction() as append:
+                append(events[:4])
+                append(events[4:])
+                locks = other.execute(
+                    "SELECT mode, granted FROM pg_locks WHERE relation = %s::regclass AND pid <> pg_backend_pid()",
+                    (table_name,),
+                ).fetchall()
+                assert ("ExclusiveLock", True) in locks, f"the import does not hold the library's table lock: {locks}"
+                seen = other.execute(f"SELECT count(*) FROM {table_name}").fetchone()
+                assert seen is not None and seen[0] == head, "another session saw the import before it committed"
+            assert list(listener.notifies(timeout=2, stop_after=1)), "no NOTIFY on the library's channel"
+        stored = list(store.app.recorder.select_notifications(start=head + 1, limit=100))
+        assert [n.id for n in stored] == list(range(head + 1, head + 1 + len(expected)))
+        assert [(n.originator_id, n.originator_version, n.topic, n.state) for n in stored] == [
+            (e.originator_id, e.originator_version, e.topic, e.state) for e in expected
+        ]
+        for actor in actors:
+            reloaded = store.app.repository.get(actor.id)
+            assert (reloaded.name, reloaded.version) == (actor.name, 2)
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ only when the transaction ends without an error (as the SQL appender does).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
@@ -49,7 +49,7 @@ AUDITOR = grants("audit", "auditor")
 
 
 class MemoryTransaction:
-    """Appends events to a list; `get` reads the store as this transaction sees it."""
+    """Appends events to a list; `get` and `get_many` read the store as this transaction sees it."""
 
     def __init__(self, app: PortfolioApplication) -> None:
         self.app = app
@@ -69,6 +69,15 @@ class MemoryTransaction:
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate
+
+    def get_many(self, aggregate_ids: Collection[UUID]) -> dict[UUID, Any]:
+        found: dict[UUID, Any] = {}
+        for aggregate_id in aggregate_ids:
+            try:
+                found[aggregate_id] = self.get(aggregate_id)
+            except AggregateNotFoundError:
+                found[aggregate_id] = None
+        return found
 
 
 class MemoryAppender:
