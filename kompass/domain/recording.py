@@ -1,4 +1,4 @@
-"""Recording time (transaction time) of events, and the stable identities of aggregates.
+"""Recording time (transaction time) of events; the aggregates' identities (from `identity`) re-exported.
 
 Every event's `timestamp` is the moment it was recorded. Only a restore from an export
 (DESIGN §7, `import --restore`) may record events with their original recording times;
@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-_restored_time: ContextVar[datetime | None] = ContextVar("restored_time", default=None)
+from kompass.domain.identity import KOMPASS_NAMESPACE, actor_id, initiative_id, portfolio_id
 
-KOMPASS_NAMESPACE = uuid5(NAMESPACE_URL, "https://kompass.invalid/aggregates")
+__all__ = ["KOMPASS_NAMESPACE", "KompassAggregate", "actor_id", "initiative_id", "now", "portfolio_id", "recorded_at"]
+
+_restored_time: ContextVar[datetime | None] = ContextVar("restored_time", default=None)
 
 
 @contextmanager
@@ -33,18 +34,6 @@ def recorded_at(moment: datetime) -> Iterator[None]:
 def now() -> datetime:
     restored = _restored_time.get()
     return restored if restored is not None else datetime.now(tz=UTC)
-
-
-def initiative_id(ref: str) -> UUID:
-    return uuid5(KOMPASS_NAMESPACE, f"initiative:{ref}")
-
-
-def actor_id(key: str) -> UUID:
-    return uuid5(KOMPASS_NAMESPACE, f"actor:{key}")
-
-
-def portfolio_id(region: str) -> UUID:
-    return uuid5(KOMPASS_NAMESPACE, f"portfolio:{region}")
 
 
 class KompassAggregate(Aggregate):
