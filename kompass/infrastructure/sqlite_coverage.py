@@ -59,8 +59,8 @@ def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | No
     for a store the full path could open: any doubt returns None.
     """
     try:
-        if not path.is_file() or not os.access(path, os.R_OK | os.W_OK):
-            return None  # the full path creates the file, or refuses a read-only one with its own message
+        if not path.is_file() or not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+            return None  # the full path creates the file, or refuses a read-only store with its own message
         timeout = sqlite_lock_timeout()
     except (OSError, KompassError):
         return None
