@@ -49,8 +49,8 @@ class Settings:
 
         try:
             location = locate(self.db)
-        except KompassError:
-            return None  # the full path refuses it with the same message
+        except (KompassError, OSError):
+            return None  # the full path refuses it with its own message
         if location.backend != "sqlite" or location.path is None:
             return None
         from kompass.application.coverage import build_report
