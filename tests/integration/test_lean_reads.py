@@ -29,7 +29,6 @@ from kompass.infrastructure import sqlite_coverage
 from tests.conftest import FIXTURES
 from tests.integration.helpers import as_json, invoke, ok
 
-KOMPASS = Path(sys.executable).parent / "kompass"
 HEAVY = ("eventsourcing", "sqlalchemy")
 REGIONS_INDEX = {code: i for i, code in enumerate(REGIONS)}
 FILTERS: list[tuple[str, ...]] = [
@@ -110,9 +109,10 @@ def _lean(url: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> Result:
 
 
 def _heavy_imports(url: str, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    """Run the installed `kompass` with -X importtime; which of HEAVY it imported."""
+    """Run `kompass` in a fresh interpreter with -X importtime; which of HEAVY it imported."""
     env = {k: v for k, v in os.environ.items() if k not in ("KOMPASS_DB", "KOMPASS_USER")}
-    done = subprocess.run([sys.executable, "-X", "importtime", str(KOMPASS), "--db", url, "--as", "admin", *args],
+    program = "from kompass.cli.main import main; main()"  # the installed `kompass` script, without needing it installed
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", program, "--db", url, "--as", "admin", *args],
                           capture_output=True, text=True, encoding="utf-8", env={**env, "NO_COLOR": "1"}, check=False)
     imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     return done, imported & set(HEAVY)
