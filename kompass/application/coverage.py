@@ -6,12 +6,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from kompass.application.records import ActorLookup, AssessmentRecord, InitiativeRecord, initiative_facts
-from kompass.application.state import PortfolioState
 from kompass.domain import coverage as cov
 from kompass.domain.framework import Framework
 from kompass.domain.vocabulary import FOCUS_LEVELS, REGIONS
+
+if TYPE_CHECKING:
+    # only a type here: the state module needs the eventsourcing library, which the lean
+    # present-time read path (`kompass gaps` on a current SQLite store) must not import
+    from kompass.application.state import PortfolioState
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ def _filters(f: Any) -> Any:
 
 
 def _report(settings: Settings, framework: str | None, as_of: str | None, known_at: str | None) -> CoverageReport:
+    if framework is None and as_of is None and known_at is None:
+        current = settings.current_coverage()  # the lean read of a current SQLite store (issue 7)
+        if current is not None:
+            return current
+
     from kompass.application.queries import coverage_report, is_present
     from kompass.infrastructure.frameworks import load_framework
 

@@ -1,4 +1,4 @@
-"""Recording time (transaction time) of events, and the stable identities of aggregates.
+"""Recording time (transaction time) of events; the aggregates' identities (from `identity`) re-exported.
 
 Every event's `timestamp` is the moment it was recorded. Only a restore from an export
 (DESIGN §7, `import --restore`) may record events with their original recording times;
@@ -11,19 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from functools import lru_cache
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from kompass.domain.identity import KOMPASS_NAMESPACE, actor_id, initiative_id, portfolio_id
+
+__all__ = ["KOMPASS_NAMESPACE", "KompassAggregate", "actor_id", "initiative_id", "now", "portfolio_id", "recorded_at"]
+
 _restored_time: ContextVar[datetime | None] = ContextVar("restored_time", default=None)
-
-KOMPASS_NAMESPACE = uuid5(NAMESPACE_URL, "https://kompass.invalid/aggregates")
-
-ID_CACHE = 1 << 15
-"""Keys whose ids are remembered: an import names each initiative on many lines, and a UUIDv5
-(a SHA-1) per mention was a tenth of its time. Bounded, so a long import's memory stays flat."""
-
 
 @contextmanager
 def recorded_at(moment: datetime) -> Iterator[None]:
@@ -38,21 +33,6 @@ def recorded_at(moment: datetime) -> Iterator[None]:
 def now() -> datetime:
     restored = _restored_time.get()
     return restored if restored is not None else datetime.now(tz=UTC)
-
-
-@lru_cache(maxsize=ID_CACHE)
-def initiative_id(ref: str) -> UUID:
-    return uuid5(KOMPASS_NAMESPACE, f"initiative:{ref}")
-
-
-@lru_cache(maxsize=ID_CACHE)
-def actor_id(key: str) -> UUID:
-    return uuid5(KOMPASS_NAMESPACE, f"actor:{key}")
-
-
-@lru_cache(maxsize=ID_CACHE)
-def portfolio_id(region: str) -> UUID:
-    return uuid5(KOMPASS_NAMESPACE, f"portfolio:{region}")
 
 
 class KompassAggregate(Aggregate):

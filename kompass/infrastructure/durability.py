@@ -16,11 +16,13 @@ POSTGRES_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes")
 def durability_warnings(recorder: Any, backend: str) -> list[str]:
     with recorder.datastore.transaction(commit=False) as cursor:
         if backend == "sqlite":
-            return _sqlite(cursor)
+            return sqlite_warnings(cursor)
         return _postgres(cursor)
 
 
-def _sqlite(cursor: Any) -> list[str]:
+def sqlite_warnings(cursor: Any) -> list[str]:
+    """The warnings for one SQLite connection; public because the lean read path
+    (`sqlite_coverage`) opens its own connection and must warn exactly as the store does."""
     warnings = []
     cursor.execute("PRAGMA journal_mode")
     mode = str(cursor.fetchone()[0]).lower()

@@ -1,0 +1,115 @@
+"""Present-time coverage read straight from a current SQLite store, with the stdlib `sqlite3` only.
+
+Why: opening a `Store` imports SQLAlchemy and the eventsourcing library and sets the store up,
+which costs about ten times Python's own start-up (issue 7). A present-time `kompass gaps` or
+`kompass coverage` needs only three small tables, and only when the projections are already at
+the head of the log. This module answers that case and nothing else: whenever it cannot be sure
+that the full path would read the very same rows without first writing anything (the store is
+missing, not in WAL mode, not writable, not initialised, lacks a table, or a projection is behind
+or ahead), it returns None and the caller opens the `Store` as before, which catches up first and
+reports any problem with its usual messages.
+
+It knows the stored layout that `tables`, `portfolio_projection` and the library's SQLite module
+define, without importing them (they import SQLAlchemy or eventsourcing); the tests hold the
+copies below equal to their sources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from uuid import UUID
+
+from kompass.application.coverage import CellNumbers, NationalNumbers
+from kompass.application.records import AssessmentRecord
+from kompass.domain.errors import KompassError
+from kompass.infrastructure.durability import sqlite_warnings
+from kompass.infrastructure.settings import sqlite_lock_timeout
+
+EVENTS_TABLE = "stored_events"
+"""The library's event table on SQLite; its rowid is the notification id (`max_notification_id`)."""
+PROJECTIONS = ("portfolio", "network")
+"""Every projection the projector keeps (`projector.default_projections`): all must be at the head."""
+SCALE = 60
+"""`portfolio_projection.SCALE`: rm_coverage and rm_national store weights and budgets times 60."""
+NEEDED_TABLES = frozenset({EVENTS_TABLE, "rm_tracking", "rm_coverage", "rm_national", "rm_assessments", "kompass_users"})
+
+
+@dataclass(frozen=True)
+class CurrentCoverage:
+    """What `ReadModel.coverage_cells` and `ReadModel.assessments` would return, read in one snapshot."""
+
+    head: int
+    cells: dict[tuple[str, str], CellNumbers]
+    national: dict[str, NationalNumbers]
+    assessments: list[AssessmentRecord]
+    warnings: list[str]
+    """The durability warnings the store would print (`durability.sqlite_warnings`)."""
+
+
+def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | None:
+    """The coverage rows of the SQLite store at `path` if its projections are at the head of the log, else None.
+
+    `initialised` is the id of an aggregate every initialised store holds (the full path would
+    otherwise record the reference events first). Nothing here writes, and nothing here raises
+    for a store the full path could open: any doubt returns None.
+    """
+    try:
+        if not path.is_file() or not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+            return None  # the full path creates the file, or refuses a read-only store with its own message
+        timeout = sqlite_lock_timeout()
+    except (OSError, KompassError):
+        return None
+    try:
+        # mode=rw: never create the file; the library's own connection has autocommit and the default pragmas too
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=timeout)
+    except sqlite3.Error:
+        return None
+    try:
+        return _read(conn, initialised)
+    except (sqlite3.Error, ValueError, TypeError, KeyError):
+        return None
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection, initialised: UUID) -> CurrentCoverage | None:
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        return None  # the library switches the file to WAL when it opens it: let it
+    warnings = sqlite_warnings(conn.cursor())
+    conn.execute("BEGIN")  # one read snapshot: head, positions and rows agree even while a worker commits
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not NEEDED_TABLES.issubset(tables):
+            return None
+        head = int(conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0] or 0)
+        positions = {name: int(position) for name, position in conn.execute("SELECT projection, position FROM rm_tracking")}
+        if any(positions.get(name) != head for name in PROJECTIONS):
+            return None
+        if conn.execute("SELECT 1 FROM kompass_users LIMIT 1").fetchone() is None:
+            return None  # the full path would make the acting user the first admin
+        if conn.execute(f"SELECT 1 FROM {EVENTS_TABLE} WHERE originator_id = ? LIMIT 1", (initialised.hex,)).fetchone() is None:
+            return None  # the full path would record the reference events
+        cells = {
+            (region, area): CellNumbers(int(n), Fraction(weighted60, SCALE), int(pipeline), Fraction(budget60, SCALE), int(actors))
+            for region, area, n, weighted60, pipeline, budget60, actors in conn.execute(
+                "SELECT region, area, initiatives, weighted60, pipeline, budget60, actors FROM rm_coverage"
+            )
+        }
+        national = {
+            area: NationalNumbers(int(n), Fraction(weighted60, SCALE))
+            for area, n, weighted60 in conn.execute("SELECT area, initiatives, weighted60 FROM rm_national")
+        }
+        assessments = [
+            AssessmentRecord(region, int(year), score, light, dict(json.loads(focus)), effective)
+            for region, year, score, light, focus, effective in conn.execute(
+                "SELECT region, year, score, light, focus, effective FROM rm_assessments"
+            )
+        ]
+    finally:
+        conn.execute("ROLLBACK")
+    return CurrentCoverage(head, cells, national, assessments, warnings)
