@@ -50,12 +50,9 @@ def drop_pg_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty store's URL, once on a SQLite file and once on PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kompass.db'}"
-        return
+def empty_pg_store() -> Iterator[str]:
+    """A fresh PostgreSQL database for the life of a fixture, dropped afterwards; the test is skipped,
+    with the reason, when no server answers."""
     if PG_UNAVAILABLE:
         pytest.skip(PG_UNAVAILABLE)
     url = new_pg_database()
@@ -63,6 +60,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty store's URL, once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kompass.db'}"
+        return
+    yield from empty_pg_store()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL store's URL (skipped when no server answers)."""
+    yield from empty_pg_store()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from kompass.application.commands import ChangeStatus, FundInitiative, ProposeIn
 from kompass.domain.errors import ConcurrentChange
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.eventstore import events_table
-from tests.conftest import PG_UNAVAILABLE, drop_pg_database, new_pg_database
 from tests.integration.helpers import as_json, invoke, ok
 
 REF = "14-2021-opendata"
@@ -194,17 +193,6 @@ def test_a_change_that_keeps_conflicting_gives_up_and_writes_nothing(db_url: str
 
 
 # --- an import's own append path on PostgreSQL ------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    if PG_UNAVAILABLE:
-        pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database()
-    try:
-        yield url
-    finally:
-        drop_pg_database(url)
 
 
 @pytest.mark.postgres

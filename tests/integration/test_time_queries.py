@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kompass.domain.vocabulary import REGIONS
-from tests.conftest import FIXTURES, PG_UNAVAILABLE, drop_pg_database, new_pg_database
+from tests.conftest import FIXTURES, empty_pg_store
 from tests.integration.helpers import as_json, invoke, ok, refused
 
 AREAS = ("competence", "security", "innovation", "leadership", "infrastructure")
@@ -50,13 +50,7 @@ def history_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('time') / 'kompass.db'}"
         return
-    if PG_UNAVAILABLE:
-        pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database()
-    try:
-        yield url
-    finally:
-        drop_pg_database(url)
+    yield from empty_pg_store()
 
 
 @pytest.fixture(scope="module")
