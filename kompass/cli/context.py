@@ -64,8 +64,7 @@ class Settings:
         if current is None:
             return None
         framework = load_framework(None)
-        areas = framework.area_keys
-        if any((r, a) not in current.cells for r in REGIONS for a in areas) or any(a not in current.national for a in areas):
+        if not current.covers(REGIONS, framework.area_keys):
             return None
         _warn(current.warnings)
         return build_report(framework, date.today(), current.cells, current.national, current.assessments)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -49,6 +50,11 @@ class CurrentCoverage:
     assessments: list[AssessmentRecord]
     warnings: list[str]
     """The durability warnings the store would print (`durability.sqlite_warnings`)."""
+
+    def covers(self, regions: Iterable[str], areas: Sequence[str]) -> bool:
+        """Every (region, area) cell and every national area is there: the full path's projection
+        creates them all when it starts, so a store lacking one is left to it."""
+        return all((r, a) in self.cells for r in regions for a in areas) and all(a in self.national for a in areas)
 
 
 def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | None:
