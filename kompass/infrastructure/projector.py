@@ -95,22 +95,22 @@ class Projector:
 
     def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None) -> int:
         """Apply every fact not yet applied, at most `batch` (default BATCH) per transaction;
-        returns how many facts this call read."""
+        returns how many facts this call read. `on_progress(position, head)` hears of every page."""
         size = batch or BATCH
         applied = 0
         head = self.log.head()
         if all(s.position >= head for s in self._status(head)):
             return 0  # nothing to do, and nothing written: a read-only database role can query current projections
+        on_page = (lambda position: on_progress(position, head)) if on_progress else None
         while True:
-            done, position = self._apply_batch(size)
+            done, _position = self._apply_batch(size, on_page)
             applied += done
-            if on_progress and done:
-                on_progress(position, head)
             if done < size:
                 return applied
 
-    def _apply_batch(self, size: int) -> tuple[int, int]:
-        """Apply up to `size` facts in one transaction; returns how many were read and the new position."""
+    def _apply_batch(self, size: int, on_page: Callable[[int], None] | None = None) -> tuple[int, int]:
+        """Apply up to `size` facts in one transaction; returns how many were read and the new position.
+        `on_page(position)` hears of each page applied (committed with the transaction), for progress bars."""
         tr = tables.tracking.c
         with self._write() as conn:
             positions = dict(
@@ -127,6 +127,8 @@ class Projector:
                         if projection.NAME not in batches:
                             batches[projection.NAME] = projection.batch(conn, self.areas)
                         _apply_page(batches[projection.NAME], behind)
+                if on_page:
+                    on_page(last)
             for name, batch in batches.items():
                 batch.flush()
                 conn.execute(update(tables.tracking).where(tr.projection == name).values(position=last))

@@ -87,6 +87,23 @@ def test_rebuild_gives_the_same_coverage_gaps_and_tables(db_url: str, small_log:
     assert all(row["behind"] == 0 for row in status(db_url).values())
 
 
+def test_a_rebuild_reports_progress_page_by_page(sqlite_url: str, small_log: Path) -> None:
+    """Progress comes with every page read, not only with every (large) transaction committed."""
+    ok(sqlite_url, "import", str(small_log))
+    store = Store(sqlite_url, "admin")
+    seen: list[tuple[int, int]] = []
+    try:
+        with patch.object(projector_module, "PAGE", 10):
+            store.projector.rebuild(lambda position, head: seen.append((position, head)), batch=50)
+        head = store.facts.head()
+    finally:
+        store.close()
+    positions = [position for position, _ in seen]
+    assert positions == sorted(set(positions)) and positions[-1] == head
+    assert {h for _, h in seen} == {head}
+    assert len(positions) == -(-head // 10), "one report per page of 10"
+
+
 def test_run_catches_up_and_says_how_much(db_url: str, small_log: Path) -> None:
     ok(db_url, "import", str(small_log))
     behind = status(db_url)["portfolio"]["behind"]
@@ -131,8 +148,8 @@ def test_two_stores_catching_up_at_once_apply_every_event_once(db_url: str, tmp_
 
         apply_batch = projector_module.Projector._apply_batch
 
-        def take_turns(self: projector_module.Projector, size: int) -> tuple[int, int]:
-            done = apply_batch(self, size)
+        def take_turns(self: projector_module.Projector, size: int, on_page: Any = None) -> tuple[int, int]:
+            done = apply_batch(self, size, on_page)
             time.sleep(0.01)  # after the commit: a moment for the other worker to take the lock
             return done
 
