@@ -23,7 +23,7 @@ from kompass.domain.vocabulary import require_effective
 
 
 def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, date]:
-    """Who records the change and from when it holds (DESIGN §3)."""
+    """Who records the change and from when it holds (docs/command-log.md, the envelope)."""
     by = command.by or access.user
     access.require_author(by)
     effective = require_effective(command.effective or session.today, session.today)

@@ -86,7 +86,7 @@ def describe(fact: Fact, key: str) -> str:
 
 
 def history_entry(fact: Fact, key: str) -> dict[str, Any]:
-    """One event in the JSON shape of DESIGN §5."""
+    """One event in the JSON shape of docs/definitions.md."""
     return {
         "position": fact.position,
         "recorded_at": fact.recorded_at.isoformat(),

@@ -1,4 +1,4 @@
-"""The actor network of DESIGN §4, over plain data: who works with whom, and what breaks
+"""The actor network of docs/definitions.md, over plain data: who works with whom, and what breaks
 when an actor leaves.
 
 Nodes are actors taking part in at least one initiative that is not cancelled (the lead
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 EXACT_LIMIT = 2000
-"""Betweenness is exact up to this many nodes, sampled above (DESIGN §4)."""
+"""Betweenness is exact up to this many nodes, sampled above (docs/definitions.md)."""
 SAMPLE_K = 1000
 SEED = 42
 TIE_KINDS = tuple(k for k in ACTOR_KINDS if k != "other")
@@ -388,7 +388,7 @@ def top_nodes(metrics: NetworkMetrics, top: int | None) -> list[NodeMetrics]:
 
 
 def metrics_json(metrics: NetworkMetrics, top: int | None = None) -> dict[str, Any]:
-    """DESIGN §5's `network metrics` shape."""
+    """The `network metrics` shape of docs/definitions.md."""
     return {
         "nodes": [
             {"actor": n.actor, "kind": n.kind, "degree": n.degree, "weighted_degree": n.weighted_degree,

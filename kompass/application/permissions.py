@@ -1,4 +1,4 @@
-"""Who may change what (DESIGN §6).
+"""Who may change what (docs/definitions.md).
 
 Admins change everything; a coordinator changes initiatives and portfolios of their own
 regions and may register actors; auditors and analysts only read.
@@ -56,7 +56,7 @@ class Access:
         raise PermissionDenied(f"{self.user} may not {what}: only an admin or a coordinator of region {region} may")
 
     def require_author(self, by: str) -> None:
-        """Recording on someone else's behalf (backfilling) is for admins only (DESIGN §7)."""
+        """Recording on someone else's behalf (backfilling) is for admins only (docs/command-log.md)."""
         if by != self.user and not self.grants.is_admin:
             raise PermissionDenied(f"{self.user} may not record changes as {by}: only an admin may record on behalf of others")
 

@@ -79,7 +79,7 @@ class AssessmentRecord:
 
 
 def region_actors() -> dict[str, ActorRecord]:
-    """The 21 region actors, which exist at every date (DESIGN §4)."""
+    """The 21 region actors, which exist at every date (docs/definitions.md#time)."""
     return {
         region_actor_key(code): ActorRecord(key=region_actor_key(code), name=f"Region {name}", kind="region", region=code)
         for code, name in REGIONS.items()

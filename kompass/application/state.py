@@ -75,7 +75,7 @@ def visible(fact: Fact, as_of: date | None, known_at: datetime | None) -> bool:
 def fold(facts: Iterable[Fact], as_of: date | None = None, known_at: datetime | None = None) -> PortfolioState:
     """The portfolio as it was: facts effective by `as_of` and recorded by `known_at`, in log order.
 
-    The 21 regions, their actors and portfolios exist at every date (DESIGN §4).
+    The 21 regions, their actors and portfolios exist at every date (docs/definitions.md#time).
     """
     state = PortfolioState()
     for fact in facts:

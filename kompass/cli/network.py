@@ -1,4 +1,4 @@
-"""`kompass network metrics|risks|whatif|export|diff`: the network of collaborating actors (DESIGN §4).
+"""`kompass network metrics|risks|whatif|export|diff`: the network of collaborating actors (docs/definitions.md).
 
 Present-time answers come from the network projection's tables; `--as-of` / `--known-at`
 replay the log. networkx is imported only inside the commands, so `kompass --help` stays fast.
@@ -77,7 +77,7 @@ def metrics(settings: Settings, region: str | None, area: str | None, top: int |
     articulation points and bridges of the network.
 
     Betweenness is exact up to 2,000 actors and sampled above (1,000 sources, seed 42;
-    "sampled": true in the output).
+    "sampled": true in the output). Definitions and the JSON shape: docs/definitions.md.
 
     Example: kompass network metrics --region 14 --format json
     """

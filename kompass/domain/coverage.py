@@ -1,4 +1,4 @@
-"""Coverage and gaps: the fixed definitions of DESIGN §4, as pure functions.
+"""Coverage and gaps: the fixed definitions of docs/definitions.md, as pure functions.
 
 Other tools compute the same numbers, so every quantity here is exact: weights and
 budgets are Fractions (an initiative's funding is divided equally among its areas),
@@ -101,7 +101,7 @@ def median_of(values: Iterable[Fraction]) -> Fraction:
 
 
 def gap_kind(initiatives: int, pipeline: int, weighted: Fraction, median: Fraction) -> str | None:
-    """The first gap kind that applies to a cell (DESIGN §4), or None."""
+    """The first gap kind that applies to a cell (docs/definitions.md#gaps), or None."""
     if initiatives == 0:
         return "absent" if pipeline == 0 else "pipeline_only"
     if median > 0 and weighted < median / 2:

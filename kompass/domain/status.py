@@ -1,4 +1,4 @@
-"""The life of an initiative (DESIGN §2): which status moves are allowed.
+"""The life of an initiative (docs/definitions.md): which status moves are allowed.
 
 Kept apart from the aggregate so the same rules answer "may I?" for the command line's
 help and for the aggregate's guards.

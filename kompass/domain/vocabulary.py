@@ -1,4 +1,4 @@
-"""The fixed vocabulary of DESIGN §2, and the checks that keep values inside it."""
+"""The fixed vocabulary (docs/command-log.md lists it), and the checks that keep values inside it."""
 
 from __future__ import annotations
 

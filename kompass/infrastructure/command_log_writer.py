@@ -1,4 +1,4 @@
-"""Writing the log back out as a command log (DESIGN §7), for `kompass export` and `replay`.
+"""Writing the log back out as a command log (docs/command-log.md), for `kompass export` and `replay`.
 
 Each event becomes the command that records it again, with its `by`, `effective` and
 `recorded_at`; importing the file with `--restore` into an empty store reproduces it.

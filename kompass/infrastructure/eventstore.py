@@ -160,7 +160,7 @@ class AppendTransaction:
 
 
 class AtomicAppender:
-    """Appends events in batches inside one database transaction (DESIGN §7: all or nothing).
+    """Appends events in batches inside one database transaction (docs/command-log.md: all or nothing).
 
     The library saves one transaction per call; an import of 100,000 lines needs batches
     that commit together, so this reaches one level below `Application.save`, into the

@@ -2,7 +2,7 @@
 applies it in batches, each batch in one transaction with the projection's new position.
 
 On SQLite the library cannot subscribe to new events, so catching up reads the
-notification log (DESIGN §8); the same loop serves PostgreSQL, where the row lock taken
+notification log (docs/architecture.md); the same loop serves PostgreSQL, where the row lock taken
 on the tracking row makes concurrent workers apply each batch exactly once.
 
 A projection is a module-like object with `NAME`, `reset(conn, areas)` and a batch class
