@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from kompass.application.records import ActorLookup, InitiativeRecord, current_participants, initiative_facts
 from kompass.domain.errors import NotFound
-from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key
+from kompass.domain.merges import survivor
+from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key, region_actor_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -128,7 +129,7 @@ def data_from_memberships(
 def actors_from_records(records: Mapping[str, Any]) -> dict[str, ActorInfo]:
     """ActorInfo for each ActorRecord of a replayed state (and the 21 region actors)."""
     infos = {
-        region_actor_key(code): ActorInfo(region_actor_key(code), f"Region {name}", "region", code) for code, name in REGIONS.items()
+        region_actor_key(code): ActorInfo(region_actor_key(code), region_actor_name(code), "region", code) for code in REGIONS
     }
     for key, r in records.items():
         infos[key] = ActorInfo(key, r.name, r.kind, r.region, r.merged_into)
@@ -149,11 +150,7 @@ def resolve_actor(actors: Mapping[str, ActorInfo], key: str) -> str:
     """The key an actor stands under now (merges followed); NotFound for an unknown key."""
     if key not in actors:
         raise NotFound(f"no actor {key!r}")
-    seen = {key}
-    while (merged := actors[key].merged_into) is not None and merged in actors and merged not in seen:
-        key = merged
-        seen.add(key)
-    return key
+    return survivor(actors[key], actors.get).key
 
 
 # --- the graph ---------------------------------------------------------------------------------

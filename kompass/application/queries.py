@@ -17,6 +17,7 @@ from kompass.application.ports import FactLog
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.framework import Framework
+from kompass.domain.vocabulary import region_actor_key
 
 
 class ReadModelPort(Protocol):
@@ -83,7 +84,7 @@ def list_initiatives(
             if (status is None or r.status == status)
             and (type is None or r.type == type)
             and (ref is None or r.ref == ref)
-            and (region is None or region == r.region or f"region-{region}" in r.participants)
+            and (region is None or region == r.region or region_actor_key(region) in r.participants)
         ]
     if area is not None:
         records = [r for r in records if area in r.areas]

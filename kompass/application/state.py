@@ -12,16 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
+from kompass.application.catalogue.actor import apply_to_actor
+from kompass.application.catalogue.initiative import apply_to_initiative
+from kompass.application.catalogue.portfolio import apply_to_portfolio
 from kompass.application.facts import Fact
-from kompass.application.records import (
-    ActorRecord,
-    AssessmentRecord,
-    InitiativeRecord,
-    apply_to_actor,
-    apply_to_initiative,
-    assessment_from,
-    region_actors,
-)
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord, region_actors
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 
@@ -56,13 +51,8 @@ class PortfolioState:
                 self.actors[key] = actor
         elif fact.aggregate == "portfolio":
             region = self.portfolio_regions.get(fact.originator_id)
-            if region is None:
-                return
-            if fact.type == "SelfAssessed":
-                assessment = assessment_from(fact, region)
-                self.assessments[(region, assessment.year)] = assessment
-            elif fact.type == "CoordinatorAssigned":
-                self.coordinators[region] = fact.data["user"]
+            if region is not None:
+                apply_to_portfolio(self, region, fact)
 
 
 def visible(fact: Fact, as_of: date | None, known_at: datetime | None) -> bool:

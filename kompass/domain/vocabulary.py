@@ -92,6 +92,11 @@ def region_actor_key(code: str) -> str:
     return f"region-{code}"
 
 
+def region_actor_name(code: str) -> str:
+    """The name kompass registers a region's actor under, e.g. "Region Västra Götaland"."""
+    return f"Region {REGIONS[code]}"
+
+
 def require_region(code: str) -> str:
     if code not in REGIONS:
         known = ", ".join(REGIONS)

@@ -7,7 +7,7 @@
      nothing and changed nothing;
    - the live aggregate equals the one rebuilt by the library from its stored events
      (saved into an in-memory application and read back with `repository.get`);
-   - the read side's lenient fold (records.apply_to_initiative over facts) agrees with it;
+   - the read side's lenient fold (catalogue.initiative.apply_to_initiative over facts) agrees with it;
    - areas are never empty nor duplicated, the status is one of the six, the lead region
      never takes part explicitly.
 2. `CoverageMachine` grows a set of initiative facts and checks `tally`, `area_medians`
@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from kompass.application.app import PortfolioApplication
+from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.facts import fact_from_event
-from kompass.application.records import apply_to_initiative
 from kompass.domain.coverage import InitiativeFacts, area_medians, gap_kind, tally
 from kompass.domain.errors import KompassError, RuleViolation
 from kompass.domain.initiative import Initiative
