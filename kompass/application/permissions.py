@@ -7,7 +7,6 @@ regions and may register actors; auditors and analysts only read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from kompass.domain.errors import PermissionDenied
 
@@ -24,10 +23,6 @@ class Grants:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
-
-
-class UserDirectory(Protocol):
-    def grants_of(self, user: str) -> Grants: ...
 
 
 class Access:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from kompass.application.ports import AggregateSource
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
@@ -17,10 +18,6 @@ from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
 from kompass.domain.vocabulary import require_region
-
-
-class AggregateSource(Protocol):
-    def get(self, aggregate_id: UUID) -> Any: ...
 
 
 class Session:

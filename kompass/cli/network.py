@@ -6,8 +6,9 @@ replay the log. networkx is imported only inside the commands, so `kompass --hel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,7 +27,10 @@ def _scope(f: Any) -> Any:
     return click.option("--region", default=None, metavar="CC", help="Only initiatives whose regions include CC.")(f)
 
 
-def _top(default: int | None, what: str) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _top(default: int | None, what: str) -> Callable[[F], F]:
     return click.option("--top", type=click.IntRange(min=1), default=default, metavar="N", help=what)
 
 

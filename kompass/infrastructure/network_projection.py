@@ -29,6 +29,7 @@ from kompass.application.catalogue.actor import apply_to_actor
 from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.facts import Fact
 from kompass.application.network import Membership, membership_of, pair
+from kompass.application.ports import ProjectionBatch
 from kompass.application.records import ActorRecord, InitiativeRecord, region_actors
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import upsert
@@ -80,7 +81,7 @@ def from_slim(data: dict[str, Any]) -> InitiativeRecord:
     )
 
 
-class NetworkBatch:
+class NetworkBatch(ProjectionBatch):
     """The working set of one batch: records read once, the network's rows written once at the end."""
 
     def __init__(self, conn: Connection) -> None:

@@ -22,6 +22,7 @@ from kompass.application.catalogue.actor import apply_to_actor
 from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.catalogue.portfolio import apply_to_portfolio
 from kompass.application.facts import Fact
+from kompass.application.ports import ProjectionBatch
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord, initiative_facts, region_actors
 from kompass.domain.coverage import InitiativeFacts, contribution
 from kompass.domain.recording import portfolio_id
@@ -70,7 +71,7 @@ def _actor_record(row: Any) -> ActorRecord:
     )
 
 
-class PortfolioBatch:
+class PortfolioBatch(ProjectionBatch):
     """The working set of one batch: records read once, changes written once at the end.
 
     Coverage moves by contributions, but once per initiative and batch rather than once per

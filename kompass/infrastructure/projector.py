@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from kompass.application.facts import Fact
+from kompass.application.ports import Projection, ProjectionBatch
 from kompass.infrastructure import portfolio_projection, tables
 from kompass.infrastructure.database import WRITE_LOCK
 
@@ -29,20 +30,6 @@ many of its facts touch it, so large ones make a rebuild fast; the working set i
 bounded by this number, and a worker killed half-way loses at most one transaction's work."""
 PAGE = 5_000
 """Facts read from the log at a time within a transaction, and read ahead for together."""
-
-
-class ProjectionBatch(Protocol):
-    def apply(self, fact: Fact) -> None: ...
-
-    def flush(self) -> None: ...
-
-
-class Projection(Protocol):
-    NAME: str
-
-    def reset(self, conn: Connection, areas: Sequence[str]) -> None: ...
-
-    def batch(self, conn: Connection, areas: Sequence[str]) -> ProjectionBatch: ...
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from sqlalchemy import Connection, Engine, func, select
 
 from kompass.application.coverage import CellNumbers, NationalNumbers
 from kompass.application.network import ActorInfo, Membership, NetworkData, actors_from_records, pair
+from kompass.application.ports import ReadModelPort
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 from kompass.domain.vocabulary import region_actor_key
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.portfolio_projection import SCALE
 
 
-class ReadModel:
+class ReadModel(ReadModelPort):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 

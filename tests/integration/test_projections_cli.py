@@ -47,7 +47,7 @@ def status(url: str) -> dict[str, dict[str, int]]:
 
 
 def coverage(url: str, *args: str) -> dict[str, Any]:
-    data = as_json(url, "coverage", *args)
+    data: dict[str, Any] = as_json(url, "coverage", *args)
     data.pop("as_of")
     return data
 

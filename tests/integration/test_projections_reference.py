@@ -157,12 +157,12 @@ def reference_numbers(
                     pipeline += 1
             raw[(region, area)] = [n, weighted, pipeline, budget, len(who)]
 
-    cells = {}
+    cells: dict[tuple[str, str], tuple[int, Fraction, int, int, int, str | None]] = {}
     for area in framework_areas:
         weights = sorted(raw[(r, area)][1] for r in REGIONS)
         median = weights[10]
         for region in REGIONS:
-            n, weighted, pipeline, budget, who = raw[(region, area)]
+            n, weighted, pipeline, budget, actors = raw[(region, area)]
             if n == 0 and pipeline == 0:
                 gap = "absent"
             elif n == 0:
@@ -171,7 +171,7 @@ def reference_numbers(
                 gap = "thin"
             else:
                 gap = None
-            cells[(region, area)] = (n, weighted, pipeline, half_up(budget), who, gap)
+            cells[(region, area)] = (n, weighted, pipeline, half_up(budget), actors, gap)
 
     national = {}
     for area in framework_areas:
