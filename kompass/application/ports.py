@@ -98,6 +98,8 @@ class Projection(Protocol):
     """
 
     NAME: str
+    TABLES: Sequence[Any]
+    """The tables it owns: a rebuild fills fresh copies beside them and swaps them in."""
 
     def reset(self, conn: Any, areas: Sequence[str]) -> None: ...
 

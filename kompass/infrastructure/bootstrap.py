@@ -24,6 +24,7 @@ from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
+from kompass.infrastructure.rebuild_lock import REBUILDING
 from kompass.infrastructure.settings import StoreLocation, locate
 from kompass.infrastructure.users import UserRegister
 
@@ -43,6 +44,8 @@ class Store:
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
+        if self.projector.rebuild_under_way():
+            self.warnings.append(REBUILDING)
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
         self._initialise()
 

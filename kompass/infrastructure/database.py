@@ -18,13 +18,17 @@ WRITE_LOCK = "kompass_write_lock"
 
 
 def make_engine(location: StoreLocation) -> Engine:
-    json_codec: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
     if location.backend == "sqlite":
         busy_ms = _busy_timeout_ms()
-        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000}, **json_codec)
+        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000}, **json_codec())
         _sqlite_immediate_transactions(engine, busy_ms)
         return engine
-    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **json_codec)
+    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **json_codec())
+
+
+def json_codec() -> dict[str, Any]:
+    """Engine arguments: JSON columns written and read through orjson (see `_json_text`)."""
+    return {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 
 
 def _json_text(value: Any) -> str:

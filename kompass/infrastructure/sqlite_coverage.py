@@ -28,6 +28,7 @@ from uuid import UUID
 from kompass.application.coverage import CellNumbers, NationalNumbers
 from kompass.application.records import AssessmentRecord
 from kompass.domain.errors import KompassError
+from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure.durability import sqlite_warnings
 from kompass.infrastructure.settings import sqlite_lock_timeout
 
@@ -76,7 +77,10 @@ def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | No
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, initialised)
+        current = _read(conn, initialised)
+        if current is not None and rebuild_lock.under_way(path):
+            current.warnings.append(rebuild_lock.REBUILDING)
+        return current
     except (sqlite3.Error, ValueError, TypeError, KeyError):
         return None
     finally:
