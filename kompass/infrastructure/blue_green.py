@@ -141,6 +141,8 @@ def swap(live: Engine, staged: Engine, projections: Sequence[Any]) -> None:
             with conn.begin():
                 # PostgreSQL: wait for a worker's open batch, and hold the next one off until this commits
                 conn.execute(select(tr.projection).where(tr.projection.in_(names)).with_for_update()).all()
+                for cache in t.DERIVED_CACHES:  # they remember answers of the tables being replaced
+                    conn.execute(delete(cache))
                 for projection in projections:
                     _refill(conn, projection.TABLES)
                     position = positions[projection.NAME]

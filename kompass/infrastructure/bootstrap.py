@@ -21,6 +21,7 @@ from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
 from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, open_application
 from kompass.infrastructure.frameworks import load_framework
+from kompass.infrastructure.network_cache import NetworkCache
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
@@ -78,6 +79,10 @@ class Store:
     @cached_property
     def persons(self) -> PersonRegister:
         return PersonRegister(self.engine)
+
+    @cached_property
+    def network_cache(self) -> NetworkCache:
+        return NetworkCache(self.engine)
 
     @cached_property
     def read_model(self) -> ReadModel:

@@ -179,3 +179,18 @@ net_edges = Table(
     Column("weight", Integer, nullable=False),
 )
 """The whole country's ties: a < b (Python string order), weight = initiatives shared."""
+
+network_cache = Table(
+    "kompass_network_cache",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("scope", String(200), primary_key=True),
+    Column("payload", JSON, nullable=False),
+)
+"""A derived cache, not a read model: network metrics already computed, keyed by the network
+projection's position and the question's parameters, so a repeated question costs nothing. Nothing
+is derived from it; entries of older positions are dropped as new ones come, and every rebuild
+swap empties it (the new tables may answer differently at the same position)."""
+
+DERIVED_CACHES = (network_cache,)
+"""Tables a rebuild empties and a check against a replay leaves out: they only remember answers."""
