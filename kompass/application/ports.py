@@ -17,10 +17,15 @@ from kompass.application.facts import Fact
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from kompass.application.coverage import CellNumbers, NationalNumbers
     from kompass.application.network import NetworkData
+    from kompass.application.state import PortfolioState
 
-__all__ = ["AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Projection", "ProjectionBatch", "ReadModelPort"]
+__all__ = [
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "PastStates", "Projection", "ProjectionBatch", "ReadModelPort",
+]
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -78,6 +83,12 @@ class ReadModelPort(Protocol):
     def network_data(self, region: str | None = None, area: str | None = None, memberships: bool = False) -> NetworkData:
         """Nodes and weighted ties of the initiatives in scope (whose regions include `region`, tagged `area`)."""
         ...
+
+
+class PastStates(Protocol):
+    """The portfolio at any effective date and recording time, from rows kept in advance (no replay)."""
+
+    def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState: ...
 
 
 # --- keeping the read model ---------------------------------------------------------------------------

@@ -268,7 +268,8 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
 
     store = settings.store()
     records, actors = list_initiatives(
-        store.fresh_read_model(), store.facts, ref=ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at)
+        store.fresh_read_model(), store.facts, ref=ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
+        index=store.past_index() if as_of or known_at else None,
     )
     record = next(iter(records), None)
     if record is None:
@@ -352,5 +353,6 @@ def list_(
         type=type_,
         as_of=parse_date(as_of),
         known_at=parse_timestamp(known_at),
+        index=store.past_index() if as_of or known_at else None,
     )
     emit_rows(fmt, [initiative_json(r, actors.get) for r in records], LIST_COLUMNS)

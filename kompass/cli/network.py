@@ -39,12 +39,11 @@ def load_network(
 ) -> NetworkData:
     """The network in scope: from the projection's tables now, from a replay of the log then."""
     from kompass.application.network import data_from_state
-    from kompass.application.queries import is_present
-    from kompass.application.state import fold
+    from kompass.application.queries import is_present, past_state
     _checked(store, region, area)
     if is_present(as_of, known_at):
         return store.fresh_read_model().network_data(region, area, memberships)
-    return data_from_state(fold(store.facts.facts(), as_of, known_at), region, area)
+    return data_from_state(past_state(store.facts, as_of, known_at, store.past_index()), region, area)
 
 
 def _checked(store: Store, region: str | None, area: str | None) -> Store:

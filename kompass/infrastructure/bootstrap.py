@@ -96,6 +96,21 @@ class Store:
         self.projector.catch_up()
         return self.read_model
 
+    def past_index(self) -> ReadModel | None:
+        """The bitemporal rows for `--as-of` / `--known-at` questions when they are at the head of the log
+        (caught up first where this role may write); None when they are not: the caller replays."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from kompass.infrastructure.bitemporal_projection import NAME
+
+        try:
+            self.projector.catch_up()
+        except SQLAlchemyError:
+            return None  # a role that may not write, behind the head: the replay answers
+        if any(s.name == NAME and s.behind > 0 for s in self.projector.status()):
+            return None
+        return self.read_model
+
     def close(self) -> None:
         self.app.close()
         self.engine.dispose()

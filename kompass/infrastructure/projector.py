@@ -44,9 +44,9 @@ class ProjectionStatus:
 
 
 def default_projections() -> list[Any]:
-    from kompass.infrastructure import network_projection
+    from kompass.infrastructure import bitemporal_projection, network_projection
 
-    return [portfolio_projection, network_projection]
+    return [portfolio_projection, network_projection, bitemporal_projection]
 
 
 class Projector:

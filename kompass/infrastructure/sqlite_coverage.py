@@ -34,7 +34,7 @@ from kompass.infrastructure.settings import sqlite_lock_timeout
 
 EVENTS_TABLE = "stored_events"
 """The library's event table on SQLite; its rowid is the notification id (`max_notification_id`)."""
-PROJECTIONS = ("portfolio", "network")
+PROJECTIONS = ("portfolio", "network", "bitemporal")
 """Every projection the projector keeps (`projector.default_projections`): all must be at the head."""
 SCALE = 60
 """`portfolio_projection.SCALE`: rm_coverage and rm_national store weights and budgets times 60."""

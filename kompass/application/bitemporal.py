@@ -1,0 +1,163 @@
+"""What each aggregate was, over effective dates and recording times: the rows that answer
+`--as-of` / `--known-at` questions without replaying the log.
+
+A question "as of date D, known at time T" folds every fact effective by D and recorded by T, in
+log order (`state.fold`). Each aggregate's part of that fold depends on its own facts only (an
+initiative's record on its own events, an actor's on its own, a portfolio's assessments on its
+own), so it can be worked out per aggregate in advance: for each recording time at which the
+aggregate's facts changed, and each effective date at which they take effect, what the aggregate
+was. Neighbouring cells that hold the same thing are merged into rectangles, valid over an
+effective interval [eff_from, eff_to) and a recording interval [rec_from, rec_to); an open end is
+None. A question then takes, for every aggregate, the one rectangle holding (D, T), and lays them
+over an empty state: the same state the fold gives (the property tests compare the two).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from kompass.application.facts import Fact
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+from kompass.application.state import PortfolioState
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def time_key(moment: datetime) -> str:
+    """A recording time as stored: UTC, fixed width, so that text order is time order."""
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+@dataclass(frozen=True)
+class Version:
+    """What one aggregate was over an effective interval and a recording interval (None: open)."""
+
+    eff_from: str
+    eff_to: str | None
+    rec_from: str
+    rec_to: str | None
+    payload: dict[str, Any]
+
+
+def versions(facts: Sequence[Fact]) -> list[Version]:
+    """The rectangles of one aggregate, from all its facts in log order."""
+    if not facts:
+        return []
+    recorded = sorted({time_key(f.recorded_at) for f in facts})
+    effective = sorted({f.effective for f in facts})
+    keyed = [(time_key(f.recorded_at), f) for f in facts]
+    open_: dict[tuple[str, str | None, str], tuple[str, dict[str, Any]]] = {}
+    """(eff_from, eff_to, payload text) → (rec_from, payload) of the rectangles still growing."""
+    done: list[Version] = []
+    for moment in recorded:
+        known = [f for r, f in keyed if r <= moment]
+        row = _cells(known, effective)
+        seen = set()
+        for key, payload in row:
+            seen.add(key)
+            if key not in open_:
+                open_[key] = (moment, payload)
+        for key in [k for k in open_ if k not in seen]:
+            rec_from, payload = open_.pop(key)
+            done.append(Version(key[0], key[1], rec_from, moment, payload))
+    done.extend(Version(key[0], key[1], rec_from, None, payload) for key, (rec_from, payload) in open_.items())
+    return done
+
+
+def _cells(known: list[Fact], effective: list[date]) -> list[tuple[tuple[str, str | None, str], dict[str, Any]]]:
+    """For the facts known at one recording time: per effective interval, what the aggregate was
+    (intervals in which it did not exist yet are left out), neighbours with equal payloads merged."""
+    states: list[dict[str, Any] | None] = []
+    if all(a.effective <= b.effective for a, b in itertools.pairwise(known)):
+        # effective dates never go back in log order: each cell's facts are a prefix of the previous one's
+        state, taken = PortfolioState(), 0
+        for day in effective:
+            while taken < len(known) and known[taken].effective <= day:
+                state.apply(known[taken])
+                taken += 1
+            states.append(_payload(state, known) if taken else None)
+    else:
+        for day in effective:
+            visible = [f for f in known if f.effective <= day]
+            states.append(_payload(_folded(visible), known) if visible else None)
+    cells: list[tuple[tuple[str, str | None, str], dict[str, Any]]] = []
+    texts = [_text(s) for s in states]
+    start = 0
+    for j in range(1, len(effective) + 1):
+        if j == len(effective) or texts[j] != texts[start]:
+            if states[start] is not None:
+                eff_to = effective[j].isoformat() if j < len(effective) else None
+                cells.append(((effective[start].isoformat(), eff_to, texts[start]), states[start]))  # type: ignore[arg-type]
+            start = j
+    return cells
+
+
+def _folded(facts: Iterable[Fact]) -> PortfolioState:
+    state = PortfolioState()
+    for fact in facts:
+        state.apply(fact)
+    return state
+
+
+def _text(payload: dict[str, Any] | None) -> str:
+    import json
+
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+def _payload(state: PortfolioState, facts: Sequence[Fact]) -> dict[str, Any] | None:
+    """The aggregate's part of a state folded from its own facts only; None if it is not there."""
+    first = facts[0]
+    if first.aggregate == "initiative":
+        record = state.initiatives.get(first.originator_id)
+        return None if record is None else {"initiative": record.to_json()}
+    if first.aggregate == "actor":
+        key = state.actor_keys.get(first.originator_id)
+        actor = state.actors.get(key) if key is not None else None
+        return None if actor is None else {"actor": {**vars(actor), "former_names": list(actor.former_names)}}
+    region = state.portfolio_regions.get(first.originator_id)
+    if region is None:
+        return None
+    assessments = [vars(a) | {"focus": dict(a.focus)} for (r, _y), a in sorted(state.assessments.items()) if r == region]
+    coordinator = state.coordinators.get(region)
+    if not assessments and coordinator is None:
+        return None
+    return {"region": region, "assessments": assessments, "coordinator": coordinator}
+
+
+def holds(version: Version, as_of: date | None, known_at: datetime | None) -> bool:
+    """Is `version` the one valid as of `as_of` and known at `known_at` (None: now)?"""
+    if as_of is None:
+        on_day = version.eff_to is None
+    else:
+        day = as_of.isoformat()
+        on_day = version.eff_from <= day and (version.eff_to is None or day < version.eff_to)
+    if known_at is None:
+        return on_day and version.rec_to is None
+    moment = time_key(known_at)
+    return on_day and version.rec_from <= moment and (version.rec_to is None or moment < version.rec_to)
+
+
+def state_from(payloads: Iterable[tuple[str, dict[str, Any]]]) -> PortfolioState:
+    """Lay the aggregates' parts (aggregate id, payload) over an empty state."""
+    from uuid import UUID
+
+    state = PortfolioState()
+    for aggregate_id, payload in payloads:
+        if "initiative" in payload:
+            state.initiatives[UUID(aggregate_id)] = InitiativeRecord.from_json(dict(payload["initiative"]))
+        elif "actor" in payload:
+            actor = ActorRecord(**payload["actor"])
+            state.actors[actor.key] = actor
+            state.actor_keys[UUID(aggregate_id)] = actor.key
+        else:
+            region = payload["region"]
+            for a in payload["assessments"]:
+                state.assessments[(region, a["year"])] = AssessmentRecord(**a)
+            if payload["coordinator"] is not None:
+                state.coordinators[region] = payload["coordinator"]
+    return state
