@@ -10,24 +10,10 @@ acting role may not write to simply computes every time.
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any
 
 from kompass.application.network import NetworkMetrics, NodeMetrics, build_graph, compute_metrics, metrics_json
-from kompass.application.ports import ReadModelPort
-
-
-class MetricsCache(Protocol):
-    """Answers kept by (network projection position, scope)."""
-
-    def position(self) -> int:
-        """The network projection's position now."""
-        ...
-
-    def get(self, position: int, scope: str) -> dict[str, Any] | None: ...
-
-    def put(self, position: int, scope: str, payload: dict[str, Any]) -> None:
-        """Keep an answer (best effort: a store that refuses the write is left as it is)."""
-        ...
+from kompass.application.ports import MetricsCache, ReadModelPort
 
 
 def scope_key(kind: str, **parameters: Any) -> str:

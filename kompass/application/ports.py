@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from kompass.application.state import PortfolioState
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "PastStates", "Projection", "ProjectionBatch", "ReadModelPort",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "MetricsCache", "PastStates", "Projection",
+    "ProjectionBatch", "ReadModelPort",
 ]
 
 
@@ -82,6 +83,20 @@ class ReadModelPort(Protocol):
 
     def network_data(self, region: str | None = None, area: str | None = None, memberships: bool = False) -> NetworkData:
         """Nodes and weighted ties of the initiatives in scope (whose regions include `region`, tagged `area`)."""
+        ...
+
+
+class MetricsCache(Protocol):
+    """Network metrics already worked out, kept by (network projection position, question)."""
+
+    def position(self) -> int:
+        """The network projection's position now."""
+        ...
+
+    def get(self, position: int, scope: str) -> dict[str, Any] | None: ...
+
+    def put(self, position: int, scope: str, payload: dict[str, Any]) -> None:
+        """Keep an answer (best effort: a store that refuses the write is left as it is)."""
         ...
 
 

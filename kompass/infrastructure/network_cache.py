@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from kompass.application.network_cache import MetricsCache
+from kompass.application.ports import MetricsCache
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.network_projection import NAME
 
