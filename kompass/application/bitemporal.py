@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
+
 from kompass.application.facts import Fact
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 from kompass.application.state import PortfolioState
@@ -43,21 +45,43 @@ class Version:
     payload: dict[str, Any]
 
 
+Cell = tuple[int, bytes, dict[str, Any]]
+"""One effective interval of a row: index of its first date in the aggregate's dates, payload text, payload."""
+
+
 def versions(facts: Sequence[Fact]) -> list[Version]:
     """The rectangles of one aggregate, from all its facts in log order."""
     if not facts:
         return []
     recorded = sorted({time_key(f.recorded_at) for f in facts})
     effective = sorted({f.effective for f in facts})
+    days = [d.isoformat() for d in effective]
     keyed = [(time_key(f.recorded_at), f) for f in facts]
-    open_: dict[tuple[str, str | None, str], tuple[str, dict[str, Any]]] = {}
+    open_: dict[tuple[str, str | None, bytes], tuple[str, dict[str, Any]]] = {}
     """(eff_from, eff_to, payload text) → (rec_from, payload) of the rectangles still growing."""
     done: list[Version] = []
+    before: list[Fact] = []
+    row: list[Cell] = []
+    state = _fresh(facts[0])
     for moment in recorded:
         known = [f for r, f in keyed if r <= moment]
-        row = _cells(known, effective)
+        if row and _follows(before, known):
+            # the usual case: one more fact, last in the log and effective no earlier than the others; only
+            # the intervals from its date on change, to what all the facts known make
+            state.apply(known[-1])
+            j = effective.index(known[-1].effective)
+            payload = _payload(state, known)
+            text = _text(payload)
+            row = [cell for cell in row if cell[0] < j]
+            if payload is not None and (not row or row[-1][1] != text):
+                row.append((j, text, payload))
+        else:
+            row = _cells(known, effective)
+            state = _folded(known)
+        before = known
         seen = set()
-        for key, payload in row:
+        for n, (j, text, payload) in enumerate(row):
+            key = (days[j], days[row[n + 1][0]] if n + 1 < len(row) else None, text)
             seen.add(key)
             if key not in open_:
                 open_[key] = (moment, payload)
@@ -68,13 +92,20 @@ def versions(facts: Sequence[Fact]) -> list[Version]:
     return done
 
 
-def _cells(known: list[Fact], effective: list[date]) -> list[tuple[tuple[str, str | None, str], dict[str, Any]]]:
+def _follows(before: list[Fact], known: list[Fact]) -> bool:
+    """`known` is `before` and one more fact, last in log order, effective no earlier than any of them."""
+    if len(known) != len(before) + 1 or known[:-1] != before:
+        return False
+    return all(f.effective <= known[-1].effective for f in before)
+
+
+def _cells(known: list[Fact], effective: list[date]) -> list[Cell]:
     """For the facts known at one recording time: per effective interval, what the aggregate was
     (intervals in which it did not exist yet are left out), neighbours with equal payloads merged."""
     states: list[dict[str, Any] | None] = []
     if all(a.effective <= b.effective for a, b in itertools.pairwise(known)):
         # effective dates never go back in log order: each cell's facts are a prefix of the previous one's
-        state, taken = PortfolioState(), 0
+        state, taken = _fresh(known[0]), 0
         for day in effective:
             while taken < len(known) and known[taken].effective <= day:
                 state.apply(known[taken])
@@ -84,29 +115,31 @@ def _cells(known: list[Fact], effective: list[date]) -> list[tuple[tuple[str, st
         for day in effective:
             visible = [f for f in known if f.effective <= day]
             states.append(_payload(_folded(visible), known) if visible else None)
-    cells: list[tuple[tuple[str, str | None, str], dict[str, Any]]] = []
-    texts = [_text(s) for s in states]
-    start = 0
-    for j in range(1, len(effective) + 1):
-        if j == len(effective) or texts[j] != texts[start]:
-            if states[start] is not None:
-                eff_to = effective[j].isoformat() if j < len(effective) else None
-                cells.append(((effective[start].isoformat(), eff_to, texts[start]), states[start]))  # type: ignore[arg-type]
-            start = j
+    cells: list[Cell] = []
+    for j, payload in enumerate(states):
+        if payload is None:
+            continue  # not there yet: once there, an aggregate stays (no fold removes one)
+        text = _text(payload)
+        if not cells or cells[-1][1] != text:
+            cells.append((j, text, payload))
     return cells
 
 
-def _folded(facts: Iterable[Fact]) -> PortfolioState:
-    state = PortfolioState()
+def _fresh(fact: Fact) -> PortfolioState:
+    """An empty state to fold one aggregate's facts into: the region actors only where an actor's
+    facts may meet them (building them for every initiative's fold was a tenth of a rebuild)."""
+    return PortfolioState() if fact.aggregate == "actor" else PortfolioState(actors={})
+
+
+def _folded(facts: Sequence[Fact]) -> PortfolioState:
+    state = _fresh(facts[0])
     for fact in facts:
         state.apply(fact)
     return state
 
 
-def _text(payload: dict[str, Any] | None) -> str:
-    import json
-
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+def _text(payload: dict[str, Any] | None) -> bytes:
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
 
 
 def _payload(state: PortfolioState, facts: Sequence[Fact]) -> dict[str, Any] | None:
