@@ -42,23 +42,24 @@ class Version:
     eff_to: str | None
     rec_from: str
     rec_to: str | None
-    payload: dict[str, Any]
+    payload: str
+    """What the aggregate was, as JSON text (`_payload`)."""
 
 
-Cell = tuple[int, bytes, dict[str, Any]]
-"""One effective interval of a row: index of its first date in the aggregate's dates, payload text, payload."""
+Cell = tuple[int, str]
+"""One effective interval of a row: index of its first date in the aggregate's dates, and the payload."""
 
 
 def versions(facts: Sequence[Fact]) -> list[Version]:
     """The rectangles of one aggregate, from all its facts in log order."""
     if not facts:
         return []
-    recorded = sorted({time_key(f.recorded_at) for f in facts})
+    keyed = [(time_key(f.recorded_at), f) for f in facts]
+    recorded = sorted({r for r, _ in keyed})
     effective = sorted({f.effective for f in facts})
     days = [d.isoformat() for d in effective]
-    keyed = [(time_key(f.recorded_at), f) for f in facts]
-    open_: dict[tuple[str, str | None, bytes], tuple[str, dict[str, Any]]] = {}
-    """(eff_from, eff_to, payload text) → (rec_from, payload) of the rectangles still growing."""
+    open_: dict[tuple[str, str | None, str], str] = {}
+    """(eff_from, eff_to, payload) → rec_from of the rectangles still growing."""
     done: list[Version] = []
     before: list[Fact] = []
     row: list[Cell] = []
@@ -71,24 +72,22 @@ def versions(facts: Sequence[Fact]) -> list[Version]:
             state.apply(known[-1])
             j = effective.index(known[-1].effective)
             payload = _payload(state, known)
-            text = _text(payload)
             row = [cell for cell in row if cell[0] < j]
-            if payload is not None and (not row or row[-1][1] != text):
-                row.append((j, text, payload))
+            if payload is not None and (not row or row[-1][1] != payload):
+                row.append((j, payload))
         else:
             row = _cells(known, effective)
             state = _folded(known)
         before = known
         seen = set()
-        for n, (j, text, payload) in enumerate(row):
-            key = (days[j], days[row[n + 1][0]] if n + 1 < len(row) else None, text)
+        for n, (j, payload) in enumerate(row):
+            key = (days[j], days[row[n + 1][0]] if n + 1 < len(row) else None, payload)
             seen.add(key)
             if key not in open_:
-                open_[key] = (moment, payload)
+                open_[key] = moment
         for key in [k for k in open_ if k not in seen]:
-            rec_from, payload = open_.pop(key)
-            done.append(Version(key[0], key[1], rec_from, moment, payload))
-    done.extend(Version(key[0], key[1], rec_from, None, payload) for key, (rec_from, payload) in open_.items())
+            done.append(Version(key[0], key[1], open_.pop(key), moment, key[2]))
+    done.extend(Version(key[0], key[1], rec_from, None, key[2]) for key, rec_from in open_.items())
     return done
 
 
@@ -102,7 +101,7 @@ def _follows(before: list[Fact], known: list[Fact]) -> bool:
 def _cells(known: list[Fact], effective: list[date]) -> list[Cell]:
     """For the facts known at one recording time: per effective interval, what the aggregate was
     (intervals in which it did not exist yet are left out), neighbours with equal payloads merged."""
-    states: list[dict[str, Any] | None] = []
+    states: list[str | None] = []
     if all(a.effective <= b.effective for a, b in itertools.pairwise(known)):
         # effective dates never go back in log order: each cell's facts are a prefix of the previous one's
         state, taken = _fresh(known[0]), 0
@@ -119,9 +118,8 @@ def _cells(known: list[Fact], effective: list[date]) -> list[Cell]:
     for j, payload in enumerate(states):
         if payload is None:
             continue  # not there yet: once there, an aggregate stays (no fold removes one)
-        text = _text(payload)
-        if not cells or cells[-1][1] != text:
-            cells.append((j, text, payload))
+        if not cells or cells[-1][1] != payload:
+            cells.append((j, payload))
     return cells
 
 
@@ -138,49 +136,39 @@ def _folded(facts: Sequence[Fact]) -> PortfolioState:
     return state
 
 
-def _text(payload: dict[str, Any] | None) -> bytes:
-    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+def _text(payload: Any) -> str:
+    """JSON text, the same for equal payloads (orjson writes the records' dataclasses itself, in field
+    order, and sorts the keys of dictionaries): rows are compared and stored as this text."""
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
 
 
-def _payload(state: PortfolioState, facts: Sequence[Fact]) -> dict[str, Any] | None:
+def _payload(state: PortfolioState, facts: Sequence[Fact]) -> str | None:
     """The aggregate's part of a state folded from its own facts only; None if it is not there."""
     first = facts[0]
     if first.aggregate == "initiative":
         record = state.initiatives.get(first.originator_id)
-        return None if record is None else {"initiative": record.to_json()}
+        return None if record is None else _text({"initiative": record})
     if first.aggregate == "actor":
         key = state.actor_keys.get(first.originator_id)
         actor = state.actors.get(key) if key is not None else None
-        return None if actor is None else {"actor": {**vars(actor), "former_names": list(actor.former_names)}}
+        return None if actor is None else _text({"actor": actor})
     region = state.portfolio_regions.get(first.originator_id)
     if region is None:
         return None
-    assessments = [vars(a) | {"focus": dict(a.focus)} for (r, _y), a in sorted(state.assessments.items()) if r == region]
+    assessments = [a for (r, _y), a in sorted(state.assessments.items()) if r == region]
     coordinator = state.coordinators.get(region)
     if not assessments and coordinator is None:
         return None
-    return {"region": region, "assessments": assessments, "coordinator": coordinator}
+    return _text({"region": region, "assessments": assessments, "coordinator": coordinator})
 
 
-def holds(version: Version, as_of: date | None, known_at: datetime | None) -> bool:
-    """Is `version` the one valid as of `as_of` and known at `known_at` (None: now)?"""
-    if as_of is None:
-        on_day = version.eff_to is None
-    else:
-        day = as_of.isoformat()
-        on_day = version.eff_from <= day and (version.eff_to is None or day < version.eff_to)
-    if known_at is None:
-        return on_day and version.rec_to is None
-    moment = time_key(known_at)
-    return on_day and version.rec_from <= moment and (version.rec_to is None or moment < version.rec_to)
-
-
-def state_from(payloads: Iterable[tuple[str, dict[str, Any]]]) -> PortfolioState:
-    """Lay the aggregates' parts (aggregate id, payload) over an empty state."""
+def state_from(payloads: Iterable[tuple[str, str]]) -> PortfolioState:
+    """Lay the aggregates' parts (aggregate id, payload text) over an empty state."""
     from uuid import UUID
 
     state = PortfolioState()
-    for aggregate_id, payload in payloads:
+    for aggregate_id, text in payloads:
+        payload = orjson.loads(text)
         if "initiative" in payload:
             state.initiatives[UUID(aggregate_id)] = InitiativeRecord.from_json(dict(payload["initiative"]))
         elif "actor" in payload:

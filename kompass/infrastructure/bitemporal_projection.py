@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 
 from kompass.application.bitemporal import TIME_FORMAT, time_key, versions
 from kompass.application.facts import Fact
 from kompass.application.ports import ProjectionBatch
 from kompass.infrastructure import tables as t
+from kompass.infrastructure.database import insert_many
 
 NAME = "bitemporal"
 """Tracking name of this projection."""
@@ -72,7 +73,7 @@ class BitemporalBatch(ProjectionBatch):
         ids = list(self.new)
         # an aggregate whose first event is in this batch has nothing stored yet (most of a rebuild)
         stored = self._stored([i for i in ids if self.new[i][0].version > 1])
-        self.conn.execute(insert(t.bt_facts), [_row(f) for facts in self.new.values() for f in facts])
+        insert_many(self.conn, t.bt_facts, [_row(f) for facts in self.new.values() for f in facts])
         texts = [str(i) for i in ids]
         for chunk in _chunks(texts):
             self.conn.execute(delete(t.bt_versions).where(t.bt_versions.c.aggregate_id.in_(chunk)))
@@ -82,8 +83,7 @@ class BitemporalBatch(ProjectionBatch):
             for i in ids
             for v in versions(stored.get(i, []) + self.new[i])
         ]
-        if rows:
-            self.conn.execute(insert(t.bt_versions), rows)
+        insert_many(self.conn, t.bt_versions, rows)
         self.new.clear()
 
     def _stored(self, ids: list[UUID]) -> dict[UUID, list[Fact]]:

@@ -220,7 +220,7 @@ bt_versions = Table(
     Column("rec_from", String(32), primary_key=True),
     Column("eff_to", String(10), index=True),
     Column("rec_to", String(32), index=True),
-    Column("payload", JSON, nullable=False),
+    Column("payload", Text, nullable=False),
 )
-"""What each aggregate was over [eff_from, eff_to) × [rec_from, rec_to) (None: open); see
-kompass.application.bitemporal."""
+"""What each aggregate was over [eff_from, eff_to) × [rec_from, rec_to) (None: open), as JSON text
+written once by orjson; see kompass.application.bitemporal."""
