@@ -104,3 +104,29 @@ def test_a_rebuild_of_one_projection_swaps_only_its_tables(db_url: str, small_lo
         assert all(s.behind == 0 for s in store.projector.status())
     finally:
         store.close()
+
+
+def test_every_read_model_is_checked_against_a_replay_of_the_log(db_url: str, small_log: Path) -> None:
+    """`Projector.differences_from_replay` replays into scratch tables and names every live table that
+    differs, whatever projection owns it: the bitemporal rows as much as the coverage cells."""
+    ok(db_url, "import", str(small_log))
+    ok(db_url, "coverage")  # caught up by a query
+    ok(db_url, "initiative", "status", "08-oppen-data", "active")  # then one event more, caught up incrementally
+    ok(db_url, "coverage", "--as-of", "2021-06-30")
+    store = Store(db_url, "admin")
+    try:
+        assert store.projector.differences_from_replay() == []
+        spoil_live_cell(store)
+        with store.engine.begin() as conn:
+            row = conn.execute(select(t.bt_versions.c.aggregate_id, t.bt_versions.c.eff_from, t.bt_versions.c.rec_from)).first()
+            assert row is not None
+            v = t.bt_versions.c
+            conn.execute(
+                update(t.bt_versions)
+                .where((v.aggregate_id == row[0]) & (v.eff_from == row[1]) & (v.rec_from == row[2]))
+                .values(eff_from="1999-01-01")
+            )
+        assert store.projector.differences_from_replay() == ["rm_coverage", "rm_bt_versions"]
+        assert cell(db_url)[0] == 999, "the check changed nothing"
+    finally:
+        store.close()
