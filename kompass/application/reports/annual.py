@@ -7,12 +7,13 @@ section counts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from kompass.application.coverage import CoverageReport
 from kompass.application.facts import Fact
 from kompass.application.records import InitiativeRecord, current_participants, initiative_facts, resolve
-from kompass.application.reports import (
+from kompass.application.reports.year import (
     YearReplay,
     area_ranking,
     focus_verdict,
@@ -124,10 +125,15 @@ def tallies(entries: list[dict[str, Any]], framework: Framework, year: int) -> d
 
 
 def annual_report(
-    facts: Iterable[Fact], region: str, year: int, framework: Framework, network: NetworkSection | None = None
+    facts: Iterable[Fact],
+    region: str,
+    year: int,
+    framework: Framework,
+    network: NetworkSection | None = None,
+    known_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The annual report of `region` for `year`."""
-    replay = replay_year(facts, year)
+    """The annual report of `region` for `year`; with `known_at`, from what had been recorded by then."""
+    replay = replay_year(facts, year, known_at=known_at)
     start, end = year_coverage(replay, framework)
     state = replay.end
     live = live_in_year(replay)
@@ -146,6 +152,7 @@ def annual_report(
         "framework": framework.key,
         "area_names": {a.key: a.name for a in framework.areas},
         "as_of": replay.end_date.isoformat(),
+        "known_at": known_at.isoformat() if known_at else None,
         "assessment": moved["assessment"],
         "previous_assessment": moved["previous"],
         "movement": moved["movement"],
