@@ -59,7 +59,7 @@ def _make(settings: Settings, fmt: str, output: Path | None, **request: Any) -> 
     elif fmt in BINARY and sys.stdout.isatty():
         raise click.UsageError(f"a {fmt} file is not for a terminal: give --output FILE")
     else:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
 
 
 def _command(kind: str, args: list[str], fmt: str, lang: str, framework: str | None, extra: list[str] | None = None) -> str:

@@ -165,7 +165,9 @@ def movement_chart(movements: Sequence[Mapping[str, Any]], year: int, fmt: str =
     return render(fig, fmt, "movement")
 
 
-def focus_chart(rows: Sequence[Mapping[str, Any]], area_names: Mapping[str, str], fmt: str = "svg", title: str = "", lang: str = "en") -> bytes:
+def focus_chart(
+    rows: Sequence[Mapping[str, Any]], area_names: Mapping[str, str], fmt: str = "svg", title: str = "", lang: str = "en"
+) -> bytes:
     """A region's weighted coverage per area (bars) against the national median (ticks), with its declared focus."""
     w = _words(lang)
     fig = _figure(6.8, 3.6)
@@ -174,10 +176,12 @@ def focus_chart(rows: Sequence[Mapping[str, Any]], area_names: Mapping[str, str]
         xs = range(len(rows))
         colours = [GAP_COLOURS[r["gap"]] if r["gap"] else "#2a7fb8" for r in rows]
         ax.bar(xs, [r["weighted"] for r in rows], color=colours, width=0.6, label=w._("region (red/orange/purple: a gap)"))
-        ax.scatter(list(xs), [r["national_median_weighted"] for r in rows], marker="_", s=600, color="#222222", label=w._("national median"))
+        medians = [r["national_median_weighted"] for r in rows]
+        ax.scatter(list(xs), medians, marker="_", s=600, color="#222222", label=w._("national median"))
         for x, r in zip(xs, rows, strict=True):
             if r["gap"]:
-                ax.text(x, r["weighted"], w.term("gap", r["gap"]), ha="center", va="bottom", fontsize=MIN_POINTS, color=GAP_COLOURS[r["gap"]])
+                ax.text(x, r["weighted"], w.term("gap", r["gap"]), ha="center", va="bottom", fontsize=MIN_POINTS,
+                        color=GAP_COLOURS[r["gap"]])
         labels = [f"{area_names.get(r['area'], r['area'])}\n{w._('focus')}: {w.term('focus', r['focus'])}" for r in rows]
         ax.set_xticks(list(xs), labels, fontsize=MIN_POINTS)
         ax.set_ylabel(w._("weighted coverage"))

@@ -62,7 +62,7 @@ class BabelLanguage:
     def term(self, kind: str, key: str | None) -> str:
         if key is None:
             return "—"
-        translated = self._t.pgettext(kind, key)
+        translated = str(self._t.pgettext(kind, key))
         return key.replace("_", " ") if translated == key else translated
 
     def number(self, value: float, decimals: int = 0) -> str:

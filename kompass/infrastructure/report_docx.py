@@ -11,6 +11,7 @@ import io
 from datetime import UTC, datetime
 
 from docx import Document as WordDocument
+from docx.document import Document as WordFile
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -43,7 +44,7 @@ def _page_number(paragraph: object, label: str) -> None:
         field._r.append(element)
 
 
-def _table(word: WordDocument, t: Table) -> None:
+def _table(word: WordFile, t: Table) -> None:
     table = word.add_table(rows=1, cols=len(t.headers))
     table.style = "Light Grid Accent 1"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -65,7 +66,7 @@ def _table(word: WordDocument, t: Table) -> None:
         _note(word, t.left_out)
 
 
-def _note(word: WordDocument, text: str) -> None:
+def _note(word: WordFile, text: str) -> None:
     paragraph = word.add_paragraph()
     run = paragraph.add_run(text)
     run.italic = True

@@ -38,8 +38,8 @@ def network_summary(network: dict[str, Any], lang: Language) -> str:
     text = lang.n_("%(n)s actor", "%(n)s actors", network["actors"]) + ", " + lang.n_("%(n)s tie", "%(n)s ties", network["ties"])
     text += " " + lang._("(density %(density)s)", density=lang.number(network["density"], 2)) + "; "
     if keys:
-        text += lang.n_("%(n)s key actor whose departure would split the network", "%(n)s key actors whose departure would split the network",
-                        len(keys))
+        text += lang.n_("%(n)s key actor whose departure would split the network",
+                        "%(n)s key actors whose departure would split the network", len(keys))
         text += ": " + listed(lang, [lang._("%(name)s (cuts off %(n)s)", name=k["name"], n=len(k["cut_off_actors"])) for k in keys], 5)
     else:
         text += lang._("no single actor whose departure would split the network")
@@ -66,7 +66,8 @@ def _summary(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Lang
                or lang._("none")),
     ]
     if r["declared_unbacked"]:
-        lines.append(lang._("Declared focus without a counting initiative: %(areas)s.", areas=", ".join(names[x] for x in r["declared_unbacked"])))
+        unbacked = ", ".join(names[x] for x in r["declared_unbacked"])
+        lines.append(lang._("Declared focus without a counting initiative: %(areas)s.", areas=unbacked))
     if r["network"]:
         lines.append(network_summary(r["network"], lang))
     doc.add(Heading(2, lang._("Summary"), "summary"), Bullets(tuple(lines)))
@@ -185,8 +186,8 @@ def _details(e: dict[str, Any], names: dict[str, str], lang: Language) -> list[s
         lang._("Areas: %(areas)s. Type: %(type)s. Status: %(start)s at the start, %(end)s at the end of the year.",
                areas=", ".join(names[a] for a in e["areas"]), type=lang.term("type", e["type"]), start=start,
                end=lang.term("status", e["status"])),
-        lang._("Participants: %(who)s.", who="; ".join(f"{p['name']} ({lang.term('participant', p['role'])}, {lang.term('kind', p['kind'])})"
-                                                       for p in e["participants"])),
+        lang._("Participants: %(who)s.", who="; ".join(
+            f"{p['name']} ({lang.term('participant', p['role'])}, {lang.term('kind', p['kind'])})" for p in e["participants"])),
     ]
     if e["funding"]:
         lines.append(lang._("Funding: %(lines)s.", lines="; ".join(
@@ -263,8 +264,10 @@ def _network(doc: Document, r: dict[str, Any], lang: Language) -> None:
         Heading(3, lang._("Ties and kinds")),
         Bullets(
             (
-                lang._("Bridges (ties whose loss splits the network): %(n)s", n=len(bridges)) + (f": {listed(lang, bridges)}." if bridges else "."),
-                lang._("Regions the region's own actor is tied to: %(regions)s.", regions=", ".join(network["tied_regions"]) or lang._("none")),
+                lang._("Bridges (ties whose loss splits the network): %(n)s", n=len(bridges))
+                + (f": {listed(lang, bridges)}." if bridges else "."),
+                lang._("Regions the region's own actor is tied to: %(regions)s.",
+                       regions=", ".join(network["tied_regions"]) or lang._("none")),
                 lang._("Kinds of actor the region's own actor has no tie to: %(kinds)s.",
                        kinds=", ".join(lang.term("kind", k) for k in network["missing_kinds"]) or lang._("none")),
             )
@@ -289,8 +292,8 @@ def _changes(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Lang
         doc.add(Table((lang._("Area"), lang._("Initiatives"), lang._("Weighted"), lang._("Pipeline"), lang._("Budget (SEK)"),
                        lang._("Actors"), lang._("Gap")), rows, (1, 2, 3, 4, 5), name=lang._("Coverage changes")))
     events = tuple((e["effective"], e["key"], e["summary"], e["by"]) for e in changes["events"])
-    doc.add(Para(lang.n_("%(n)s recorded change effective during the year, by date:", "%(n)s recorded changes effective during the year, by date:",
-                         len(events)), note=True))
+    doc.add(Para(lang.n_("%(n)s recorded change effective during the year, by date:",
+                         "%(n)s recorded changes effective during the year, by date:", len(events)), note=True))
     if events:
         table = Table((lang._("Date"), lang._("Initiative / portfolio"), lang._("Change"), lang._("By")), events, nowrap=(0, 3),
                       name=lang._("Changes"))

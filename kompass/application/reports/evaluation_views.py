@@ -86,7 +86,8 @@ def framework_view(doc: Document, report: dict[str, Any], names: dict[str, str],
         Para(lang._("Every initiative is recorded under the areas of %(base)s; this view counts it under the areas each of them maps "
                     "to. An initiative's weight (1 divided by its number of areas) is divided again where one area maps to several, "
                     "so an area that receives only a share of a base area ranks lower by weighted coverage than by the number of "
-                    "regions with a gap in it. Both rankings are shown; in both, the first is the strongest.", base=crosswalk["from"]), note=True),
+                    "regions with a gap in it. Both rankings are shown; in both, the first is the strongest.",
+                    base=crosswalk["from"]), note=True),
         Table((lang._("Base area"), lang._("Counts under"), lang._("Weight")), rows, name=lang._("Crosswalk")),
         Table(
             (lang._("Area"), lang._("Rank by weighted coverage"), lang._("Weighted"), lang._("Rank by regions with a gap"),

@@ -14,7 +14,10 @@ from typing import Any, Protocol
 LANGUAGES = ("sv", "en")
 """Swedish first: the programme works and reports in Swedish."""
 
-TERM_KINDS = ("area", "type", "role", "orientation", "source", "result", "light", "focus", "status", "gap", "movement", "kind", "verdict", "participant")
+TERM_KINDS = (
+    "area", "type", "role", "orientation", "source", "result", "light", "focus", "status", "gap", "movement", "kind", "verdict",
+    "participant",
+)
 """The vocabularies whose values are named per language (`Language.term`)."""
 
 

@@ -48,7 +48,9 @@ class YearFigures:
     tables: NationalTables
 
 
-def year_figures(facts: list[Fact], year: int, framework: Framework, known_at: datetime | None = None) -> tuple[YearFigures, dict[str, Any]]:
+def year_figures(
+    facts: list[Fact], year: int, framework: Framework, known_at: datetime | None = None
+) -> tuple[YearFigures, dict[str, Any]]:
     """The year's figures, and the pieces the full report reuses (the replay, movements, coverage)."""
     replay = replay_year(facts, year, keep_changes=False, known_at=known_at)
     movements = [region_movement(replay, r, framework) for r in REGIONS]

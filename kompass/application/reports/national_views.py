@@ -177,7 +177,8 @@ def _gaps(doc: Document, report: dict[str, Any], names: dict[str, str], lang: La
 
 def _collaboration(doc: Document, report: dict[str, Any], names: dict[str, str], lang: Language) -> None:
     rows = tuple(
-        (c["ref"], c["title"], c["lead"], ", ".join(c["regions"]), ", ".join(names[a] for a in c["areas"]), lang.term("status", c["status"]))
+        (c["ref"], c["title"], c["lead"], ", ".join(c["regions"]), ", ".join(names[a] for a in c["areas"]),
+         lang.term("status", c["status"]))
         for c in report["collaborations"]
     )
     pairs = tuple(
