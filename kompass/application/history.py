@@ -72,7 +72,7 @@ def describe(fact: Fact, key: str) -> str:
         "FundingAdded": lambda: f"funding {d['amount_sek']:,} SEK from {d['source']} for {d['year']}".replace(",", " "),
         "ResultRecorded": lambda: f"result ({d['type']}): {d['text']}",
         "InitiativeRetitled": lambda: f"retitled: {d['title']}",
-        "IndicatorDefined": lambda: f"indicator {d['name']} with target {d['target']}{d['unit']}",
+        "IndicatorDefined": lambda: f"indicator {d['name']} with target {d['target']}{_unit(d['unit'])}",
         "IndicatorMeasured": lambda: f"indicator {d['name']} measured {d['value']}",
         "ActorRegistered": lambda: f"registered {key}: {d['name']} ({d['kind']})",
         "ActorRenamed": lambda: f"renamed to {d['name']}",
@@ -83,6 +83,11 @@ def describe(fact: Fact, key: str) -> str:
     }
     text = words.get(fact.type)
     return text() if text else fact.type
+
+
+def _unit(unit: str) -> str:
+    """A unit after its number: "%" straight after it, a word after a space ("21 regioner", not "21regioner")."""
+    return unit if unit in ("", "%") else f" {unit}"
 
 
 def history_entry(fact: Fact, key: str) -> dict[str, Any]:

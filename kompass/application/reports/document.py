@@ -49,6 +49,10 @@ class Table:
     """Said under the table when `limit` leaves rows out: how many and where the full list is.
     `wording.limited` sets both, so no table is cut silently."""
 
+    def __post_init__(self) -> None:
+        if self.limit is not None and len(self.rows) > self.limit and not self.left_out:
+            raise ValueError(f"table {self.name!r} cut to {self.limit} of {len(self.rows)} rows without saying so")
+
     @property
     def shown(self) -> tuple[tuple[str, ...], ...]:
         return self.rows if self.limit is None else self.rows[: self.limit]
