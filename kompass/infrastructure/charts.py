@@ -51,7 +51,7 @@ STYLE = {
     "figure.dpi": 100,
 }
 MIN_POINTS = 9.5
-"""The smallest text in a picture, in points at its drawn size. Report pictures are at most 7 inches wide,
+"""The smallest text in a picture, in points at its drawn size. Report pictures are at most 6.8 inches wide,
 and a page's text width (16.5 cm, 6.5 in) shrinks them by at most 7 %, so their text stays ≥ 9 pt in print."""
 
 
@@ -90,7 +90,7 @@ def coverage_heatmap(
     values = [[r["areas"][a]["weighted"] for a in areas] for r in regions]
     top = max([v for row in values for v in row] + [1.0])
     w = _words(lang)
-    fig = _figure(min(7.0, 2.4 + 0.95 * len(areas)), 2.6 + 0.3 * len(regions))
+    fig = _figure(min(6.2, 2.4 + 0.8 * len(areas)), 2.6 + 0.3 * len(regions))
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         xs = [j - 0.5 for j in range(len(areas) + 1)]
@@ -170,7 +170,7 @@ def focus_chart(
 ) -> bytes:
     """A region's weighted coverage per area (bars) against the national median (ticks), with its declared focus."""
     w = _words(lang)
-    fig = _figure(6.8, 3.6)
+    fig = _figure(6.4, 3.6)
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         xs = range(len(rows))
@@ -225,7 +225,7 @@ def network_figure(
         graph.add_edge(a, b, weight=weight)
     positions = nx.spring_layout(graph, seed=42, k=1.6 / max(1, graph.number_of_nodes()) ** 0.5) if graph.number_of_nodes() else {}
     by_key = {n["actor"]: n for n in nodes}
-    fig = _figure(7.0, 6.6)
+    fig = _figure(6.6, 6.6)
     ax = fig.add_subplot()
     placed: list[Any] = []
     with matplotlib.rc_context(STYLE):

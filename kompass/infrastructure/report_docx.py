@@ -64,6 +64,8 @@ def _table(word: WordFile, t: Table) -> None:
                     run.font.size = Pt(9)
     if t.hidden:
         _note(word, t.left_out)
+    else:
+        word.add_paragraph()  # apart from the next table: Word joins tables that touch
 
 
 def _note(word: WordFile, text: str) -> None:
