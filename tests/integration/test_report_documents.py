@@ -4,7 +4,6 @@ worked example)."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -113,7 +112,9 @@ def test_libreoffice_converts_the_word_document(demo_url: str, tmp_path: Path) -
     (["national"], (6, 20), ("Nationell rapport 2021", "Nyckeltal", "Utvärderingens tabeller", "Insatsernas art", "Sida 1 /")),
     (["annual", "--region", "14"], (5, 25), ("Årsrapport 2021", "Sammanfattning", "Angivet fokus mot täckning", "Aktörsnätverk")),
 ])
-def test_pdf_pages_and_swedish_text(demo_url: str, tmp_path: Path, args: list[str], pages: tuple[int, int], headings: tuple[str, ...]) -> None:
+def test_pdf_pages_and_swedish_text(
+    demo_url: str, tmp_path: Path, args: list[str], pages: tuple[int, int], headings: tuple[str, ...]
+) -> None:
     target = tmp_path / "r.pdf"
     ok(demo_url, "report", *args, "--year", "2021", "--format", "pdf", "--output", str(target))
     info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
