@@ -10,6 +10,7 @@ matplotlib is slow to import.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 
 FORMATS = ("svg", "png")
 GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
@@ -236,7 +238,7 @@ def network_figure(
         ax.scatter(
             [positions[k][0] for k in order],
             [positions[k][1] for k in order],
-            s=[30 + 2000 * float(by_key[k]["betweenness"]) for k in order],
+            s=[30 + 2000 * float(by_key[k]["betweenness"]) for k in order],  # area in pt²: `sizes` below
             c=[KIND_COLOURS.get(by_key[k]["kind"], "#c7c7c7") for k in order],
             edgecolors=["#000000" if by_key[k].get("key") else "#ffffff" for k in order],
             linewidths=[1.8 if by_key[k].get("key") else 0.5 for k in order],
@@ -262,27 +264,48 @@ def network_figure(
         fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=MIN_POINTS)
         if not order:
             ax.text(0.5, 0.5, w._("no actors"), ha="center", va="center", transform=ax.transAxes)
-        placed = place_labels(fig, ax, [(positions[k], str(by_key[k].get("label", k)), bool(by_key[k].get("key"))) for k in named])
+        sizes = {k: 30 + 2000 * float(by_key[k]["betweenness"]) for k in order}
+        placed = place_labels(
+            fig, ax, [(positions[k], textwrap.fill(str(by_key[k].get("label", k)), 26), bool(by_key[k].get("key"))) for k in named],
+            [(positions[k], (sizes[k] ** 0.5) / 2) for k in named],
+        )
     return fig, placed
 
 
-OFFSETS = ((6, 6), (6, -14), (-6, 6), (-6, -14), (0, 12), (0, -18), (14, -4), (-14, -4))
+OFFSETS = ((6, 6), (6, -14), (-6, 6), (-6, -14), (0, 12), (0, -18), (14, -4), (-14, -4), (10, 16), (-10, 16), (10, -24), (-10, -24))
 """Where a name is tried around its point (points, right/left above/below first), then further out."""
 
 
-def place_labels(fig: Figure, ax: Any, items: Sequence[tuple[Any, str, bool]]) -> list[Any]:
+def name_box(label: Any, renderer: Any) -> Any:
+    """Where an annotation's text is drawn, without its leader line (matplotlib's own extent includes the line)."""
+    label.update_positions(renderer)
+    return Text.get_window_extent(label, renderer)
+
+
+def place_labels(
+    fig: Figure, ax: Any, items: Sequence[tuple[Any, str, bool]], points: Sequence[tuple[Any, float]] = ()
+) -> list[Any]:
     """Name points without two names overlapping: each name, most important first, goes to the first place
     around its point (then further out, with a leader line) whose box overlaps no name already placed and
-    stays inside the picture. A name with no free place is left out rather than drawn over another."""
+    its own point (`points`: position and radius in points, one per item), and stays inside the picture. A name with no
+    free place is left out rather than drawn over another."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
 
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw_without_rendering()
     frame = ax.get_window_extent(renderer)
+    pixels = fig.dpi / 72
+    blocked = []
+    for (x, y), radius in points:
+        cx, cy = ax.transData.transform((x, y))
+        r = radius * pixels
+        blocked.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
     taken: list[Any] = []
     placed = []
-    for (x, y), text, key in items:
-        for scale in (1, 2, 3, 4.5):
+    for i, ((x, y), text, key) in enumerate(items):
+        own = blocked[i : i + 1]
+        for scale in (1, 2, 3, 4.5, 6, 8, 10):
             done = False
             for dx, dy in OFFSETS:
                 label = ax.annotate(
@@ -291,9 +314,9 @@ def place_labels(fig: Figure, ax: Any, items: Sequence[tuple[Any, str, bool]]) -
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
                     arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6} if scale > 1 else None,
                 )
-                box = label.get_window_extent(renderer).expanded(1.04, 1.08)
+                box = name_box(label, renderer).expanded(1.04, 1.08)
                 inside = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
-                if inside and not any(box.overlaps(other) for other in taken):
+                if inside and not any(box.overlaps(other) for other in (*taken, *own)):
                     taken.append(box)
                     placed.append(label)
                     done = True

@@ -44,6 +44,8 @@ figcaption { font-size: 0.85rem; color: var(--muted); }
 footer { margin-top: 40px; padding-bottom: 40px; border-top: 3px solid var(--accent); font-size: 0.9rem; }
 @media (max-width: 600px) {
   body { font-size: 15px; }
+  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  figure svg { min-width: 560px; }
   h1 { font-size: 1.3rem; }
   th, td { padding: 3px 5px; }
 }

@@ -13,7 +13,7 @@ import pytest
 from kompass.application.reports.document import Figure
 from kompass.application.reports.service import ReportRequest
 from kompass.infrastructure.bootstrap import Store
-from kompass.infrastructure.charts import network_figure
+from kompass.infrastructure.charts import name_box, network_figure
 from kompass.infrastructure.report_html import draw
 from tests.integration.helpers import ok
 
@@ -48,10 +48,10 @@ def test_the_national_network_names_only_key_actors_and_no_two_names_overlap(fig
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
-    boxes = [label.get_window_extent(renderer) for label in placed]
+    boxes = [name_box(label, renderer) for label in placed]
     for a, b in combinations(boxes, 2):
         assert not a.overlaps(b), "two key-actor names overlap"
-    assert {label.get_text() for label in placed} <= {n["label"] for n in named}
+    assert {" ".join(label.get_text().split()) for label in placed} <= {n["label"] for n in named}
 
 
 def test_labels_never_overlap_even_when_every_point_sits_in_one_place() -> None:
@@ -63,7 +63,7 @@ def test_labels_never_overlap_even_when_every_point_sits_in_one_place() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
-    boxes = [label.get_window_extent(renderer) for label in placed]
+    boxes = [name_box(label, renderer) for label in placed]
     assert len(boxes) >= 5
     assert not any(a.overlaps(b) for a, b in combinations(boxes, 2))
 
