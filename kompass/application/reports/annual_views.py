@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kompass.application.reports.document import Bullets, Document, Figure, Heading, Para, Provenance, Table
+from kompass.application.reports.event_views import event_summary
 from kompass.application.reports.language import Language
 from kompass.application.reports.national_views import area_names
 from kompass.application.reports.wording import limited, listed, new_document
@@ -291,7 +292,7 @@ def _changes(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Lang
         doc.add(Para(lang._("Coverage of the region that changed, end of the previous year → end of this year:"), note=True))
         doc.add(Table((lang._("Area"), lang._("Initiatives"), lang._("Weighted"), lang._("Pipeline"), lang._("Budget (SEK)"),
                        lang._("Actors"), lang._("Gap")), rows, (1, 2, 3, 4, 5), name=lang._("Coverage changes")))
-    events = tuple((e["effective"], e["key"], e["summary"], e["by"]) for e in changes["events"])
+    events = tuple((e["effective"], e["key"], event_summary(lang, e), e["by"]) for e in changes["events"])
     doc.add(Para(lang.n_("%(n)s recorded change effective during the year, by date:",
                          "%(n)s recorded changes effective during the year, by date:", len(events)), note=True))
     if events:

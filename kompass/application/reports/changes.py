@@ -42,6 +42,7 @@ def late_changes(facts: Iterable[Fact], region: str, year: int, since: datetime,
                 "key": key,
                 "type": fact.type,
                 "summary": describe(fact, key),
+                "data": {k: v for k, v in fact.data.items() if isinstance(v, (str, int, float))},
                 "reason": str(fact.data.get("reason") or ""),
             })
     figures = []

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from kompass.application.reports.document import Document, Heading, Para, Provenance, Table
+from kompass.application.reports.event_views import event_summary
 from kompass.application.reports.language import Language
 from kompass.application.reports.wording import new_document
 
@@ -29,7 +30,7 @@ def changes_document(report: dict[str, Any], provenance: Provenance, lang: Langu
     if events:
         doc.add(Table(
             (lang._("Recorded"), lang._("Effective"), lang._("By"), lang._("Initiative / portfolio"), lang._("Change"), lang._("Why")),
-            tuple((e["recorded_at"], e["effective"], e["by"], e["key"], e["summary"], e["reason"] or "—") for e in events),
+            tuple((e["recorded_at"], e["effective"], e["by"], e["key"], event_summary(lang, e), e["reason"] or "—") for e in events),
             nowrap=(0, 1, 2), name=lang._("Changes"),
         ))
     figures = report["figures"]

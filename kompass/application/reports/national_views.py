@@ -175,6 +175,18 @@ def _gaps(doc: Document, report: dict[str, Any], names: dict[str, str], lang: La
     )
 
 
+def national_network_summary(network: dict[str, Any], lang: Language) -> str:
+    cross = network["cross_region_ties"]
+    alone = ", ".join(region_label(r) for r in network["regions_without_cross_region_ties"]) or lang._("none")
+    return (
+        lang.n_("%(n)s actor", "%(n)s actors", network["actors"]) + ", " + lang.n_("%(n)s tie", "%(n)s ties", network["ties"]) + "; "
+        + lang.n_("%(n)s tie joins actors of two different regions", "%(n)s ties join actors of two different regions",
+                  sum(t["ties"] for t in cross))
+        + ", " + lang.n_("between %(n)s pair of regions", "between %(n)s pairs of regions", len(cross)) + "; "
+        + lang._("regions whose actors have no tie to another region's actors: %(regions)s.", regions=alone)
+    )
+
+
 def _collaboration(doc: Document, report: dict[str, Any], names: dict[str, str], lang: Language) -> None:
     rows = tuple(
         (c["ref"], c["title"], c["lead"], ", ".join(c["regions"]), ", ".join(names[a] for a in c["areas"]),
@@ -197,7 +209,7 @@ def _collaboration(doc: Document, report: dict[str, Any], names: dict[str, str],
     network = report.get("network")
     if network:
         doc.add(Para(lang._("Actor network as of %(date)s: %(summary)s", date=lang.date(report["as_of"]),
-                            summary=network["summary"])))
+                            summary=national_network_summary(network, lang))))
         if network.get("nodes"):
             doc.add(Figure(
                 "network_picture",

@@ -163,6 +163,7 @@ def year_events(replay: YearReplay, refs: set[str], region: str) -> list[dict[st
                     "key": key,
                     "type": fact.type,
                     "summary": describe(fact, key),
+                    "data": {k: v for k, v in fact.data.items() if isinstance(v, (str, int, float))},
                 }
             )
     events.sort(key=lambda e: (e["effective"], e["position"]))
