@@ -22,6 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
+from kompass.application.reports.document import Chart, CoverageHeatmap, FocusChart, MovementChart, RankingBars
+
 FORMATS = ("svg", "png")
 GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
 GAP_COLOURS = {"absent": "#c0392b", "pipeline_only": "#e67e22", "thin": "#8e44ad"}
@@ -192,6 +194,19 @@ def focus_chart(
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_ylim(0, max([r["weighted"] for r in rows] + [r["national_median_weighted"] for r in rows] + [1.0]) * 1.25)
     return render(fig, fmt, "focus")
+
+
+def draw_chart(chart: Chart, fmt: str = "svg") -> bytes:
+    """A report's figure as SVG or PNG bytes."""
+    if isinstance(chart, CoverageHeatmap):
+        return coverage_heatmap(chart.coverage, chart.area_names, fmt, chart.title, chart.lang)
+    if isinstance(chart, RankingBars):
+        return ranking_bars(chart.area_weights, fmt, chart.title, chart.lang)
+    if isinstance(chart, MovementChart):
+        return movement_chart(chart.movements, chart.year, fmt, chart.title, chart.lang)
+    if isinstance(chart, FocusChart):
+        return focus_chart(chart.rows, chart.area_names, fmt, chart.title, chart.lang)
+    return network_picture(chart.nodes, [tuple(e) for e in chart.edges], fmt, chart.title, lang=chart.lang)
 
 
 def network_picture(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Any
 
 from kompass.application.reports.document import Block, Bullets, Document, Figure, Heading, Para, Table
 
@@ -79,10 +78,9 @@ def inline_svg(svg: bytes, label: str) -> str:
 
 
 def draw(figure: Figure, fmt: str = "svg") -> bytes:
-    from kompass.infrastructure import charts
+    from kompass.infrastructure.charts import draw_chart
 
-    function: Any = getattr(charts, figure.chart)
-    return bytes(function(**figure.args, fmt=fmt))
+    return draw_chart(figure.chart, fmt)
 
 
 def draw_png(figure: Figure) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kompass.application.reports.document import Bullets, Document, Figure, Heading, Para, Provenance, Table
+from kompass.application.reports.document import Bullets, Document, Figure, FocusChart, Heading, NetworkPicture, Para, Provenance, Table
 from kompass.application.reports.event_views import event_summary
 from kompass.application.reports.language import Language
 from kompass.application.reports.national_views import area_names
@@ -123,10 +123,8 @@ def _focus(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Langua
                                "Gaps: absent (nothing), pipeline only (only proposed or planned work), thin (under half the national "
                                "median).", date=lang.date(r["as_of"])), note=True),
         Figure(
-            "focus_chart",
-            {"rows": r["coverage"], "area_names": names, "lang": lang.code,
-             "title": lang._("Region %(name)s (%(region)s): weighted coverage per area, %(year)s", name=r["name"], region=r["region"],
-                             year=r["year"])},
+            FocusChart(r["coverage"], names, lang._("Region %(name)s (%(region)s): weighted coverage per area, %(year)s", name=r["name"],
+                                                    region=r["region"], year=r["year"]), lang.code),
             lang._("Weighted coverage per area against the national median"),
         ),
         Table(
@@ -231,9 +229,11 @@ def _network(doc: Document, r: dict[str, Any], lang: Language) -> None:
         Para(lang._("Actors taking part in initiatives whose regions include %(region)s, as of %(date)s: %(summary)s", region=r["region"],
                     date=lang.date(r["as_of"]), summary=network_summary(network, lang))),
         Figure(
-            "network_picture",
-            {"nodes": network["nodes"], "edges": network["edges"], "lang": lang.code,
-             "title": lang._("Region %(name)s (%(region)s): actor network %(year)s", name=r["name"], region=r["region"], year=r["year"])},
+            NetworkPicture(
+                network["nodes"], network["edges"],
+                lang._("Region %(name)s (%(region)s): actor network %(year)s", name=r["name"], region=r["region"], year=r["year"]),
+                lang.code,
+            ),
             lang._("The region's actor network: colour = kind of actor, size = betweenness, black ring = key actor"),
         ),
         Heading(3, lang._("Key actors (articulation points)")),

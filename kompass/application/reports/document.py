@@ -1,13 +1,14 @@
 """A report as a document of typed blocks, the one model every format renders (Markdown, HTML,
 Word, PDF, Excel), so a figure cannot differ between them.
 
-The document knows nothing of its rendering: a figure names a chart and carries its data,
+The document knows nothing of its rendering: a figure holds a typed chart and its data,
 and each renderer draws it (HTML: an inline SVG; Word: a PNG) or shows its fallback table
 (Markdown). Every text in it is already in the report's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,10 +64,63 @@ class Table:
 
 
 @dataclass(frozen=True)
+class CoverageHeatmap:
+    """Regions × areas: colour = weighted coverage, number = counting initiatives, gaps marked."""
+
+    coverage: Mapping[str, Any]
+    """The coverage JSON (every region, every area)."""
+    area_names: Mapping[str, str]
+    title: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class RankingBars:
+    """Areas by national weighted coverage, the first at the top."""
+
+    area_weights: Sequence[tuple[str, float]]
+    title: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class MovementChart:
+    """Each region's score the year before and this year, in its traffic-light colour."""
+
+    movements: Sequence[Mapping[str, Any]]
+    year: int
+    title: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class FocusChart:
+    """A region's weighted coverage per area against the national median, with its declared focus."""
+
+    rows: Sequence[Mapping[str, Any]]
+    area_names: Mapping[str, str]
+    title: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class NetworkPicture:
+    """The actor network; nodes carry `named` where only key actors are to be named."""
+
+    nodes: Sequence[Mapping[str, Any]]
+    edges: Sequence[Sequence[Any]]
+    title: str
+    lang: str
+
+
+Chart = CoverageHeatmap | RankingBars | MovementChart | FocusChart | NetworkPicture
+"""What a figure draws (`kompass.infrastructure.charts.draw`); every title names the region or
+"all regions" and the year."""
+
+
+@dataclass(frozen=True)
 class Figure:
-    chart: str
-    """A drawing function of kompass.infrastructure.charts."""
-    args: dict[str, Any]
+    chart: Chart
     caption: str
     fallback: Table | None = None
     """What a renderer without pictures shows instead."""

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from kompass.application.reports.document import Bullets, Document, Figure, Heading, Para, Provenance, Table
+from kompass.application.reports.document import (
+    Bullets,
+    CoverageHeatmap,
+    Document,
+    Figure,
+    Heading,
+    MovementChart,
+    NetworkPicture,
+    Para,
+    Provenance,
+    RankingBars,
+    Table,
+)
 from kompass.application.reports.evaluation_views import evaluation_tables, framework_view
 from kompass.application.reports.language import Language
 from kompass.application.reports.wording import limited, new_document, region_label
@@ -101,8 +113,7 @@ def _movement(doc: Document, report: dict[str, Any], lang: Language) -> None:
         Para(lang._("Each region's self-assessed score (1–10) for %(year)s against its latest earlier assessed year; a region "
                     "without either is not comparable. The traffic light says whether the year's work was carried out as planned.",
                     year=year), note=True),
-        Figure("movement_chart", {"movements": report["movements"], "year": year, "lang": lang.code,
-                                  "title": lang._("All regions: self-assessed scores, %(year)s", year=year)},
+        Figure(MovementChart(report["movements"], year, lang._("All regions: self-assessed scores, %(year)s", year=year), lang.code),
                lang._("Self-assessed scores, previous year and %(year)s", year=year)),
         Table((lang._("Region"), lang._("Previous"), str(year), lang._("Change"), lang._("Light"), lang._("Movement")), tuple(rows),
               (1, 2, 3), tuple(marks), name=lang._("Movement")),
@@ -128,9 +139,7 @@ def _coverage(doc: Document, report: dict[str, Any], names: dict[str, str], lang
                     "initiative tagged with n areas counts 1/n in each). Gaps: · absent, p pipeline only, t thin (under half the "
                     "national median)."), note=True),
         Figure(
-            "coverage_heatmap",
-            {"coverage": coverage, "area_names": names, "lang": lang.code,
-             "title": lang._("All regions: coverage as of %(date)s", date=lang.date(report["as_of"]))},
+            CoverageHeatmap(coverage, names, lang._("All regions: coverage as of %(date)s", date=lang.date(report["as_of"])), lang.code),
             lang._("Coverage heatmap: 21 regions × %(n)s areas", n=len(names)),
             heatmap_fallback(coverage, names, lang),
         ),
@@ -140,9 +149,8 @@ def _coverage(doc: Document, report: dict[str, Any], names: dict[str, str], lang
     national = coverage["national"]
     doc.add(
         Figure(
-            "ranking_bars",
-            {"area_weights": [(names[a], national[a]["weighted"]) for a in ranking], "lang": lang.code,
-             "title": lang._("All regions: areas by weighted coverage, %(year)s", year=report["year"])},
+            RankingBars([(names[a], national[a]["weighted"]) for a in ranking],
+                        lang._("All regions: areas by weighted coverage, %(year)s", year=report["year"]), lang.code),
             lang._("Areas by national weighted coverage"),
         ),
         Table(
@@ -212,9 +220,8 @@ def _collaboration(doc: Document, report: dict[str, Any], names: dict[str, str],
                             summary=national_network_summary(network, lang))))
         if network.get("nodes"):
             doc.add(Figure(
-                "network_picture",
-                {"nodes": network["nodes"], "edges": network["edges"], "lang": lang.code,
-                 "title": lang._("All regions: actor network %(year)s", year=report["year"])},
+                NetworkPicture(network["nodes"], network["edges"], lang._("All regions: actor network %(year)s", year=report["year"]),
+                               lang.code),
                 lang._("The national actor network: colour = kind of actor, size = betweenness; only key actors are named"),
             ))
         ties = tuple(
