@@ -186,7 +186,8 @@ def focus_chart(
             if r["gap"]:
                 ax.text(x, r["weighted"], w.term("gap", r["gap"]), ha="center", va="bottom", fontsize=MIN_POINTS,
                         color=GAP_COLOURS[r["gap"]])
-        labels = [f"{area_names.get(r['area'], r['area'])}\n{w._('focus')}: {w.term('focus', r['focus'])}" for r in rows]
+        labels = [f"{textwrap.fill(area_names.get(r['area'], r['area']), 14)}\n{w._('focus')}: {w.term('focus', r['focus'])}"
+                  for r in rows]
         ax.set_xticks(list(xs), labels, fontsize=MIN_POINTS)
         ax.set_ylabel(w._("weighted coverage"))
         ax.set_title(title)

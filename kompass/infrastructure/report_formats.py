@@ -17,6 +17,9 @@ body { font-size: 10pt; }
 nav { display: none; }
 header, main, footer { max-width: none; padding: 0; }
 figure svg { max-width: 100%%; }
+table { width: 100%%; min-width: 0; font-size: 8.5pt; }
+th, td { padding: 2px 4px; overflow-wrap: anywhere; hyphens: auto; }
+th.num { white-space: normal; }
 """
 
 

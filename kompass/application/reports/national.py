@@ -12,6 +12,7 @@ from kompass.application.facts import Fact
 from kompass.application.reports.tables import NationalTables, national_tables
 from kompass.application.reports.year import (
     MOVEMENTS,
+    YearReplay,
     area_ranking,
     collaborations,
     largest_gaps,
@@ -48,10 +49,16 @@ class YearFigures:
     tables: NationalTables
 
 
-def year_figures(
-    facts: list[Fact], year: int, framework: Framework, known_at: datetime | None = None
-) -> tuple[YearFigures, dict[str, Any]]:
-    """The year's figures, and the pieces the full report reuses (the replay, movements, coverage)."""
+@dataclass(frozen=True)
+class YearView:
+    """A year replayed: its figures, and what the full report builds on (the replay and each region's movement)."""
+
+    figures: YearFigures
+    replay: YearReplay
+    movements: list[dict[str, Any]]
+
+
+def year_view(facts: list[Fact], year: int, framework: Framework, known_at: datetime | None = None) -> YearView:
     replay = replay_year(facts, year, keep_changes=False, known_at=known_at)
     movements = [region_movement(replay, r, framework) for r in REGIONS]
     assessed = [m["assessment"] for m in movements if m["assessment"] is not None]
@@ -64,7 +71,7 @@ def year_figures(
         counting=sum(1 for r in replay.end.initiatives.values() if r.status in COUNTING),
         tables=tables,
     )
-    return figures, {"replay": replay, "movements": movements}
+    return YearView(figures, replay, movements)
 
 
 def earlier_years(facts: list[Fact], year: int) -> list[int]:
@@ -88,12 +95,12 @@ def national_report(
     from kompass.application.views import coverage_json
 
     log = list(facts)
-    figures, parts = year_figures(log, year, framework, known_at)
-    replay, movements = parts["replay"], parts["movements"]
+    view = year_view(log, year, framework, known_at)
+    figures, replay, movements = view.figures, view.replay, view.movements
     _, end = year_coverage(replay, framework)
     collab = collaborations(replay.end, framework)
     ranking = area_ranking(end)
-    trend = [year_figures(log, y, framework, known_at)[0] for y in earlier_years(log, year)] + [figures]
+    trend = [year_view(log, y, framework, known_at).figures for y in earlier_years(log, year)] + [figures]
     return {
         "year": year,
         "regions_assessed": figures.regions_assessed,
