@@ -94,9 +94,10 @@ def national(url: str, *args: str) -> dict[str, Any]:
     return json.loads(ok(url, "report", "national", *args, "--format", "json").stdout)
 
 
-def test_the_worked_example_s_tables_equal_the_calculation_and_the_shared_fixture(sqlite_url: str, small_log: Path) -> None:
-    ok(sqlite_url, "import", str(small_log))
-    data = national(sqlite_url, "--year", "2021")
+def test_the_worked_example_s_tables_equal_the_calculation_and_the_shared_fixture(db_url: str, small_log: Path) -> None:
+    """On a SQLite file and on PostgreSQL."""
+    ok(db_url, "import", str(small_log))
+    data = national(db_url, "--year", "2021")
     expected = expected_tables(small_log, 2021)
     for key, value in expected.items():
         assert data[key] == value, key
