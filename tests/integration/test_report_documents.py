@@ -59,7 +59,7 @@ def test_no_table_is_cut_silently_and_the_workbook_has_every_row(demo_url: str, 
     for t in cut:
         assert f"{t.hidden} rader till" in t.left_out and f"({len(t.rows)} totalt)" in t.left_out and "--format xlsx" in t.left_out
     pairs = next(t for t in cut if t.name == "Regionpar")
-    assert len(pairs.rows) == len(made.data["region_pairs"])
+    assert len(pairs.rows) == len(made.model.region_pairs)
     text = ok(demo_url, "report", "national", "--year", "2021").stdout
     for t in cut:
         assert t.left_out in text

@@ -23,7 +23,7 @@ def annual_document(report: dict[str, Any], provenance: Provenance, lang: Langua
                position=provenance.position),
         provenance,
     )
-    names = area_names(report, lang)
+    names = area_names(report["area_names"], lang)
     _summary(doc, report, names, lang)
     _assessment(doc, report, lang)
     _focus(doc, report, names, lang)

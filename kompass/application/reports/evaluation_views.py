@@ -5,10 +5,10 @@ years are in the log, and how a crosswalked framework's view was made."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from kompass.application.reports.document import Document, Heading, Para, Table
 from kompass.application.reports.language import Language
+from kompass.application.reports.national import NationalReport
 from kompass.application.reports.tables import FOCUS_ORDER
 from kompass.domain.vocabulary import LIGHTS
 
@@ -22,9 +22,9 @@ def _by_year(lang: Language, kind: str, first: str, per_year: Mapping[int, Mappi
     return Table((first, *(str(y) for y in years)), (*rows, total), tuple(range(1, len(years) + 1)), name=name)
 
 
-def evaluation_tables(doc: Document, report: dict[str, Any], names: dict[str, str], lang: Language) -> None:
-    year = report["year"]
-    trend = report["trend"]
+def evaluation_tables(doc: Document, report: NationalReport, names: dict[str, str], lang: Language) -> None:
+    year = report.year
+    trend = report.trend
     years = [f.year for f in trend]
     tables = {f.year: f.tables for f in trend}
     doc.add(
@@ -64,17 +64,17 @@ def evaluation_tables(doc: Document, report: dict[str, Any], names: dict[str, st
         Heading(3, lang._("Declared focus per area, %(year)s", year=year)),
         Para(lang.n_("Over the %(n)s region with a self-assessment for %(year)s; an area not declared counts as none.",
                      "Over the %(n)s regions with a self-assessment for %(year)s; an area not declared counts as none.",
-                     report["regions_assessed"], year=year), note=True),
+                     report.regions_assessed, year=year), note=True),
         Table((lang._("Area"), *(lang.term("focus", level) for level in FOCUS_ORDER)), rows, (1, 2, 3, 4), name=lang._("Focus")),
     )
 
 
-def framework_view(doc: Document, report: dict[str, Any], names: dict[str, str], lang: Language) -> None:
+def framework_view(doc: Document, report: NationalReport, names: dict[str, str], lang: Language) -> None:
     """Under a crosswalked framework: how each base area's weight was split, and the areas ranked two ways."""
-    crosswalk = report.get("crosswalk")
+    crosswalk = report.crosswalk
     if not crosswalk:
         return
-    national = report["coverage"]["national"]
+    national = report.coverage["national"]
     rows = tuple(
         (lang.term("area", base), ", ".join(names[t] for t in targets), lang._("split %(n)s ways", n=len(targets)) if len(targets) > 1
          else lang._("whole"))
@@ -82,7 +82,7 @@ def framework_view(doc: Document, report: dict[str, Any], names: dict[str, str],
     )
     by_gap = sorted(national, key=lambda a: (national[a]["regions_with_gap"], list(national).index(a)))
     doc.add(
-        Heading(2, lang._("Reading the %(framework)s view", framework=report["framework"]), "framework"),
+        Heading(2, lang._("Reading the %(framework)s view", framework=report.framework), "framework"),
         Para(lang._("Every initiative is recorded under the areas of %(base)s; this view counts it under the areas each of them maps "
                     "to. An initiative's weight (1 divided by its number of areas) is divided again where one area maps to several, "
                     "so an area that receives only a share of a base area ranks lower by weighted coverage than by the number of "
@@ -92,8 +92,8 @@ def framework_view(doc: Document, report: dict[str, Any], names: dict[str, str],
         Table(
             (lang._("Area"), lang._("Rank by weighted coverage"), lang._("Weighted"), lang._("Rank by regions with a gap"),
              lang._("Regions with a gap")),
-            tuple((names[a], str(report["area_ranking"].index(a) + 1), lang.number(national[a]["weighted"], 2),
-                   str(by_gap.index(a) + 1), str(national[a]["regions_with_gap"])) for a in report["area_ranking"]),
+            tuple((names[a], str(report.area_ranking.index(a) + 1), lang.number(national[a]["weighted"], 2),
+                   str(by_gap.index(a) + 1), str(national[a]["regions_with_gap"])) for a in report.area_ranking),
             (1, 2, 3, 4),
             name=lang._("Two rankings"),
         ),

@@ -84,14 +84,64 @@ def earlier_years(facts: list[Fact], year: int) -> list[int]:
     return list(range(max(first, year - TREND_YEARS), year))
 
 
+@dataclass(frozen=True)
+class NationalReport:
+    """The national report's figures: the year's (`figures`, the contract's), and what the documents show besides."""
+
+    year: int
+    figures: YearFigures
+    area_ranking: list[str]
+    """Areas by national weighted coverage at the year's end, highest first."""
+    framework: str
+    area_names: dict[str, str]
+    crosswalk: dict[str, Any] | None
+    as_of: str
+    known_at: str | None
+    movements: list[dict[str, Any]]
+    """Each region's assessment, previous assessment and movement."""
+    coverage: dict[str, Any]
+    """The coverage JSON at the year's end."""
+    largest_gaps: list[dict[str, Any]]
+    declared_unbacked: list[dict[str, str]]
+    collaborations: list[dict[str, Any]]
+    region_pairs: list[dict[str, Any]]
+    trend: list[YearFigures]
+    """The earlier years in the log (at most TREND_YEARS), then this one."""
+    network: dict[str, Any] | None
+
+    @property
+    def weakest_area(self) -> str:
+        return self.area_ranking[-1]
+
+    @property
+    def regions_assessed(self) -> int:
+        return self.figures.regions_assessed
+
+    @property
+    def lights(self) -> dict[str, int]:
+        return self.figures.lights
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the contract's shape (NATIONAL_KEYS, in order): other programs read it."""
+        data = {
+            "year": self.year,
+            "regions_assessed": self.figures.regions_assessed,
+            **self.figures.movements,
+            "lights": dict(self.figures.lights),
+            "area_ranking": list(self.area_ranking),
+            **self.figures.tables.to_json(),
+        }
+        return {k: data[k] for k in NATIONAL_KEYS}
+
+
 def national_report(
     facts: Iterable[Fact],
     year: int,
     framework: Framework,
     network: Callable[[PortfolioState], dict[str, Any]] | None = None,
     known_at: datetime | None = None,
-) -> dict[str, Any]:
-    """The national report for `year`: the contract's figures (NATIONAL_KEYS) and what the documents show besides."""
+) -> NationalReport:
+    """The national report for `year`, replayed from the log (only what was recorded by `known_at`, if given)."""
     from kompass.application.views import coverage_json
 
     log = list(facts)
@@ -99,32 +149,26 @@ def national_report(
     figures, replay, movements = view.figures, view.replay, view.movements
     _, end = year_coverage(replay, framework)
     collab = collaborations(replay.end, framework)
-    ranking = area_ranking(end)
-    trend = [year_view(log, y, framework, known_at).figures for y in earlier_years(log, year)] + [figures]
-    return {
-        "year": year,
-        "regions_assessed": figures.regions_assessed,
-        **figures.movements,
-        "lights": figures.lights,
-        "area_ranking": ranking,
-        **figures.tables.to_json(),
-        "framework": framework.key,
-        "area_names": {a.key: a.name for a in framework.areas},
-        "crosswalk": crosswalk_json(framework),
-        "as_of": replay.end_date.isoformat(),
-        "known_at": known_at.isoformat() if known_at else None,
-        "movements": movements,
-        "coverage": coverage_json(end),
-        "weakest_area": ranking[-1],
-        "largest_gaps": largest_gaps(end, limit=len(REGIONS)),
-        "declared_unbacked": [
+    return NationalReport(
+        year=year,
+        figures=figures,
+        area_ranking=area_ranking(end),
+        framework=framework.key,
+        area_names={a.key: a.name for a in framework.areas},
+        crosswalk=crosswalk_json(framework),
+        as_of=replay.end_date.isoformat(),
+        known_at=known_at.isoformat() if known_at else None,
+        movements=movements,
+        coverage=coverage_json(end),
+        largest_gaps=largest_gaps(end, limit=len(REGIONS)),
+        declared_unbacked=[
             {"region": m["region"], "area": a} for m in movements for a in unbacked_areas(end, m["region"], m["assessment"])
         ],
-        "collaborations": collab,
-        "region_pairs": region_pairs(collab),
-        "trend": trend,
-        "network": network(replay.end) if network is not None else None,
-    }
+        collaborations=collab,
+        region_pairs=region_pairs(collab),
+        trend=[year_view(log, y, framework, known_at).figures for y in earlier_years(log, year)] + [figures],
+        network=network(replay.end) if network is not None else None,
+    )
 
 
 def crosswalk_json(framework: Framework) -> dict[str, Any] | None:
@@ -132,8 +176,3 @@ def crosswalk_json(framework: Framework) -> dict[str, Any] | None:
     if framework.crosswalk is None:
         return None
     return {"from": framework.crosswalk_from, "areas": {base: list(targets) for base, targets in framework.crosswalk.items()}}
-
-
-def national_json(report: dict[str, Any]) -> dict[str, Any]:
-    """Exactly the contract's shape (other programs read it)."""
-    return {k: report[k] for k in NATIONAL_KEYS}

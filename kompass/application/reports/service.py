@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kompass.application.facts import Fact
 from kompass.application.ports import FactLog
 from kompass.application.reports.document import Document, Provenance
 from kompass.application.reports.language import Language
@@ -41,6 +42,8 @@ class Report:
     contract: dict[str, Any] | None
     document: Document
     provenance: Provenance
+    model: Any = None
+    """The typed report the figures came from (the national report's `NationalReport`), for programs in Python."""
 
 
 class ReportService:
@@ -93,10 +96,11 @@ class ReportService:
         stamped = {**data, "log": {"position": at, "digest": digest}}
         return Report(stamped, None, changes_document(data, provenance, lang), provenance)
 
-    def _national(self, facts: list[Any], request: ReportRequest, framework: Framework, provenance: Provenance, lang: Language) -> Report:
-        from kompass.application.reports.national import national_json, national_report
+    def _national(self, facts: list[Fact], request: ReportRequest, framework: Framework, provenance: Provenance, lang: Language) -> Report:
+        from kompass.application.reports.national import national_report
         from kompass.application.reports.national_views import national_document
         from kompass.application.reports.network import national_network
 
-        data = national_report(facts, request.year, framework, national_network, request.known_at)
-        return Report(data, national_json(data), national_document(data, provenance, lang), provenance)
+        report = national_report(facts, request.year, framework, national_network, request.known_at)
+        contract = report.to_json()
+        return Report(contract, contract, national_document(report, provenance, lang), provenance, report)
