@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kompass.application.reports.annual import AnnualReport
 from kompass.application.reports.document import Bullets, Document, Figure, FocusChart, Heading, NetworkPicture, Para, Provenance, Table
 from kompass.application.reports.event_views import event_summary
 from kompass.application.reports.language import Language
@@ -13,17 +14,17 @@ from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import RESULT_TYPES
 
 
-def annual_document(report: dict[str, Any], provenance: Provenance, lang: Language) -> Document:
-    year, region = report["year"], report["region"]
+def annual_document(report: AnnualReport, provenance: Provenance, lang: Language) -> Document:
+    year, region = report.year, report.region
     doc = new_document(
         lang,
-        lang._("Annual report %(year)s: Region %(name)s (%(region)s)", year=year, name=report["name"], region=region),
+        lang._("Annual report %(year)s: Region %(name)s (%(region)s)", year=year, name=report.name, region=region),
         lang._("The region's portfolio as of %(date)s (effective dates), framework %(framework)s; self-assessments as recorded up "
-               "to log position %(position)s.", date=lang.date(report["as_of"]), framework=report["framework"],
+               "to log position %(position)s.", date=lang.date(report.as_of), framework=report.framework,
                position=provenance.position),
         provenance,
     )
-    names = area_names(report["area_names"], lang)
+    names = area_names(report.area_names, lang)
     _summary(doc, report, names, lang)
     _assessment(doc, report, lang)
     _focus(doc, report, names, lang)
@@ -47,35 +48,35 @@ def network_summary(network: dict[str, Any], lang: Language) -> str:
     return text + "."
 
 
-def _summary(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Language) -> None:
-    entries, year = r["initiatives"], r["year"]
+def _summary(doc: Document, r: AnnualReport, names: dict[str, str], lang: Language) -> None:
+    entries, year = r.initiatives, r.year
     counting = sum(1 for e in entries if e["status"] in ("active", "completed"))
-    a = r["assessment"]
+    a = r.assessment
     lines = [
         lang.n_("%(n)s initiative in the year's portfolio, %(counting)s of them counting (active or completed) at the year's end.",
                 "%(n)s initiatives in the year's portfolio, %(counting)s of them counting (active or completed) at the year's end.",
                 len(entries), counting=counting),
-        lang._("Funding of these initiatives: %(total)s in all, %(year_total)s for %(year)s.", total=lang.sek(r["funding_total_sek"]),
-               year_total=lang.sek(r["funding_for_year_sek"]), year=year),
+        lang._("Funding of these initiatives: %(total)s in all, %(year_total)s for %(year)s.", total=lang.sek(r.funding_total_sek),
+               year_total=lang.sek(r.funding_for_year_sek), year=year),
         (
             lang._("Self-assessment %(year)s: score %(score)s, traffic light %(light)s (%(movement)s since the previous assessed year).",
-                   year=year, score=a["score"], light=lang.term("light", a["light"]), movement=lang.term("movement", r["movement"]))
+                   year=year, score=a["score"], light=lang.term("light", a["light"]), movement=lang.term("movement", r.movement))
             if a
             else lang._("No self-assessment for %(year)s has been recorded.", year=year)
         ),
-        lang._("Gaps at the year's end: %(gaps)s.", gaps=", ".join(f"{names[g['area']]} ({lang.term('gap', g['kind'])})" for g in r["gaps"])
+        lang._("Gaps at the year's end: %(gaps)s.", gaps=", ".join(f"{names[g['area']]} ({lang.term('gap', g['kind'])})" for g in r.gaps)
                or lang._("none")),
     ]
-    if r["declared_unbacked"]:
-        unbacked = ", ".join(names[x] for x in r["declared_unbacked"])
+    if r.declared_unbacked:
+        unbacked = ", ".join(names[x] for x in r.declared_unbacked)
         lines.append(lang._("Declared focus without a counting initiative: %(areas)s.", areas=unbacked))
-    if r["network"]:
-        lines.append(network_summary(r["network"], lang))
+    if r.network:
+        lines.append(network_summary(r.network, lang))
     doc.add(Heading(2, lang._("Summary"), "summary"), Bullets(tuple(lines)))
 
 
-def _assessment(doc: Document, r: dict[str, Any], lang: Language) -> None:
-    now, before = r["assessment"], r["previous_assessment"]
+def _assessment(doc: Document, r: AnnualReport, lang: Language) -> None:
+    now, before = r.assessment, r.previous_assessment
     rows, marks = [], []
     for a in (before, now):
         if a:
@@ -85,20 +86,20 @@ def _assessment(doc: Document, r: dict[str, Any], lang: Language) -> None:
     if rows:
         doc.add(Table((lang._("Year"), lang._("Score (1–10)"), lang._("Light"), lang._("Effective")), tuple(rows), (1,), tuple(marks),
                       name=lang._("Self-assessment")))
-    change = r["score_change"] or 0
+    change = r.score_change or 0
     since = before["year"] if before else ""
     text = {
         "improved": lang._("Improved by %(n)s since %(year)s.", n=change, year=since),
         "declined": lang._("Declined by %(n)s since %(year)s.", n=-change, year=since),
         "unchanged": lang._("Unchanged since %(year)s.", year=since),
         "not_comparable": lang._("Not comparable: the self-assessment of this year or of an earlier year is missing."),
-    }[r["movement"]]
+    }[r.movement]
     doc.add(Para(lang._("Movement: %(text)s", text=text)))
-    if r["coordinator"]:
-        doc.add(Para(lang._("Coordinator (user id): %(user)s.", user=r["coordinator"]), note=True))
+    if r.coordinator:
+        doc.add(Para(lang._("Coordinator (user id): %(user)s.", user=r.coordinator), note=True))
 
 
-def _focus(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Language) -> None:
+def _focus(doc: Document, r: AnnualReport, names: dict[str, str], lang: Language) -> None:
     rows = tuple(
         (
             names[c["area"]],
@@ -112,19 +113,19 @@ def _focus(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Langua
             lang.term("gap", c["gap"]) if c["gap"] else "",
             lang.term("verdict", c["verdict"]),
         )
-        for c in r["coverage"]
+        for c in r.coverage
     )
-    marks = tuple(("", "", "", "", "", "", "", "", c["gap"] or "", c["verdict"] or "") for c in r["coverage"])
-    declared = (lang._("Focus as declared in the %(year)s self-assessment", year=r["year"]) if r["assessment"]
-                else lang._("No self-assessment for %(year)s, so no declared focus", year=r["year"]))
+    marks = tuple(("", "", "", "", "", "", "", "", c["gap"] or "", c["verdict"] or "") for c in r.coverage)
+    declared = (lang._("Focus as declared in the %(year)s self-assessment", year=r.year) if r.assessment
+                else lang._("No self-assessment for %(year)s, so no declared focus", year=r.year))
     doc.add(
         Heading(2, lang._("Declared focus against coverage"), "focus"),
         Para(declared + lang._("; coverage of the region as of %(date)s, with the national median of weighted coverage for comparison. "
                                "Gaps: absent (nothing), pipeline only (only proposed or planned work), thin (under half the national "
-                               "median).", date=lang.date(r["as_of"])), note=True),
+                               "median).", date=lang.date(r.as_of)), note=True),
         Figure(
-            FocusChart(r["coverage"], names, lang._("Region %(name)s (%(region)s): weighted coverage per area, %(year)s", name=r["name"],
-                                                    region=r["region"], year=r["year"]), lang.code),
+            FocusChart(r.coverage, names, lang._("Region %(name)s (%(region)s): weighted coverage per area, %(year)s", name=r.name,
+                                                    region=r.region, year=r.year), lang.code),
             lang._("Weighted coverage per area against the national median"),
         ),
         Table(
@@ -134,13 +135,13 @@ def _focus(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Langua
         ),
         Para(lang._("Focus vs coverage: backed (medium or high focus, with counting initiatives), not backed (medium or high focus, "
                     "none counting), beyond focus (counting initiatives where none or low focus was declared)."), note=True),
-        Para(lang._("Weakest area nationally at the year's end: %(area)s.", area=names[r["weakest_area_nationally"]]), note=True),
+        Para(lang._("Weakest area nationally at the year's end: %(area)s.", area=names[r.weakest_area_nationally]), note=True),
     )
 
 
-def _initiatives(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Language) -> None:
-    entries = r["initiatives"]
-    types = [t for t in next(iter(r["by_area_and_type"].values()), {}) if any(row[t] for row in r["by_area_and_type"].values())]
+def _initiatives(doc: Document, r: AnnualReport, names: dict[str, str], lang: Language) -> None:
+    entries = r.initiatives
+    types = [t for t in next(iter(r.by_area_and_type.values()), {}) if any(row[t] for row in r.by_area_and_type.values())]
     doc.add(
         Heading(2, lang._("Initiatives by area and type"), "initiatives"),
         Para(lang._("The year's portfolio: initiatives of the region (led by it or with it taking part) that exist at the year's end "
@@ -148,10 +149,10 @@ def _initiatives(doc: Document, r: dict[str, Any], names: dict[str, str], lang: 
                     "under each of its areas."), note=True),
     )
     if types:
-        rows = tuple((names[a], *(str(row[t] or "") for t in types), str(sum(row.values()))) for a, row in r["by_area_and_type"].items())
+        rows = tuple((names[a], *(str(row[t] or "") for t in types), str(sum(row.values()))) for a, row in r.by_area_and_type.items())
         doc.add(Table((lang._("Area"), *(lang.term("type", t) for t in types), lang._("All")), rows, tuple(range(1, len(types) + 2)),
                       name=lang._("Area and type")))
-    statuses = tuple((lang.term("status", s), str(r["by_status"][s])) for s in STATUSES if r["by_status"][s])
+    statuses = tuple((lang.term("status", s), str(r.by_status[s])) for s in STATUSES if r.by_status[s])
     if statuses:
         doc.add(Table((lang._("Status at the year's end"), lang._("Initiatives")), statuses, (1,), name=lang._("Status")))
     new = lang._("new")
@@ -204,34 +205,34 @@ def _details(e: dict[str, Any], names: dict[str, str], lang: Language) -> list[s
     return lines
 
 
-def _results_and_funding(doc: Document, r: dict[str, Any], lang: Language) -> None:
-    doc.add(Heading(2, lang._("Results recorded in %(year)s", year=r["year"]), "results"))
+def _results_and_funding(doc: Document, r: AnnualReport, lang: Language) -> None:
+    doc.add(Heading(2, lang._("Results recorded in %(year)s", year=r.year), "results"))
     for t in RESULT_TYPES:
-        items = tuple(f"{x['ref']} ({lang.date(x['effective'])}): {x['text']}" for x in r["results"][t])
+        items = tuple(f"{x['ref']} ({lang.date(x['effective'])}): {x['text']}" for x in r.results[t])
         doc.add(Heading(3, lang.term("result", t)), Bullets(items) if items else Para(lang._("None recorded."), note=True))
-    rows = tuple((lang.term("source", s), lang.sek(v)) for s, v in r["funding_by_source_sek"].items() if v)
+    rows = tuple((lang.term("source", s), lang.sek(v)) for s, v in r.funding_by_source_sek.items() if v)
     doc.add(Heading(2, lang._("Funding"), "funding"))
     if rows:
-        doc.add(Table((lang._("Source"), lang._("Amount (all years)")), (*rows, (lang._("All"), lang.sek(r["funding_total_sek"]))), (1,),
+        doc.add(Table((lang._("Source"), lang._("Amount (all years)")), (*rows, (lang._("All"), lang.sek(r.funding_total_sek))), (1,),
                       name=lang._("Funding")))
     else:
         doc.add(Para(lang._("No funding lines recorded.")))
 
 
-def _network(doc: Document, r: dict[str, Any], lang: Language) -> None:
-    network = r["network"]
+def _network(doc: Document, r: AnnualReport, lang: Language) -> None:
+    network = r.network
     doc.add(Heading(2, lang._("Actor network and key-actor risks"), "network"))
     if not network:
         doc.add(Para(lang._("The actor network is not available in this build."), note=True))
         return
     names = {n["actor"]: n["label"] for n in network["nodes"]}
     doc.add(
-        Para(lang._("Actors taking part in initiatives whose regions include %(region)s, as of %(date)s: %(summary)s", region=r["region"],
-                    date=lang.date(r["as_of"]), summary=network_summary(network, lang))),
+        Para(lang._("Actors taking part in initiatives whose regions include %(region)s, as of %(date)s: %(summary)s", region=r.region,
+                    date=lang.date(r.as_of), summary=network_summary(network, lang))),
         Figure(
             NetworkPicture(
                 network["nodes"], network["edges"],
-                lang._("Region %(name)s (%(region)s): actor network %(year)s", name=r["name"], region=r["region"], year=r["year"]),
+                lang._("Region %(name)s (%(region)s): actor network %(year)s", name=r.name, region=r.region, year=r.year),
                 lang.code,
             ),
             lang._("The region's actor network: colour = kind of actor, size = betweenness, black ring = key actor"),
@@ -276,10 +277,10 @@ def _network(doc: Document, r: dict[str, Any], lang: Language) -> None:
     )
 
 
-def _changes(doc: Document, r: dict[str, Any], names: dict[str, str], lang: Language) -> None:
-    changes = r["changes"]
+def _changes(doc: Document, r: AnnualReport, names: dict[str, str], lang: Language) -> None:
+    changes = r.changes
     doc.add(
-        Heading(2, lang._("What changed during %(year)s", year=r["year"]), "changes"),
+        Heading(2, lang._("What changed during %(year)s", year=r.year), "changes"),
         Bullets((lang._("New initiatives: %(refs)s.", refs=", ".join(changes["started"]) or lang._("none")),
                  lang._("Completed: %(refs)s.", refs=", ".join(changes["completed"]) or lang._("none")))),
     )

@@ -25,7 +25,7 @@ def late_changes(facts: Iterable[Fact], region: str, year: int, since: datetime,
     log = list(facts)
     before = annual_report(log, region, year, framework, known_at=since)
     after = annual_report(log, region, year, framework)
-    ours = {e["ref"] for e in before["initiatives"]} | {e["ref"] for e in after["initiatives"]}
+    ours = {e["ref"] for e in before.initiatives} | {e["ref"] for e in after.initiatives}
     end = date(year, 12, 31)
     events = []
     for fact, key, _region in keyed(log):
@@ -46,26 +46,27 @@ def late_changes(facts: Iterable[Fact], region: str, year: int, since: datetime,
                 "reason": str(fact.data.get("reason") or ""),
             })
     figures = []
-    for row_before, row_after in zip(before["coverage"], after["coverage"], strict=True):
+    for row_before, row_after in zip(before.coverage, after.coverage, strict=True):
         for field, value in row_after.items():
             if field not in ("area", "national_median_weighted", "national_weighted") and row_before[field] != value:
                 figures.append({"figure": f"{row_after['area']}.{field}", "from": row_before[field], "to": value})
     for field in COMPARED:
-        if before[field] != after[field]:
-            figures.append({"figure": field, "from": before[field], "to": after[field]})
-    for field in ("score", "light"):
-        old, new = (before["assessment"] or {}).get(field), (after["assessment"] or {}).get(field)
+        old, new = getattr(before, field), getattr(after, field)
         if old != new:
-            figures.append({"figure": f"assessment.{field}", "from": old, "to": new})
+            figures.append({"figure": field, "from": old, "to": new})
+    for field in ("score", "light"):
+        was, now = (before.assessment or {}).get(field), (after.assessment or {}).get(field)
+        if was != now:
+            figures.append({"figure": f"assessment.{field}", "from": was, "to": now})
     return {
         "region": region,
-        "name": after["name"],
+        "name": after.name,
         "year": year,
         "since": since.isoformat(timespec="seconds"),
         "framework": framework.key,
-        "area_names": after["area_names"],
+        "area_names": after.area_names,
         "events": events,
         "figures": figures,
-        "initiatives_before": len(before["initiatives"]),
-        "initiatives_after": len(after["initiatives"]),
+        "initiatives_before": len(before.initiatives),
+        "initiatives_after": len(after.initiatives),
     }

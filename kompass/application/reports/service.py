@@ -43,7 +43,7 @@ class Report:
     document: Document
     provenance: Provenance
     model: Any = None
-    """The typed report the figures came from (the national report's `NationalReport`), for programs in Python."""
+    """The typed report the figures came from (`NationalReport`, `AnnualReport`), for programs in Python."""
 
 
 class ReportService:
@@ -84,9 +84,9 @@ class ReportService:
             from kompass.application.reports.annual_views import annual_document
             from kompass.application.reports.network import region_network
 
-            data = annual_report(facts, request.region, request.year, framework, region_network, request.known_at)
-            stamped = {**data, "log": {"position": at, "digest": digest}}
-            return Report(stamped, None, annual_document(data, provenance, lang), provenance)
+            report = annual_report(facts, request.region, request.year, framework, region_network, request.known_at)
+            stamped = {**report.to_json(), "log": {"position": at, "digest": digest}}
+            return Report(stamped, None, annual_document(report, provenance, lang), provenance, report)
         from kompass.application.reports.changes import late_changes
         from kompass.application.reports.changes_views import changes_document
 
