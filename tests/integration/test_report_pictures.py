@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from itertools import combinations
 from pathlib import Path
@@ -52,6 +53,10 @@ def test_the_national_network_names_only_key_actors_and_no_two_names_overlap(fig
     for a, b in combinations(boxes, 2):
         assert not a.overlaps(b), "two key-actor names overlap"
     assert {" ".join(label.get_text().split()) for label in placed} <= {n["label"] for n in named}
+    keep = os.environ.get("KOMPASS_SCREENSHOTS")
+    if keep:  # docs/screenshots: the national network as the reports draw it
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / "national-2021-network.png").write_bytes(draw(next(f for f in figures["national"] if f.chart is network), "png"))
 
 
 def test_labels_never_overlap_even_when_every_point_sits_in_one_place() -> None:
