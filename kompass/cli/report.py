@@ -102,9 +102,9 @@ def national(settings: Settings, known_at: str | None, year: int, fmt: str, outp
     roles, results, funding, declared focus; year by year when earlier years are in the log), the
     regions with the largest gaps and cross-region collaboration.
 
-    `--format json` prints exactly the national figures other programs read: year, regions_assessed,
-    improved, unchanged, declined, not_comparable, lights, area_ranking, types, orientation, roles,
-    results, funding, focus.
+    `--format json` prints exactly the national figures of docs/definitions.md, which other programs
+    read: year, regions_assessed, improved, unchanged, declined, not_comparable, lights, area_ranking,
+    types, orientation, roles, results, funding, focus.
 
     Example: kompass report national --year 2021 --format json
     """

@@ -292,6 +292,13 @@ OFFSETS = ((6, 6), (6, -14), (-6, 6), (-6, -14), (0, 12), (0, -18), (14, -4), (-
 """Where a name is tried around its point (points, right/left above/below first), then further out."""
 
 
+def agg_renderer(fig: Figure) -> Any:
+    """A renderer that measures text as the saved picture will draw it (a bare Figure has no canvas of its own)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+
+
 def name_box(label: Any, renderer: Any) -> Any:
     """Where an annotation's text is drawn, without its leader line (matplotlib's own extent includes the line)."""
     label.update_positions(renderer)
@@ -305,10 +312,9 @@ def place_labels(
     around its point (then further out, with a leader line) whose box overlaps no name already placed and
     its own point (`points`: position and radius in points, one per item), and stays inside the picture. A name with no
     free place is left out rather than drawn over another."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.transforms import Bbox
 
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = agg_renderer(fig)
     fig.draw_without_rendering()
     frame = ax.get_window_extent(renderer)
     pixels = fig.dpi / 72

@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
+from kompass.application.ports import Language
 from kompass.application.reports.language import LANGUAGES
 from kompass.domain.errors import InvalidValue
 
@@ -42,8 +43,8 @@ def _translations(code: str) -> Translations:
     return Translations(compiled, domain=DOMAIN)
 
 
-class BabelLanguage:
-    """`kompass.application.reports.language.Language`, answered from a catalogue and Babel."""
+class BabelLanguage(Language):
+    """The `Language` port, answered from a catalogue and Babel."""
 
     def __init__(self, code: str) -> None:
         if code not in LANGUAGES:

@@ -103,7 +103,7 @@ def render_docx(doc: Document) -> bytes:
     word.add_heading(doc.labels.contents, level=1)
     for heading in doc.contents():
         word.add_paragraph(heading.text, style="List Number")
-    word.add_page_break()
+    word.add_page_break()  # type: ignore[no-untyped-call]
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

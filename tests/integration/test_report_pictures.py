@@ -14,7 +14,7 @@ import pytest
 from kompass.application.reports.document import Figure, NetworkPicture
 from kompass.application.reports.service import ReportRequest
 from kompass.infrastructure.bootstrap import Store
-from kompass.infrastructure.charts import name_box, network_figure
+from kompass.infrastructure.charts import agg_renderer, name_box, network_figure
 from kompass.infrastructure.report_html import draw
 from tests.integration.helpers import ok
 
@@ -46,9 +46,7 @@ def test_the_national_network_names_only_key_actors_and_no_two_names_overlap(fig
     assert all(n["key"] or n["betweenness"] > 0 for n in named)
     fig, placed = network_figure(nodes, [tuple(e) for e in network.edges], title="t", lang="sv")
     assert len(placed) >= min(len(named), 6)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = agg_renderer(fig)
     boxes = [name_box(label, renderer) for label in placed]
     for a, b in combinations(boxes, 2):
         assert not a.overlaps(b), "two key-actor names overlap"
@@ -65,9 +63,7 @@ def test_labels_never_overlap_even_when_every_point_sits_in_one_place() -> None:
               "key": True, "named": True} for i in range(30)]
     edges = [("a00", f"a{i:02d}", 1) for i in range(1, 30)]
     fig, placed = network_figure(nodes, edges)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = agg_renderer(fig)
     boxes = [name_box(label, renderer) for label in placed]
     assert len(boxes) >= 5
     assert not any(a.overlaps(b) for a, b in combinations(boxes, 2))

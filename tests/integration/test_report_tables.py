@@ -73,7 +73,7 @@ def expected_tables(log: Path, year: int) -> dict[str, Any]:
         elif op == "initiative.roles":
             i["roles"] = set(c["roles"])
     counting = [i for i in initiatives.values() if i["status"] in ("active", "completed")]
-    funding = Counter()
+    funding: Counter[str] = Counter()
     for i in counting:
         for source, amount, for_year in i["funding"]:
             if for_year == year:
@@ -91,7 +91,8 @@ def expected_tables(log: Path, year: int) -> dict[str, Any]:
 
 
 def national(url: str, *args: str) -> dict[str, Any]:
-    return json.loads(ok(url, "report", "national", *args, "--format", "json").stdout)
+    data: dict[str, Any] = json.loads(ok(url, "report", "national", *args, "--format", "json").stdout)
+    return data
 
 
 def test_the_worked_example_s_tables_equal_the_calculation_and_the_shared_fixture(db_url: str, small_log: Path) -> None:

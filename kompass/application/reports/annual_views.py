@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kompass.application.catalogue.initiative import spaced_unit
 from kompass.application.reports.annual import AnnualReport
 from kompass.application.reports.document import Bullets, Document, Figure, FocusChart, Heading, NetworkPicture, Para, Provenance, Table
 from kompass.application.reports.event_views import event_summary
@@ -197,7 +198,7 @@ def _details(e: dict[str, Any], names: dict[str, str], lang: Language) -> list[s
             lines.append(lang._("Result (%(type)s, %(date)s): %(text)s", type=lang.term("result", t), date=lang.date(result["effective"]),
                                 text=result["text"]))
     for ind in e["indicators"]:
-        unit = ind["unit"] if ind["unit"] in ("%", "") else f" {ind['unit']}"
+        unit = spaced_unit(ind["unit"])
         latest = (lang._("%(value)s%(unit)s on %(date)s", value=ind["latest"][1], unit=unit, date=lang.date(ind["latest"][0]))
                   if ind["latest"] else lang._("not measured"))
         lines.append(lang._("Indicator %(name)s: target %(target)s%(unit)s, latest %(latest)s.", name=ind["name"], target=ind["target"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kompass.application.catalogue.initiative import spaced_unit
 from kompass.application.reports.language import Language
 
 
@@ -29,7 +30,7 @@ def event_summary(lang: Language, event: dict[str, Any]) -> str:
         "ResultRecorded": lambda: lang._("result (%(type)s): %(text)s", type=t("result", d["type"]), text=d["text"]),
         "InitiativeRetitled": lambda: lang._("new title: %(title)s", title=d["title"]),
         "IndicatorDefined": lambda: lang._("indicator %(name)s with target %(target)s", name=d["name"],
-                                           target=f"{d['target']}{d['unit'] if d['unit'] in ('', '%') else ' ' + d['unit']}"),
+                                           target=f"{d['target']}{spaced_unit(d['unit'])}"),
         "IndicatorMeasured": lambda: lang._("indicator %(name)s measured %(value)s", name=d["name"], value=d["value"]),
         "SelfAssessed": lambda: lang._("self-assessment %(year)s: score %(score)s, %(light)s", year=d["year"], score=d["score"],
                                        light=t("light", d["light"])),

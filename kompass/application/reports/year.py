@@ -179,7 +179,7 @@ def live_in_year(replay: YearReplay) -> set[str]:
 
 
 def focus_verdict(level: str, initiatives: int) -> str:
-    """How declared focus and counting initiatives meet: backed, unbacked (the gaps list's declared_unbacked),
+    """How declared focus and counting initiatives meet: backed, unbacked (declared_unbacked of docs/definitions.md),
     beyond_focus (work where little or no focus was declared) or quiet (neither)."""
     declared = level in DECLARED_FOCUS
     if declared:
