@@ -51,6 +51,9 @@ def _table(word: WordFile, t: Table) -> None:
     for j, header in enumerate(t.headers):
         cell = table.rows[0].cells[j]
         cell.text = header
+    repeat = OxmlElement("w:tblHeader")  # the header row again at the top of each page the table runs onto
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for row in t.shown:
         cells = table.add_row().cells
         for j, value in enumerate(row):

@@ -85,6 +85,7 @@ def test_word_document_has_title_page_headings_pictures_and_page_numbers(demo_ur
     assert any("Loggposition:" in p.text for p in word.paragraphs[:12]), "the title page names the log position"
     assert len(word.inline_shapes) >= 4
     assert len(word.tables) >= 10
+    assert all("w:tblHeader" in table.rows[0]._tr.xml for table in word.tables), "header rows repeat on every page"
     footer = word.sections[0].footer._element.xml
     assert "PAGE" in footer and "Sida" in footer
 
