@@ -141,3 +141,17 @@ def test_a_correction_recorded_later_changes_the_tables(sqlite_url: str, small_l
         {"op": "initiative.status", "ref": paused["ref"], "status": "active", "effective": "2021-11-30"}) + "\n", "utf-8")
     for key, value in expected_tables(log, 2021).items():
         assert after[key] == value, key
+
+
+def test_the_tables_agree_with_each_other_and_with_the_headline_figures_every_year(tmp_path: Path) -> None:
+    """Every counting initiative has one type and one orientation; every assessed region declares one level per area."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    ok(url, "import", str(DEMO))
+    for year in range(2019, 2026):
+        data = national(url, "--year", str(year))
+        counting = sum(data["types"].values())
+        assert sum(data["orientation"].values()) == counting, year
+        assert all(0 <= n <= counting for n in data["roles"].values()), year
+        assert all(sum(levels.values()) == data["regions_assessed"] for levels in data["focus"].values()), year
+        assert sum(data["lights"].values()) == data["regions_assessed"], year
+        assert all(v >= 0 for v in (*data["funding"].values(), *data["results"].values())), year

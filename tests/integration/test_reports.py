@@ -192,6 +192,8 @@ def test_html_reports_are_self_contained_and_responsive(demo_url: str, tmp_path:
         assert page.startswith("<!DOCTYPE html>")
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
         assert "@media print" in page and "@media (max-width" in page
+        assert "figure svg { min-width: 560px; }" in page, "on a phone pictures scroll rather than shrink past reading"
+        assert '<html lang="sv">' in page
         assert "<script" not in page and "<link" not in page and "<img" not in page
         assert not re.search(r"""(?:src|href)=["'](?!#|data:)|url\((?!#)|@import""", page), "every reference stays inside the file"
         assert page.count("<svg") >= pictures
