@@ -1,5 +1,5 @@
 """Reports as Excel workbooks (openpyxl): a sheet per table, every row (tables a document shortens are
-whole here), numbers as numbers, and a first sheet saying what the report is and where it came from."""
+whole here), numbers and amounts in kronor as numbers, and a first sheet saying what the report is and where it came from."""
 
 from __future__ import annotations
 
@@ -17,8 +17,20 @@ _NUMBER = re.compile(r"^[+-]?\d[\d\s\u00a0,.]*$")
 _BAD = re.compile(r"[\[\]:*?/\\]")
 
 
+_AMOUNT = re.compile(r"^(?:SEK\u00a0([\d,]+)|([\d\s\u00a0]+)\u00a0kr)$")
+AMOUNT_FORMAT = '#,##0 "kr"'
+
+
+def _amount(text: str) -> int | None:
+    """Kronor written by the report's language ("1 234 567 kr", "SEK 1,234,567") as a whole number."""
+    found = _AMOUNT.match(text)
+    if found is None:
+        return None
+    return int(re.sub(r"[^\d]", "", found.group(1) or found.group(2)))
+
+
 def _value(text: str) -> str | int | float:
-    """A cell's text as a number where it is one ("1 234 567 kr" stays text: the amount's unit is its column's)."""
+    """A cell's text as a number where it is one."""
     if not _NUMBER.match(text):
         return text
     plain = text.replace("\u00a0", "").replace(" ", "")
@@ -68,7 +80,16 @@ def _add(book: Workbook, table: Table, taken: set[str]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_value(c) if j in table.numeric else c for j, c in enumerate(row)])
+        cells: list[str | int | float] = []
+        money: list[int] = []
+        for j, text in enumerate(row):
+            amount = _amount(text) if j in table.numeric else None
+            if amount is not None:
+                money.append(j + 1)
+            cells.append(amount if amount is not None else _value(text) if j in table.numeric else text)
+        sheet.append(cells)
+        for column in money:
+            sheet.cell(sheet.max_row, column).number_format = AMOUNT_FORMAT
     sheet.freeze_panes = "A2"
     for j, header in enumerate(table.headers, 1):
         longest = max([len(header), *(len(r[j - 1]) for r in table.rows)], default=10)

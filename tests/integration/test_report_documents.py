@@ -70,6 +70,9 @@ def test_no_table_is_cut_silently_and_the_workbook_has_every_row(demo_url: str, 
     assert sheet.max_row == len(pairs.rows) + 1, "the workbook holds every row"
     assert isinstance(sheet.cell(2, 2).value, int)
     assert "Ursprung" in book.sheetnames and len(book.sheetnames) == len(tables) + 1
+    funding = book["Finansiering"]
+    erdf = next(row for row in funding.iter_rows(min_row=2, values_only=True) if row[0] == "ERUF")
+    assert erdf[1:] == (15_600_000, 12_900_000), "amounts in kronor are numbers, per year"
 
 
 def test_word_document_has_title_page_headings_pictures_and_page_numbers(demo_url: str, tmp_path: Path) -> None:
