@@ -84,6 +84,13 @@ def _figure(width: float, height: float) -> Figure:
         return Figure(figsize=(width, height), layout="constrained")
 
 
+def _decimals(axis: Any, words: Any) -> None:
+    """Tick numbers written the language's way ("2,5" in Swedish)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: words.number(value, 1)))
+
+
 def coverage_heatmap(
     coverage: Mapping[str, Any], area_names: Mapping[str, str], fmt: str = "svg", title: str | None = None, lang: str = "en"
 ) -> bytes:
@@ -116,7 +123,8 @@ def coverage_heatmap(
         ax.tick_params(length=0)
         for side in ax.spines.values():
             side.set_visible(False)
-        fig.colorbar(image, ax=ax, shrink=0.6, label=w._("weighted coverage"))
+        bar = fig.colorbar(image, ax=ax, shrink=0.6, label=w._("weighted coverage"))
+        _decimals(bar.ax.yaxis, w)
         ax.set_title(title or w._("Coverage as of %(date)s", date=coverage.get("as_of", "")))
         handles = [Patch(facecolor="white", edgecolor=GAP_COLOURS[k], label=f"{GAP_MARKS[k]} {w.term('gap', k)}") for k in GAP_MARKS]
         fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False,
@@ -137,6 +145,7 @@ def ranking_bars(area_weights: Sequence[tuple[str, float]], fmt: str = "svg", ti
         for i, v in enumerate(values):
             ax.text(v, i, " " + w.number(v, 2), va="center", fontsize=MIN_POINTS)
         ax.set_xlabel(w._("national weighted coverage"))
+        _decimals(ax.xaxis, w)
         ax.set_xlim(0, max([*values, 1.0]) * 1.15)
         ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
@@ -190,6 +199,7 @@ def focus_chart(
                   for r in rows]
         ax.set_xticks(list(xs), labels, fontsize=MIN_POINTS)
         ax.set_ylabel(w._("weighted coverage"))
+        _decimals(ax.yaxis, w)
         ax.set_title(title)
         ax.legend(frameon=False, fontsize=MIN_POINTS, loc="upper right")
         ax.spines[["top", "right"]].set_visible(False)
