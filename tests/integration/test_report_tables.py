@@ -155,3 +155,16 @@ def test_the_tables_agree_with_each_other_and_with_the_headline_figures_every_ye
         assert all(sum(levels.values()) == data["regions_assessed"] for levels in data["focus"].values()), year
         assert sum(data["lights"].values()) == data["regions_assessed"], year
         assert all(v >= 0 for v in (*data["funding"].values(), *data["results"].values())), year
+
+
+def test_the_document_shows_each_earlier_year_as_its_own_report_counts_it(tmp_path: Path) -> None:
+    """The trend columns (2020 beside 2021) are the figures the 2020 report gives."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    ok(url, "import", str(DEMO))
+    earlier = national(url, "--year", "2020")
+    text = ok(url, "report", "national", "--year", "2021", "--lang", "en").stdout
+    assert "| Type | 2020 | 2021 |" in text
+    assert f"| project | {earlier['types']['project']} | " in text
+    lights = earlier["lights"]
+    row = f"| 2020 | {earlier['regions_assessed']} | {earlier['improved']} | {lights['green']} | {lights['yellow']} | {lights['red']} |"
+    assert row in text
