@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, delete, event, insert, select, text, update
 
-from kompass.domain.errors import ConcurrentChange
+from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import WRITE_LOCK, json_codec
@@ -74,7 +74,10 @@ def scratch(live: Engine) -> Iterator[Engine]:
 
 @contextmanager
 def _sqlite_scratch(path: Path) -> Iterator[Engine]:
-    fd = rebuild_lock.hold(path)
+    try:
+        fd = rebuild_lock.hold(path)
+    except OSError as error:  # a read-only directory, say: the lock file and the scratch file cannot be made
+        raise StorageUnavailable(f"cannot rebuild beside {path}: {error.strerror or error}") from None
     if fd is None:
         raise ConcurrentChange(ANOTHER)
     staging = rebuild_lock.staging_path(path)

@@ -9,15 +9,17 @@ way; after the swap the rebuilt, right value is there and nothing is said any mo
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.rebuild_lock import REBUILDING
-from tests.integration.helpers import as_json, invoke, ok, use_projector
+from tests.integration.helpers import as_json, invoke, ok, refused, use_projector
 
 CELL = ("01", "competence")
 
@@ -130,3 +132,15 @@ def test_every_read_model_is_checked_against_a_replay_of_the_log(db_url: str, sm
         assert cell(db_url)[0] == 999, "the check changed nothing"
     finally:
         store.close()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write in a read-only directory")
+def test_a_rebuild_where_no_scratch_file_can_be_made_is_refused_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kompass.db'}"
+    ok(url, "init")
+    tmp_path.chmod(0o555)
+    try:
+        message = refused(url, "projections", "rebuild", code=7)
+    finally:
+        tmp_path.chmod(0o755)
+    assert "cannot rebuild beside" in message
