@@ -8,7 +8,8 @@ kept in bench/out/ like coverage_bench.py's), side by side in one run:
   - during each rebuild, a reader loop of `kompass coverage --format json` subprocesses, counting the
     queries that failed (non-zero exit) and those whose answer differed from the one before the
     rebuild without saying that a rebuild was under way (stale without saying). Targets: both 0,
-    and rebuild ≥ 60 % of the best possible rate.
+    and rebuild ≥ 60 % of the best possible rate, by wall time and (since other work on a shared machine
+    stretches wall time unevenly) by CPU time, the floor's too.
 
     python bench/rebuild_bench.py --lines 100000
 """
@@ -23,31 +24,31 @@ import time
 from pathlib import Path
 
 from common import KOMPASS, OUT, progress, table, verdict
-from coverage_bench import READ_BATCH, build, write_floor
+from coverage_bench import READ_BATCH, build, write_floor_times
 
 RATE_TARGET = 0.6
 SAYS = "being rebuilt"
 
 
-def raw_read_seconds(url: str) -> tuple[int, float]:
-    """Read the whole notification log raw (the library's recorder), best of three."""
+def raw_read_seconds(url: str) -> tuple[int, float, float]:
+    """Read the whole notification log raw (the library's recorder), best of three: events, wall and CPU seconds."""
     from kompass.infrastructure.bootstrap import Store
 
     store = Store(url, "admin")
-    best, count = float("inf"), 0
+    best, best_cpu, count = float("inf"), float("inf"), 0
     try:
         for _ in range(3):
-            started, count, position = time.perf_counter(), 0, 0
+            started, cpu, count, position = time.perf_counter(), time.process_time(), 0, 0
             while True:
                 batch = store.app.recorder.select_notifications(start=position, limit=READ_BATCH, inclusive_of_start=False)
                 count += len(batch)
                 if len(batch) < READ_BATCH:
                     break
                 position = batch[-1].id
-            best = min(best, time.perf_counter() - started)
+            best, best_cpu = min(best, time.perf_counter() - started), min(best_cpu, time.process_time() - cpu)
     finally:
         store.close()
-    return count, best
+    return count, best, best_cpu
 
 
 def answer(url: str) -> subprocess.CompletedProcess[str]:
@@ -120,13 +121,14 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="rebuild the store kept in bench/out/ by an earlier run")
     args = parser.parse_args()
     url, _import_seconds, _rss = build(args.lines, args.fresh)
-    events, read_seconds = raw_read_seconds(url)
+    events, read_seconds, read_cpu = raw_read_seconds(url)
     progress(f"{events:,} events; rebuild with a reader loop beside it …")
     with_readers, _cpu, queries, failed, stale, said = rebuild_with_readers(url)
     progress(f"rebuild alone, best of {args.repeat} …")
     wall, cpu = rebuild_alone(url, args.repeat)
-    rows_written, floor = write_floor(Path(url.removeprefix("sqlite:///")))
+    rows_written, floor, floor_cpu = write_floor_times(Path(url.removeprefix("sqlite:///")))
     best_rate = events / (read_seconds + floor)
+    best_cpu_rate = events / (read_cpu + floor_cpu)
     rate = events / wall
     rows = [["figure", "value", "target", "verdict"]]
     rows.append(["events", f"{events:,}", "", ""])
@@ -135,8 +137,10 @@ def main() -> None:
     rows.append(["best possible rebuild (events/s): read + write", f"{best_rate:,.0f}", "", ""])
     rows.append([f"rebuild in-process (s, best of {args.repeat}; CPU {cpu:.2f} s)", f"{wall:.2f}", "", ""])
     rows.append(["rebuild (events/s)", f"{rate:,.0f}", "", ""])
-    rows.append(["rebuild ÷ best possible", f"{rate / best_rate:.3f}", f"≥ {RATE_TARGET}", verdict(rate / best_rate >= RATE_TARGET)])
-    rows.append(["rebuild ÷ best possible, by CPU time", f"{events / cpu / best_rate:.3f}", "", ""])
+    rows.append(["rebuild ÷ best possible (wall)", f"{rate / best_rate:.3f}", f"≥ {RATE_TARGET}", verdict(rate / best_rate >= RATE_TARGET)])
+    rows.append([f"best possible by CPU time (read {read_cpu:.2f} s + write {floor_cpu:.2f} s; events/s)", f"{best_cpu_rate:,.0f}", "", ""])
+    cpu_ratio = events / cpu / best_cpu_rate
+    rows.append(["rebuild ÷ best possible, both by CPU time", f"{cpu_ratio:.3f}", f"≥ {RATE_TARGET}", verdict(cpu_ratio >= RATE_TARGET)])
     rows.append(["`kompass projections rebuild` with the reader loop beside it (s)", f"{with_readers:.2f}", "", ""])
     rows.append(["queries during that rebuild", f"{queries}", "≥ 1", verdict(queries >= 1)])
     rows.append(["… that said a rebuild was under way", f"{said}", "", ""])
