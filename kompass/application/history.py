@@ -27,15 +27,19 @@ def keyed(facts: Iterable[Fact]) -> Iterator[tuple[Fact, str, str | None]]:
     keys: dict[UUID, tuple[str, str | None]] = {}
     for fact in facts:
         if fact.version == 1:
-            d = fact.data
-            if fact.aggregate == "initiative":
-                keys[fact.originator_id] = (d["ref"], d["region"])
-            elif fact.aggregate == "actor":
-                keys[fact.originator_id] = (d["key"], d.get("region"))
-            else:
-                keys[fact.originator_id] = (d["region"], d["region"])
+            keys[fact.originator_id] = identity(fact)
         key, region = keys.get(fact.originator_id, (str(fact.originator_id), None))
         yield fact, key, region
+
+
+def identity(created: Fact) -> tuple[str, str | None]:
+    """The key (ref, actor key or region) and region an aggregate's first fact gives it."""
+    d = created.data
+    if created.aggregate == "initiative":
+        return d["ref"], d["region"]
+    if created.aggregate == "actor":
+        return d["key"], d.get("region")
+    return d["region"], d["region"]
 
 
 def matches(fact: Fact, key: str, region: str | None, f: HistoryFilter) -> bool:

@@ -19,7 +19,7 @@ def national_json(report: dict[str, Any]) -> dict[str, Any]:
 
 def stamped_json(report: dict[str, Any], provenance: Provenance) -> dict[str, Any]:
     """A report of our own shape, with the log position and digest it was made from."""
-    return {**report, "log": {"position": provenance.position, "digest": provenance.digest}}
+    return {**report, "log": {"position": provenance.position, "checkpoint": provenance.checkpoint}}
 
 
 def region_label(code: str) -> str:

@@ -37,7 +37,7 @@ def report() -> None:
     """Yearly reports: one region's annual report, and the national report.
 
     Both are replayed from the event log as of 31 December of the year (effective dates) and
-    stamped with the log position and hash-chain digest they were made from: the same
+    stamped with the log position and the signed checkpoint of the log they were made from: the same
     position gives byte-identical output.
 
     Example: kompass report national --year 2021 --format html --output national-2021.html
@@ -46,12 +46,12 @@ def report() -> None:
 
 def _source(store: Store, position: int | None) -> tuple[int, str]:
     from kompass.domain.errors import InvalidValue
-    from kompass.infrastructure.provenance import digest_at
+    from kompass.infrastructure.provenance import checkpoint_at
 
     head = store.facts.head()
     if position is not None and position > head:
         raise InvalidValue(f"the log has {head} events: --position must be at most {head}")
-    return digest_at(store.app.recorder, head if position is None else position)
+    return checkpoint_at(store.log, head if position is None else position)
 
 
 def _command(name: str, args: list[str], fmt: str, framework: str | None, position: int) -> str:
@@ -112,11 +112,11 @@ def annual(
     require_region(region)
     require_year(year)
     store = settings.store()
-    at, digest = _source(store, position)
-    provenance = Provenance(at, digest, _command("annual", ["--region", region, "--year", str(year)], fmt, framework, at))
+    at, checkpoint = _source(store, position)
+    provenance = Provenance(at, checkpoint, _command("annual", ["--region", region, "--year", str(year)], fmt, framework, at))
     data = annual_report(store.facts.facts(upto=at), region, year, load_framework(framework), _network_section())
     text = _render(fmt, data, provenance, annual_document, lambda r: stamped_json(r, provenance))
-    message(f"report made from log position {at}, digest {digest[:12]}")
+    message(f"report made from log position {at}, stamped with its checkpoint")
     _emit(text, output)
 
 
@@ -140,11 +140,11 @@ def national(settings: Settings, year: int, fmt: str, output: Path | None, frame
 
     require_year(year)
     store = settings.store()
-    at, digest = _source(store, position)
-    provenance = Provenance(at, digest, _command("national", ["--year", str(year)], fmt, framework, at))
+    at, checkpoint = _source(store, position)
+    provenance = Provenance(at, checkpoint, _command("national", ["--year", str(year)], fmt, framework, at))
     data = national_report(store.facts.facts(upto=at), year, load_framework(framework), _national_network())
     text = _render(fmt, data, provenance, national_document, national_json)
-    message(f"report made from log position {at}, digest {digest[:12]}")
+    message(f"report made from log position {at}, stamped with its checkpoint")
     _emit(text, output)
 
 

@@ -45,3 +45,13 @@ class StorageUnavailable(KompassError):
     """The store cannot be reached, opened or written."""
 
     exit_code = 7
+
+
+class IntegrityViolation(KompassError):
+    """The log, a checkpoint, a proof or something derived from the log is not what it claims to be."""
+
+    exit_code = 5
+
+
+class SigningKeyMissing(KompassError):
+    """A write needs the store's signing key, which is not where kompass looks for it."""

@@ -19,12 +19,13 @@ from kompass.domain.framework import Framework
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
-from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, open_application
+from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.settings import StoreLocation, locate
+from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
 
 
@@ -43,7 +44,8 @@ class Store:
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
-        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
+        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, today)
         self._initialise()
 
     @property
@@ -58,6 +60,7 @@ class Store:
         """Every store starts the same way: the 21 regions, and its first user as admin."""
         if self.users.is_empty():
             self.users.grant(self.user, "admin")
+        self.log.ensure_identity()
         self.kompass.initialise()
 
     @cached_property

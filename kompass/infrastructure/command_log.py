@@ -10,6 +10,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -72,12 +73,29 @@ def parse_lines(stream: IO[bytes], source: str, *, restore: bool = False) -> Ite
         except UnicodeDecodeError as error:
             raise LineError(source, number, f"not valid UTF-8 (byte {error.start + 1})") from None
         stripped = text.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#") or (restore and is_reference(stripped)):
             continue
         try:
             yield parse_command(stripped, number, restore=restore)
         except InvalidValue as error:
             raise LineError(source, number, str(error)) from None
+
+
+@lru_cache(maxsize=1)
+def _reference_lines() -> frozenset[str]:
+    from kompass.application.facts import fact_from_event
+    from kompass.application.history import identity
+    from kompass.application.service import reference_aggregates
+    from kompass.infrastructure.command_log_writer import event_line
+
+    facts = [fact_from_event(e, 0) for a in reference_aggregates() for e in a.collect_events()]
+    return frozenset(event_line(f, identity(f)[0]) for f in facts)
+
+
+def is_reference(line: str) -> bool:
+    """A line of the reference data every store registers itself: an export holds it (one line per stored
+    event), and a restore skips it, since the empty store it restores into holds the same events already."""
+    return line in _reference_lines()
 
 
 def _lines(stream: IO[bytes], source: str) -> Iterator[bytes]:

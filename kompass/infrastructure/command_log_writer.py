@@ -1,19 +1,24 @@
 """Writing the log back out as a command log (DESIGN §7), for `kompass export` and `replay`.
 
 Each event becomes the command that records it again, with its `by`, `effective` and
-`recorded_at`; importing the file with `--restore` into an empty store reproduces it.
+`recorded_at`; importing the file with `--restore` into an empty store reproduces it. The
+reference data every store registers itself (the regions' actors and portfolios) is written
+too, so that there is one line for every stored event: the lines are the leaves of the log's
+Merkle tree (docs/security.md), and an outside tool recomputes the root from an export.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kompass.application.facts import Fact
+from kompass.application.ports import FactLog
 from kompass.application.history import keyed
 
-REFERENCE_EVENTS = frozenset({"PortfolioOpened"})
+if TYPE_CHECKING:
+    from kompass.infrastructure.tlog import TransparencyLog
 
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ActorRegistered": ("actor.register", ("key", "name", "kind", "region")),
@@ -33,20 +38,20 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "IndicatorMeasured": ("initiative.measure", ("name", "value")),
     "SelfAssessed": ("portfolio.assess", ("year", "score", "light", "focus")),
     "CoordinatorAssigned": ("portfolio.coordinator", ("user",)),
+    "PortfolioOpened": ("portfolio.open", ()),
 }
 KEY_FIELD = {"initiative": "ref", "actor": "key", "portfolio": "region"}
 
 
-def is_reference(fact: Fact) -> bool:
-    """Events kompass records itself in every new store (regions); they are not exported."""
-    return fact.type in REFERENCE_EVENTS or (fact.type == "ActorRegistered" and fact.data.get("kind") == "region")
-
-
 def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
+    """One line per stored event, in log order: these lines are also the leaves of the log's Merkle tree."""
     for fact, key, _region in keyed(facts):
-        if is_reference(fact):
-            continue
-        yield json.dumps(command_record(fact, key), ensure_ascii=False)
+        yield event_line(fact, key)
+
+
+def event_line(fact: Fact, key: str) -> str:
+    """The export line of one event (UTF-8 JSON, no newline): leaf i of the tree is the line of event i."""
+    return json.dumps(command_record(fact, key), ensure_ascii=False)
 
 
 def command_record(fact: Fact, key: str) -> dict[str, Any]:
@@ -61,3 +66,15 @@ def command_record(fact: Fact, key: str) -> dict[str, Any]:
     record["effective"] = fact.effective.isoformat()
     record["recorded_at"] = fact.recorded_at.isoformat()
     return record
+
+
+def export_lines(facts: FactLog, log: TransparencyLog) -> Iterator[str]:
+    """The export: a header stamped with the latest checkpoint, then the line of every event it covers."""
+    latest = log.latest()
+    position = latest.position if latest else 0
+    yield "# kompass export (command log); import with: kompass import --restore FILE"
+    yield f"# position: {position}"
+    if latest is not None:
+        yield "# checkpoint of the log this export is (keep it; `kompass verify --against FILE` proves the store still holds it):"
+        yield from (f"#   {line}".rstrip() if line else "#   " for line in latest.note.rstrip("\n").split("\n"))
+    yield from command_lines(facts.facts(upto=position))

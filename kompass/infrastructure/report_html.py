@@ -1,7 +1,7 @@
 """Reports as one self-contained HTML file: inline SVG pictures, inline CSS, no script, no network.
 
 Readable on a phone (viewport, fluid tables and pictures), printable (print CSS) and stamped
-with the log position and digest it was made from. The same document gives the same bytes.
+with the log position and the signed checkpoint it was made from. The same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -128,7 +128,6 @@ def render_html(doc: Document) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="kompass">
 <meta name="kompass-log-position" content="{p.position}">
-<meta name="kompass-digest" content="{escape(p.digest)}">
 <title>{escape(doc.title)}</title>
 <style>{CSS}</style>
 </head>
@@ -136,7 +135,7 @@ def render_html(doc: Document) -> str:
 <header>
 <h1>{escape(doc.title)}</h1>
 <p class="subtitle">{escape(doc.subtitle)}</p>
-<p class="stamp">Made from the event log up to position {p.position}, hash-chain digest <code>{escape(p.digest)}</code>.</p>
+<p class="stamp">Made from the event log up to position {p.position}.</p>
 </header>
 <nav aria-label="Contents"><ol>{contents}</ol></nav>
 <main>
@@ -146,10 +145,12 @@ def render_html(doc: Document) -> str:
 <h2 id="provenance">Provenance</h2>
 <ul>
 <li>Log position: {p.position}</li>
-<li>Hash-chain digest at that position: <code>{escape(p.digest)}</code></li>
 <li>Regenerate exactly this report: <code>{escape(p.command)}</code></li>
-<li>Check the digest against the store: <code>kompass verify --digest {escape(p.digest)}</code></li>
+<li>Check that the store's log still holds it: <code>kompass verify --against THIS-FILE</code></li>
+<li>The signed checkpoint of the log it was made from:</li>
 </ul>
+<pre class="checkpoint">
+{escape(p.checkpoint)}</pre>
 </footer>
 </body>
 </html>

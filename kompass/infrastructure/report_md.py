@@ -35,16 +35,20 @@ def block(b: Block) -> list[str]:
 def render_markdown(doc: Document) -> str:
     p = doc.provenance
     lines = [f"# {doc.title}", "", f"_{doc.subtitle}_", ""]
-    lines += [f"Made from the event log up to position {p.position}, hash-chain digest `{p.digest}`.", ""]
+    lines += [f"Made from the event log up to position {p.position}.", ""]
     for b in doc.blocks:
         lines += [*block(b), ""]
     lines += [
         "## Provenance",
         "",
         f"- Log position: {p.position}",
-        f"- Hash-chain digest at that position: `{p.digest}`",
         f"- Regenerate exactly this report: `{p.command}`",
-        f"- Check the digest against the store: `kompass verify --digest {p.digest}`",
+        "- Check that the store's log still holds it: `kompass verify --against THIS-FILE`",
+        "- The signed checkpoint of the log it was made from:",
+        "",
+        "```",
+        p.checkpoint.rstrip("\n"),
+        "```",
         "",
     ]
     return "\n".join(lines)
