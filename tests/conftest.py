@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-import tempfile
 
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kompass-test-config-")
 """Signing keys of test stores go to a directory of this test run, never the user's own."""

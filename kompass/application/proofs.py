@@ -49,8 +49,10 @@ def check_inclusion_document(document: Any, pinned: Sequence[VerifierKey] = ()) 
         raise ProofFailed(f"not a kompass inclusion proof (expected \"format\": {FORMAT!r})")
     leaf, index, size, position = document.get("leaf"), document.get("index"), document.get("tree_size"), document.get("position", 0)
     path, note, key = document.get("audit_path"), document.get("checkpoint"), document.get("key")
-    if not isinstance(leaf, str) or not _whole(index) or not _whole(size) or not _whole(position):
+    if not isinstance(leaf, str) or not isinstance(index, int) or not isinstance(size, int) or not isinstance(position, int):
         raise ProofFailed("the proof needs a text leaf and whole-number index, position and tree_size")
+    if not (_whole(index) and _whole(size) and _whole(position)):
+        raise ProofFailed("the proof's index, position and tree_size must be whole numbers, not negative")
     if not isinstance(path, list) or not all(isinstance(h, str) for h in path) or not isinstance(note, str):
         raise ProofFailed("the proof needs an audit_path of base64 hashes and a checkpoint")
     signed = SignedNote.parse(note)
@@ -64,9 +66,8 @@ def check_inclusion_document(document: Any, pinned: Sequence[VerifierKey] = ()) 
 
 
 def check_extension(old: Checkpoint, new: Checkpoint, proof: Sequence[bytes]) -> None:
-    """The log of `new` begins with the log of `old` (same origin, consistency proof)."""
-    if old.origin != new.origin:
-        raise ProofFailed(f"the checkpoint is of the log {old.origin}, not of this store's log {new.origin}")
+    """The log of `new` begins with the log of `old` (consistency proof). The origins may differ: a store
+    restored from an export holds the same log under a name of its own, and the proof is about the tree."""
     verify_consistency(old.size, new.size, old.root, new.root, proof)
 
 

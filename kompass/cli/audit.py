@@ -81,21 +81,20 @@ def verify(settings: Settings, held: tuple[Path, ...], keys: tuple[str, ...]) ->
     """
     from kompass.application.proofs import find_note
     from kompass.domain.checkpoint import VerifierKey
-    from kompass.infrastructure.derived_audit import verify_read_models, verify_snapshots
-    from kompass.infrastructure.log_audit import verify_against, verify_log
+    from kompass.infrastructure.log_audit import verify_against, verify_store
 
     store = settings.store()
     if held:
         notes = [(str(f), find_note(f.read_text(encoding="utf-8", errors="replace"))) for f in held]
         for done in verify_against(store.log, notes, [VerifierKey.parse(k) for k in keys]):
-            click.echo(f"{done.source}: the log of {done.current} events extends this checkpoint of {done.size} events")
+            copy = "" if done.origin == store.log.origin else f" (of {done.origin}, whose log this store holds a copy of)"
+            click.echo(f"{done.source}: the log of {done.current} events extends this checkpoint of {done.size} events{copy}")
         return
-    verdict = verify_log(store.facts, store.log)
-    snapshots = verify_snapshots(store)
-    rows = verify_read_models(store)
+    verdict = verify_store(store)
+    log = verdict.log
     click.echo(
-        f"verified: {verdict.events} events, {verdict.checkpoints} checkpoints and {verdict.signatures} signatures, "
-        f"{snapshots} snapshots, {rows} read-model rows match a replay; root {base64.b64encode(verdict.root).decode()}"
+        f"verified: {log.events} events, {log.checkpoints} checkpoints and {log.signatures} signatures, "
+        f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(log.root).decode()}"
     )
 
 

@@ -21,3 +21,4 @@ def init(settings: Settings) -> None:
     store = settings.store()
     roles = ", ".join(sorted(store.access().grants.roles)) or "a reader"
     message(f"store ready at {store.location.url} ({store.facts.head()} events); {settings.user} is {roles}")
+    message(f"checkpoints are signed with the key in {store.log.key_file()}; keep a copy of it and of `kompass checkpoint --key`")

@@ -10,8 +10,8 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kompass.application.facts import Fact
-from kompass.application.ports import FactLog
 from kompass.application.history import keyed
+from kompass.application.ports import FactLog
 
 if TYPE_CHECKING:
     from kompass.infrastructure.tlog import TransparencyLog

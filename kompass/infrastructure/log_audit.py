@@ -10,6 +10,7 @@ held elsewhere. The first failure is raised as IntegrityViolation naming the pos
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,27 +41,20 @@ def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
     """Recompute the tree from the stored events; check it against the stored leaves and every checkpoint."""
     trusted = log.trusted_keys()
     marks = {c.size: c for c in log.checkpoints()}
-    stored = log.leaf_hashes()
     tree = CompactRange()
     checked = signatures = 0
     position = 0
-    for fact, key, _region in keyed(facts.facts()):  # type: ignore[attr-defined]
-        value = leaf_hash(event_line(fact, key).encode())
-        index, position = tree.size, fact.position
-        recorded = next(stored, None)
-        if recorded is None:
-            raise IntegrityViolation(f"the event at position {position} is in no checkpoint: recorded behind kompass's back")
-        if recorded != (index, value):
-            raise IntegrityViolation(
-                f"the event at position {position} is not the one the log's tree recorded (changed, inserted or removed)"
-            )
-        tree.append(value)
-        mark = marks.pop(tree.size, None)
-        if mark is not None:
-            signatures += _check_mark(mark, tree, position, log.origin, trusted)
-            checked += 1
-    if next(stored, None) is not None:
-        raise IntegrityViolation(f"the tree records more events than the log holds: events after position {position} were removed")
+    with closing(log.nodes_in_append_order()) as stored:
+        for fact, key, _region in keyed(facts.facts()):  # type: ignore[attr-defined]
+            position = fact.position
+            for node in tree.append(leaf_hash(event_line(fact, key).encode())):
+                _check_node(node, next(stored, None), position)
+            mark = marks.pop(tree.size, None)
+            if mark is not None:
+                signatures += _check_mark(mark, tree, position, log.origin, trusted)
+                checked += 1
+        if next(stored, None) is not None:
+            raise IntegrityViolation(f"the tree records more events than the log holds: events after position {position} were removed")
     if marks:
         size = min(marks)
         raise IntegrityViolation(f"a checkpoint covers {size} events but the log holds {tree.size}: events were removed")
@@ -70,6 +64,34 @@ def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
     if size != tree.size or frontier.root() != tree.root():
         raise IntegrityViolation(f"the events after the last checkpoint (of {size} events) are covered by none")
     return LogVerdict(tree.size, checked, signatures, tree.root())
+
+
+@dataclass(frozen=True)
+class StoreVerdict:
+    log: LogVerdict
+    snapshots: int
+    rows: int
+
+
+def verify_store(store: Store) -> StoreVerdict:
+    """Everything `kompass verify` checks, in order: the log and its checkpoints, then what is derived from it."""
+    from kompass.infrastructure.derived_audit import verify_read_models, verify_snapshots
+
+    verdict = verify_log(store.facts, store.log)
+    return StoreVerdict(verdict, verify_snapshots(store), verify_read_models(store))
+
+
+def _check_node(computed: tuple[int, int, bytes], recorded: tuple[int, int, bytes] | None, position: int) -> None:
+    if recorded is None:
+        raise IntegrityViolation(f"the event at position {position} is in no checkpoint: recorded behind kompass's back")
+    if recorded[:2] != computed[:2] and computed[0] == 0:
+        raise IntegrityViolation(f"the event at position {position} is not the one the log's tree recorded (inserted or removed)")
+    if recorded != computed:
+        if computed[0] == 0:
+            raise IntegrityViolation(f"the event at position {position} is not the one the log's tree recorded (changed)")
+        raise IntegrityViolation(
+            f"the tree's node at level {computed[0]}, index {computed[1]} (completed by the event at position {position}) was altered"
+        )
 
 
 def _check_mark(mark: StoredCheckpoint, tree: CompactRange, position: int, origin: str, trusted: list[VerifierKey]) -> int:
@@ -91,6 +113,7 @@ class Extension:
     source: str
     size: int
     current: int
+    origin: str
 
 
 def verify_against(log: TransparencyLog, notes: Sequence[tuple[str, str]], keys: Sequence[VerifierKey] = ()) -> list[Extension]:
@@ -111,7 +134,7 @@ def verify_against(log: TransparencyLog, notes: Sequence[tuple[str, str]], keys:
             check_extension(held, current, consistency_proof(held.size, current.size, log.node) if held.size <= current.size else [])
         except IntegrityViolation as error:
             raise IntegrityViolation(f"{source}: {error}") from None
-        done.append(Extension(source, held.size, current.size))
+        done.append(Extension(source, held.size, current.size, held.origin))
     return done
 
 

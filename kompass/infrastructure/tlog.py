@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from kompass.domain.checkpoint import Signer, VerifierKey
@@ -127,10 +127,17 @@ class TransparencyLog:
             raise IntegrityViolation(f"the tree node at level {level}, index {index} is missing")
         return bytes(found)
 
-    def leaf_hashes(self) -> Iterator[tuple[int, bytes]]:
+    def nodes_in_append_order(self) -> Iterator[tuple[int, int, bytes]]:
+        """Every stored node as (level, index, hash), in the order appending leaves completes them:
+        node (L, i) is completed by leaf (i + 1)·2^L − 1, after the nodes below it."""
+        n = t.log_nodes.c
+        completed_by = ((n.idx + 1) * func.power(2, n.level)) if not self.sqlite else ((n.idx + 1).op("<<")(n.level))
         with self.engine.connect() as conn:
             rows = conn.execution_options(yield_per=10_000).execute(
-                select(t.log_nodes.c.idx, t.log_nodes.c.hash).where(t.log_nodes.c.level == 0).order_by(t.log_nodes.c.idx)
+                select(n.level, n.idx, n.hash).order_by(completed_by, n.level)
             )
-            for index, value in rows:
-                yield int(index), bytes(value)
+            for level, index, value in rows:
+                yield int(level), int(index), bytes(value)
+
+    def key_file(self) -> str:
+        return str(key_path(self.store_id))

@@ -38,7 +38,7 @@ class Pending(NamedTuple):
     """A stored event as the fact decoder reads it; its position does not enter its line."""
 
     id: int
-    originator_id: UUID
+    originator_id: UUID | str
     originator_version: int
     topic: str
     state: bytes

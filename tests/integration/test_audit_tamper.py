@@ -226,8 +226,16 @@ def test_a_forged_checkpoint_signature_is_caught(loaded: tuple[str, Path]) -> No
         name, encoded = signature.strip().split(" ")[1:]
         forged = base64.b64decode(encoded)
         forged = forged[:10] + bytes([forged[10] ^ 1]) + forged[11:]
-        db.sql("UPDATE kompass_checkpoints SET note = ? WHERE size = ?", f"{body}\n\n\u2014 {name} {base64.b64encode(forged).decode()}\n", HEAD)
+        forged_note = f"{body}\n\n\u2014 {name} {base64.b64encode(forged).decode()}\n"
+        db.sql("UPDATE kompass_checkpoints SET note = ? WHERE size = ?", forged_note, HEAD)
     assert "signature" in verify_fails(url)
+
+
+def test_a_forged_tree_node_is_caught_by_plain_verify(loaded: tuple[str, Path]) -> None:
+    url, _kept = loaded
+    with raw(url) as db:
+        db.sql("UPDATE kompass_log_nodes SET hash = ? WHERE level = 3 AND idx = 4", b"\x00" * 32)
+    assert "node at level 3, index 4" in verify_fails(url)
 
 
 def test_a_forged_read_model_row_is_caught_by_plain_verify(loaded: tuple[str, Path]) -> None:

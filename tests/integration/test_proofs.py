@@ -55,14 +55,18 @@ def _flip(text: str) -> str:
     return base64.b64encode(bytes(raw)).decode()
 
 
+def _replace(note: str, part: str) -> str:
+    return note.replace(part, _flip(part))
+
+
 FORGERIES = {
     "wrong path": lambda d: {**d, "audit_path": [_flip(d["audit_path"][0]), *d["audit_path"][1:]]},
     "swapped siblings": lambda d: {**d, "audit_path": _swap(d["audit_path"])},
     "wrong size": lambda d: {**d, "tree_size": d["tree_size"] + 1},
     "wrong index": lambda d: {**d, "index": d["index"] + 1},
     "changed leaf": lambda d: {**d, "leaf": d["leaf"].replace("12 kommuner", "99 kommuner")},
-    "bad signature": lambda d: {**d, "checkpoint": d["checkpoint"].replace(d["checkpoint"].split(" ")[-1], _flip(d["checkpoint"].split(" ")[-1].strip()) + "\n")},
-    "changed root": lambda d: {**d, "checkpoint": d["checkpoint"].replace(d["checkpoint"].split("\n")[2], _flip(d["checkpoint"].split("\n")[2]))},
+    "bad signature": lambda d: {**d, "checkpoint": _replace(d["checkpoint"], d["checkpoint"].split(" ")[-1].strip())},
+    "changed root": lambda d: {**d, "checkpoint": _replace(d["checkpoint"], d["checkpoint"].split("\n")[2])},
     "not a proof": lambda d: {"hello": 1},
 }
 
@@ -99,7 +103,9 @@ def test_prove_in_an_earlier_kept_checkpoint(sqlite_url: str, small_log: Path, t
     assert offline(write(tmp_path, document)).exit_code == 0
 
 
-def test_writes_are_refused_without_the_signing_key(sqlite_url: str, small_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_writes_are_refused_without_the_signing_key(
+    sqlite_url: str, small_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ok(sqlite_url, "import", str(small_log))
     monkeypatch.setenv("KOMPASS_SIGNING_KEY", str(tmp_path / "elsewhere.pem"))
     result = invoke(sqlite_url, "actor", "add", "--key", "x", "--name", "X AB", "--kind", "company")

@@ -74,7 +74,7 @@ def test_every_inclusion_proof_verifies(case: tuple[int, int]) -> None:
 @given(st.integers(min_value=1, max_value=80).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
 def test_every_consistency_proof_verifies(case: tuple[int, int]) -> None:
     old, new = case
-    leaves, nodes, roots = build(new)
+    _leaves, nodes, roots = build(new)
     old_root = roots[old - 1] if old else hashlib.sha256(b"").digest()
     proof = consistency_proof(old, new, lambda level, i: nodes[(level, i)])
     verify_consistency(old, new, old_root, roots[-1], proof)
@@ -116,7 +116,7 @@ def test_forged_inclusion_proofs_are_refused(forge) -> None:  # type: ignore[no-
 
 
 def test_an_inclusion_proof_for_a_different_tree_is_refused() -> None:
-    other_leaves, other_nodes, other_roots = build(N)
+    other_leaves, _other_nodes, _other_roots = build(N)
     other_leaves[3] = b"changed"
     tree, nodes = CompactRange(), {}
     for leaf in other_leaves:
