@@ -96,6 +96,7 @@ def verify(settings: Settings, held: tuple[Path, ...], keys: tuple[str, ...]) ->
         f"verified: {log.events} events, {log.checkpoints} checkpoints and {log.signatures} signatures, "
         f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(log.root).decode()}"
     )
+    click.echo(f"signed by: {', '.join(log.signers) or 'nobody (empty log)'}")
 
 
 @click.command()

@@ -40,6 +40,8 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "CoordinatorAssigned": ("portfolio.coordinator", ("user",)),
     "PortfolioOpened": ("portfolio.open", ()),
 }
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""`json.dumps(record, ensure_ascii=False)`, without building an encoder per line (every write hashes every line)."""
 KEY_FIELD = {"initiative": "ref", "actor": "key", "portfolio": "region"}
 
 
@@ -51,7 +53,7 @@ def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
 
 def event_line(fact: Fact, key: str) -> str:
     """The export line of one event (UTF-8 JSON, no newline): leaf i of the tree is the line of event i."""
-    return json.dumps(command_record(fact, key), ensure_ascii=False)
+    return _ENCODER.encode(command_record(fact, key))
 
 
 def command_record(fact: Fact, key: str) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class LogVerdict:
     checkpoints: int
     signatures: int
     root: bytes
+    signers: tuple[str, ...]
 
 
 def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
@@ -44,6 +45,7 @@ def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
     tree = CompactRange()
     checked = signatures = 0
     position = 0
+    signers: set[str] = set()
     with closing(log.nodes_in_append_order()) as stored:
         for fact, key, _region in keyed(facts.facts()):  # type: ignore[attr-defined]
             position = fact.position
@@ -51,7 +53,9 @@ def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
                 _check_node(node, next(stored, None), position)
             mark = marks.pop(tree.size, None)
             if mark is not None:
-                signatures += _check_mark(mark, tree, position, log.origin, trusted)
+                keys = _check_mark(mark, tree, position, log.origin, trusted)
+                signatures += len(keys)
+                signers.update(k.name for k in keys)
                 checked += 1
         if next(stored, None) is not None:
             raise IntegrityViolation(f"the tree records more events than the log holds: events after position {position} were removed")
@@ -63,7 +67,7 @@ def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
         raise IntegrityViolation(f"no checkpoint covers the log's {tree.size} events")
     if size != tree.size or frontier.root() != tree.root():
         raise IntegrityViolation(f"the events after the last checkpoint (of {size} events) are covered by none")
-    return LogVerdict(tree.size, checked, signatures, tree.root())
+    return LogVerdict(tree.size, checked, signatures, tree.root(), tuple(sorted(signers)))
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,9 @@ def _check_node(computed: tuple[int, int, bytes], recorded: tuple[int, int, byte
         )
 
 
-def _check_mark(mark: StoredCheckpoint, tree: CompactRange, position: int, origin: str, trusted: list[VerifierKey]) -> int:
+def _check_mark(
+    mark: StoredCheckpoint, tree: CompactRange, position: int, origin: str, trusted: list[VerifierKey]
+) -> list[VerifierKey]:
     note = SignedNote.parse(mark.note)
     checkpoint = Checkpoint.from_note(note)
     where = f"the checkpoint of {mark.size} events (position {position})"
@@ -103,7 +109,7 @@ def _check_mark(mark: StoredCheckpoint, tree: CompactRange, position: int, origi
     if checkpoint.root != tree.root():
         raise IntegrityViolation(f"{where} has a root the events do not give: the events before position {position} were altered")
     try:
-        return len(note.verified_by(trusted))
+        return note.verified_by(trusted)
     except IntegrityViolation as error:
         raise IntegrityViolation(f"{where}: {error}") from None
 

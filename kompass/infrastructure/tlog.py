@@ -7,7 +7,7 @@ identity and signing key, and answers what proofs and `verify` read.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -127,7 +127,7 @@ class TransparencyLog:
             raise IntegrityViolation(f"the tree node at level {level}, index {index} is missing")
         return bytes(found)
 
-    def nodes_in_append_order(self) -> Iterator[tuple[int, int, bytes]]:
+    def nodes_in_append_order(self) -> Generator[tuple[int, int, bytes], None, None]:
         """Every stored node as (level, index, hash), in the order appending leaves completes them:
         node (L, i) is completed by leaf (i + 1)·2^L − 1, after the nodes below it."""
         n = t.log_nodes.c

@@ -113,3 +113,25 @@ def test_writes_are_refused_without_the_signing_key(
     assert "Traceback" not in result.output
     assert ok(sqlite_url, "checkpoint").stdout.split("\n")[1] == str(HEAD)  # reads still work; nothing written
     assert os.environ["KOMPASS_SIGNING_KEY"].endswith("elsewhere.pem")
+
+
+def test_files_that_are_not_checkpoints_or_proofs_are_refused_in_one_line(sqlite_url: str, small_log: Path, tmp_path: Path) -> None:
+    ok(sqlite_url, "import", str(small_log))
+    garbage = tmp_path / "garbage.txt"
+    for content in (b"hello\n", b"\xff\xfe\x00", b"kompass/x\n12\nnot base64!\n\n\xe2\x80\x94 k AAAA\n", b'{"format": 1}'):
+        garbage.write_bytes(content)
+        for result in (invoke(sqlite_url, "verify", "--against", str(garbage)), offline(str(garbage))):
+            assert result.exit_code == 5, (content, result.output)
+            assert result.stderr.startswith("Error: ") and "Traceback" not in result.output
+
+
+def test_a_restore_skips_the_reference_lines_but_refuses_altered_ones(sqlite_url: str, small_log: Path, tmp_path: Path) -> None:
+    ok(sqlite_url, "import", str(small_log))
+    export = tmp_path / "export.jsonl"
+    ok(sqlite_url, "export", "--output", str(export))
+    assert export.read_text(encoding="utf-8").count('"kind": "region"') == 21
+    ok(f"sqlite:///{tmp_path / 'restored.db'}", "import", "--restore", str(export))
+    altered = tmp_path / "altered.jsonl"
+    altered.write_text(export.read_text(encoding="utf-8").replace("Region Stockholm", "Region Pwned"), encoding="utf-8")
+    result = invoke(f"sqlite:///{tmp_path / 'other.db'}", "import", "--restore", str(altered))
+    assert result.exit_code == 1 and "region-01" in result.stderr
