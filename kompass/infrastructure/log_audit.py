@@ -154,7 +154,7 @@ def prove(store: Store, position: int, note: str | None = None) -> dict[str, obj
     if not found or found[0].position != position:
         raise NotFound(f"there is no event at log position {position}")
     fact = found[0]
-    index = mark.size - 1 - sum(1 for _ in store.facts.facts(after=position, upto=mark.position))
+    index = log.index_of(position)
     text = note or (log.latest() or mark).note
     checkpoint = Checkpoint.from_note(SignedNote.parse(text))
     if checkpoint.origin != log.origin or not index < checkpoint.size <= log.state()[0]:

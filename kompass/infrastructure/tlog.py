@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from kompass.domain.checkpoint import Signer, VerifierKey
@@ -138,6 +138,13 @@ class TransparencyLog:
             )
             for level, index, value in rows:
                 yield int(level), int(index), bytes(value)
+
+    def index_of(self, position: int) -> int:
+        """The leaf index of the event at `position`: how many events come before it (PostgreSQL's ids have holes)."""
+        column = "rowid" if self.sqlite else "notification_id"
+        with self.engine.connect() as conn:
+            found = conn.execute(text(f"SELECT count(*) FROM {self.events_table} WHERE {column} < :p"), {"p": position}).scalar()
+        return int(found or 0)
 
     def key_file(self) -> str:
         return str(key_path(self.store_id))
