@@ -72,11 +72,16 @@ def command_record(fact: Fact, key: str) -> dict[str, Any]:
 
 def export_lines(facts: FactLog, log: TransparencyLog) -> Iterator[str]:
     """The export: a header stamped with the latest checkpoint, then the line of every event it covers."""
-    latest = log.latest()
-    position = latest.position if latest else 0
+    head = facts.head()
+    latest = log.latest()  # read after the head: a write in between only makes the checkpoint newer
+    position = latest.position if latest else head
     yield "# kompass export (command log); import with: kompass import --restore FILE"
     yield f"# position: {position}"
-    if latest is not None:
+    if latest is None:
+        yield "# no checkpoint covers this log (a store made before kompass signed its log): restore it into a new store"
+    else:
         yield "# checkpoint of the log this export is (keep it; `kompass verify --against FILE` proves the store still holds it):"
         yield from (f"#   {line}".rstrip() if line else "#   " for line in latest.note.rstrip("\n").split("\n"))
+        if head > position:
+            yield f"# warning: events after position {position} are covered by no checkpoint and are not exported; run `kompass verify`"
     yield from command_lines(facts.facts(upto=position))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kompass.application.facts import Fact
 from kompass.application.history import identity, keyed
+from kompass.application.ports import FactLog
 from kompass.application.proofs import check_extension, inclusion_document
 from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey
 from kompass.domain.errors import IntegrityViolation, NotFound
@@ -38,7 +39,7 @@ class LogVerdict:
     signers: tuple[str, ...]
 
 
-def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
+def verify_log(facts: FactLog, log: TransparencyLog) -> LogVerdict:
     """Recompute the tree from the stored events; check it against the stored leaves and every checkpoint."""
     trusted = log.trusted_keys()
     marks = {c.size: c for c in log.checkpoints()}
@@ -47,7 +48,7 @@ def verify_log(facts: object, log: TransparencyLog) -> LogVerdict:
     position = 0
     signers: set[str] = set()
     with closing(log.nodes_in_append_order()) as stored:
-        for fact, key, _region in keyed(facts.facts()):  # type: ignore[attr-defined]
+        for fact, key, _region in keyed(facts.facts()):
             position = fact.position
             for node in tree.append(leaf_hash(event_line(fact, key).encode())):
                 _check_node(node, next(stored, None), position)

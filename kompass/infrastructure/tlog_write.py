@@ -117,6 +117,11 @@ class LogExtension:
         self.cursor.execute(f"SELECT count(*) AS n, max({column}) AS head FROM {self.table} WHERE {column} > {m}", (self.start_position,))
         row = self.cursor.fetchone()
         added = self.tree.size - self.start_size
+        if int(row["n"]) != added and self.start_size == 0:
+            raise IntegrityViolation(
+                "this store holds events from before kompass signed its log, so no checkpoint covers them; nothing was "
+                "written — export it and restore the export into a new store (`kompass import --restore`)"
+            )
         if int(row["n"]) != added:
             raise IntegrityViolation(
                 f"the log holds {int(row['n']) - added} event(s) after position {self.start_position} that no checkpoint "

@@ -282,3 +282,23 @@ def test_postgres_verify_counts_events_not_ids(pg_url: str, small_log: Path) -> 
     ok(pg_url, "actor", "add", "--key", "late", "--name", "Late AB", "--kind", "company")
     assert ok(pg_url, "verify").stdout.startswith(f"verified: {HEAD + 1} events, 3 checkpoints")
     assert ok(pg_url, "history", "--format", "json").stdout.count('"position": 86') == 1
+
+
+def test_a_store_whose_checkpoints_were_all_deleted_fails_and_refuses_writes_but_can_be_restored(
+    loaded: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Also what a store made before kompass signed its log looks like: export and restore is the way on."""
+    url, _kept = loaded
+    with raw(url) as db:
+        for table in ("kompass_log_nodes", "kompass_checkpoints"):
+            db.sql(f"DELETE FROM {table}")
+        db.sql("UPDATE kompass_log SET size = 0, position = 0, frontier = ?", b"")
+    assert "in no checkpoint" in verify_fails(url)
+    result = invoke(url, "actor", "add", "--key", "late", "--name", "Late AB", "--kind", "company")
+    assert result.exit_code == VERIFY_FAILED and "restore the export into a new store" in result.stderr
+    export = tmp_path / "legacy.jsonl"
+    ok(url, "export", "--output", str(export))
+    assert "no checkpoint covers this log" in export.read_text(encoding="utf-8")
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    ok(restored, "import", "--restore", str(export))
+    assert ok(restored, "verify").stdout.startswith(f"verified: {HEAD} events")
