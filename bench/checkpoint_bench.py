@@ -1,6 +1,6 @@
 """The cost of the verifiable log: checkpoints per write, proofs, and `verify --against` (issue 14).
 
-Three measurements, side by side in one run, on SQLite:
+Three measurements, side by side in one run, on SQLite (the import also on PostgreSQL with --postgres):
   1. an import of N lines (default 100,000) with the Merkle tree and signed checkpoint, and the
      same import with the tree switched off (its two hooks replaced by no-ops, in a separate
      process); target: throughput drops by at most 10 %;
@@ -25,7 +25,20 @@ import sys
 import time
 from pathlib import Path
 
-from common import KOMPASS, command_log, progress, remove, run, sqlite_url, table, temp_dir, verdict
+from common import (
+    KOMPASS,
+    command_log,
+    drop_pg_database,
+    new_pg_database,
+    pg_unavailable,
+    progress,
+    remove,
+    run,
+    sqlite_url,
+    table,
+    temp_dir,
+    verdict,
+)
 
 TARGET_DROP = 0.10
 TARGET_PROOF_SECONDS = 0.1
@@ -49,14 +62,15 @@ def one_import(url: str, log: Path, tree: bool) -> None:
     print(json.dumps({"events": summary.events, "seconds": seconds}))
 
 
-def imports(lines: int, directory: Path) -> tuple[list[list[str]], str]:
+def imports(lines: int, directory: Path, backend: str, databases: list[str]) -> tuple[list[list[str]], str]:
     log = command_log(lines)
     best: dict[bool, float] = {}
     events = 0
     kept_url = ""
     for attempt in range(2):
         for tree in (False, True):
-            url = sqlite_url(directory, f"import-{tree}-{attempt}.db")
+            url = sqlite_url(directory, f"import-{tree}-{attempt}.db") if backend == "sqlite" else new_pg_database()
+            databases.append(url)
             progress(f"import of {lines:,} lines, tree {'on' if tree else 'off'} (round {attempt + 1})")
             done = run([sys.executable, __file__, "--one-import", url, str(log), *([] if tree else ["--no-tree"])])
             result = json.loads(done.stdout)
@@ -67,9 +81,9 @@ def imports(lines: int, directory: Path) -> tuple[list[list[str]], str]:
     off, on = events / best[False], events / best[True]
     drop = 1 - on / off
     rows = [
-        ["import without tree/checkpoints", f"{events:,}", f"{best[False]:.2f} s", f"{off:,.0f} events/s", "", ""],
-        ["import with tree + signed checkpoint", f"{events:,}", f"{best[True]:.2f} s", f"{on:,.0f} events/s", "", ""],
-        ["→ throughput drop", "", "", f"{drop:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(drop <= TARGET_DROP)],
+        [f"{backend}: import without tree/checkpoints", f"{events:,}", f"{best[False]:.2f} s", f"{off:,.0f} events/s", "", ""],
+        [f"{backend}: import with tree + signed checkpoint", f"{events:,}", f"{best[True]:.2f} s", f"{on:,.0f} events/s", "", ""],
+        [f"{backend}: → throughput drop", "", "", f"{drop:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(drop <= TARGET_DROP)],
     ]
     return rows, kept_url
 
@@ -166,6 +180,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--leaves", type=int, default=1_000_000)
+    parser.add_argument("--postgres", action="store_true", help="also measure the import on PostgreSQL")
     parser.add_argument("--one-import", nargs=2, metavar=("URL", "LOG"), help=argparse.SUPPRESS)
     parser.add_argument("--no-tree", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -173,15 +188,21 @@ def main() -> None:
         one_import(args.one_import[0], Path(args.one_import[1]), tree=not args.no_tree)
         return
     directory = temp_dir("checkpoint-")
+    databases: list[str] = []
     try:
         rows = [["what", "events", "time", "rate / ratio", "target", "verdict"]]
-        import_rows, url = imports(args.lines, directory)
+        import_rows, url = imports(args.lines, directory, "sqlite", databases)
         rows += import_rows
+        if args.postgres and not pg_unavailable():
+            rows += imports(args.lines, directory, "postgres", databases)[0]
         rows += verifies(url, directory)
         rows += proofs(args.leaves, directory)
     finally:
         remove(directory)
-    print(f"Verifiable log (bench/checkpoint_bench.py --lines {args.lines} --leaves {args.leaves}), SQLite")
+        for database in databases:
+            if database.startswith("postgresql"):
+                drop_pg_database(database)
+    print(f"Verifiable log (bench/checkpoint_bench.py --lines {args.lines} --leaves {args.leaves}); verify, prove: SQLite")
     print(table(rows))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,9 @@ def find_note(text: str) -> str:
 
     Found by its shape: an origin `kompass/…`, a size, a base64 root, a blank line, signature lines.
     """
+    stamped = _json_checkpoint(text)
+    if stamped is not None:
+        return stamped
     lines = text.replace("\r\n", "\n").split("\n")
     for i, line in enumerate(lines):
         for prefix in ("", "#   "):
@@ -103,3 +107,16 @@ def find_note(text: str) -> str:
             if signatures:
                 return "\n".join([*body[:3], "", *signatures]) + "\n"
     raise ProofFailed("no kompass checkpoint (origin, size, root, blank line, signatures) in the file")
+
+
+def _json_checkpoint(text: str) -> str | None:
+    """The checkpoint in a JSON report (`log.checkpoint`) or an inclusion proof (`checkpoint`)."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    log = document.get("log")
+    found = log.get("checkpoint") if isinstance(log, dict) else document.get("checkpoint")
+    return found if isinstance(found, str) else None
