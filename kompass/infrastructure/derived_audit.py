@@ -47,8 +47,8 @@ def verify_snapshots(store: Store) -> int:
             app, type(snapshot).take(replayed)
         ):
             raise IntegrityViolation(
-                f"the snapshot of aggregate {snapshot.originator_id} at version {snapshot.originator_version} is not what its events give "
-                "(forged snapshot): run `kompass verify` after removing it, or restore the store"
+                f"the snapshot of aggregate {snapshot.originator_id} at version {snapshot.originator_version} is not what its "
+                "events give (a forged snapshot: commands would act on a state the log never had)"
             )
     return len(rows)
 
