@@ -92,7 +92,8 @@ def big_tree(leaves: int, directory: Path) -> tuple[Path, Path]:
     """A store whose tree holds `leaves` generated leaves and a signed checkpoint; returns (store file, proof file)."""
     from sqlalchemy import delete, insert, update
 
-    from kompass.domain.checkpoint import Checkpoint, sign
+    from kompass.application.proofs import sign
+    from kompass.domain.checkpoint import Checkpoint
     from kompass.domain.merkle import CompactRange, leaf_hash
     from kompass.infrastructure import tables as t
     from kompass.infrastructure.bootstrap import Store

@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey
+from kompass.application.ports import Signer
+from kompass.domain.checkpoint import Checkpoint, Signature, SignedNote, VerifierKey, key_id
 from kompass.domain.merkle import ProofFailed, leaf_hash, verify_consistency, verify_inclusion
 
 FORMAT = "kompass inclusion proof v1"
@@ -64,6 +65,11 @@ def check_inclusion_document(document: Any, pinned: Sequence[VerifierKey] = ()) 
         raise ProofFailed(f"the proof claims a tree of {size} events, but its checkpoint is of {checkpoint.size}")
     verify_inclusion(index, size, leaf_hash(leaf.encode()), [_hash(h) for h in path], checkpoint.root)
     return CheckedProof(index, position, checkpoint, keys, bool(pinned))
+
+
+def sign(text: str, signers: Iterable[Signer]) -> SignedNote:
+    """`text` (a checkpoint's body) signed by each signer, as a signed note."""
+    return SignedNote(text, tuple(Signature(s.name, key_id(s.name, s.public_key), s.sign(text.encode())) for s in signers))
 
 
 def check_extension(old: Checkpoint, new: Checkpoint, proof: Sequence[bytes]) -> None:

@@ -25,6 +25,8 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
             since: str | None, until: str | None, fmt: str) -> None:
     """Every recorded change: position, recording time, effective date, who, what.
 
+    The JSON shape: docs/definitions.md (JSON shapes).
+
     Example: kompass history --initiative 14-2021-opendata --format json
     """
     from kompass.application.history import HistoryFilter, history_entry, keyed, matches
@@ -48,6 +50,7 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
     One line per stored event, the regions kompass registers itself included: the lines are the
     leaves of the log's Merkle tree. The header holds the signed checkpoint the export matches,
     so `kompass verify --against EXPORT` later proves the store still holds it.
+    The format: docs/command-log.md.
 
     Example: kompass export --output portfolio-backup.jsonl
     """

@@ -15,9 +15,10 @@ from kompass.cli.output import message
 @click.option("--restore", is_flag=True, help="Keep the recording times of an export (into an empty store only).")
 @pass_settings
 def import_(settings: Settings, file: Path, restore: bool) -> None:
-    """Apply a command log (JSON Lines, DESIGN §7): all of it, or nothing.
+    """Apply a command log (JSON Lines, see docs/command-log.md): all of it, or nothing.
 
     On the first bad line it stops with FILE:LINE: message and the store is unchanged.
+    Every op and field, and the rules of --restore: docs/command-log.md.
 
     Example: kompass import portfolio-2021.jsonl
     """

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from kompass.cli.context import Settings, pass_settings
 from kompass.cli.output import message
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _key_option(f):  # type: ignore[no-untyped-def]
+
+def _key_option(f: F) -> F:
     return click.option(
         "--key", "keys", multiple=True, metavar="VERIFIER",
         help="A public key to trust, NAME+KEYID+BASE64 as `kompass checkpoint --key` prints it (repeatable).",

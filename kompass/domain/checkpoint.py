@@ -22,7 +22,6 @@ import binascii
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,18 +30,6 @@ from kompass.domain.merkle import ProofFailed
 
 ED25519 = b"\x01"
 DASH = "\u2014"
-
-
-class Signer(Protocol):
-    """Signs checkpoints: the store's key today, a user's own key where users have keys."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def public_key(self) -> bytes: ...
-
-    def sign(self, message: bytes) -> bytes: ...
 
 
 def key_id(name: str, public_key: bytes) -> bytes:
@@ -128,10 +115,6 @@ class SignedNote:
             names = ", ".join(sorted({s.name for s in self.signatures})) or "nobody"
             raise ProofFailed(f"the checkpoint is signed by {names}, not by a key this store trusts")
         return good
-
-
-def sign(text: str, signers: Iterable[Signer]) -> SignedNote:
-    return SignedNote(text, tuple(Signature(s.name, key_id(s.name, s.public_key), s.sign(text.encode())) for s in signers))
 
 
 @dataclass(frozen=True)

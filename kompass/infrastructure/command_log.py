@@ -1,4 +1,4 @@
-"""Reading the command log (DESIGN §7): UTF-8 JSON Lines, one command per line.
+"""Reading the command log (format: docs/command-log.md): UTF-8 JSON Lines, one command per line.
 
 Lines are read one at a time so a file of any length is parsed in constant memory.
 Every refusal names the line: `FILE:LINE: message`.

@@ -33,7 +33,7 @@ def key_path(store_id: str) -> Path:
 
 @dataclass(frozen=True)
 class FileSigner:
-    """A signer (domain.checkpoint.Signer) holding an Ed25519 private key read from a file."""
+    """A signer (application.ports.Signer) holding an Ed25519 private key read from a file."""
 
     name: str
     key: Ed25519PrivateKey

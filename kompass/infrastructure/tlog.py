@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from kompass.domain.checkpoint import Signer, VerifierKey
+from kompass.application.ports import Signer
+from kompass.domain.checkpoint import VerifierKey
 from kompass.domain.errors import IntegrityViolation, SigningKeyMissing
 from kompass.domain.merkle import CompactRange
 from kompass.infrastructure import tables as t

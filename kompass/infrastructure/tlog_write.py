@@ -20,7 +20,9 @@ from eventsourcing.persistence import StoredEvent
 
 from kompass.application.facts import Fact
 from kompass.application.history import identity
-from kompass.domain.checkpoint import Checkpoint, Signer, sign
+from kompass.application.ports import Signer
+from kompass.application.proofs import sign
+from kompass.domain.checkpoint import Checkpoint
 from kompass.domain.errors import ConcurrentChange, IntegrityViolation
 from kompass.domain.merkle import CompactRange, leaf_hash
 from kompass.infrastructure.command_log_writer import event_line

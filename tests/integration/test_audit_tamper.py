@@ -23,7 +23,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, insert, update
 
-from kompass.domain.checkpoint import Checkpoint, sign
+from kompass.application.proofs import sign
+from kompass.domain.checkpoint import Checkpoint
 from kompass.domain.merkle import CompactRange, leaf_hash
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def _replace(note: str, part: str) -> str:
     return note.replace(part, _flip(part))
 
 
-FORGERIES = {
+FORGERIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "wrong path": lambda d: {**d, "audit_path": [_flip(d["audit_path"][0]), *d["audit_path"][1:]]},
     "swapped siblings": lambda d: {**d, "audit_path": _swap(d["audit_path"])},
     "wrong size": lambda d: {**d, "tree_size": d["tree_size"] + 1},

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey, key_id, sign
+from kompass.application.proofs import sign
+from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey, key_id
 from kompass.domain.merkle import ProofFailed
 from kompass.infrastructure.signing import FileSigner
 
