@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +113,21 @@ def find_note(text: str) -> str:
                 signatures.append(more.removeprefix(prefix))
             if signatures:
                 return "\n".join([*body[:3], "", *signatures]) + "\n"
+    flat = _FLAT.search(text)
+    if flat is not None:
+        signatures = [f"\u2014 {name} {value}" for name, value in _FLAT_SIGNATURE.findall(flat.group(4))]
+        return "\n".join([flat.group(1), flat.group(2), flat.group(3), "", *signatures]) + "\n"
     raise ProofFailed("no kompass checkpoint (origin, size, root, blank line, signatures) in the file")
+
+
+def flat_note(note: str) -> str:
+    """A checkpoint on one line (`origin size root — name signature`), for documents that do not keep
+    line breaks (a report's provenance); `find_note` rebuilds the exact signed note from it."""
+    return " ".join(line for line in note.split("\n") if line)
+
+
+_FLAT = re.compile(r"(kompass/[^\s<>\"]+)\s+([0-9]+)\s+([A-Za-z0-9+/]{43}=)\s+((?:\u2014 [^\s<>\"]+ [A-Za-z0-9+/=]+\s*)+)")
+_FLAT_SIGNATURE = re.compile(r"\u2014 ([^\s<>\"]+) ([A-Za-z0-9+/=]+)")
 
 
 def _json_checkpoint(text: str) -> str | None:
