@@ -6,17 +6,15 @@ command leaves the session as it was.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from functools import singledispatch
-from typing import Any
 from uuid import UUID
 
 from kompass.application import commands as c
 from kompass.application.permissions import Access
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
-from kompass.domain.errors import AlreadyExists, InvalidValue
+from kompass.domain.errors import AlreadyExists
 from kompass.domain.initiative import Initiative
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.vocabulary import require_effective
@@ -32,45 +30,8 @@ def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, da
 
 def handle(command: c.Command, session: Session, access: Access) -> None:
     """Carry out `command`; its events wait in the session until it is saved."""
-    require_storable_text(command)
     by, effective = stamp(command, session, access)
     _handle(command, session, access, by, effective)
-
-
-def require_storable_text(command: c.Command) -> None:
-    """Every text can be stored on either backend: no lone surrogate (a JSON escape such as \\ud800, or a
-    command-line argument that was not UTF-8), which UTF-8 cannot encode, and no NUL character, which
-    PostgreSQL's text columns refuse (the event would be stored and then break every projection)."""
-    for name in _field_names(type(command)):
-        value: Any = getattr(command, name)
-        texts = [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else []
-        if isinstance(value, dict):
-            texts = [*value, *value.values()]
-        for text in texts:
-            if isinstance(text, str):
-                _require_storable(name, text)
-
-
-_FIELD_NAMES: dict[type[c.Command], tuple[str, ...]] = {}
-
-
-def _field_names(command_class: type[c.Command]) -> tuple[str, ...]:
-    """Looked up once per class: an import checks every field of every line."""
-    names = _FIELD_NAMES.get(command_class)
-    if names is None:
-        names = _FIELD_NAMES[command_class] = tuple(f.name for f in dataclasses.fields(command_class))
-    return names
-
-
-def _require_storable(name: str, text: str) -> None:
-    if "\x00" in text:
-        raise InvalidValue(f"{name} contains a NUL character (U+0000), which the store cannot keep")
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            bad = ord(text[error.start])
-            raise InvalidValue(f"{name} is not valid text (it holds a lone surrogate U+{bad:04X})") from None
 
 
 ACTOR_FIELDS = ("key", "into", "actor")

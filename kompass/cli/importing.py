@@ -25,7 +25,7 @@ def import_(settings: Settings, file: Path, restore: bool) -> None:
     from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.command_log import read_command_log
 
-    store = settings.store()
+    store = settings.store(create=restore)
     if restore and not store.is_empty():
         raise InvalidValue("--restore needs an empty store: it reproduces an exported store exactly")
     commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(file, restore=restore))

@@ -6,7 +6,6 @@ points at the actor it became, so later references resolve to the survivor.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from uuid import UUID
 
@@ -14,15 +13,10 @@ from eventsourcing.domain import event
 
 from kompass.domain.errors import InvalidValue, RuleViolation
 from kompass.domain.recording import KompassAggregate, actor_id
+from kompass.domain.text import require_actor_key
 from kompass.domain.vocabulary import ACTOR_KINDS, require_one_of, require_region, require_text
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-
-
-def require_actor_key(key: str) -> str:
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise InvalidValue(f"actor key {key!r} must be a lowercase slug (letters a–z, digits, '-', '_' or '.')")
-    return key
+__all__ = ["Actor", "require_actor_key"]
 
 
 class Actor(KompassAggregate):

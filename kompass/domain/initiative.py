@@ -18,6 +18,7 @@ from kompass.domain import status as lifecycle
 from kompass.domain.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation
 from kompass.domain.framework import Framework
 from kompass.domain.recording import KompassAggregate, initiative_id
+from kompass.domain.text import require_ref
 from kompass.domain.vocabulary import (
     COORDINATOR_ROLES,
     FUNDING_SOURCES,
@@ -270,15 +271,6 @@ class Initiative(KompassAggregate):
     @event("IndicatorMeasured")
     def _indicator_measured(self, name: str, value: float, by: str, effective: date) -> None:
         self.indicators[name].measurements.append((effective, value))
-
-
-def require_ref(ref: str, what: str = "ref") -> str:
-    """Refs are typed by people and printed in reports: short, visible, no spaces."""
-    if not isinstance(ref, str) or not ref or len(ref) > 100 or any(c.isspace() for c in ref):
-        raise InvalidValue(f"{what} {ref!r} must be 1–100 characters without spaces")
-    if not ref.isprintable():
-        raise InvalidValue(f"{what} {ref!r} contains control characters")
-    return ref
 
 
 def require_number(value: Any, what: str) -> float:

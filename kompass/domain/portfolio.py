@@ -11,7 +11,8 @@ from eventsourcing.domain import event
 from kompass.domain.errors import InvalidValue, RuleViolation
 from kompass.domain.framework import Framework
 from kompass.domain.recording import KompassAggregate, portfolio_id
-from kompass.domain.vocabulary import FOCUS_LEVELS, LIGHTS, require_one_of, require_region, require_text, require_year
+from kompass.domain.text import require_user_id
+from kompass.domain.vocabulary import FOCUS_LEVELS, LIGHTS, require_one_of, require_region, require_year
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Portfolio(KompassAggregate):
 
     def assign_coordinator(self, user: str, *, by: str, effective: date) -> None:
         """People are named by user id only; their names live in the person register."""
-        require_text(user, "user id")
+        require_user_id(user)
         if user == self.coordinator:
             raise RuleViolation(f"{user} is already the coordinator of region {self.region}")
         self._coordinator_assigned(user=user, by=by, effective=effective)

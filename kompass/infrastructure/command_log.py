@@ -153,7 +153,7 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
             if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
                 raise InvalidValue(f"missing field {name!r} for {op}")
             continue
-        values[name] = _convert(name, record[name])
+        values[name] = _convert(name, record[name], field.default)
     return LoggedCommand(line, command_class(**values), recorded_at)
 
 
@@ -171,10 +171,11 @@ def _recorded_at(value: Any, restore: bool) -> datetime:
     return moment
 
 
-def _convert(name: str, value: Any) -> Any:
+def _convert(name: str, value: Any, default: Any) -> Any:
+    """`null` stands for a field's absence where the field may be absent (an actor's region, a description)."""
     kind = FIELD_KINDS.get(name, TEXT)
-    if name in {"region", "description"} and value is None:
-        return None if name == "region" else ""
+    if value is None and (default is None or name == "description"):
+        return default if default is not dataclasses.MISSING else ""
     if kind == TEXT:
         if not isinstance(value, str):
             raise InvalidValue(f"{name} must be {TEXT}")

@@ -34,7 +34,7 @@ HISTORY_KEYS = {"position", "recorded_at", "effective", "by", "aggregate", "key"
 
 def apply(url: str, commands: list[c.Command], user: str = "admin") -> int:
     """Execute each command through the service layer; refused ones are skipped. Returns how many were accepted."""
-    store = Store(url, user)
+    store = Store(url, user, create=True)
     accepted = 0
     try:
         for command in commands:
@@ -213,6 +213,7 @@ def test_restore_into_a_store_that_is_not_empty_is_refused(loaded: str, tmp_path
     file = tmp_path / "export.jsonl"
     file.write_bytes(export_bytes(loaded))
     other = f"sqlite:///{tmp_path / 'other.db'}"
+    ok(other, "init")
     ok(other, "actor", "add", "--key", "vinnova", "--name", "Vinnova", "--kind", "agency")
     before = ok(other, "history", "--format", "json").stdout
     message = refused(other, "import", "--restore", str(file))

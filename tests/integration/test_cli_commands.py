@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kompass.cli.main import cli
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import as_csv, as_json, invoke, ok, refused, snapshot
 
 REF = "14-2021-opendata"
@@ -33,7 +33,7 @@ EXPECTED_REFS = ["08-digital-coach", "08-oppen-data", "12-5g", "12-cyber", "14-d
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One SQLite store holding the worked example; the tests using it only read."""
     directory = tmp_path_factory.mktemp("loaded")
-    url = f"sqlite:///{directory / 'kompass.db'}"
+    url = init_store(f"sqlite:///{directory / 'kompass.db'}")
     log = directory / "small.jsonl"
     shutil.copy(FIXTURES / "small.jsonl", log)
     ok(url, "import", str(log))
