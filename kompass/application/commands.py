@@ -11,7 +11,7 @@ in any field, and writes its keys (refs, actor keys, user ids, indicator names) 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
@@ -169,7 +169,8 @@ class AssessPortfolio(Command):
     year: int
     score: int
     light: str
-    focus: dict[str, str] = field(default_factory=dict)
+    focus: dict[str, str] | None = None
+    """None keeps the focus declared earlier for the same year; {} declares none."""
 
 
 @dataclass(frozen=True, kw_only=True)

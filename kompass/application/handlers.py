@@ -17,7 +17,7 @@ from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists
 from kompass.domain.initiative import Initiative
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
-from kompass.domain.vocabulary import require_effective
+from kompass.domain.vocabulary import require_assessed_year, require_effective
 
 
 def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, date]:
@@ -72,13 +72,18 @@ def _(command: c.RegisterActor, session: Session, access: Access, by: str, effec
 @_handle.register
 def _(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_writer("rename actors")
-    session.actor(command.key).rename(command.name, by=by, effective=effective)
+    actor = session.actor(command.key)
+    _existing_on(session, actor, effective)
+    actor.rename(command.name, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.MergeActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("merge actors")
-    session.actor(command.key).merge_into(session.live_actor(command.into), by=by, effective=effective)
+    actor, survivor = session.actor(command.key), session.live_actor(command.into)
+    for each in (actor, survivor):
+        _existing_on(session, each, effective)
+    actor.merge_into(survivor, by=by, effective=effective)
 
 
 @_handle.register
@@ -102,38 +107,47 @@ def _(command: c.ProposeInitiative, session: Session, access: Access, by: str, e
     )
 
 
-def _initiative(session: Session, access: Access, ref: str, what: str) -> Initiative:
+def _initiative(session: Session, access: Access, ref: str, what: str, effective: date) -> Initiative:
+    """The initiative a command changes, once the user may change it and the change holds after its proposal."""
     initiative = session.initiative(ref)
     access.require_region(initiative.region, f"{what} {ref}")
+    _existing_on(session, initiative, effective)
     return initiative
+
+
+def _existing_on(session: Session, aggregate: Initiative | Actor, effective: date) -> None:
+    """A restore records the history as it was, also what older versions let predate its subject."""
+    if not session.restoring:
+        aggregate.require_existing_on(effective)
 
 
 @_handle.register
 def _(command: c.ChangeStatus, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "change the status of")
+    initiative = _initiative(session, access, command.ref, "change the status of", effective)
     initiative.change_status(command.status, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.ReopenInitiative, session: Session, access: Access, by: str, effective: date) -> None:
-    _initiative(session, access, command.ref, "reopen").reopen(reason=command.reason, by=by, effective=effective)
+    _initiative(session, access, command.ref, "reopen", effective).reopen(reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.TagArea, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "tag")
+    initiative = _initiative(session, access, command.ref, "tag", effective)
     initiative.tag(command.area, framework=session.framework, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.UntagArea, session: Session, access: Access, by: str, effective: date) -> None:
-    _initiative(session, access, command.ref, "untag").untag(command.area, by=by, effective=effective)
+    _initiative(session, access, command.ref, "untag", effective).untag(command.area, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "add participants to")
+    initiative = _initiative(session, access, command.ref, "add participants to", effective)
     actor = session.live_actor(command.actor)
+    _existing_on(session, actor, effective)
     already = {session.live_actor(key).key for key in initiative.participants}
     if actor.key in already:
         raise AlreadyExists(f"{actor.key} already takes part in {command.ref}")
@@ -146,7 +160,7 @@ def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, eff
 
     A restore replays each recorded ActorLeft exactly as it was, one key per line.
     """
-    initiative = _initiative(session, access, command.ref, "remove participants from")
+    initiative = _initiative(session, access, command.ref, "remove participants from", effective)
     if session.restoring and command.actor in initiative.participants:
         keys = [command.actor]
     else:
@@ -158,42 +172,44 @@ def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, eff
 
 @_handle.register
 def _(command: c.FundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "fund")
+    initiative = _initiative(session, access, command.ref, "fund", effective)
     initiative.fund(command.source, command.amount_sek, command.year, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.RecordResult, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "record results of")
+    initiative = _initiative(session, access, command.ref, "record results of", effective)
     initiative.record_result(command.type, command.text, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.RetitleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "retitle")
+    initiative = _initiative(session, access, command.ref, "retitle", effective)
     initiative.retitle(command.title, command.description, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.DefineIndicator, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "define indicators of")
+    initiative = _initiative(session, access, command.ref, "define indicators of", effective)
     initiative.define_indicator(command.name, command.target, command.unit, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.MeasureIndicator, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "measure")
+    initiative = _initiative(session, access, command.ref, "measure", effective)
     initiative.measure(command.name, command.value, by=by, effective=effective)
 
 
 @_handle.register
 def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_region(command.region, f"assess the portfolio of region {command.region}")
+    if not session.restoring:
+        require_assessed_year(command.year, session.today.year)
     session.portfolio(command.region).assess(
         command.year,
         command.score,
         command.light,
-        dict(command.focus),
+        None if command.focus is None else dict(command.focus),
         framework=session.framework,
         by=by,
         effective=effective,

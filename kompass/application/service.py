@@ -105,14 +105,17 @@ class Kompass:
             return False  # another process initialised the store at the same moment
         return True
 
-    def execute(self, command: c.Command, access: Access) -> None:
-        """Carry out one command; retried on fresh state if someone else changed the same thing."""
+    def execute(self, command: c.Command, access: Access) -> list[Any]:
+        """Carry out one command; retried on fresh state if someone else changed the same thing.
+        Returns the events it recorded, so that the caller can say what was done."""
         for _attempt in range(RETRIES):
             session = self.session()
             handle(command, session, access)
+            changed = session.changed()
+            recorded = [e for aggregate in changed for e in aggregate.pending_events]
             try:
-                self.app.save(*session.changed())
-                return
+                self.app.save(*changed)
+                return recorded
             except IntegrityError:
                 continue
         raise ConcurrentChange("others kept changing the same records at the same time; nothing was written — try again")

@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 from kompass.domain.errors import InvalidValue, RuleViolation
 from kompass.domain.recording import KompassAggregate, actor_id
 from kompass.domain.text import require_actor_key
-from kompass.domain.vocabulary import ACTOR_KINDS, require_one_of, require_region, require_text
+from kompass.domain.vocabulary import ACTOR_KINDS, require_existing_on, require_one_of, require_region, require_text
 
 __all__ = ["Actor", "require_actor_key"]
 
@@ -52,6 +52,11 @@ class Actor(KompassAggregate):
         self.region = region
         self.merged_into: str | None = None
         self.former_names: list[str] = []
+        self.registered_on = effective
+
+    def require_existing_on(self, effective: date) -> None:
+        """Every change to an actor, and every participation of it, holds from its registration on."""
+        require_existing_on(effective, getattr(self, "registered_on", None), f"actor {self.key}")
 
     def rename(self, name: str, *, by: str, effective: date) -> None:
         require_text(name, "name")

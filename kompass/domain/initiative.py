@@ -27,7 +27,9 @@ from kompass.domain.vocabulary import (
     PARTICIPANT_ROLES,
     RESULT_TYPES,
     region_actor_key,
+    require_existing_on,
     require_one_of,
+    require_percentage,
     require_region,
     require_text,
     require_year,
@@ -135,6 +137,10 @@ class Initiative(KompassAggregate):
         self.results: list[Result] = []
         self.indicators: dict[str, Indicator] = {}
         self.proposed_on = effective
+
+    def require_existing_on(self, effective: date) -> None:
+        """Every change to an initiative holds from its proposal on."""
+        require_existing_on(effective, self.proposed_on, f"initiative {self.ref}")
 
     @property
     def lead_actor(self) -> str:
@@ -254,6 +260,7 @@ class Initiative(KompassAggregate):
     def define_indicator(self, name: str, target: float, unit: str, *, by: str, effective: date) -> None:
         require_ref(name, what="indicator name")
         require_number(target, "target")
+        require_percentage(target, unit, "target")
         if name in self.indicators:
             raise AlreadyExists(f"{self.ref} already has an indicator {name!r}")
         self._indicator_defined(name=name, target=target, unit=unit, by=by, effective=effective)
@@ -266,6 +273,7 @@ class Initiative(KompassAggregate):
         if name not in self.indicators:
             raise NotFound(f"{self.ref} has no indicator {name!r}: define it first")
         require_number(value, "value")
+        require_percentage(value, self.indicators[name].unit, "value")
         self._indicator_measured(name=name, value=value, by=by, effective=effective)
 
     @event("IndicatorMeasured")
