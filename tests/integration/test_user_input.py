@@ -319,3 +319,66 @@ def test_only_init_demo_and_restore_create_a_store(no_store_url: str, tmp_path: 
     ok(no_store_url, "export", "--output", str(export), user="anna")
     ok(restored, "import", "--restore", str(export))
     assert as_json(restored, "initiative", "list") == as_json(no_store_url, "initiative", "list", user="anna")
+
+
+# --- 8. values that make sense ---------------------------------------------------------------------------------
+
+
+def test_a_change_effective_before_its_initiative_or_actor_existed_is_refused(db_url: str, small_log: Path, tmp_path: Path) -> None:
+    """A back-dated reopen made `--as-of` show a status the initiative never had."""
+    ok(db_url, "import", str(small_log))
+    before = snapshot(db_url)
+    proposed = as_json(db_url, "initiative", "show", "14-open-data")["proposed_on"]
+    assert refused(db_url, "initiative", "reopen", "14-open-data", "--reason", "oops", "--effective", "2020-01-01") == (
+        f"initiative 14-open-data exists from {proposed}: a change effective 2020-01-01 would predate it (give --effective {proposed} or later)"
+    )
+    ok(db_url, "actor", "add", "--key", "late", "--name", "Late", "--kind", "company", "--effective", "2021-06-01")
+    assert refused(db_url, "initiative", "join", "14-open-data", "--actor", "late", "--effective", "2021-05-31").startswith(
+        "actor late exists from 2021-06-01: "
+    )
+    assert refused(db_url, "actor", "rename", "late", "--name", "Later", "--effective", "2021-01-01").startswith("actor late exists from")
+    log = write_log(tmp_path / "back.jsonl", {"op": "initiative.fund", "ref": "14-open-data", "source": "erdf", "amount_sek": 1, "year": 2021,
+                                               "effective": "2000-01-01"})
+    assert refused(db_url, "import", str(log)).startswith(f"{log}:1: initiative 14-open-data exists from {proposed}")
+    assert snapshot(db_url)[0] == before[0]
+    ok(db_url, "initiative", "reopen", "14-open-data", "--reason", "more to do", "--effective", proposed)
+
+
+def test_a_self_assessment_of_a_year_not_yet_begun_is_refused(sqlite_url: str) -> None:
+    from datetime import date
+
+    next_year = date.today().year + 1
+    assert refused(sqlite_url, "portfolio", "assess", "--region", "14", "--year", str(next_year), "--score", "5", "--light", "green") == (
+        f"year {next_year} has not begun: a self-assessment is for {next_year - 1} or earlier"
+    )
+    ok(sqlite_url, "portfolio", "assess", "--region", "14", "--year", str(next_year - 1), "--score", "5", "--light", "green")
+
+
+@pytest.mark.parametrize("value", ["-0.5", "100.01", "150"])
+def test_a_percentage_outside_0_to_100_is_refused(sqlite_url: str, value: str) -> None:
+    ok(sqlite_url, "initiative", "add", "--ref", "14-p", "--region", "14", "--title", "P", "--area", "security", "--type", "training")
+    assert refused(sqlite_url, "initiative", "indicator", "14-p", "--name", "share", "--target", value, "--unit", "%") == (
+        f"target {float(value):g} is not a percentage: a % indicator takes values from 0 to 100"
+    )
+    ok(sqlite_url, "initiative", "indicator", "14-p", "--name", "share", "--target", "100", "--unit", "%")
+    assert refused(sqlite_url, "initiative", "measure", "14-p", "--name", "share", "--value", value).startswith(f"value {float(value):g} is not")
+    ok(sqlite_url, "initiative", "indicator", "14-p", "--name", "count", "--target", "250", "--unit", "st")
+    ok(sqlite_url, "initiative", "measure", "14-p", "--name", "count", "--value", "150")
+
+
+def test_a_reassessment_without_focus_keeps_it_and_says_so(db_url: str, tmp_path: Path) -> None:
+    def assess(*extra: str) -> str:
+        return ok(db_url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "6", "--light", "green", *extra).stderr.strip()
+
+    def focus() -> dict[str, str]:
+        return as_json(db_url, "portfolio", "show", "--region", "14")["assessments"][0]["focus"]
+
+    assert assess("--focus", "security=high") == "assessed region 14 for 2021: score 6, green; focus: security=high"
+    assert assess() == "assessed region 14 for 2021: score 6, green; focus kept from the earlier assessment: security=high"
+    assert focus() == {"security": "high"}
+    log = write_log(tmp_path / "a.jsonl", {"op": "portfolio.assess", "region": "14", "year": 2021, "score": 7, "light": "yellow"})
+    ok(db_url, "import", str(log))
+    assert focus() == {"security": "high"}
+    assert assess("--clear-focus") == "assessed region 14 for 2021: score 6, green; focus cleared"
+    assert focus() == {}
+    assert assess() == "assessed region 14 for 2021: score 6, green; no focus declared"
