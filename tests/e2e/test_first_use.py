@@ -29,8 +29,9 @@ def test_sixteen_first_uses_make_one_store_and_one_admin(no_store_url: str) -> N
     assert KOMPASS is not None
     env = {k: v for k, v in os.environ.items() if k not in {"KOMPASS_DB", "KOMPASS_USER"}}
     processes = [
-        subprocess.Popen([KOMPASS, "--db", no_store_url, "--as", f"user-{n}", "init"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=env)
+        subprocess.Popen(
+            [KOMPASS, "--db", no_store_url, "--as", f"user-{n}", "init"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         for n in range(PROCESSES)
     ]
     results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in processes]

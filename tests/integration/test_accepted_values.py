@@ -46,8 +46,11 @@ def plan(draw: st.DrawFn) -> list[c.Command]:
         c.RegisterActor(key=k, name=draw(any_text), kind="company", region=draw(st.sampled_from([None, "14"]))) for k in actor_keys
     ]
     for ref in initiative_refs:
-        commands.append(c.ProposeInitiative(ref=ref, region="14", title=draw(any_text), areas=tuple(draw(areas)), type="project",
-                                            description=draw(any_text)))
+        commands.append(
+            c.ProposeInitiative(
+                ref=ref, region="14", title=draw(any_text), areas=tuple(draw(areas)), type="project", description=draw(any_text)
+            )
+        )
     named_ref, named_key = st.sampled_from(initiative_refs), st.sampled_from(actor_keys)
     changes = st.one_of(
         st.builds(lambda r, k: c.JoinInitiative(ref=r, actor=k), named_ref, named_key),

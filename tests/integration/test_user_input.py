@@ -69,7 +69,9 @@ def test_the_read_tables_take_their_sizes_from_the_domains_limits() -> None:
 
 def test_a_longest_ref_and_actor_key_are_stored_and_queried(db_url: str, tmp_path: Path) -> None:
     ref, key = "14-" + "å" * 97, "k" * 100
-    log = write_log(tmp_path / "max.jsonl", {**ACTOR, "key": key}, {**PROPOSE, "ref": ref}, {"op": "initiative.join", "ref": ref, "actor": key})
+    log = write_log(
+        tmp_path / "max.jsonl", {**ACTOR, "key": key}, {**PROPOSE, "ref": ref}, {"op": "initiative.join", "ref": ref, "actor": key}
+    )
     ok(db_url, "import", str(log))
     assert {"actor": key, "role": "partner"} in as_json(db_url, "initiative", "show", ref)["participants"]
     ok(db_url, "projections", "rebuild")
@@ -85,8 +87,10 @@ def test_a_longest_ref_and_actor_key_are_stored_and_queried(db_url: str, tmp_pat
         ('{"op": "initiative.status", "ref": "x\\ud800", "status": "active"}', "ref is not valid text (it holds a lone surrogate U+D800)"),
         ('{"op": "actor.merge", "key": "a\\udfff", "into": "digg"}', "key is not valid text (it holds a lone surrogate U+DFFF)"),
         ('{"op": "initiative.join", "ref": "14-x", "actor": "\\ud83d"}', "actor is not valid text (it holds a lone surrogate U+D83D)"),
-        ('{"op": "initiative.propose", "ref": "14-x", "region": null, "title": "T", "areas": ["security"], "type": "training"}',
-         "region must be text"),
+        (
+            '{"op": "initiative.propose", "ref": "14-x", "region": null, "title": "T", "areas": ["security"], "type": "training"}',
+            "region must be text",
+        ),
         ('{"op": "portfolio.assess", "region": null, "year": 2021, "score": 5, "light": "green"}', "region must be text"),
     ],
     ids=["surrogate-ref", "surrogate-key", "surrogate-actor", "null-region", "null-portfolio-region"],
@@ -121,7 +125,9 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_changes_nothing(sqlite_url
 def test_a_real_process_given_latin1_bytes_says_so_in_one_line(sqlite_url: str) -> None:
     done = subprocess.run(
         [str(Path(sys.executable).parent / "kompass"), "--db", sqlite_url, "--as", "admin", "initiative", "show", b"x\xff"],
-        capture_output=True, check=False, env={**os.environ, "KOMPASS_DB": "", "KOMPASS_USER": "", "LC_ALL": "C.UTF-8"},
+        capture_output=True,
+        check=False,
+        env={**os.environ, "KOMPASS_DB": "", "KOMPASS_USER": "", "LC_ALL": "C.UTF-8"},
     )
     assert done.returncode == 1, done.stderr
     assert done.stderr.decode() == "Error: an argument is not valid UTF-8 text: b'x\\xff' (check the encoding of your terminal or script)\n"
@@ -214,7 +220,10 @@ def test_import_dash_reads_standard_input(sqlite_url: str) -> None:
 
 def test_a_directory_is_refused_like_any_unreadable_path(sqlite_url: str, tmp_path: Path) -> None:
     assert refused(sqlite_url, "import", str(tmp_path)) == f"{tmp_path}: cannot read the file (Is a directory)"
-    assert refused(sqlite_url, "import", str(tmp_path / "no.jsonl")) == f"{tmp_path / 'no.jsonl'}: cannot read the file (No such file or directory)"
+    assert (
+        refused(sqlite_url, "import", str(tmp_path / "no.jsonl"))
+        == f"{tmp_path / 'no.jsonl'}: cannot read the file (No such file or directory)"
+    )
 
 
 # --- 4. one thing has one name --------------------------------------------------------------------------------
@@ -224,14 +233,25 @@ def test_the_nfc_and_nfd_spellings_of_a_ref_are_one_initiative(db_url: str, tmp_
     nfc, nfd = unicodedata.normalize("NFC", "25-2021-åäö"), unicodedata.normalize("NFD", "25-2021-åäö")
     assert nfc != nfd
     ok(db_url, "initiative", "add", "--ref", nfd, "--region", "25", "--title", "T", "--area", "security", "--type", "training")
-    assert refused(db_url, "initiative", "add", "--ref", nfc, "--region", "25", "--title", "T", "--area", "security",
-                   "--type", "training") == f"an initiative with ref {nfc!r} already exists"
+    assert (
+        refused(db_url, "initiative", "add", "--ref", nfc, "--region", "25", "--title", "T", "--area", "security", "--type", "training")
+        == f"an initiative with ref {nfc!r} already exists"
+    )
     log = write_log(tmp_path / "nfd.jsonl", {**PROPOSE, "ref": nfd, "region": "25"})
     assert refused(db_url, "import", str(log)).endswith("already exists")
     assert [r["ref"] for r in as_json(db_url, "initiative", "list", "--region", "25")] == [nfc]
     assert as_json(db_url, "initiative", "show", nfd)["ref"] == nfc
-    ok(db_url, "import", str(write_log(tmp_path / "m.jsonl", {"op": "initiative.indicator", "ref": nfd, "name": nfd, "target": 5},
-                                       {"op": "initiative.measure", "ref": nfc, "name": nfc, "value": 3})))
+    ok(
+        db_url,
+        "import",
+        str(
+            write_log(
+                tmp_path / "m.jsonl",
+                {"op": "initiative.indicator", "ref": nfd, "name": nfd, "target": 5},
+                {"op": "initiative.measure", "ref": nfc, "name": nfc, "value": 3},
+            )
+        ),
+    )
     assert as_json(db_url, "initiative", "show", nfc)["indicators"][0]["name"] == nfc
 
 
@@ -239,16 +259,44 @@ def test_the_nfc_and_nfd_spellings_of_a_ref_are_one_initiative(db_url: str, tmp_
 
 
 def test_control_characters_are_shown_not_obeyed_and_csv_formulas_are_neutralised(sqlite_url: str) -> None:
-    ok(sqlite_url, "initiative", "add", "--ref", "14-esc", "--region", "14", "--title", "a\x1b[2Jb\u202ec", "--area", "security",
-       "--type", "training", "--description", "line\nbreak")
+    ok(
+        sqlite_url,
+        "initiative",
+        "add",
+        "--ref",
+        "14-esc",
+        "--region",
+        "14",
+        "--title",
+        "a\x1b[2Jb\u202ec",
+        "--area",
+        "security",
+        "--type",
+        "training",
+        "--description",
+        "line\nbreak",
+    )
     table = ok(sqlite_url, "initiative", "list").stdout + ok(sqlite_url, "initiative", "show", "14-esc").stdout
     assert "\x1b" not in table and "\u202e" not in table
     assert "a\\x1b[2Jb\\u202ec" in table and "line\\x0abreak" in table
     assert as_json(sqlite_url, "initiative", "show", "14-esc")["title"] == "a\x1b[2Jb\u202ec"  # JSON keeps the data exact
-    titles = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tx", "plain"]
+    titles = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\tx", "plain"]
     for n, title in enumerate(titles):
-        ok(sqlite_url, "initiative", "add", "--ref", f"14-csv-{n}", "--region", "14", "--title", title, "--area", "security",
-           "--type", "training")
+        ok(
+            sqlite_url,
+            "initiative",
+            "add",
+            "--ref",
+            f"14-csv-{n}",
+            "--region",
+            "14",
+            "--title",
+            title,
+            "--area",
+            "security",
+            "--type",
+            "training",
+        )
     rows = list(csv.DictReader(io.StringIO(ok(sqlite_url, "initiative", "list", "--format", "csv").stdout)))
     shown = {r["ref"]: r["title"] for r in rows}
     assert [shown[f"14-csv-{n}"] for n in range(len(titles))] == [*("'" + t for t in titles[:5]), "plain"]
@@ -257,8 +305,17 @@ def test_control_characters_are_shown_not_obeyed_and_csv_formulas_are_neutralise
 # --- 6. the store is where the user meant ---------------------------------------------------------------------
 
 
-QUERIES = [["gaps"], ["coverage"], ["initiative", "list"], ["history"], ["verify"], ["import", str(FIXTURES / "small.jsonl")],
-           ["actor", "add", "--key", "x", "--name", "X", "--kind", "agency"], ["projections", "status"], ["user", "list"]]
+QUERIES = [
+    ["gaps"],
+    ["coverage"],
+    ["initiative", "list"],
+    ["history"],
+    ["verify"],
+    ["import", str(FIXTURES / "small.jsonl")],
+    ["actor", "add", "--key", "x", "--name", "X", "--kind", "agency"],
+    ["projections", "status"],
+    ["user", "list"],
+]
 
 
 def _tables(url: str) -> list[str]:
@@ -330,15 +387,18 @@ def test_a_change_effective_before_its_initiative_or_actor_existed_is_refused(db
     before = snapshot(db_url)
     proposed = as_json(db_url, "initiative", "show", "14-open-data")["proposed_on"]
     assert refused(db_url, "initiative", "reopen", "14-open-data", "--reason", "oops", "--effective", "2020-01-01") == (
-        f"initiative 14-open-data exists from {proposed}: a change effective 2020-01-01 would predate it (give --effective {proposed} or later)"
+        f"initiative 14-open-data exists from {proposed}: a change effective 2020-01-01 would predate it"
+        f" (give --effective {proposed} or later)"
     )
     ok(db_url, "actor", "add", "--key", "late", "--name", "Late", "--kind", "company", "--effective", "2021-06-01")
     assert refused(db_url, "initiative", "join", "14-open-data", "--actor", "late", "--effective", "2021-05-31").startswith(
         "actor late exists from 2021-06-01: "
     )
     assert refused(db_url, "actor", "rename", "late", "--name", "Later", "--effective", "2021-01-01").startswith("actor late exists from")
-    log = write_log(tmp_path / "back.jsonl", {"op": "initiative.fund", "ref": "14-open-data", "source": "erdf", "amount_sek": 1, "year": 2021,
-                                               "effective": "2000-01-01"})
+    log = write_log(
+        tmp_path / "back.jsonl",
+        {"op": "initiative.fund", "ref": "14-open-data", "source": "erdf", "amount_sek": 1, "year": 2021, "effective": "2000-01-01"},
+    )
     assert refused(db_url, "import", str(log)).startswith(f"{log}:1: initiative 14-open-data exists from {proposed}")
     assert snapshot(db_url)[0] == before[0]
     ok(db_url, "initiative", "reopen", "14-open-data", "--reason", "more to do", "--effective", proposed)
@@ -361,14 +421,18 @@ def test_a_percentage_outside_0_to_100_is_refused(sqlite_url: str, value: str) -
         f"target {float(value):g} is not a percentage: a % indicator takes values from 0 to 100"
     )
     ok(sqlite_url, "initiative", "indicator", "14-p", "--name", "share", "--target", "100", "--unit", "%")
-    assert refused(sqlite_url, "initiative", "measure", "14-p", "--name", "share", "--value", value).startswith(f"value {float(value):g} is not")
+    assert refused(sqlite_url, "initiative", "measure", "14-p", "--name", "share", "--value", value).startswith(
+        f"value {float(value):g} is not"
+    )
     ok(sqlite_url, "initiative", "indicator", "14-p", "--name", "count", "--target", "250", "--unit", "st")
     ok(sqlite_url, "initiative", "measure", "14-p", "--name", "count", "--value", "150")
 
 
 def test_a_reassessment_without_focus_keeps_it_and_says_so(db_url: str, tmp_path: Path) -> None:
     def assess(*extra: str) -> str:
-        return ok(db_url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "6", "--light", "green", *extra).stderr.strip()
+        return ok(
+            db_url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "6", "--light", "green", *extra
+        ).stderr.strip()
 
     def focus() -> dict[str, str]:
         return as_json(db_url, "portfolio", "show", "--region", "14")["assessments"][0]["focus"]
@@ -382,3 +446,12 @@ def test_a_reassessment_without_focus_keeps_it_and_says_so(db_url: str, tmp_path
     assert assess("--clear-focus") == "assessed region 14 for 2021: score 6, green; focus cleared"
     assert focus() == {}
     assert assess() == "assessed region 14 for 2021: score 6, green; no focus declared"
+
+
+def test_a_portfolio_with_a_hundred_events_is_still_imported(db_url: str, tmp_path: Path) -> None:
+    """Found by the mutation fuzzing: an import that gave a portfolio its hundredth event took a snapshot the
+    library cannot encode, and exited 7 with "Assessment is not serializable"."""
+    lines = [{"op": "portfolio.assess", "region": "14", "year": 2021, "score": 1 + n % 10, "light": "green"} for n in range(99)]
+    ok(db_url, "import", str(write_log(tmp_path / "many.jsonl", *lines)))
+    assert as_json(db_url, "portfolio", "show", "--region", "14")["assessments"][0]["score"] == 9
+    ok(db_url, "import", str(write_log(tmp_path / "more.jsonl", *lines[:3])))
