@@ -2,7 +2,7 @@
 
 One place for these rules. The command-log reader, the command line, the domain's checks and
 the read tables' column sizes all take them from here, so that a value the domain accepts is
-always one the store can keep and every projection can hold (docs/command-log.md, "Keys").
+always one the store can keep and every projection can hold (docs/usage.md, "Keys and texts").
 
 - A *ref* (an initiative's key, an indicator's name) is 1 to 100 characters, none of them
   whitespace, a control or format character (such as a zero-width or a right-to-left mark).

@@ -222,7 +222,7 @@ def test_an_initiative_with_hundreds_of_events_saves_and_reloads(kompass):
     # (FundingLine, Result, Indicator), which once broke the save of the 200th event.
     session = kompass.session()
     initiative_ = session.initiative("14-open")
-    initiative_.define_indicator("n", 100, "%", by="admin", effective=TODAY)
+    initiative_.define_indicator("n", 100, "st", by="admin", effective=TODAY)
     for n in range(210):
         initiative_.fund("erdf", n, 2022, by="admin", effective=TODAY)
         initiative_.measure("n", n, by="admin", effective=TODAY)
