@@ -16,6 +16,7 @@ from kompass.application.permissions import Access
 from kompass.application.service import Kompass
 from kompass.domain.errors import StorageUnavailable
 from kompass.domain.framework import Framework
+from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
@@ -51,6 +52,7 @@ class Store:
             require_store(self.location)
             self._open()
             return
+        require_user_id(user, "the user id of a store's first admin")  # before anything is made: a store without its admin
         require_creatable(self.location)
         with creation_lock(self.location):
             self._open()

@@ -365,6 +365,8 @@ def test_a_sqlite_file_of_another_program_is_refused_and_left_alone(tmp_path: Pa
 
 
 def test_only_init_demo_and_restore_create_a_store(no_store_url: str, tmp_path: Path) -> None:
+    assert refused(no_store_url, "init", user="Anna\n").startswith("the user id of a store's first admin 'Anna\\n' must be")
+    refused(no_store_url, "gaps", code=7)  # a refused init made nothing
     created = ok(no_store_url, "init", user="anna").stderr
     assert created.startswith("created a store at ") and created.rstrip().endswith("(42 events); anna is admin")
     again = ok(no_store_url, "init", user="bo").stderr
