@@ -42,6 +42,7 @@ FIELD_KINDS: dict[str, str] = {
     "focus": FOCUS,
     "effective": DATE,
 }
+NULLABLE = frozenset({"region", "description"})
 MAX_INTEGER = 10**15
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """Only YYYY-MM-DD: Python also reads 20210104 and 2021-W01-1 as dates, which the format does not allow."""
@@ -233,10 +234,11 @@ def _recorded_at(value: Any, restore: bool) -> datetime:
 
 
 def _convert(name: str, value: Any, default: Any) -> Any:
-    """`null` stands for a field's absence where the field may be absent (an actor's region, a description)."""
+    """`null` stands for the absence of an optional region or description (an actor without a region); where a
+    field must be given (an initiative's region) it is refused like any other value of the wrong type."""
     kind = FIELD_KINDS.get(name, TEXT)
-    if value is None and (default is None or name == "description"):
-        return default if default is not dataclasses.MISSING else ""
+    if value is None and name in NULLABLE and default is not dataclasses.MISSING:
+        return default
     if kind == TEXT:
         if not isinstance(value, str):
             raise InvalidValue(f"{name} must be {TEXT}")

@@ -72,8 +72,10 @@ def test_init_registers_the_regions_and_makes_the_first_user_admin(db_url: str) 
 
 
 def test_initiative_commands_record_the_whole_life_of_an_initiative(db_url: str) -> None:
-    ok(db_url, "actor", "add", "--key", "digg", "--name", "Myndigheten för digital förvaltning", "--kind", "agency")
-    ok(db_url, "actor", "add", "--key", "gbg", "--name", "Göteborgs stad", "--kind", "municipality", "--region", "14")
+    ok(db_url, "actor", "add", "--key", "digg", "--name", "Myndigheten för digital förvaltning", "--kind", "agency",
+       "--effective", "2021-01-10")
+    ok(db_url, "actor", "add", "--key", "gbg", "--name", "Göteborgs stad", "--kind", "municipality", "--region", "14",
+       "--effective", "2021-01-10")
     result = ok(db_url, "initiative", "add", "--ref", REF, "--region", "14", "--title", "Öppna data",
                 "--area", "innovation", "--area", "infrastructure", "--type", "collaboration", "--orientation", "internal",
                 "--role", "collaboration_leader", "--role", "strategist", "--description", "Kommunerna publicerar data",
