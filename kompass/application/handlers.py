@@ -21,7 +21,7 @@ from kompass.domain.vocabulary import require_assessed_year, require_effective
 
 
 def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, date]:
-    """Who records the change and from when it holds (DESIGN §3)."""
+    """Who records the change and from when it holds (docs/command-log.md, the envelope)."""
     by = command.by or access.user
     access.require_author(by)
     effective = require_effective(command.effective or session.today, session.today)
@@ -63,14 +63,14 @@ def _handle(command: c.Command, session: Session, access: Access, by: str, effec
 
 
 @_handle.register
-def _(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
+def register_actor(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_writer("register actors")
     session.check_new_actor(command.key)
     session.add(Actor.register(key=command.key, name=command.name, kind=command.kind, region=command.region, by=by, effective=effective))
 
 
 @_handle.register
-def _(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
+def rename_actor(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_writer("rename actors")
     actor = session.actor(command.key)
     _existing_on(session, actor, effective)
@@ -78,7 +78,7 @@ def _(command: c.RenameActor, session: Session, access: Access, by: str, effecti
 
 
 @_handle.register
-def _(command: c.MergeActor, session: Session, access: Access, by: str, effective: date) -> None:
+def merge_actor(command: c.MergeActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("merge actors")
     actor, survivor = session.actor(command.key), session.live_actor(command.into)
     for each in (actor, survivor):
@@ -87,7 +87,7 @@ def _(command: c.MergeActor, session: Session, access: Access, by: str, effectiv
 
 
 @_handle.register
-def _(command: c.ProposeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def propose_initiative(command: c.ProposeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_region(command.region, "propose initiatives for region " + command.region)
     session.check_new_initiative(command.ref)
     session.add(
@@ -122,29 +122,29 @@ def _existing_on(session: Session, aggregate: Initiative | Actor, effective: dat
 
 
 @_handle.register
-def _(command: c.ChangeStatus, session: Session, access: Access, by: str, effective: date) -> None:
+def change_status(command: c.ChangeStatus, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "change the status of", effective)
     initiative.change_status(command.status, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.ReopenInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def reopen_initiative(command: c.ReopenInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     _initiative(session, access, command.ref, "reopen", effective).reopen(reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.TagArea, session: Session, access: Access, by: str, effective: date) -> None:
+def tag_area(command: c.TagArea, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "tag", effective)
     initiative.tag(command.area, framework=session.framework, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.UntagArea, session: Session, access: Access, by: str, effective: date) -> None:
+def untag_area(command: c.UntagArea, session: Session, access: Access, by: str, effective: date) -> None:
     _initiative(session, access, command.ref, "untag", effective).untag(command.area, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def join_initiative(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "add participants to", effective)
     actor = session.live_actor(command.actor)
     _existing_on(session, actor, effective)
@@ -155,7 +155,7 @@ def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effe
 
 
 @_handle.register
-def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def leave_initiative(command: c.LeaveInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     """Ends every participation that resolves to the same actor (A merged into B: leaving ends both).
 
     A restore replays each recorded ActorLeft exactly as it was, one key per line.
@@ -171,37 +171,37 @@ def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, eff
 
 
 @_handle.register
-def _(command: c.FundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def fund_initiative(command: c.FundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "fund", effective)
     initiative.fund(command.source, command.amount_sek, command.year, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.RecordResult, session: Session, access: Access, by: str, effective: date) -> None:
+def record_result(command: c.RecordResult, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "record results of", effective)
     initiative.record_result(command.type, command.text, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.RetitleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def retitle_initiative(command: c.RetitleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "retitle", effective)
     initiative.retitle(command.title, command.description, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.DefineIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+def define_indicator(command: c.DefineIndicator, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "define indicators of", effective)
     initiative.define_indicator(command.name, command.target, command.unit, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.MeasureIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+def measure_indicator(command: c.MeasureIndicator, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "measure", effective)
     initiative.measure(command.name, command.value, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
+def assess_portfolio(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_region(command.region, f"assess the portfolio of region {command.region}")
     if not session.restoring:
         require_assessed_year(command.year, session.today.year)
@@ -217,6 +217,6 @@ def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, eff
 
 
 @_handle.register
-def _(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
+def assign_coordinator(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("assign coordinators")
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)

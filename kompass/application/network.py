@@ -1,4 +1,4 @@
-"""The actor network of DESIGN §4, over plain data: who works with whom, and what breaks
+"""The actor network of docs/definitions.md, over plain data: who works with whom, and what breaks
 when an actor leaves.
 
 Nodes are actors taking part in at least one initiative that is not cancelled (the lead
@@ -10,10 +10,11 @@ Pure logic: the graph is built from actors and weighted ties handed in by the re
 queries). Nothing here reads storage.
 
 Numbers follow networkx (other programs compare them with their own): betweenness is
-`networkx.betweenness_centrality(G, normalized=True)`'s, with the same sampled sources
-(`k=1000`, `seed=42`) above 2,000 nodes, computed by igraph's C implementation of Brandes'
-algorithm (networkx's pure Python would take minutes on 10,000 actors) and rescaled as
-networkx rescales; articulation points and bridges are networkx's, and what each key actor
+`networkx.betweenness_centrality(G, normalized=True)`'s; above 2,000 nodes it is sampled
+(`k=1000`, `seed=42`) from sources drawn out of the sorted node keys (see `sample_sources`).
+igraph's C implementation of Brandes' algorithm does the counting
+(networkx's pure Python would take minutes on 10,000 actors) and the result is rescaled as
+networkx rescales. Articulation points and bridges are networkx's, and what each key actor
 cuts off comes from networkx's biconnected components.
 """
 
@@ -28,13 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from kompass.application.records import ActorLookup, InitiativeRecord, current_participants, initiative_facts
 from kompass.domain.errors import NotFound
-from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key
+from kompass.domain.merges import survivor
+from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key, region_actor_name
 
 if TYPE_CHECKING:
     import networkx as nx
 
 EXACT_LIMIT = 2000
-"""Betweenness is exact up to this many nodes, sampled above (DESIGN §4)."""
+"""Betweenness is exact up to this many nodes, sampled above (docs/definitions.md)."""
 SAMPLE_K = 1000
 SEED = 42
 TIE_KINDS = tuple(k for k in ACTOR_KINDS if k != "other")
@@ -127,7 +129,7 @@ def data_from_memberships(
 def actors_from_records(records: Mapping[str, Any]) -> dict[str, ActorInfo]:
     """ActorInfo for each ActorRecord of a replayed state (and the 21 region actors)."""
     infos = {
-        region_actor_key(code): ActorInfo(region_actor_key(code), f"Region {name}", "region", code) for code, name in REGIONS.items()
+        region_actor_key(code): ActorInfo(region_actor_key(code), region_actor_name(code), "region", code) for code in REGIONS
     }
     for key, r in records.items():
         infos[key] = ActorInfo(key, r.name, r.kind, r.region, r.merged_into)
@@ -148,11 +150,7 @@ def resolve_actor(actors: Mapping[str, ActorInfo], key: str) -> str:
     """The key an actor stands under now (merges followed); NotFound for an unknown key."""
     if key not in actors:
         raise NotFound(f"no actor {key!r}")
-    seen = {key}
-    while (merged := actors[key].merged_into) is not None and merged in actors and merged not in seen:
-        key = merged
-        seen.add(key)
-    return key
+    return survivor(actors[key], actors.get).key
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -190,8 +188,14 @@ def graph_from_edges(edges: Iterable[tuple[str, str, int]], nodes: Iterable[str]
 
 
 def sample_sources(graph: nx.Graph, k: int, seed: int = SEED) -> list[Any]:
-    """The sources networkx samples for `betweenness_centrality(G, k=k, seed=seed)`."""
-    return random.Random(seed).sample(list(graph.nodes()), k)
+    """The sampled sources: `random.Random(seed).sample(sorted node keys, k)`.
+
+    Drawn from the sorted keys rather than the graph's own node order, so that any program
+    reproduces them whatever order it built its graph in; they are what
+    `networkx.betweenness_centrality(G, k=k, seed=seed)` picks for a graph whose nodes were
+    added in sorted key order.
+    """
+    return random.Random(seed).sample(sorted(graph.nodes()), k)
 
 
 def betweenness(graph: nx.Graph, exact_limit: int = EXACT_LIMIT, k: int = SAMPLE_K, seed: int = SEED) -> tuple[dict[Any, float], bool]:
@@ -388,7 +392,7 @@ def top_nodes(metrics: NetworkMetrics, top: int | None) -> list[NodeMetrics]:
 
 
 def metrics_json(metrics: NetworkMetrics, top: int | None = None) -> dict[str, Any]:
-    """DESIGN §5's `network metrics` shape."""
+    """The `network metrics` shape of docs/definitions.md."""
     return {
         "nodes": [
             {"actor": n.actor, "kind": n.kind, "degree": n.degree, "weighted_degree": n.weighted_degree,

@@ -26,6 +26,8 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
             since: str | None, until: str | None, fmt: str) -> None:
     """Every recorded change: position, recording time, effective date, who, what.
 
+    The JSON shape: docs/definitions.md (JSON shapes).
+
     Example: kompass history --initiative 14-2021-opendata --format json
     """
     from kompass.application.history import HistoryFilter, history_entry, keyed, matches
@@ -47,6 +49,7 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
     """Write the whole log as a command log with recording times (re-import with --restore).
 
     The header names the log position and the hash-chain digest it was made from.
+    The format: docs/command-log.md.
 
     Example: kompass export --output portfolio-backup.jsonl
     """
@@ -57,7 +60,7 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
     head, digest = digest_at_head(store.app.recorder)
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        stream.write("# kompass export (DESIGN §7 command log); import with: kompass import --restore FILE\n")
+        stream.write("# kompass export (a command log, docs/command-log.md); import with: kompass import --restore FILE\n")
         stream.write(f"# position: {head}\n# digest: {digest}\n")
         for line in command_lines(store.facts.facts(upto=head)):
             stream.write(line + "\n")

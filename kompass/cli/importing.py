@@ -15,11 +15,12 @@ from kompass.cli.output import message
 @click.option("--restore", is_flag=True, help="Keep the recording times of an export (into an empty store only).")
 @pass_settings
 def import_(settings: Settings, file: Path, restore: bool) -> None:
-    """Apply a command log (JSON Lines): all of it, or nothing. FILE - reads standard input.
+    """Apply a command log (JSON Lines, see docs/command-log.md): all of it, or nothing. FILE - reads standard input.
 
     On the first bad line it stops with FILE:LINE: message and the store is unchanged.
     Lines may end with LF, CRLF or CR; the file must be UTF-8 (a byte order mark is fine).
     Only --restore creates a store where none exists.
+    Every op and field, and the rules of --restore: docs/command-log.md.
 
     Example: kompass import portfolio-2021.jsonl
     """

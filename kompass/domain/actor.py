@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 from kompass.domain.errors import InvalidValue, RuleViolation
 from kompass.domain.recording import KompassAggregate, actor_id
 from kompass.domain.text import require_actor_key
-from kompass.domain.vocabulary import ACTOR_KINDS, require_existing_on, require_one_of, require_region, require_text
+from kompass.domain.vocabulary import ACTOR_KINDS, region_actor_key, require_existing_on, require_one_of, require_region, require_text
 
 __all__ = ["Actor", "require_actor_key"]
 
@@ -40,7 +40,7 @@ class Actor(KompassAggregate):
         require_one_of(kind, ACTOR_KINDS, "actor kind")
         if region is not None:
             require_region(region)
-        if kind == "region" and (region is None or key != f"region-{region}"):
+        if kind == "region" and (region is None or key != region_actor_key(region)):
             raise InvalidValue("region actors are registered by kompass itself as region-CC")
         return cls(key=key, name=name, kind=kind, region=region, by=by, effective=effective)
 

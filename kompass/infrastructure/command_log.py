@@ -1,4 +1,4 @@
-"""Reading the command log: UTF-8 JSON Lines, one command per line.
+"""Reading the command log (format: docs/command-log.md): UTF-8 JSON Lines, one command per line.
 
 Files are read as people write them: lines may end with LF, CRLF or a lone CR (old Mac and
 Excel exports), and a UTF-8 byte order mark at the start is skipped. A file in another
@@ -234,11 +234,11 @@ def _recorded_at(value: Any, restore: bool) -> datetime:
 
 
 def _convert(name: str, value: Any, default: Any) -> Any:
-    """`null` stands for the absence of an optional region or description (an actor without a region); where a
-    field must be given (an initiative's region) it is refused like any other value of the wrong type."""
+    """`null` is an actor without a region, or an empty description (docs/command-log.md); where a region must be
+    given (an initiative's, a portfolio's) it is refused like any other value of the wrong type."""
     kind = FIELD_KINDS.get(name, TEXT)
     if value is None and name in NULLABLE and default is not dataclasses.MISSING:
-        return default
+        return "" if name == "description" else default
     if kind == TEXT:
         if not isinstance(value, str):
             raise InvalidValue(f"{name} must be {TEXT}")
