@@ -54,7 +54,7 @@ def one_import(url: str, log: Path, tree: bool) -> None:
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.command_log import read_command_log
 
-    store = Store(url, "admin")
+    store = Store(url, "admin", create=True)
     started = time.perf_counter()
     summary = store.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in read_command_log(log)), store.access())
     seconds = time.perf_counter() - started
@@ -101,7 +101,7 @@ def big_tree(leaves: int, directory: Path) -> tuple[Path, Path]:
     from kompass.infrastructure.tlog_write import origin_of
 
     path = directory / "big-tree.db"
-    store = Store(sqlite_url(directory, path.name), "admin")
+    store = Store(sqlite_url(directory, path.name), "admin", create=True)
     progress(f"building a tree of {leaves:,} generated leaves")
     tree, rows = CompactRange(), []
     with store.engine.begin() as conn:

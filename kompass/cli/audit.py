@@ -123,7 +123,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
     else:
         moment = parse_timestamp(until)
         facts = (f for f in source.facts.facts() if moment is None or f.recorded_at <= moment)
-    destination = Store(target, settings.user)
+    destination = Store(target, settings.user, create=True)  # a restore into a new store
     try:
         if not destination.is_empty():
             raise InvalidValue(f"{target} is not empty: replay needs an empty store")

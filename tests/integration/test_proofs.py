@@ -86,6 +86,7 @@ def test_forged_proofs_are_refused(proof: tuple[str, dict[str, Any], str], tmp_p
 def test_a_proof_for_a_different_tree_is_refused(proof: tuple[str, dict[str, Any], str], tmp_path: Path, small_log: Path) -> None:
     _url, document, key = proof
     other = f"sqlite:///{tmp_path / 'other.db'}"
+    ok(other, "init")
     ok(other, "import", str(small_log))
     ok(other, "actor", "add", "--key", "x", "--name", "X AB", "--kind", "company")
     foreign = json.loads(ok(other, "prove", "63").stdout)
