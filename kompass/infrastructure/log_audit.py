@@ -19,7 +19,7 @@ from kompass.application.history import identity, keyed
 from kompass.application.ports import FactLog
 from kompass.application.proofs import check_extension, inclusion_document
 from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey
-from kompass.domain.errors import IntegrityViolation, NotFound
+from kompass.domain.errors import IntegrityViolation, NotFound, StoreDamaged
 from kompass.domain.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hash, subtree_hash
 from kompass.infrastructure.command_log_writer import event_line
 from kompass.infrastructure.fact_decoder import FactDecoder
@@ -41,6 +41,13 @@ class LogVerdict:
 
 def verify_log(facts: FactLog, log: TransparencyLog) -> LogVerdict:
     """Recompute the tree from the stored events; check it against the stored leaves and every checkpoint."""
+    try:
+        return _verify_log(facts, log)
+    except StoreDamaged as damaged:
+        raise IntegrityViolation(f"verification failed at position {damaged.position}: a stored event cannot be read") from None
+
+
+def _verify_log(facts: FactLog, log: TransparencyLog) -> LogVerdict:
     trusted = log.trusted_keys()
     marks = {c.size: c for c in log.checkpoints()}
     tree = CompactRange()

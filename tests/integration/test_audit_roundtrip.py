@@ -22,7 +22,7 @@ from kompass.application import commands as c
 from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
 from tests.conftest import drop_pg_database, new_pg_database
-from tests.integration.helpers import as_json, invoke, ok, refused
+from tests.integration.helpers import as_json, invoke, ok, refused, same_log
 
 REFERENCE_EVENTS = 42
 HEAD = 80  # the worked example: 42 reference events, then the 38 lines of small.jsonl
@@ -78,12 +78,7 @@ def assert_round_trip(source: str, target: str, directory: Path) -> bytes:
     return exported
 
 
-def same_log(one: bytes, other: bytes) -> bool:
-    """The same lines, tree size and root; only the store's name (origin) and signature differ between stores."""
-    def kept(data: bytes) -> list[str]:
-        return [line for line in data.decode("utf-8").splitlines() if "kompass/" not in line]
 
-    return kept(one) == kept(other)
 
 
 def header_of(exported: bytes) -> dict[str, str]:
