@@ -24,4 +24,3 @@ def init(settings: Settings) -> None:
     roles = ", ".join(sorted(store.access().grants.roles)) or "a reader"
     done = "created a store" if store.created else "a store exists already"
     message(f"{done} at {store.location.shown_url} ({store.facts.head()} events); {settings.user} is {roles}")
-    message(f"checkpoints are signed with the key in {store.log.key_file()}; keep a copy of it and of `kompass checkpoint --key`")

@@ -147,5 +147,3 @@ class TransparencyLog:
             found = conn.execute(text(f"SELECT count(*) FROM {self.events_table} WHERE {column} < :p"), {"p": position}).scalar()
         return int(found or 0)
 
-    def key_file(self) -> str:
-        return str(key_path(self.store_id))
