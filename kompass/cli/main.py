@@ -36,12 +36,27 @@ def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
 
 
 def _register() -> None:
-    from kompass.cli import actor, audit, coverage, demo, importing, initiative, network, people, portfolio, projections, report, store
+    from kompass.cli import (
+        actor,
+        audit,
+        coverage,
+        demo,
+        importing,
+        initiative,
+        network,
+        people,
+        portfolio,
+        projections,
+        report,
+        store,
+        tlog,
+    )
 
     for command in (
         store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,
         coverage.coverage, coverage.gaps, coverage.diff, projections.projections,
-        audit.history, audit.export, audit.seal, audit.verify, audit.replay, people.user, people.person, report.report,
+        audit.history, audit.export, audit.verify, tlog.checkpoint, tlog.prove, tlog.verify_proof, audit.replay,
+        people.user, people.person, report.report,
         network.network,
     ):
         cli.add_command(command)
