@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from eventsourcing.persistence import IntegrityError
-
 from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import aggregates_named, handle
@@ -89,33 +87,34 @@ class Kompass:
         """
         if self.is_initialised():
             return False
-        aggregates: list[Any] = []
-        with recorded_at(REFERENCE_RECORDED_AT):
-            for code in REGIONS:
-                aggregates.append(
-                    Actor.register(
-                        key=region_actor_key(code), name=region_actor_name(code), kind="region", region=code,
-                        by=SYSTEM_USER, effective=REFERENCE_DATE,
-                    )
-                )
-                aggregates.append(Portfolio.open(region=code, by=SYSTEM_USER, effective=REFERENCE_DATE))
         try:
-            self.app.save(*aggregates)
-        except IntegrityError:
+            self._append([e for a in reference_aggregates() for e in a.collect_events()])
+        except ConcurrentChange:
             return False  # another process initialised the store at the same moment
         return True
 
-    def execute(self, command: c.Command, access: Access) -> None:
-        """Carry out one command; retried on fresh state if someone else changed the same thing."""
+    def execute(self, command: c.Command, access: Access) -> list[Any]:
+        """Carry out one command; retried on fresh state if someone else changed the same thing.
+        Returns the events it recorded, so that the caller can say what was done."""
         for _attempt in range(RETRIES):
             session = self.session()
             handle(command, session, access)
+            changed = session.changed()
+            recorded = [e for aggregate in changed for e in aggregate.pending_events]
             try:
-                self.app.save(*session.changed())
-                return
-            except IntegrityError:
+                self._append(session.collect_events())
+                return recorded
+            except ConcurrentChange:
                 continue
         raise ConcurrentChange("others kept changing the same records at the same time; nothing was written — try again")
+
+    def _append(self, events: list[Any]) -> None:
+        """Store the events in one transaction, which also signs the log's new checkpoint."""
+        with self.appender.transaction() as append:
+            append(events)
+        self._snapshot_long_histories(
+            {e.originator_id for e in events if e.originator_version % SNAPSHOT_INTERVAL == 0 and isinstance(e, SNAPSHOTTED)}
+        )
 
     def import_commands(
         self,
@@ -139,7 +138,9 @@ class Kompass:
                 session.forget_if_over(IMPORT_CACHE)  # everything collected so far has been appended
                 session.preload((i for _line, command, _recorded in chunk for i in aggregates_named(command)), append.get_many)
                 pending = self._apply_window(chunk, session, access)
-                long_histories.update(e.originator_id for e in pending if e.originator_version % SNAPSHOT_INTERVAL == 0)
+                long_histories.update(
+                    e.originator_id for e in pending if e.originator_version % SNAPSHOT_INTERVAL == 0 and isinstance(e, SNAPSHOTTED)
+                )
                 if pending:
                     append(pending)
                 count += len(chunk)
@@ -167,6 +168,26 @@ class Kompass:
         """Imports bypass Application.save, so they take the snapshots it would have taken."""
         for aggregate_id in aggregate_ids:
             self.app.take_snapshot(aggregate_id)
+
+
+def reference_aggregates() -> list[Any]:
+    """The regions' actors and portfolios that every store begins with, recorded at a fixed time."""
+    aggregates: list[Any] = []
+    with recorded_at(REFERENCE_RECORDED_AT):
+        for code in REGIONS:
+            aggregates.append(
+                Actor.register(
+                    key=region_actor_key(code), name=region_actor_name(code), kind="region", region=code,
+                    by=SYSTEM_USER, effective=REFERENCE_DATE,
+                )
+            )
+            aggregates.append(Portfolio.open(region=code, by=SYSTEM_USER, effective=REFERENCE_DATE))
+    return aggregates
+
+
+SNAPSHOTTED = tuple(cls.Event for cls in PortfolioApplication.snapshotting_intervals)
+"""Events of the aggregates the application snapshots (initiatives). A portfolio's hundredth event once made an
+import take a snapshot the library cannot encode (an Assessment), and the import then exited 7."""
 
 
 def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:

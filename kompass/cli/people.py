@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kompass.cli.context import Settings, pass_settings
-from kompass.cli.output import emit_json, emit_rows, format_option, message
+from kompass.cli.output import emit_json, emit_rows, format_option, message, visible
 
 
 @click.group()
@@ -117,7 +117,7 @@ def person_show(settings: Settings, person_id: str, fmt: str) -> None:
         emit_json(data)
     else:
         for k, v in data.items():
-            click.echo(f"{k:8} {v or '-'}")
+            click.echo(visible(f"{k:8} {v or '-'}"))
 
 
 @person.command("forget")

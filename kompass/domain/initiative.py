@@ -18,6 +18,7 @@ from kompass.domain import status as lifecycle
 from kompass.domain.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation
 from kompass.domain.framework import Framework
 from kompass.domain.recording import KompassAggregate, initiative_id
+from kompass.domain.text import require_ref
 from kompass.domain.vocabulary import (
     COORDINATOR_ROLES,
     FUNDING_SOURCES,
@@ -26,7 +27,9 @@ from kompass.domain.vocabulary import (
     PARTICIPANT_ROLES,
     RESULT_TYPES,
     region_actor_key,
+    require_existing_on,
     require_one_of,
+    require_percentage,
     require_region,
     require_text,
     require_year,
@@ -132,6 +135,10 @@ class Initiative(KompassAggregate):
         self.results: list[Result] = []
         self.indicators: dict[str, Indicator] = {}
         self.proposed_on = effective
+
+    def require_existing_on(self, effective: date) -> None:
+        """Every change to an initiative holds from its proposal on."""
+        require_existing_on(effective, self.proposed_on, f"initiative {self.ref}")
 
     @property
     def lead_actor(self) -> str:
@@ -249,6 +256,7 @@ class Initiative(KompassAggregate):
     def define_indicator(self, name: str, target: float, unit: str, *, by: str, effective: date) -> None:
         require_ref(name, what="indicator name")
         require_number(target, "target")
+        require_percentage(target, unit, "target")
         if name in self.indicators:
             raise AlreadyExists(f"{self.ref} already has an indicator {name!r}")
         self._indicator_defined(name=name, target=target, unit=unit, by=by, effective=effective)
@@ -261,20 +269,12 @@ class Initiative(KompassAggregate):
         if name not in self.indicators:
             raise NotFound(f"{self.ref} has no indicator {name!r}: define it first")
         require_number(value, "value")
+        require_percentage(value, self.indicators[name].unit, "value")
         self._indicator_measured(name=name, value=value, by=by, effective=effective)
 
     @event("IndicatorMeasured")
     def _indicator_measured(self, name: str, value: float, by: str, effective: date) -> None:
         self.indicators[name].measurements.append((effective, value))
-
-
-def require_ref(ref: str, what: str = "ref") -> str:
-    """Refs are typed by people and printed in reports: short, visible, no spaces."""
-    if not isinstance(ref, str) or not ref or len(ref) > 100 or any(c.isspace() for c in ref):
-        raise InvalidValue(f"{what} {ref!r} must be 1–100 characters without spaces")
-    if not ref.isprintable():
-        raise InvalidValue(f"{what} {ref!r} contains control characters")
-    return ref
 
 
 def require_number(value: Any, what: str) -> float:
