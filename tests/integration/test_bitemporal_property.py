@@ -75,7 +75,7 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
 def sqlite_template() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.db"
-        store = Store(f"sqlite:///{path}", "admin")
+        store = Store(f"sqlite:///{path}", "admin", create=True)
         store.projector.catch_up()
         store.close()
         yield path
