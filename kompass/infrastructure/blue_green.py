@@ -163,23 +163,3 @@ def _refill(conn: Connection, live_tables: Sequence[Any]) -> None:
         conn.execute(delete(table))
         conn.execute(insert(table).from_select(columns, select(*(copy.c[name] for name in columns))))
 
-
-def differences(live: Engine, staged: Engine, projections: Sequence[Any]) -> list[str]:
-    """The tables of `projections` whose rows differ between the live place and the scratch copy
-    (compared as sets of rows, in Python, so that both may live in different databases)."""
-    differing = []
-    for projection in projections:
-        for table in projection.TABLES:
-            with live.connect() as conn:
-                ours = sorted(map(_comparable, conn.execute(select(table)).all()))
-            with staged.connect() as conn:
-                replayed = sorted(map(_comparable, conn.execute(select(table)).all()))
-            if ours != replayed:
-                differing.append(table.name)
-    return differing
-
-
-def _comparable(row: Any) -> str:
-    import orjson
-
-    return orjson.dumps(tuple(row), default=str, option=orjson.OPT_SORT_KEYS).decode()

@@ -21,7 +21,6 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from kompass.application.facts import Fact
 from kompass.application.ports import Projection, ProjectionBatch
-from kompass.domain.errors import ConcurrentChange
 from kompass.infrastructure import portfolio_projection, tables
 from kompass.infrastructure.database import WRITE_LOCK
 
@@ -171,21 +170,6 @@ class Projector:
                 conn.execute(insert(tables.tracking).values(projection=projection.NAME, position=0))
                 projection.reset(conn, self.areas)
         return fresh, fresh.catch_up(on_progress, batch)
-
-    def differences_from_replay(self) -> list[str]:
-        """Replay the log into scratch tables (as a rebuild does, without the swap) and name the live
-        tables whose rows differ from them: every read model checked against the log, whatever it
-        holds. The live tables are caught up first; if the log moves meanwhile, the check is taken
-        again (a few times at most). Refused (ConcurrentChange) while a rebuild runs."""
-        from kompass.infrastructure import blue_green
-
-        for _attempt in range(3):
-            self.catch_up()
-            with blue_green.scratch(self.engine) as engine:
-                fresh, _applied = self._replay_into(engine, self.projections)
-                if [s.position for s in fresh.status()] == [s.position for s in self.status()]:
-                    return blue_green.differences(self.engine, engine, self.projections)
-        raise ConcurrentChange("the log kept moving while the read models were checked against it; try again")
 
     def rebuild_under_way(self) -> bool:
         """Is a rebuild of these tables running (in this process or another)? Never waits."""
