@@ -243,3 +243,53 @@ def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, eff
 def _(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("assign coordinators")
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
+
+
+# --- corrections ------------------------------------------------------------------------
+
+
+@_handle.register
+def _(command: c.RetypeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    _initiative(session, access, command.ref, "retype").retype(command.type, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.ReorientInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "reorient")
+    initiative.reorient(command.orientation, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.ChangeRoles, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "change the roles of")
+    initiative.change_roles(list(command.roles), reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.UnfundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "remove funding of")
+    initiative.unfund(command.source, command.amount_sek, command.year, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.WithdrawResult, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "withdraw results of")
+    initiative.withdraw_result(command.type, command.text, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.RetargetIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "retarget indicators of")
+    initiative.retarget(command.name, command.target, command.unit, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.ScheduleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "schedule")
+    initiative.schedule(command.start, command.end, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def _(command: c.MoveLeadRegion, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_admin(f"change the lead region of {command.ref}")
+    session.initiative(command.ref).move_lead(command.region, reason=command.reason, by=by, effective=effective)

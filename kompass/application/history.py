@@ -34,6 +34,8 @@ def keyed(facts: Iterable[Fact]) -> Iterator[tuple[Fact, str, str | None]]:
                 keys[fact.originator_id] = (d["key"], d.get("region"))
             else:
                 keys[fact.originator_id] = (d["region"], d["region"])
+        elif fact.type == "LeadRegionChanged" and fact.originator_id in keys:
+            keys[fact.originator_id] = (keys[fact.originator_id][0], fact.data["region"])
         key, region = keys.get(fact.originator_id, (str(fact.originator_id), None))
         yield fact, key, region
 
@@ -74,6 +76,15 @@ def describe(fact: Fact, key: str) -> str:
         "InitiativeRetitled": lambda: f"retitled: {d['title']}",
         "IndicatorDefined": lambda: f"indicator {d['name']} with target {d['target']}{d['unit']}",
         "IndicatorMeasured": lambda: f"indicator {d['name']} measured {d['value']}",
+        "InitiativeRetyped": lambda: f"type → {d['type']}{reason}",
+        "InitiativeReoriented": lambda: f"orientation → {d['orientation']}{reason}",
+        "RolesChanged": lambda: f"roles → {', '.join(d['roles']) or 'none'}{reason}",
+        "FundingRemoved": lambda: f"funding removed: {d['amount_sek']:,} SEK from {d['source']} for {d['year']}".replace(",", " ")
+        + reason,
+        "ResultWithdrawn": lambda: f"result withdrawn ({d['type']}): {d['text']}{reason}",
+        "IndicatorRetargeted": lambda: f"indicator {d['name']} target → {d['target']}{d['unit']}{reason}",
+        "InitiativeScheduled": lambda: f"planned {d['start'] or '…'} – {d['end'] or '…'}{reason}",
+        "LeadRegionChanged": lambda: f"lead region → {d['region']}{reason}",
         "ActorRegistered": lambda: f"registered {key}: {d['name']} ({d['kind']})",
         "ActorRenamed": lambda: f"renamed to {d['name']}",
         "ActorMerged": lambda: f"merged into {d['into']}",

@@ -45,6 +45,8 @@ class InitiativeRecord:
     indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
     proposed_on: str = ""
     updated_on: str = ""
+    planned_start: str | None = None
+    planned_end: str | None = None
     budget_sek: int = 0
     """The sum of the funding lines, kept as they are added (long histories stay cheap)."""
 
@@ -86,7 +88,12 @@ def region_actors() -> dict[str, ActorRecord]:
     }
 
 
-COVERAGE_NEUTRAL = frozenset({"ResultRecorded", "InitiativeRetitled", "IndicatorDefined", "IndicatorMeasured"})
+COVERAGE_NEUTRAL = frozenset(
+    {
+        "ResultRecorded", "InitiativeRetitled", "IndicatorDefined", "IndicatorMeasured", "InitiativeRetyped",
+        "InitiativeReoriented", "RolesChanged", "ResultWithdrawn", "IndicatorRetargeted", "InitiativeScheduled",
+    }
+)
 """Initiative events that change nothing coverage or networks count."""
 
 
@@ -141,7 +148,38 @@ def apply_to_initiative(record: InitiativeRecord | None, fact: Fact) -> Initiati
         indicator = record.indicators.get(d["name"])
         if indicator is not None:
             indicator["measurements"].append([fact.effective.isoformat(), d["value"]])
+    else:
+        _apply_correction(record, fact)
     return record
+
+
+def _apply_correction(record: InitiativeRecord, fact: Fact) -> None:
+    """Corrections replace what was recorded before; a line or result to remove may be missing
+    from a partial view (a temporal query), and then nothing is removed."""
+    d, t = fact.data, fact.type
+    if t == "InitiativeRetyped":
+        record.type = d["type"]
+    elif t == "InitiativeReoriented":
+        record.orientation = d["orientation"]
+    elif t == "RolesChanged":
+        record.roles = list(d["roles"])
+    elif t == "FundingRemoved":
+        line = {"source": d["source"], "amount_sek": d["amount_sek"], "year": d["year"]}
+        if line in record.funding:
+            record.funding.remove(line)
+            record.budget_sek -= int(d["amount_sek"])
+    elif t == "ResultWithdrawn":
+        found = next((r for r in record.results if r["type"] == d["type"] and r["text"] == d["text"]), None)
+        if found is not None:
+            record.results.remove(found)
+    elif t == "IndicatorRetargeted":
+        indicator = record.indicators.get(d["name"])
+        if indicator is not None:
+            indicator["target"], indicator["unit"] = d["target"], d["unit"]
+    elif t == "InitiativeScheduled":
+        record.planned_start, record.planned_end = d["start"], d["end"]
+    elif t == "LeadRegionChanged":
+        record.region = d["region"]
 
 
 def apply_to_actor(record: ActorRecord | None, fact: Fact) -> ActorRecord | None:

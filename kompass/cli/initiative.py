@@ -290,9 +290,11 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
         "budget_sek",
         "proposed_on",
         "updated_on",
+        "planned_start",
+        "planned_end",
     ):
         value = data[field]
-        click.echo(f"{field:12} {', '.join(value) if isinstance(value, list) else value}")
+        click.echo(f"{field:13} {', '.join(value) if isinstance(value, list) else '' if value is None else value}")
     if data["description"]:
         click.echo(f"{'description':12} {data['description']}")
     for p in data["participants"]:

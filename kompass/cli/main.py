@@ -35,7 +35,23 @@ def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
 
 
 def _register() -> None:
-    from kompass.cli import actor, audit, coverage, demo, importing, initiative, network, people, portfolio, projections, report, store
+    from kompass.cli import (
+        actor,
+        audit,
+        corrections,
+        coverage,
+        demo,
+        importing,
+        initiative,
+        network,
+        people,
+        portfolio,
+        projections,
+        report,
+        store,
+    )
+
+    corrections.register(initiative.initiative)
 
     for command in (
         store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,

@@ -37,6 +37,8 @@ FIELD_KINDS: dict[str, str] = {
     "value": NUMBER,
     "focus": FOCUS,
     "effective": DATE,
+    "start": DATE,
+    "end": DATE,
 }
 MAX_INTEGER = 10**15
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -152,6 +154,9 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
         if name not in record:
             if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
                 raise InvalidValue(f"missing field {name!r} for {op}")
+            continue
+        if record[name] is None and field.default is None and name not in ("by", "effective"):
+            values[name] = None  # null where "none" is meaningful: a planned date cleared, a retarget keeping its unit
             continue
         values[name] = _convert(name, record[name])
     return LoggedCommand(line, command_class(**values), recorded_at)

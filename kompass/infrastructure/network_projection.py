@@ -34,7 +34,10 @@ NAME = "network"
 """Tracking name of this projection."""
 
 NETWORK_EVENTS = frozenset(
-    {"InitiativeProposed", "AreaTagged", "AreaUntagged", "StatusChanged", "InitiativeReopened", "ActorJoined", "ActorLeft"}
+    {
+        "InitiativeProposed", "AreaTagged", "AreaUntagged", "StatusChanged", "InitiativeReopened", "ActorJoined", "ActorLeft",
+        "LeadRegionChanged",
+    }
 )
 """The initiative events that can change the network; the others (funding, results…) cannot."""
 SLIM = ("ref", "region", "status", "status_before", "paused_from", "participants", "areas")
