@@ -10,10 +10,11 @@ Pure logic: the graph is built from actors and weighted ties handed in by the re
 queries). Nothing here reads storage.
 
 Numbers follow networkx (other programs compare them with their own): betweenness is
-`networkx.betweenness_centrality(G, normalized=True)`'s, with the same sampled sources
-(`k=1000`, `seed=42`) above 2,000 nodes, computed by igraph's C implementation of Brandes'
-algorithm (networkx's pure Python would take minutes on 10,000 actors) and rescaled as
-networkx rescales; articulation points and bridges are networkx's, and what each key actor
+`networkx.betweenness_centrality(G, normalized=True)`'s; above 2,000 nodes it is sampled
+(`k=1000`, `seed=42`) from sources drawn out of the sorted node keys (see `sample_sources`).
+igraph's C implementation of Brandes' algorithm does the counting
+(networkx's pure Python would take minutes on 10,000 actors) and the result is rescaled as
+networkx rescales. Articulation points and bridges are networkx's, and what each key actor
 cuts off comes from networkx's biconnected components.
 """
 
@@ -190,8 +191,14 @@ def graph_from_edges(edges: Iterable[tuple[str, str, int]], nodes: Iterable[str]
 
 
 def sample_sources(graph: nx.Graph, k: int, seed: int = SEED) -> list[Any]:
-    """The sources networkx samples for `betweenness_centrality(G, k=k, seed=seed)`."""
-    return random.Random(seed).sample(list(graph.nodes()), k)
+    """The sampled sources: `random.Random(seed).sample(sorted node keys, k)`.
+
+    Drawn from the sorted keys rather than the graph's own node order, so that any program
+    reproduces them whatever order it built its graph in; they are what
+    `networkx.betweenness_centrality(G, k=k, seed=seed)` picks for a graph whose nodes were
+    added in sorted key order.
+    """
+    return random.Random(seed).sample(sorted(graph.nodes()), k)
 
 
 def betweenness(graph: nx.Graph, exact_limit: int = EXACT_LIMIT, k: int = SAMPLE_K, seed: int = SEED) -> tuple[dict[Any, float], bool]:

@@ -5,6 +5,7 @@ betweenness exactly as networkx computes them, communities a valid partition."""
 from __future__ import annotations
 
 import itertools
+import random
 
 import networkx as nx
 import pytest
@@ -144,7 +145,46 @@ def test_sampled_betweenness_is_networkx_sampled(g: nx.Graph, k: int) -> None:
         return
     ours, sampled = n.betweenness(g, exact_limit=k, k=k)
     assert sampled
-    assert_same_betweenness(ours, nx.betweenness_centrality(g, k=k, normalized=True, seed=n.SEED))
+    assert_same_betweenness(ours, nx.betweenness_centrality(in_sorted_order(g), k=k, normalized=True, seed=n.SEED))
+
+
+def in_sorted_order(g: nx.Graph) -> nx.Graph:
+    """The same graph with its nodes added in sorted key order: the order whose networkx
+    sample is the one kompass draws from the sorted keys."""
+    copy = nx.Graph()
+    copy.add_nodes_from(sorted(g))
+    copy.add_edges_from(g.edges(data=True))
+    return copy
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_graphs(), st.integers(min_value=2, max_value=10), st.randoms(use_true_random=False))
+def test_sampled_sources_come_from_the_sorted_keys_whatever_the_node_order(g: nx.Graph, k: int, rnd: random.Random) -> None:
+    if len(g) <= k:
+        return
+    nodes = list(g)
+    rnd.shuffle(nodes)
+    shuffled = nx.Graph()
+    shuffled.add_nodes_from(nodes)
+    shuffled.add_edges_from(g.edges(data=True))
+    ours, sampled = n.betweenness(shuffled, exact_limit=k, k=k)
+    assert sampled
+    assert n.sample_sources(shuffled, k) == random.Random(n.SEED).sample(sorted(g), k)
+    assert_same_betweenness(ours, nx.betweenness_centrality(in_sorted_order(shuffled), k=k, normalized=True, seed=n.SEED))
+
+
+def test_a_graph_built_in_another_order_gives_the_same_sampled_figures() -> None:
+    """The reason for sorted sources: built in reverse order, networkx's own sample differs,
+    kompass's does not."""
+    forward = n.graph_from_edges([(f"n{i:04d}", f"n{i + 1:04d}", 1) for i in range(300)])
+    backward = nx.Graph()
+    backward.add_nodes_from(sorted(forward, reverse=True))
+    backward.add_edges_from(forward.edges(data=True))
+    ours_forward, _ = n.betweenness(forward, exact_limit=200, k=100)
+    ours_backward, _ = n.betweenness(backward, exact_limit=200, k=100)
+    assert ours_forward == pytest.approx(ours_backward, abs=1e-12)
+    networkx_backward = nx.betweenness_centrality(backward, k=100, seed=n.SEED)
+    assert any(abs(networkx_backward[v] - ours_backward[v]) > 1e-6 for v in backward)
 
 
 def assert_same_betweenness(ours: dict, reference: dict) -> None:
@@ -161,7 +201,7 @@ def test_big_networks_are_sampled_with_networkx_sources() -> None:
     assert len(set(chosen)) == 100
     metrics = n.compute_metrics(g, exact_limit=200, k=100)
     assert metrics.sampled
-    reference = nx.betweenness_centrality(g, k=100, seed=n.SEED)
+    reference = nx.betweenness_centrality(in_sorted_order(g), k=100, seed=n.SEED)
     assert_same_betweenness({x.actor: x.betweenness for x in metrics.nodes}, reference)
     assert len(metrics.articulation_points) == 299 and len(metrics.bridges) == 300
     assert not n.compute_metrics(g, exact_limit=301, k=100).sampled
