@@ -38,6 +38,7 @@ def _register() -> None:
     from kompass.cli import (
         actor,
         audit,
+        check,
         corrections,
         coverage,
         demo,
@@ -55,7 +56,7 @@ def _register() -> None:
 
     for command in (
         store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,
-        coverage.coverage, coverage.gaps, coverage.diff, projections.projections,
+        coverage.coverage, coverage.gaps, check.check, coverage.diff, projections.projections,
         audit.history, audit.export, audit.seal, audit.verify, audit.replay, people.user, people.person, report.report,
         network.network,
     ):
