@@ -30,7 +30,8 @@ def test_every_kind_of_finding_and_how_it_goes_away(db_url: str) -> None:
     ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
     add(db_url, "14-alone")
     ok(db_url, "initiative", "status", "14-alone", "active", "--effective", "2021-03-01")
-    ok(db_url, "initiative", "fund", "14-alone", "--source", "regional", "--amount-sek", "100", "--year", "2020", "--effective", "2021-03-01")
+    ok(db_url, "initiative", "fund", "14-alone", "--source", "regional", "--amount-sek", "100", "--year", "2020",
+       "--effective", "2021-03-01")
     ok(db_url, "initiative", "indicator", "14-alone", "--name", "kommuner", "--target", "10", "--effective", "2021-03-01")
     add(db_url, "14-done")
     ok(db_url, "initiative", "join", "14-done", "--actor", "digg", "--effective", "2021-02-01")
