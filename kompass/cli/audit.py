@@ -40,16 +40,24 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "xlsx", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: the whole log (re-import with --restore); xlsx: a workbook to edit; csv: the initiatives sheet.")
+@click.option("--region", default=None, metavar="CC", help="xlsx and csv: only the initiatives this region leads.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default stdout).")
 @pass_settings
-def export(settings: Settings, fmt: str, output: Path | None) -> None:
-    """Write the whole log as a command log with recording times (re-import with --restore).
+def export(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
+    """Write the whole log as a command log with recording times (re-import with --restore), or the
+    portfolio as a workbook (xlsx) or a CSV of initiatives that `kompass import` reads back.
 
-    The header names the log position and the hash-chain digest it was made from.
+    The command log's header names the log position and the hash-chain digest it was made from.
 
-    Example: kompass export --output portfolio-backup.jsonl
+    Example: kompass export --format xlsx --region 14 --output portfolj-14.xlsx
     """
+    if fmt != "jsonl":
+        _export_sheets(settings, fmt, region, output)
+        return
+    if region is not None:
+        raise click.UsageError("--region is for --format xlsx and csv; the command log holds the whole store")
     from kompass.infrastructure.command_log_writer import command_lines
     from kompass.infrastructure.seal import digest_at_head
 
@@ -66,6 +74,26 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
             stream.close()
     if output:
         message(f"exported up to position {head} to {output}")
+
+
+def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
+    from kompass.application.sheet_import import current_tables
+    from kompass.application.sheets import allowed_values, sheet_columns
+    from kompass.infrastructure.workbook import write_initiatives_csv, write_workbook
+
+    store = settings.store()
+    tables = current_tables(store.fresh_read_model(), store.framework, region)
+    if fmt == "csv":
+        if output is None:
+            write_initiatives_csv(sys.stdout, tables["initiatives"])
+            return
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            write_initiatives_csv(stream, tables["initiatives"])
+    else:
+        if output is None:
+            raise click.UsageError("--format xlsx needs --output FILE (a workbook is not text)")
+        write_workbook(output, tables, sheet_columns(store.framework), allowed_values(store.framework), region)
+    message(f"wrote {len(tables['initiatives'])} initiatives to {output}")
 
 
 @click.command()

@@ -6,10 +6,13 @@ Each event becomes the command that records it again, with its `by`, `effective`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
+from kompass.application.commands import OP_OF, Command
 from kompass.application.facts import Fact
 from kompass.application.history import keyed
 
@@ -69,3 +72,14 @@ def command_record(fact: Fact, key: str) -> dict[str, Any]:
     record["effective"] = fact.effective.isoformat()
     record["recorded_at"] = fact.recorded_at.isoformat()
     return record
+
+
+def command_line(command: Command) -> str:
+    """A command as a line of the command log (what `import --dry-run` prints): its op and the fields given."""
+    record: dict[str, Any] = {"op": OP_OF[type(command)]}
+    for field in dataclasses.fields(command):
+        value = getattr(command, field.name)
+        if value == field.default and field.name not in ("description",):
+            continue  # left at its default (`by`, `effective`, an empty reason…); a description is always shown
+        record[field.name] = value.isoformat() if isinstance(value, date) else list(value) if isinstance(value, tuple) else value
+    return json.dumps(record, ensure_ascii=False)
