@@ -277,18 +277,18 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
 def _show_table(data: dict[str, Any]) -> None:
     for field in SHOW_FIELDS:
         value = data[field]
-        click.echo(f"{field:13} {', '.join(value) if isinstance(value, list) else '' if value is None else value}")
+        click.echo(f"{field:12} {', '.join(value) if isinstance(value, list) else '' if value is None else value}")
     if data["description"]:
-        click.echo(f"{'description':13} {data['description']}")
+        click.echo(f"{'description':12} {data['description']}")
     for p in data["participants"]:
-        click.echo(f"{'participant':13} {p['actor']} ({p['role']})")
+        click.echo(f"{'participant':12} {p['actor']} ({p['role']})")
     for line in data["funding"]:
-        click.echo(f"{'funding':13} {line['amount_sek']} SEK {line['source']} {line['year']}")
+        click.echo(f"{'funding':12} {line['amount_sek']} SEK {line['source']} {line['year']}")
     for r in data["results"]:
-        click.echo(f"{'result':13} [{r['type']}] {r['text']}")
+        click.echo(f"{'result':12} [{r['type']}] {r['text']}")
     for i in data["indicators"]:
         latest = i["measurements"][-1][1] if i["measurements"] else "-"
-        click.echo(f"{'indicator':13} {i['name']}: {latest} of {i['target']}{i['unit']}")
+        click.echo(f"{'indicator':12} {i['name']}: {latest} of {i['target']}{i['unit']}")
 
 
 SHOW_FIELDS = (
