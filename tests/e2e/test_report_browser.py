@@ -59,7 +59,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo's HTML reports, each made twice in separate processes (they must be the same bytes)."""
     place = tmp_path_factory.mktemp("reports")
     db = f"sqlite:///{place / 'kompass.db'}"
-    kompass("--db", db, "--as", "admin", "import", str(DEMO))
+    kompass("--db", db, "--as", "admin", "import", "--restore", str(DEMO))
     made = {}
     for name, (args, _title) in REPORTS.items():
         first, second = place / f"{name}.html", place / f"{name}.again.html"
