@@ -171,3 +171,27 @@ def test_a_bad_correction_line_refuses_the_whole_import(sqlite_url: str, tmp_pat
     )
     assert refused(sqlite_url, "import", str(log)) == f"{log}:2: {REF} has no funding line equal to the one given"
     assert snapshot(sqlite_url) == before
+
+
+def test_reports_follow_the_corrections(sqlite_url: str) -> None:
+    setup(sqlite_url)
+
+    def annual() -> dict[str, object]:
+        return dict(json.loads(ok(sqlite_url, "report", "annual", "--region", "14", "--year", "2021", "--format", "json").stdout))
+
+    before = annual()
+    assert before["funding_total_sek"] == 15_000_000
+    assert [r["text"] for r in before["results"]["direct"]] == ["Portal öppnad"]  # type: ignore[index]
+    dated = ("--effective", "2021-06-30")
+    ok(sqlite_url, "initiative", "unfund", REF, "--source", "erdf", "--amount-sek", "15000000", "--year", "2022", *dated)
+    ok(sqlite_url, "initiative", "fund", REF, "--source", "erdf", "--amount-sek", "1500000", "--year", "2022", *dated)
+    ok(sqlite_url, "initiative", "retype", REF, "training", *dated)
+    ok(sqlite_url, "initiative", "withdraw-result", REF, "--type", "direct", "--text", "Portal öppnad", *dated)
+    after = annual()
+    assert after["funding_total_sek"] == 1_500_000
+    assert after["results"] == {"capability": [], "coordination": [], "direct": []}
+    [row] = after["initiatives"]  # type: ignore[misc]
+    assert row["type"] == "training"
+    types_before, types_after = before["by_area_and_type"]["innovation"], after["by_area_and_type"]["innovation"]  # type: ignore[index]
+    assert (types_before["collaboration"], types_before["training"]) == (1, 0)
+    assert (types_after["collaboration"], types_after["training"]) == (0, 1)
