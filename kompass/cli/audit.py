@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -90,9 +91,14 @@ def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Pat
         with output.open("w", encoding="utf-8", newline="") as stream:
             write_initiatives_csv(stream, tables["initiatives"])
     else:
-        if output is None:
-            raise click.UsageError("--format xlsx needs --output FILE (a workbook is not text)")
-        write_workbook(output, tables, sheet_columns(store.framework), allowed_values(store.framework), region)
+        if output is None and sys.stdout.isatty():
+            raise click.UsageError("--format xlsx needs --output FILE on a terminal (a workbook is not text)")
+        target = output or io.BytesIO()
+        write_workbook(target, tables, sheet_columns(store.framework), allowed_values(store.framework), region)
+        if isinstance(target, io.BytesIO):
+            sys.stdout.buffer.write(target.getvalue())
+            sys.stdout.buffer.flush()
+            return
     message(f"wrote {len(tables['initiatives'])} initiatives to {output}")
 
 

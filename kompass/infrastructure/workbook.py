@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -57,7 +57,7 @@ README_TEXT = (
 
 
 def write_workbook(
-    path: Path, tables: dict[str, list[dict[str, Any]]], columns: dict[str, tuple[str, ...]],
+    path: Path | IO[bytes], tables: dict[str, list[dict[str, Any]]], columns: dict[str, tuple[str, ...]],
     allowed: dict[str, tuple[str, ...]], region: str | None,
 ) -> None:
     book = Workbook()

@@ -465,6 +465,9 @@ def test_every_query_answers_in_every_format_it_offers(loaded: str, name: str, f
     if fmt == "png":  # a picture (binary) on standard output when it is not a terminal
         assert result.stdout_bytes.startswith(b"\x89PNG\r\n\x1a\n")
         return
+    if fmt == "xlsx":  # a workbook (a zip file) likewise
+        assert result.stdout_bytes.startswith(b"PK\x03\x04")
+        return
     assert result.stdout.strip(), f"{name} --format {fmt} printed nothing"
     assert "\x1b[" not in result.stdout  # no colour off a terminal
     if fmt == "json":
