@@ -80,6 +80,9 @@ def _write_sheet(sheet: Worksheet, names: tuple[str, ...], rows: list[dict[str, 
     sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append([_cell(row.get(name)) for name in names])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"  # a text that starts with = stays text: never a formula the spreadsheet runs
     for index, name in enumerate(names, start=1):
         letter = get_column_letter(index)
         widest = max([len(name)] + [len(str(_cell(r.get(name)) or "")) for r in rows])

@@ -488,6 +488,8 @@ def test_initiative_list_in_three_formats(loaded: str) -> None:
     by_ref = {i["ref"]: i for i in data}
     assert by_ref["14-dataverkstad"]["areas"] == ["infrastructure", "innovation"]
     assert by_ref["14-dataverkstad"]["regions"] == ["12", "14"]
+    assert by_ref["14-dataverkstad"]["partners"] == ["region-12", "digg", "rise", "internetstiftelsen"]
+    assert (by_ref["14-dataverkstad"]["budget_sek"], by_ref["14-dataverkstad"]["roles"]) == (3_000_000, ["collaboration_leader"])
     rows = as_csv(loaded, "initiative", "list")
     assert list(rows[0]) == ["ref", "region", "status", "type", "orientation", "areas", "roles", "title", "budget_sek",
                              "partners", "planned_start", "planned_end"]

@@ -174,6 +174,17 @@ def test_csv_of_initiatives_round_trip(db_url: str, small_log: Path, tmp_path: P
     assert refused(db_url, "import", str(file)).startswith(f"{file}:I2: unknown status 'finished'")
 
 
+def test_a_title_that_looks_like_a_formula_stays_text_and_round_trips(sqlite_url: str, tmp_path: Path) -> None:
+    ok(sqlite_url, "init")
+    title = '=HYPERLINK("http://example.com","klicka")'
+    ok(sqlite_url, "initiative", "add", "--ref", "14-x", "--region", "14", "--title", title, "--area", "security",
+       "--type", "seminar")
+    file = export(sqlite_url, tmp_path / "p.xlsx")
+    cell = load_workbook(file)["initiatives"]["C2"]
+    assert (cell.value, cell.data_type) == (title, "s")
+    assert dry_run(sqlite_url, file) == []
+
+
 def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(sqlite_url: str, tmp_path: Path) -> None:
     ok(sqlite_url, "init")
     file = tmp_path / "broken.xlsx"
