@@ -185,15 +185,14 @@ class CellReader:
             return value
         if isinstance(value, datetime):
             return value.date()
+        text = str(value)
         try:
-            return date.fromisoformat(str(value)) if len(str(value)) == 10 else _invalid()
+            if len(text) == 10:  # YYYY-MM-DD only: Python would also read 20210301 as a date
+                return date.fromisoformat(text)
         except ValueError:
-            self._fail(column, f"{column} must be a date YYYY-MM-DD, not {value!r}")
-            return None
-
-
-def _invalid() -> date:
-    raise ValueError
+            pass
+        self._fail(column, f"{column} must be a date YYYY-MM-DD, not {value!r}")
+        return None
 
 
 class CellsRefused(InvalidValue):
