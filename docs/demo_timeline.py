@@ -55,7 +55,12 @@ def timeline(text: str) -> str:
     while header and header[-1].strip() in ("", "#"):
         header.pop()
     records = [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
-    order = sorted(range(len(records)), key=lambda i: (records[i].get("recorded_at") or records[i]["effective"], i))
+    # a line without an effective date (it holds from when it is recorded) keeps its place after the line before it
+    keys, key = [], LIVE.date().isoformat()
+    for record in records:
+        key = record.get("recorded_at") or record.get("effective") or key
+        keys.append(key)
+    order = sorted(range(len(records)), key=lambda i: (keys[i], i))
     previous = LIVE - STEP
     for i in order:
         record = records[i]
@@ -63,7 +68,7 @@ def timeline(text: str) -> str:
             previous = max(previous, datetime.fromisoformat(record["recorded_at"]))
             continue
         plain = json.dumps(record, ensure_ascii=False)
-        previous = recording_time(plain, date.fromisoformat(record["effective"]), previous)
+        previous = recording_time(plain, date.fromisoformat(keys[i][:10]), previous)
         record["recorded_at"] = previous.isoformat()
     ordered = sorted(range(len(records)), key=lambda i: (datetime.fromisoformat(records[i]["recorded_at"]), i))
     out, month = [*header, "#"], ""
