@@ -20,13 +20,13 @@ demo: venv
 
 test: venv
 	$(BIN)/ruff check kompass tests bench docs
-	$(BIN)/mypy kompass
+	$(BIN)/mypy kompass tests bench
 	$(BIN)/python docs/gen_cli_reference.py --check
 	$(BIN)/pytest -q
 
 lint: venv
 	$(BIN)/ruff check kompass tests bench docs
-	$(BIN)/mypy kompass
+	$(BIN)/mypy kompass tests bench
 
 unit integration e2e: venv
 	$(BIN)/pytest -q tests/$@

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from common import KOMPASS, OUT, progress, remove, run, sqlite_url, table, temp_dir, verdict
@@ -114,10 +115,10 @@ def main() -> None:
         try:
             access = store.access()
             repeat = max(args.runs, 25)
-            loads = in_turns({name: (lambda r=ref: store.app.repository.get(initiative_id(r)))
-                              for name, ref in (("big", BIG_REF), ("small", SMALL_REF))}, repeat)
-            executes = in_turns({name: (lambda r=ref: store.kompass.execute(RecordResult(ref=r, type="direct", text="i processen"), access))
-                                 for name, ref in (("big", BIG_REF), ("small", SMALL_REF))}, repeat)
+            refs = (("big", BIG_REF), ("small", SMALL_REF))
+            loads = in_turns({name: partial(store.app.repository.get, initiative_id(ref)) for name, ref in refs}, repeat)
+            results = {name: RecordResult(ref=ref, type="direct", text="i processen") for name, ref in refs}
+            executes = in_turns({name: partial(store.kompass.execute, result, access) for name, result in results.items()}, repeat)
         finally:
             store.close()
         after = snapshot_versions(url)

@@ -1,4 +1,4 @@
-"""Commands: what a user asks kompass to do, one class per op of the command log (DESIGN §7).
+"""Commands: what a user asks kompass to do, one class per op of the command log (docs/command-log.md).
 
 The command line and the importer both build these; the handlers carry them out.
 `by` and `effective` are optional: they default to the acting user and today.
@@ -232,6 +232,6 @@ OPS: dict[str, type[Command]] = {
     "portfolio.assess": AssessPortfolio,
     "portfolio.coordinator": AssignCoordinator,
 }
-"""The command log's op names (DESIGN §7) and the command each one stands for."""
+"""The command log's op names (docs/command-log.md) and the command each one stands for."""
 
 OP_OF: dict[type[Command], str] = {cls: op for op, cls in OPS.items()}

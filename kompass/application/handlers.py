@@ -23,7 +23,7 @@ from kompass.domain.vocabulary import require_effective
 
 
 def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, date]:
-    """Who records the change and from when it holds (DESIGN §3)."""
+    """Who records the change and from when it holds (docs/command-log.md, the envelope)."""
     by = command.by or access.user
     access.require_author(by)
     effective = require_effective(command.effective or session.today, session.today)
@@ -102,26 +102,26 @@ def _handle(command: c.Command, session: Session, access: Access, by: str, effec
 
 
 @_handle.register
-def _(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
+def register_actor(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_writer("register actors")
     session.check_new_actor(command.key)
     session.add(Actor.register(key=command.key, name=command.name, kind=command.kind, region=command.region, by=by, effective=effective))
 
 
 @_handle.register
-def _(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
+def rename_actor(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_writer("rename actors")
     session.actor(command.key).rename(command.name, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.MergeActor, session: Session, access: Access, by: str, effective: date) -> None:
+def merge_actor(command: c.MergeActor, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("merge actors")
     session.actor(command.key).merge_into(session.live_actor(command.into), by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.ProposeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def propose_initiative(command: c.ProposeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_region(command.region, "propose initiatives for region " + command.region)
     session.check_new_initiative(command.ref)
     session.add(
@@ -148,29 +148,29 @@ def _initiative(session: Session, access: Access, ref: str, what: str) -> Initia
 
 
 @_handle.register
-def _(command: c.ChangeStatus, session: Session, access: Access, by: str, effective: date) -> None:
+def change_status(command: c.ChangeStatus, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "change the status of")
     initiative.change_status(command.status, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.ReopenInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def reopen_initiative(command: c.ReopenInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     _initiative(session, access, command.ref, "reopen").reopen(reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.TagArea, session: Session, access: Access, by: str, effective: date) -> None:
+def tag_area(command: c.TagArea, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "tag")
     initiative.tag(command.area, framework=session.framework, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.UntagArea, session: Session, access: Access, by: str, effective: date) -> None:
+def untag_area(command: c.UntagArea, session: Session, access: Access, by: str, effective: date) -> None:
     _initiative(session, access, command.ref, "untag").untag(command.area, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def join_initiative(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "add participants to")
     actor = session.live_actor(command.actor)
     already = {session.live_actor(key).key for key in initiative.participants}
@@ -180,7 +180,7 @@ def _(command: c.JoinInitiative, session: Session, access: Access, by: str, effe
 
 
 @_handle.register
-def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def leave_initiative(command: c.LeaveInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     """Ends every participation that resolves to the same actor (A merged into B: leaving ends both).
 
     A restore replays each recorded ActorLeft exactly as it was, one key per line.
@@ -196,37 +196,37 @@ def _(command: c.LeaveInitiative, session: Session, access: Access, by: str, eff
 
 
 @_handle.register
-def _(command: c.FundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def fund_initiative(command: c.FundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "fund")
     initiative.fund(command.source, command.amount_sek, command.year, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.RecordResult, session: Session, access: Access, by: str, effective: date) -> None:
+def record_result(command: c.RecordResult, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "record results of")
     initiative.record_result(command.type, command.text, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.RetitleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def retitle_initiative(command: c.RetitleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "retitle")
     initiative.retitle(command.title, command.description, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.DefineIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+def define_indicator(command: c.DefineIndicator, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "define indicators of")
     initiative.define_indicator(command.name, command.target, command.unit, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.MeasureIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+def measure_indicator(command: c.MeasureIndicator, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "measure")
     initiative.measure(command.name, command.value, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
+def assess_portfolio(command: c.AssessPortfolio, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_region(command.region, f"assess the portfolio of region {command.region}")
     session.portfolio(command.region).assess(
         command.year,
@@ -240,7 +240,7 @@ def _(command: c.AssessPortfolio, session: Session, access: Access, by: str, eff
 
 
 @_handle.register
-def _(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
+def assign_coordinator(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("assign coordinators")
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
 
@@ -249,47 +249,47 @@ def _(command: c.AssignCoordinator, session: Session, access: Access, by: str, e
 
 
 @_handle.register
-def _(command: c.RetypeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def retype_initiative(command: c.RetypeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     _initiative(session, access, command.ref, "retype").retype(command.type, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.ReorientInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def reorient_initiative(command: c.ReorientInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "reorient")
     initiative.reorient(command.orientation, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.ChangeRoles, session: Session, access: Access, by: str, effective: date) -> None:
+def change_roles(command: c.ChangeRoles, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "change the roles of")
     initiative.change_roles(list(command.roles), reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.UnfundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def unfund_initiative(command: c.UnfundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "remove funding of")
     initiative.unfund(command.source, command.amount_sek, command.year, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.WithdrawResult, session: Session, access: Access, by: str, effective: date) -> None:
+def withdraw_result(command: c.WithdrawResult, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "withdraw results of")
     initiative.withdraw_result(command.type, command.text, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.RetargetIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+def retarget_indicator(command: c.RetargetIndicator, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "retarget indicators of")
     initiative.retarget(command.name, command.target, command.unit, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.ScheduleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+def schedule_initiative(command: c.ScheduleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
     initiative = _initiative(session, access, command.ref, "schedule")
     initiative.schedule(command.start, command.end, reason=command.reason, by=by, effective=effective)
 
 
 @_handle.register
-def _(command: c.MoveLeadRegion, session: Session, access: Access, by: str, effective: date) -> None:
+def move_lead_region(command: c.MoveLeadRegion, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin(f"change the lead region of {command.ref}")
     session.initiative(command.ref).move_lead(command.region, reason=command.reason, by=by, effective=effective)

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from kompass.application.catalogue import AGGREGATES, CATALOGUE
 from kompass.application.facts import Fact
+from kompass.domain.vocabulary import region_actor_key
 
 
 @dataclass(frozen=True)
@@ -26,16 +28,10 @@ def keyed(facts: Iterable[Fact]) -> Iterator[tuple[Fact, str, str | None]]:
     """Each fact with its aggregate's key (ref, actor key or region) and its region, if any."""
     keys: dict[UUID, tuple[str, str | None]] = {}
     for fact in facts:
-        if fact.version == 1:
-            d = fact.data
-            if fact.aggregate == "initiative":
-                keys[fact.originator_id] = (d["ref"], d["region"])
-            elif fact.aggregate == "actor":
-                keys[fact.originator_id] = (d["key"], d.get("region"))
-            else:
-                keys[fact.originator_id] = (d["region"], d["region"])
+        if fact.version == 1 and (aggregate := AGGREGATES.get(fact.aggregate)) is not None:
+            keys[fact.originator_id] = (fact.data[aggregate.key_field], fact.data.get(aggregate.region_field))
         elif fact.type == "LeadRegionChanged" and fact.originator_id in keys:
-            keys[fact.originator_id] = (keys[fact.originator_id][0], fact.data["region"])
+            keys[fact.originator_id] = (keys[fact.originator_id][0], fact.data["region"])  # the initiative moved region
         key, region = keys.get(fact.originator_id, (str(fact.originator_id), None))
         yield fact, key, region
 
@@ -50,7 +46,7 @@ def matches(fact: Fact, key: str, region: str | None, f: HistoryFilter) -> bool:
         return False
     if f.actor is not None and not _concerns_actor(fact, key, f.actor):
         return False
-    return f.region is None or region == f.region or fact.data.get("actor") == f"region-{f.region}"
+    return f.region is None or region == f.region or fact.data.get("actor") == region_actor_key(f.region)
 
 
 def _concerns_actor(fact: Fact, key: str, actor: str) -> bool:
@@ -60,44 +56,13 @@ def _concerns_actor(fact: Fact, key: str, actor: str) -> bool:
 
 
 def describe(fact: Fact, key: str) -> str:
-    """The change in words a coordinator understands."""
-    d = fact.data
-    reason = f": {d['reason']}" if d.get("reason") else ""
-    words: dict[str, Any] = {
-        "InitiativeProposed": lambda: f"proposed {key} ({d['region']}): {d['title']} [{', '.join(d['areas'])}]",
-        "AreaTagged": lambda: f"tagged {d['area']}",
-        "AreaUntagged": lambda: f"untagged {d['area']}",
-        "StatusChanged": lambda: f"status → {d['status']}{reason}",
-        "InitiativeReopened": lambda: f"reopened{reason}",
-        "ActorJoined": lambda: f"{d['actor']} joined as {d['role']}",
-        "ActorLeft": lambda: f"{d['actor']} left",
-        "FundingAdded": lambda: f"funding {d['amount_sek']:,} SEK from {d['source']} for {d['year']}".replace(",", " "),
-        "ResultRecorded": lambda: f"result ({d['type']}): {d['text']}",
-        "InitiativeRetitled": lambda: f"retitled: {d['title']}",
-        "IndicatorDefined": lambda: f"indicator {d['name']} with target {d['target']}{d['unit']}",
-        "IndicatorMeasured": lambda: f"indicator {d['name']} measured {d['value']}",
-        "InitiativeRetyped": lambda: f"type → {d['type']}{reason}",
-        "InitiativeReoriented": lambda: f"orientation → {d['orientation']}{reason}",
-        "RolesChanged": lambda: f"roles → {', '.join(d['roles']) or 'none'}{reason}",
-        "FundingRemoved": lambda: f"funding removed: {d['amount_sek']:,} SEK from {d['source']} for {d['year']}".replace(",", " ")
-        + reason,
-        "ResultWithdrawn": lambda: f"result withdrawn ({d['type']}): {d['text']}{reason}",
-        "IndicatorRetargeted": lambda: f"indicator {d['name']} target → {d['target']}{d['unit']}{reason}",
-        "InitiativeScheduled": lambda: f"planned {d['start'] or '…'} – {d['end'] or '…'}{reason}",
-        "LeadRegionChanged": lambda: f"lead region → {d['region']}{reason}",
-        "ActorRegistered": lambda: f"registered {key}: {d['name']} ({d['kind']})",
-        "ActorRenamed": lambda: f"renamed to {d['name']}",
-        "ActorMerged": lambda: f"merged into {d['into']}",
-        "PortfolioOpened": lambda: f"portfolio of region {d['region']} opened",
-        "SelfAssessed": lambda: f"self-assessment {d['year']}: score {d['score']}, {d['light']}",
-        "CoordinatorAssigned": lambda: f"coordinator {d['user']}",
-    }
-    text = words.get(fact.type)
-    return text() if text else fact.type
+    """The change in words a coordinator understands (each event's words are in the catalogue)."""
+    entry = CATALOGUE.get(fact.type)
+    return entry.summary(fact.data, key) if entry is not None else fact.type
 
 
 def history_entry(fact: Fact, key: str) -> dict[str, Any]:
-    """One event in the JSON shape of DESIGN §5."""
+    """One event in the JSON shape of docs/definitions.md."""
     return {
         "position": fact.position,
         "recorded_at": fact.recorded_at.isoformat(),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kompass.application.ports import FactLog
-from kompass.application.queries import ReadModelPort, list_initiatives
+from kompass.application.ports import FactLog, ReadModelPort
+from kompass.application.queries import list_initiatives
 from kompass.application.records import ActorLookup, InitiativeRecord, current_participants, resolve
 from kompass.application.reports import live_in_year, replay_year
 from kompass.application.views import initiative_json

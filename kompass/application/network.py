@@ -1,4 +1,4 @@
-"""The actor network of DESIGN §4, over plain data: who works with whom, and what breaks
+"""The actor network of docs/definitions.md, over plain data: who works with whom, and what breaks
 when an actor leaves.
 
 Nodes are actors taking part in at least one initiative that is not cancelled (the lead
@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from kompass.application.records import ActorLookup, InitiativeRecord, current_participants, initiative_facts
 from kompass.domain.errors import NotFound
-from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key
+from kompass.domain.merges import survivor
+from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key, region_actor_name
 
 if TYPE_CHECKING:
     import networkx as nx
 
 EXACT_LIMIT = 2000
-"""Betweenness is exact up to this many nodes, sampled above (DESIGN §4)."""
+"""Betweenness is exact up to this many nodes, sampled above (docs/definitions.md)."""
 SAMPLE_K = 1000
 SEED = 42
 TIE_KINDS = tuple(k for k in ACTOR_KINDS if k != "other")
@@ -128,7 +129,7 @@ def data_from_memberships(
 def actors_from_records(records: Mapping[str, Any]) -> dict[str, ActorInfo]:
     """ActorInfo for each ActorRecord of a replayed state (and the 21 region actors)."""
     infos = {
-        region_actor_key(code): ActorInfo(region_actor_key(code), f"Region {name}", "region", code) for code, name in REGIONS.items()
+        region_actor_key(code): ActorInfo(region_actor_key(code), region_actor_name(code), "region", code) for code in REGIONS
     }
     for key, r in records.items():
         infos[key] = ActorInfo(key, r.name, r.kind, r.region, r.merged_into)
@@ -149,11 +150,7 @@ def resolve_actor(actors: Mapping[str, ActorInfo], key: str) -> str:
     """The key an actor stands under now (merges followed); NotFound for an unknown key."""
     if key not in actors:
         raise NotFound(f"no actor {key!r}")
-    seen = {key}
-    while (merged := actors[key].merged_into) is not None and merged in actors and merged not in seen:
-        key = merged
-        seen.add(key)
-    return key
+    return survivor(actors[key], actors.get).key
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -395,7 +392,7 @@ def top_nodes(metrics: NetworkMetrics, top: int | None) -> list[NodeMetrics]:
 
 
 def metrics_json(metrics: NetworkMetrics, top: int | None = None) -> dict[str, Any]:
-    """DESIGN §5's `network metrics` shape."""
+    """The `network metrics` shape of docs/definitions.md."""
     return {
         "nodes": [
             {"actor": n.actor, "kind": n.kind, "degree": n.degree, "weighted_degree": n.weighted_degree,

@@ -1,4 +1,4 @@
-"""Who may change what (DESIGN §6).
+"""Who may change what (docs/definitions.md).
 
 Admins change everything; a coordinator changes initiatives and portfolios of their own
 regions and may register actors; auditors and analysts only read.
@@ -7,7 +7,6 @@ regions and may register actors; auditors and analysts only read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from kompass.domain.errors import PermissionDenied
 
@@ -24,10 +23,6 @@ class Grants:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
-
-
-class UserDirectory(Protocol):
-    def grants_of(self, user: str) -> Grants: ...
 
 
 class Access:
@@ -56,7 +51,7 @@ class Access:
         raise PermissionDenied(f"{self.user} may not {what}: only an admin or a coordinator of region {region} may")
 
     def require_author(self, by: str) -> None:
-        """Recording on someone else's behalf (backfilling) is for admins only (DESIGN §7)."""
+        """Recording on someone else's behalf (backfilling) is for admins only (docs/command-log.md)."""
         if by != self.user and not self.grants.is_admin:
             raise PermissionDenied(f"{self.user} may not record changes as {by}: only an admin may record on behalf of others")
 

@@ -1,21 +1,41 @@
-"""What the application needs from the outside world, as protocols the infrastructure fills."""
+"""Every port of kompass: what the application needs from the outside world, as protocols.
+
+The adapters in `infrastructure/` implement them by subclassing (`eventstore.AtomicAppender`,
+`eventstore.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
+so that neither can drift from what the application calls. The application imports only this
+module to speak to storage; nothing here imports a storage library.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from kompass.application.facts import Fact
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+
+if TYPE_CHECKING:
+    from kompass.application.coverage import CellNumbers, NationalNumbers
+    from kompass.application.network import NetworkData
+
+__all__ = ["AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Projection", "ProjectionBatch", "ReadModelPort"]
 
 
-class AppendTransaction(Protocol):
+# --- writing ----------------------------------------------------------------------------------------
+
+
+class AggregateSource(Protocol):
+    """Reads an aggregate by id; raises the library's AggregateNotFoundError when none is stored."""
+
+    def get(self, aggregate_id: UUID) -> Any: ...
+
+
+class AppendTransaction(AggregateSource, Protocol):
     """Appends batches of events; `get` and `get_many` read aggregates as this transaction sees them."""
 
     def __call__(self, events: Sequence[Any]) -> None: ...
-
-    def get(self, aggregate_id: UUID) -> Any: ...
 
     def get_many(self, aggregate_ids: Collection[UUID]) -> dict[UUID, Any]:
         """Several aggregates at once, as `get` would read each of them; None for those not stored."""
@@ -31,9 +51,54 @@ class AtomicAppender(Protocol):
         ...
 
 
+# --- reading ----------------------------------------------------------------------------------------
+
+
 class FactLog(Protocol):
     """The notification log, read as facts in log order."""
 
     def head(self) -> int: ...
 
     def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000) -> Iterator[Fact]: ...
+
+
+class ReadModelPort(Protocol):
+    """The materialised answers of the present: coverage, records and the actor network."""
+
+    def coverage_cells(self) -> tuple[dict[tuple[str, str], CellNumbers], dict[str, NationalNumbers]]: ...
+
+    def assessments(self) -> list[AssessmentRecord]: ...
+
+    def initiatives(
+        self, region: str | None = None, status: str | None = None, type: str | None = None, ref: str | None = None
+    ) -> list[InitiativeRecord]: ...
+
+    def actors(self) -> dict[str, ActorRecord]: ...
+
+    def network_data(self, region: str | None = None, area: str | None = None, memberships: bool = False) -> NetworkData:
+        """Nodes and weighted ties of the initiatives in scope (whose regions include `region`, tagged `area`)."""
+        ...
+
+
+# --- keeping the read model ---------------------------------------------------------------------------
+
+
+class ProjectionBatch(Protocol):
+    """The working set of one transaction of a projection: facts applied, then written once."""
+
+    def apply(self, fact: Fact) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+class Projection(Protocol):
+    """A projection the projector keeps: a tracking name, how to empty it, and its batches.
+
+    `conn` is the projector's open database transaction (the adapter knows its type).
+    """
+
+    NAME: str
+
+    def reset(self, conn: Any, areas: Sequence[str]) -> None: ...
+
+    def batch(self, conn: Any, areas: Sequence[str]) -> ProjectionBatch: ...

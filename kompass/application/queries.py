@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
 
 from kompass.application.coverage import (
-    CellNumbers,
     CoverageReport,
-    NationalNumbers,
     build_report,
     cells_from_records,
     report_from_state,
 )
-from kompass.application.ports import FactLog
-from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+from kompass.application.ports import FactLog, ReadModelPort
+from kompass.application.records import ActorRecord, InitiativeRecord
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.framework import Framework
-
-
-class ReadModelPort(Protocol):
-    def coverage_cells(self) -> tuple[dict[tuple[str, str], CellNumbers], dict[str, NationalNumbers]]: ...
-
-    def assessments(self) -> list[AssessmentRecord]: ...
-
-    def initiatives(
-        self, region: str | None = None, status: str | None = None, type: str | None = None, ref: str | None = None
-    ) -> list[InitiativeRecord]: ...
-
-    def actors(self) -> dict[str, ActorRecord]: ...
+from kompass.domain.vocabulary import region_actor_key
 
 
 def is_present(as_of: date | None, known_at: datetime | None) -> bool:
@@ -83,7 +69,7 @@ def list_initiatives(
             if (status is None or r.status == status)
             and (type is None or r.type == type)
             and (ref is None or r.ref == ref)
-            and (region is None or region == r.region or f"region-{region}" in r.participants)
+            and (region is None or region == r.region or region_actor_key(region) in r.participants)
         ]
     if area is not None:
         records = [r for r in records if area in r.areas]

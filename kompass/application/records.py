@@ -1,19 +1,20 @@
-"""Read-side records and the lenient fold that builds them from facts.
+"""Read-side records: initiatives, actors and assessments as plain data, and the questions
+every reader asks of them (who takes part after merges, what coverage counts).
 
-The aggregates enforce rules when a change is made; the fold only applies what was
-recorded. It must be lenient because temporal queries apply a *subset* of the log
-(events effective by a date), in which a later event may lack its predecessor.
+The event catalogue (`application/catalogue/`) folds facts into these records; projections keep
+them in tables and temporal queries in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from kompass.application.facts import Fact
+from kompass.domain import status as lifecycle
 from kompass.domain.coverage import InitiativeFacts
-from kompass.domain.vocabulary import REGIONS, region_actor_key
+from kompass.domain.merges import survivor
+from kompass.domain.vocabulary import REGIONS, region_actor_key, region_actor_name
 
 
 @dataclass
@@ -50,6 +51,10 @@ class InitiativeRecord:
     budget_sek: int = 0
     """The sum of the funding lines, kept as they are added (long histories stay cheap)."""
 
+    @property
+    def standing(self) -> lifecycle.Standing:
+        return lifecycle.Standing(self.status, self.status_before, self.paused_from)
+
     def to_json(self) -> dict[str, Any]:
         """A copy that shares nothing mutable with the record (dataclasses.asdict does the same,
         generically and several times slower; projections write one per changed initiative)."""
@@ -81,131 +86,21 @@ class AssessmentRecord:
 
 
 def region_actors() -> dict[str, ActorRecord]:
-    """The 21 region actors, which exist at every date (DESIGN §4)."""
+    """The 21 region actors, which exist at every date (docs/definitions.md#time)."""
     return {
-        region_actor_key(code): ActorRecord(key=region_actor_key(code), name=f"Region {name}", kind="region", region=code)
-        for code, name in REGIONS.items()
+        region_actor_key(code): ActorRecord(key=region_actor_key(code), name=region_actor_name(code), kind="region", region=code)
+        for code in REGIONS
     }
 
 
-COVERAGE_NEUTRAL = frozenset(
-    {
-        "ResultRecorded", "InitiativeRetitled", "IndicatorDefined", "IndicatorMeasured", "InitiativeRetyped",
-        "InitiativeReoriented", "RolesChanged", "ResultWithdrawn", "IndicatorRetargeted", "InitiativeScheduled",
-    }
-)
-"""Initiative events that change nothing coverage or networks count."""
+class PortfolioBook(Protocol):
+    """Where the portfolio events of every region are kept (the replayed state, a projection batch)."""
 
+    assessments: dict[tuple[str, int], AssessmentRecord]
+    """By (region, year)."""
+    coordinators: dict[str, str]
+    """By region."""
 
-def apply_to_initiative(record: InitiativeRecord | None, fact: Fact) -> InitiativeRecord | None:
-    """The initiative as it is after `fact` (None if it does not exist yet)."""
-    d = fact.data
-    if fact.type == "InitiativeProposed":
-        return InitiativeRecord(
-            ref=d["ref"],
-            region=d["region"],
-            title=d["title"],
-            description=d.get("description", ""),
-            type=d["type"],
-            orientation=d["orientation"],
-            roles=list(d["roles"]),
-            areas=list(d["areas"]),
-            proposed_on=fact.effective.isoformat(),
-            updated_on=fact.effective.isoformat(),
-        )
-    if record is None:
-        return None
-    record.updated_on = fact.effective.isoformat()
-    t = fact.type
-    if t == "AreaTagged":
-        if d["area"] not in record.areas:
-            record.areas.append(d["area"])
-    elif t == "AreaUntagged":
-        if d["area"] in record.areas and len(record.areas) > 1:
-            record.areas.remove(d["area"])
-    elif t == "StatusChanged":
-        if d["status"] == "paused":
-            record.paused_from = record.status
-        elif record.status == "paused" and d["status"] != "cancelled":
-            record.paused_from = None
-        record.status_before, record.status = record.status, d["status"]
-    elif t == "InitiativeReopened":
-        record.status, record.status_before = record.status_before or "active", record.status
-    elif t == "ActorJoined":
-        record.participants[d["actor"]] = d["role"]
-    elif t == "ActorLeft":
-        record.participants.pop(d["actor"], None)
-    elif t == "FundingAdded":
-        record.funding.append({"source": d["source"], "amount_sek": d["amount_sek"], "year": d["year"]})
-        record.budget_sek += int(d["amount_sek"])
-    elif t == "ResultRecorded":
-        record.results.append({"type": d["type"], "text": d["text"], "effective": fact.effective.isoformat()})
-    elif t == "InitiativeRetitled":
-        record.title, record.description = d["title"], d["description"]
-    elif t == "IndicatorDefined":
-        record.indicators[d["name"]] = {"target": d["target"], "unit": d["unit"], "measurements": []}
-    elif t == "IndicatorMeasured":
-        indicator = record.indicators.get(d["name"])
-        if indicator is not None:
-            indicator["measurements"].append([fact.effective.isoformat(), d["value"]])
-    else:
-        _apply_correction(record, fact)
-    return record
-
-
-def _apply_correction(record: InitiativeRecord, fact: Fact) -> None:
-    """Corrections replace what was recorded before; a line or result to remove may be missing
-    from a partial view (a temporal query), and then nothing is removed."""
-    d, t = fact.data, fact.type
-    if t == "InitiativeRetyped":
-        record.type = d["type"]
-    elif t == "InitiativeReoriented":
-        record.orientation = d["orientation"]
-    elif t == "RolesChanged":
-        record.roles = list(d["roles"])
-    elif t == "FundingRemoved":
-        line = {"source": d["source"], "amount_sek": d["amount_sek"], "year": d["year"]}
-        if line in record.funding:
-            record.funding.remove(line)
-            record.budget_sek -= int(d["amount_sek"])
-    elif t == "ResultWithdrawn":
-        found = next((r for r in record.results if r["type"] == d["type"] and r["text"] == d["text"]), None)
-        if found is not None:
-            record.results.remove(found)
-    elif t == "IndicatorRetargeted":
-        indicator = record.indicators.get(d["name"])
-        if indicator is not None:
-            indicator["target"], indicator["unit"] = d["target"], d["unit"]
-    elif t == "InitiativeScheduled":
-        record.planned_start, record.planned_end = d["start"], d["end"]
-    elif t == "LeadRegionChanged":
-        record.region = d["region"]
-
-
-def apply_to_actor(record: ActorRecord | None, fact: Fact) -> ActorRecord | None:
-    d = fact.data
-    if fact.type == "ActorRegistered":
-        return ActorRecord(key=d["key"], name=d["name"], kind=d["kind"], region=d.get("region"))
-    if record is None:
-        return None
-    if fact.type == "ActorRenamed":
-        record.former_names.append(record.name)
-        record.name = d["name"]
-    elif fact.type == "ActorMerged":
-        record.merged_into = d["into"]
-    return record
-
-
-def assessment_from(fact: Fact, region: str) -> AssessmentRecord:
-    d = fact.data
-    return AssessmentRecord(
-        region=region,
-        year=d["year"],
-        score=d["score"],
-        light=d["light"],
-        focus=dict(d["focus"]),
-        effective=fact.effective.isoformat(),
-    )
 
 
 ActorLookup = Callable[[str], "ActorRecord | None"]
@@ -217,15 +112,8 @@ def resolve(key: str, lookup: ActorLookup) -> ActorRecord:
     An unknown key (possible in a view as of a date before the actor was registered)
     stands for itself.
     """
-    seen: set[str] = set()
     record = lookup(key)
-    while record is not None and record.merged_into and record.merged_into not in seen:
-        seen.add(record.key)
-        nxt = lookup(record.merged_into)
-        if nxt is None:
-            break
-        record = nxt
-    return record if record is not None else ActorRecord(key=key, name=key, kind="other")
+    return survivor(record, lookup) if record is not None else ActorRecord(key=key, name=key, kind="other")
 
 
 def current_participants(record: InitiativeRecord, lookup: ActorLookup) -> dict[str, str]:

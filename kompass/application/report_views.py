@@ -1,4 +1,4 @@
-"""What the national report shows: DESIGN §5's JSON, and the document Markdown and HTML render."""
+"""What the national report shows: the JSON of docs/definitions.md, and the document Markdown and HTML render."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
 
 
 def national_json(report: dict[str, Any]) -> dict[str, Any]:
-    """Exactly DESIGN §5's shape (other programs read it)."""
+    """Exactly the shape of docs/definitions.md (other programs read it)."""
     return {k: report[k] for k in NATIONAL_KEYS}
 
 

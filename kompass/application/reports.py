@@ -175,7 +175,7 @@ def live_in_year(replay: YearReplay) -> set[str]:
 
 
 def focus_verdict(level: str, initiatives: int) -> str:
-    """How declared focus and counting initiatives meet: backed, unbacked (DESIGN's declared_unbacked),
+    """How declared focus and counting initiatives meet: backed, unbacked (declared_unbacked of docs/definitions.md),
     beyond_focus (work where little or no focus was declared) or quiet (neither)."""
     declared = level in DECLARED_FOCUS
     if declared:
@@ -214,7 +214,7 @@ def region_pairs(collaborations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def national_report(
     facts: Iterable[Fact], year: int, framework: Framework, network: Callable[[PortfolioState], dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """The national report for `year` (DESIGN §5's figures, and what the md/html reports show besides)."""
+    """The national report for `year` (the figures of docs/definitions.md, and what the md/html reports show besides)."""
     from kompass.application.views import coverage_json
 
     replay = replay_year(facts, year, keep_changes=False)

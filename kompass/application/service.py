@@ -21,7 +21,7 @@ from kompass.domain.errors import ConcurrentChange, KompassError
 from kompass.domain.framework import Framework
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import recorded_at
-from kompass.domain.vocabulary import REGIONS, region_actor_key
+from kompass.domain.vocabulary import REGIONS, region_actor_key, region_actor_name
 
 T = TypeVar("T")
 
@@ -91,10 +91,10 @@ class Kompass:
             return False
         aggregates: list[Any] = []
         with recorded_at(REFERENCE_RECORDED_AT):
-            for code, name in REGIONS.items():
+            for code in REGIONS:
                 aggregates.append(
                     Actor.register(
-                        key=region_actor_key(code), name=f"Region {name}", kind="region", region=code,
+                        key=region_actor_key(code), name=region_actor_name(code), kind="region", region=code,
                         by=SYSTEM_USER, effective=REFERENCE_DATE,
                     )
                 )

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from kompass.application.ports import AggregateSource
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
 from kompass.domain.initiative import Initiative
+from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
 from kompass.domain.vocabulary import require_region
-
-
-class AggregateSource(Protocol):
-    def get(self, aggregate_id: UUID) -> Any: ...
 
 
 class Session:
@@ -79,12 +77,7 @@ class Session:
 
     def live_actor(self, key: str) -> Actor:
         """The actor a key refers to now: references to a merged actor resolve to the survivor."""
-        actor = self.actor(key)
-        seen = {actor.key}
-        while actor.merged_into is not None and actor.merged_into not in seen:
-            actor = self.actor(actor.merged_into)
-            seen.add(actor.key)
-        return actor
+        return survivor(self.actor(key), self.actor)
 
     def check_new_actor(self, key: str) -> None:
         if self._get(actor_id(key)) is not None:

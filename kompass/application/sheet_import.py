@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kompass.application.permissions import Access
-from kompass.application.queries import ReadModelPort
+from kompass.application.ports import ReadModelPort
 from kompass.application.service import ImportSummary, Kompass, LineRefused
 from kompass.application.sheet_diff import Planned, plan_changes
 from kompass.application.sheets import CellErrors, CellsRefused, SheetRow, portfolio_tables, refuse

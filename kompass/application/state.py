@@ -12,16 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
+from kompass.application.catalogue.actor import apply_to_actor
+from kompass.application.catalogue.initiative import apply_to_initiative
+from kompass.application.catalogue.portfolio import apply_to_portfolio
 from kompass.application.facts import Fact
-from kompass.application.records import (
-    ActorRecord,
-    AssessmentRecord,
-    InitiativeRecord,
-    apply_to_actor,
-    apply_to_initiative,
-    assessment_from,
-    region_actors,
-)
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord, region_actors
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 
@@ -56,13 +51,8 @@ class PortfolioState:
                 self.actors[key] = actor
         elif fact.aggregate == "portfolio":
             region = self.portfolio_regions.get(fact.originator_id)
-            if region is None:
-                return
-            if fact.type == "SelfAssessed":
-                assessment = assessment_from(fact, region)
-                self.assessments[(region, assessment.year)] = assessment
-            elif fact.type == "CoordinatorAssigned":
-                self.coordinators[region] = fact.data["user"]
+            if region is not None:
+                apply_to_portfolio(self, region, fact)
 
 
 def visible(fact: Fact, as_of: date | None, known_at: datetime | None) -> bool:
@@ -75,7 +65,7 @@ def visible(fact: Fact, as_of: date | None, known_at: datetime | None) -> bool:
 def fold(facts: Iterable[Fact], as_of: date | None = None, known_at: datetime | None = None) -> PortfolioState:
     """The portfolio as it was: facts effective by `as_of` and recorded by `known_at`, in log order.
 
-    The 21 regions, their actors and portfolios exist at every date (DESIGN §4).
+    The 21 regions, their actors and portfolios exist at every date (docs/definitions.md#time).
     """
     state = PortfolioState()
     for fact in facts:

@@ -1,4 +1,4 @@
-"""The JSON shapes of DESIGN §5, built from reports and records. Other programs read these."""
+"""The JSON shapes of docs/definitions.md, built from reports and records. Other programs read these."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def actor() -> None:
 @actor.command("add")
 @click.option("--key", required=True, help="Stable lowercase slug, e.g. digg or kommun-1480.")
 @click.option("--name", required=True, help="The organisation's name.")
-@click.option("--kind", required=True, help="region, municipality, agency, university, library, … (see DESIGN §2).")
+@click.option("--kind", required=True, help="region, municipality, agency, university, library, … (see docs/command-log.md).")
 @click.option("--region", default=None, metavar="CC", help="Home region's county code, if it has one.")
 @effective_option
 @pass_settings

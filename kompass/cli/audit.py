@@ -27,6 +27,8 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
             since: str | None, until: str | None, fmt: str) -> None:
     """Every recorded change: position, recording time, effective date, who, what.
 
+    The JSON shape: docs/definitions.md (JSON shapes).
+
     Example: kompass history --initiative 14-2021-opendata --format json
     """
     from kompass.application.history import HistoryFilter, history_entry, keyed, matches
@@ -50,7 +52,8 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
     """Write the whole log as a command log with recording times (re-import with --restore), or the
     portfolio as a workbook (xlsx) or a CSV of initiatives that `kompass import` reads back.
 
-    The command log's header names the log position and the hash-chain digest it was made from.
+    The command log's header names the log position and the hash-chain digest it was made from;
+    its format: docs/command-log.md.
 
     Example: kompass export --format xlsx --region 14 --output portfolj-14.xlsx
     """
@@ -66,7 +69,7 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
     head, digest = digest_at_head(store.app.recorder)
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        stream.write("# kompass export (DESIGN §7 command log); import with: kompass import --restore FILE\n")
+        stream.write("# kompass export (a command log, docs/command-log.md); import with: kompass import --restore FILE\n")
         stream.write(f"# position: {head}\n# digest: {digest}\n")
         for line in command_lines(store.facts.facts(upto=head)):
             stream.write(line + "\n")

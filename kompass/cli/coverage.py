@@ -75,6 +75,8 @@ def coverage(
 ) -> None:
     """Coverage per region and strategy area, with gaps marked; png or svg draw the heatmap.
 
+    What each figure means, and the JSON shape: docs/definitions.md (Coverage).
+
     Example: kompass coverage --as-of 2021-12-31 --format json
     Example: kompass coverage --format svg --output coverage.svg
     """
@@ -132,6 +134,8 @@ def gaps(
     fmt: str,
 ) -> None:
     """Gaps per region and area: absent, pipeline_only, thin; and declared focus without initiatives.
+
+    The gap kinds and the median rule: docs/definitions.md (Gaps).
 
     Example: kompass gaps --region 14 --fail-on-gaps
     """

@@ -1,4 +1,4 @@
-"""Turning refusals into one line on stderr and an exit code (DESIGN §5); never a traceback."""
+"""Turning refusals into one line on stderr and an exit code (docs/definitions.md#exit-codes); never a traceback."""
 
 from __future__ import annotations
 

@@ -18,12 +18,13 @@ SHEET_SUFFIXES = (".xlsx", ".csv")
 @click.option("--dry-run", is_flag=True, help="xlsx and csv: print the commands the file would apply, and apply none.")
 @pass_settings
 def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> None:
-    """Apply a command log (JSON Lines, DESIGN §7), or the differences between an edited workbook
-    (FILE.xlsx, from `kompass export --format xlsx`) or CSV of initiatives (FILE.csv) and the store:
-    all of it, or nothing.
+    """Apply a command log (JSON Lines, see docs/command-log.md), or the differences between an
+    edited workbook (FILE.xlsx, from `kompass export --format xlsx`) or CSV of initiatives
+    (FILE.csv) and the store: all of it, or nothing.
 
     A command log stops at the first bad line with FILE:LINE: message; a workbook names every
     refused cell as FILE:SHEET!CELL: message. Either way the store is unchanged.
+    Every op and field, and the rules of --restore: docs/command-log.md.
 
     Example: kompass import portfolj-14.xlsx --dry-run
     """

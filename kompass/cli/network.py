@@ -1,4 +1,4 @@
-"""`kompass network metrics|risks|whatif|export|diff`: the network of collaborating actors (DESIGN §4).
+"""`kompass network metrics|risks|whatif|export|diff`: the network of collaborating actors (docs/definitions.md).
 
 Present-time answers come from the network projection's tables; `--as-of` / `--known-at`
 replay the log. networkx is imported only inside the commands, so `kompass --help` stays fast.
@@ -6,8 +6,9 @@ replay the log. networkx is imported only inside the commands, so `kompass --hel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,7 +27,10 @@ def _scope(f: Any) -> Any:
     return click.option("--region", default=None, metavar="CC", help="Only initiatives whose regions include CC.")(f)
 
 
-def _top(default: int | None, what: str) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _top(default: int | None, what: str) -> Callable[[F], F]:
     return click.option("--top", type=click.IntRange(min=1), default=default, metavar="N", help=what)
 
 
@@ -77,7 +81,7 @@ def metrics(settings: Settings, region: str | None, area: str | None, top: int |
     articulation points and bridges of the network.
 
     Betweenness is exact up to 2,000 actors and sampled above (1,000 sources, seed 42;
-    "sampled": true in the output).
+    "sampled": true in the output). Definitions and the JSON shape: docs/definitions.md.
 
     Example: kompass network metrics --region 14 --format json
     """

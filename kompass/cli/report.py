@@ -127,7 +127,7 @@ def national(settings: Settings, year: int, fmt: str, output: Path | None, frame
     """The national report: movement and traffic lights of the 21 regions, the area ranking, the
     coverage heatmap, the regions with the largest gaps and cross-region collaboration.
 
-    `--format json` prints exactly the figures of DESIGN §5 (year, regions_assessed, improved,
+    `--format json` prints exactly the figures of docs/definitions.md (year, regions_assessed, improved,
     unchanged, declined, not_comparable, lights, area_ranking).
 
     Example: kompass report national --year 2021 --format json

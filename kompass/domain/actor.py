@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 
 from kompass.domain.errors import InvalidValue, RuleViolation
 from kompass.domain.recording import KompassAggregate, actor_id
-from kompass.domain.vocabulary import ACTOR_KINDS, require_one_of, require_region, require_text
+from kompass.domain.vocabulary import ACTOR_KINDS, region_actor_key, require_one_of, require_region, require_text
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -46,7 +46,7 @@ class Actor(KompassAggregate):
         require_one_of(kind, ACTOR_KINDS, "actor kind")
         if region is not None:
             require_region(region)
-        if kind == "region" and (region is None or key != f"region-{region}"):
+        if kind == "region" and (region is None or key != region_actor_key(region)):
             raise InvalidValue("region actors are registered by kompass itself as region-CC")
         return cls(key=key, name=name, kind=kind, region=region, by=by, effective=effective)
 

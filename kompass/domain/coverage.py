@@ -1,4 +1,4 @@
-"""Coverage and gaps: the fixed definitions of DESIGN §4, as pure functions.
+"""Coverage and gaps: the fixed definitions of docs/definitions.md, as pure functions.
 
 Other tools compute the same numbers, so every quantity here is exact: weights and
 budgets are Fractions (an initiative's funding is divided equally among its areas),
@@ -7,7 +7,7 @@ medians are compared without rounding, and budgets are rounded once, half up, at
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -46,6 +46,65 @@ class NationalCell:
     weighted: Fraction = Fraction(0)
 
 
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one initiative adds to coverage: the same amounts to each of its cells (every region of it
+    × every area of it in the framework), and to the national figures of each of those areas.
+
+    The one statement of what a cell counts. `tally` adds contributions as exact fractions; the
+    portfolio projection adds and subtracts them as whole numbers (`scaled`) as initiatives change.
+    """
+
+    regions: frozenset[str]
+    areas: tuple[str, ...]
+    counting: bool
+    """It counts (else it is pipeline)."""
+    parts: int
+    """The number of areas its weight and budget are divided among (all its areas, in any framework)."""
+    budget_sek: int
+    actors: frozenset[str]
+
+    @property
+    def initiatives(self) -> int:
+        return 1 if self.counting else 0
+
+    @property
+    def pipeline(self) -> int:
+        return 0 if self.counting else 1
+
+    @property
+    def weighted(self) -> Fraction:
+        """1 / its number of areas when it counts, else 0."""
+        return Fraction(1, self.parts) if self.counting else Fraction(0)
+
+    @property
+    def budget(self) -> Fraction:
+        """Its funding divided equally among its areas when it counts, else 0."""
+        return Fraction(self.budget_sek, self.parts) if self.counting else Fraction(0)
+
+    @property
+    def cell_actors(self) -> frozenset[str]:
+        """The actors it adds to each cell's distinct actors (none when it is pipeline)."""
+        return self.actors if self.counting else frozenset()
+
+    def scaled(self, scale: int) -> tuple[int, int]:
+        """(weighted, budget) times `scale`, as whole numbers without a Fraction: exact when `scale` is a
+        multiple of `parts` (rounded down otherwise, alike for adding and subtracting)."""
+        if not self.counting:
+            return 0, 0
+        return scale // self.parts, self.budget_sek * scale // self.parts
+
+
+def contribution(facts: InitiativeFacts, areas: Collection[str]) -> Contribution | None:
+    """What `facts` adds to the coverage of `areas` (the framework's), or None when it neither counts
+    nor is pipeline (paused, cancelled)."""
+    counting = counts(facts)
+    if not counting and not is_pipeline(facts):
+        return None
+    tagged = tuple(a for a in facts.areas if a in areas)
+    return Contribution(facts.regions, tagged, counting, len(facts.areas), facts.budget_sek, facts.actors)
+
+
 def counts(facts: InitiativeFacts) -> bool:
     return facts.status in COUNTING
 
@@ -55,11 +114,12 @@ def is_pipeline(facts: InitiativeFacts) -> bool:
 
 
 def share(facts: InitiativeFacts) -> Fraction:
-    """The weight one initiative gives each of its areas."""
+    """The weight one counting initiative gives each of its areas."""
     return Fraction(1, len(facts.areas))
 
 
 def budget_share(facts: InitiativeFacts) -> Fraction:
+    """The part of its funding one counting initiative gives each of its areas."""
     return Fraction(facts.budget_sek, len(facts.areas))
 
 
@@ -71,26 +131,21 @@ def tally(
     cells = {(r, a): Cell() for r in regions for a in areas}
     national = {a: NationalCell() for a in areas}
     for facts in initiatives:
-        counting, pipeline = counts(facts), is_pipeline(facts)
-        if not (counting or pipeline):
+        c = contribution(facts, national)
+        if c is None:
             continue
-        for area in facts.areas:
-            if area not in national:
-                continue
-            if counting:
-                national[area].initiatives += 1
-                national[area].weighted += share(facts)
-            for region in facts.regions:
+        for area in c.areas:
+            national[area].initiatives += c.initiatives
+            national[area].weighted += c.weighted
+            for region in c.regions:
                 cell = cells.get((region, area))
                 if cell is None:
                     continue
-                if counting:
-                    cell.initiatives += 1
-                    cell.weighted += share(facts)
-                    cell.budget += budget_share(facts)
-                    cell.actors |= facts.actors
-                else:
-                    cell.pipeline += 1
+                cell.initiatives += c.initiatives
+                cell.weighted += c.weighted
+                cell.pipeline += c.pipeline
+                cell.budget += c.budget
+                cell.actors |= c.cell_actors
     return cells, national
 
 
@@ -101,7 +156,7 @@ def median_of(values: Iterable[Fraction]) -> Fraction:
 
 
 def gap_kind(initiatives: int, pipeline: int, weighted: Fraction, median: Fraction) -> str | None:
-    """The first gap kind that applies to a cell (DESIGN §4), or None."""
+    """The first gap kind that applies to a cell (docs/definitions.md#gaps), or None."""
     if initiatives == 0:
         return "absent" if pipeline == 0 else "pipeline_only"
     if median > 0 and weighted < median / 2:

@@ -1,7 +1,7 @@
 """The family of errors a user can cause.
 
 Each one carries a message written for a coordinator, not a programmer; the command
-line prints it as one line and maps the class to an exit code (DESIGN §5).
+line prints it as one line and maps the class to an exit code (docs/definitions.md#exit-codes).
 """
 
 from __future__ import annotations

@@ -127,9 +127,7 @@ class Initiative(KompassAggregate):
         self.type = type
         self.orientation = orientation
         self.roles = list(roles)
-        self.status = "proposed"
-        self.status_before: str | None = None
-        self.paused_from: str | None = None
+        self.status, self.status_before, self.paused_from = lifecycle.PROPOSED
         self.participants: dict[str, str] = {}
         self.funding: list[FundingLine] = []
         self.results: list[Result] = []
@@ -169,24 +167,22 @@ class Initiative(KompassAggregate):
         lifecycle.check_move(self.status, status, self.paused_from)
         self._status_changed(status=status, reason=reason, by=by, effective=effective)
 
+    @property
+    def standing(self) -> lifecycle.Standing:
+        return lifecycle.Standing(self.status, self.status_before, self.paused_from)
+
     @event("StatusChanged")
     def _status_changed(self, status: str, reason: str, by: str, effective: date) -> None:
-        if status == "paused":
-            self.paused_from = self.status
-        elif self.status == "paused" and status != "cancelled":
-            self.paused_from = None
-        self.status_before = self.status
-        self.status = status
+        self.status, self.status_before, self.paused_from = lifecycle.moved(self.standing, status)
 
     def reopen(self, *, reason: str, by: str, effective: date) -> None:
-        if self.status not in lifecycle.FINAL:
-            raise RuleViolation(f"only a completed or cancelled initiative can be reopened; {self.ref} is {self.status}")
+        lifecycle.check_reopen(self.status, self.ref)
         require_text(reason, "the reason for reopening")
         self._reopened(reason=reason, by=by, effective=effective)
 
     @event("InitiativeReopened")
     def _reopened(self, reason: str, by: str, effective: date) -> None:
-        self.status, self.status_before = self.status_before or "active", self.status
+        self.status, self.status_before, self.paused_from = lifecycle.reopened(self.standing)
 
     # --- participants --------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Recording time (transaction time) of events; the aggregates' identities (from `identity`) re-exported.
 
 Every event's `timestamp` is the moment it was recorded. Only a restore from an export
-(DESIGN §7, `import --restore`) may record events with their original recording times;
+(`import --restore`, docs/command-log.md) may record events with their original recording times;
 it does so through `recorded_at`, which stays inside one `with` block.
 """
 
@@ -36,7 +36,7 @@ def now() -> datetime:
 
 
 class KompassAggregate(Aggregate):
-    """Base of kompass aggregates: every event carries `by` and `effective` (DESIGN §3)."""
+    """Base of kompass aggregates: every event carries `by` and `effective` (docs/command-log.md)."""
 
     class Event(Aggregate.Event):
         by: str

@@ -1,4 +1,4 @@
-"""The fixed vocabulary of DESIGN §2, and the checks that keep values inside it."""
+"""The fixed vocabulary (docs/command-log.md lists it), and the checks that keep values inside it."""
 
 from __future__ import annotations
 
@@ -90,6 +90,11 @@ LATEST_YEAR = 2100
 def region_actor_key(code: str) -> str:
     """The actor that stands for a region in networks and participations."""
     return f"region-{code}"
+
+
+def region_actor_name(code: str) -> str:
+    """The name kompass registers a region's actor under, e.g. "Region Västra Götaland"."""
+    return f"Region {REGIONS[code]}"
 
 
 def require_region(code: str) -> str:

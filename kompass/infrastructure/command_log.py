@@ -1,4 +1,4 @@
-"""Reading the command log (DESIGN §7): UTF-8 JSON Lines, one command per line.
+"""Reading the command log (format: docs/command-log.md): UTF-8 JSON Lines, one command per line.
 
 Lines are read one at a time so a file of any length is parsed in constant memory.
 Every refusal names the line: `FILE:LINE: message`.
@@ -40,6 +40,8 @@ FIELD_KINDS: dict[str, str] = {
     "start": DATE,
     "end": DATE,
 }
+CLEARABLE = frozenset({"start", "end", "unit"})
+"""Fields where `null` means "none": a planned date cleared (schedule), the unit kept (retarget)."""
 MAX_INTEGER = 10**15
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """Only YYYY-MM-DD: Python also reads 20210104 and 2021-W01-1 as dates, which the format does not allow."""
@@ -155,8 +157,8 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
             if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
                 raise InvalidValue(f"missing field {name!r} for {op}")
             continue
-        if record[name] is None and field.default is None and name not in ("by", "effective"):
-            values[name] = None  # null where "none" is meaningful: a planned date cleared, a retarget keeping its unit
+        if record[name] is None and field.default is None and name in CLEARABLE:
+            values[name] = None
             continue
         values[name] = _convert(name, record[name])
     return LoggedCommand(line, command_class(**values), recorded_at)

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, StoredEvent
 
+from kompass.application import ports
 from kompass.application.app import PortfolioApplication
 from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
@@ -103,7 +104,7 @@ PRELOAD_CHUNK = 500
 """Aggregate ids per read-back query of an import: well under SQLite's limit of bound parameters."""
 
 
-class AppendTransaction:
+class AppendTransaction(ports.AppendTransaction):
     """One open database transaction of an import: append events in batches, and read back
     aggregates as this transaction sees them (its own appended events included), so the
     importer can forget aggregates it is done with and keep memory bounded."""
@@ -159,8 +160,8 @@ class AppendTransaction:
         return {aggregate_id: project_aggregate(None, events) for aggregate_id, events in histories.items()}
 
 
-class AtomicAppender:
-    """Appends events in batches inside one database transaction (DESIGN §7: all or nothing).
+class AtomicAppender(ports.AtomicAppender):
+    """Appends events in batches inside one database transaction (docs/command-log.md: all or nothing).
 
     The library saves one transaction per call; an import of 100,000 lines needs batches
     that commit together, so this reaches one level below `Application.save`, into the
@@ -252,7 +253,7 @@ class PostgresCopy:
                 copy.write_row((event.originator_id, event.originator_version, event.topic, event.state))
 
 
-class NotificationFacts:
+class NotificationFacts(ports.FactLog):
     """The notification log, read in order as facts."""
 
     def __init__(self, app: PortfolioApplication) -> None:

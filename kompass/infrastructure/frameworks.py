@@ -1,4 +1,4 @@
-"""Strategy frameworks from data files: shipped ones by key, others by path (DESIGN §2)."""
+"""Strategy frameworks from data files: shipped ones by key, others by path (docs/frameworks.md)."""
 
 from __future__ import annotations
 

@@ -24,22 +24,21 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from kompass.application.catalogue import NETWORK, concerning
+from kompass.application.catalogue.actor import apply_to_actor
+from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.facts import Fact
 from kompass.application.network import Membership, membership_of, pair
-from kompass.application.records import ActorRecord, InitiativeRecord, apply_to_actor, apply_to_initiative, region_actors
+from kompass.application.ports import ProjectionBatch
+from kompass.application.records import ActorRecord, InitiativeRecord, region_actors
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import upsert
 
 NAME = "network"
 """Tracking name of this projection."""
 
-NETWORK_EVENTS = frozenset(
-    {
-        "InitiativeProposed", "AreaTagged", "AreaUntagged", "StatusChanged", "InitiativeReopened", "ActorJoined", "ActorLeft",
-        "LeadRegionChanged",
-    }
-)
-"""The initiative events that can change the network; the others (funding, results…) cannot."""
+NETWORK_EVENTS = concerning(NETWORK)
+"""The events that can change the network; the others (funding, results…) cannot."""
 SLIM = ("ref", "region", "status", "status_before", "paused_from", "participants", "areas")
 """The fields of an initiative record this projection keeps."""
 CHUNK = 500
@@ -82,7 +81,7 @@ def from_slim(data: dict[str, Any]) -> InitiativeRecord:
     )
 
 
-class NetworkBatch:
+class NetworkBatch(ProjectionBatch):
     """The working set of one batch: records read once, the network's rows written once at the end."""
 
     def __init__(self, conn: Connection) -> None:

@@ -17,18 +17,14 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, tupl
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from kompass.application.catalogue import COVERAGE, RECORDS, concerning
+from kompass.application.catalogue.actor import apply_to_actor
+from kompass.application.catalogue.initiative import apply_to_initiative
+from kompass.application.catalogue.portfolio import apply_to_portfolio
 from kompass.application.facts import Fact
-from kompass.application.records import (
-    COVERAGE_NEUTRAL,
-    ActorRecord,
-    InitiativeRecord,
-    apply_to_actor,
-    apply_to_initiative,
-    assessment_from,
-    initiative_facts,
-    region_actors,
-)
-from kompass.domain.coverage import InitiativeFacts, counts, is_pipeline
+from kompass.application.ports import ProjectionBatch
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord, initiative_facts, region_actors
+from kompass.domain.coverage import InitiativeFacts, contribution
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import tables as t
@@ -42,6 +38,10 @@ SCALE = 60
 """Weights and budgets are kept times 60: every share 1/n with n ≤ 5 areas is then whole."""
 
 PORTFOLIO_REGIONS = {portfolio_id(code): code for code in REGIONS}
+KEPT = concerning(RECORDS)
+"""The events whose records this projection keeps."""
+RECOUNTED = concerning(COVERAGE)
+"""The events after which an initiative's contribution to coverage is taken again."""
 
 
 def batch(conn: Connection, areas: Iterable[str]) -> PortfolioBatch:
@@ -71,7 +71,7 @@ def _actor_record(row: Any) -> ActorRecord:
     )
 
 
-class PortfolioBatch:
+class PortfolioBatch(ProjectionBatch):
     """The working set of one batch: records read once, changes written once at the end.
 
     Coverage moves by contributions, but once per initiative and batch rather than once per
@@ -99,7 +99,9 @@ class PortfolioBatch:
         self.cells: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         self.cell_actors: defaultdict[tuple[str, str, str], int] = defaultdict(int)
         self.national: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
-        self.assessments: dict[tuple[str, int], dict[str, Any]] = {}
+        self.assessments: dict[tuple[str, int], AssessmentRecord] = {}
+        self.coordinators: dict[str, str] = {}
+        """Not kept: no present-time query asks for a region's coordinator."""
 
     # --- reading ---------------------------------------------------------------
 
@@ -149,13 +151,14 @@ class PortfolioBatch:
     # --- applying ----------------------------------------------------------------
 
     def apply(self, fact: Fact) -> None:
+        if fact.type not in KEPT:
+            return
         if fact.aggregate == "initiative":
             self._apply_initiative(fact)
         elif fact.aggregate == "actor":
             self._apply_actor(fact)
-        elif fact.aggregate == "portfolio" and fact.type == "SelfAssessed":
-            assessment = assessment_from(fact, PORTFOLIO_REGIONS[fact.originator_id])
-            self.assessments[(assessment.region, assessment.year)] = vars(assessment)
+        elif fact.aggregate == "portfolio":
+            apply_to_portfolio(self, PORTFOLIO_REGIONS[fact.originator_id], fact)
 
     def _apply_initiative(self, fact: Fact) -> None:
         if fact.originator_id not in self.initiatives:
@@ -165,7 +168,7 @@ class PortfolioBatch:
             return
         self.initiatives[fact.originator_id] = record
         self.changed.add(fact.originator_id)
-        if fact.type not in COVERAGE_NEUTRAL:
+        if fact.type in RECOUNTED:
             self.recount.add(fact.originator_id)
 
     def _apply_actor(self, fact: Fact) -> None:
@@ -198,29 +201,24 @@ class PortfolioBatch:
         return sorted({UUID(r) for r in rows})
 
     def _contribute(self, facts: InitiativeFacts | None, sign: int) -> None:
-        if facts is None:
+        """Add (sign +1) or take away (-1) what an initiative contributes, in whole numbers times SCALE."""
+        c = None if facts is None else contribution(facts, self.areas)
+        if c is None:
             return
-        counting, pipeline = counts(facts), is_pipeline(facts)
-        if not (counting or pipeline):
-            return
-        n = len(facts.areas)
-        for area in facts.areas:
-            if area not in self.areas:
-                continue
-            if counting:
-                national = self.national[area]
-                national[0] += sign
-                national[1] += sign * SCALE // n
-            for region in facts.regions:
+        initiatives, pipeline, (weighted, budget) = sign * c.initiatives, sign * c.pipeline, c.scaled(SCALE)
+        weighted, budget = sign * weighted, sign * budget
+        for area in c.areas:
+            national = self.national[area]
+            national[0] += initiatives
+            national[1] += weighted
+            for region in c.regions:
                 cell = self.cells[(region, area)]
-                if counting:
-                    cell[0] += sign
-                    cell[1] += sign * SCALE // n
-                    cell[3] += sign * facts.budget_sek * SCALE // n
-                    for actor in facts.actors:
-                        self.cell_actors[(region, area, actor)] += sign
-                else:
-                    cell[2] += sign
+                cell[0] += initiatives
+                cell[1] += weighted
+                cell[2] += pipeline
+                cell[3] += budget
+                for actor in c.cell_actors:
+                    self.cell_actors[(region, area, actor)] += sign
 
     # --- writing -------------------------------------------------------------------
 
@@ -270,7 +268,7 @@ class PortfolioBatch:
         if actor_rows:
             self.conn.execute(upsert(self.dialect, t.actors, ["key"]), actor_rows)
         if self.assessments:
-            self.conn.execute(upsert(self.dialect, t.assessments, ["region", "year"]), list(self.assessments.values()))
+            self.conn.execute(upsert(self.dialect, t.assessments, ["region", "year"]), [vars(a) for a in self.assessments.values()])
 
     def _flush_participants(self) -> None:
         """rm_participants follows each changed record's participants: rows for who joined, none for who left."""

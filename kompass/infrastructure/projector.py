@@ -2,7 +2,7 @@
 applies it in batches, each batch in one transaction with the projection's new position.
 
 On SQLite the library cannot subscribe to new events, so catching up reads the
-notification log (DESIGN §8); the same loop serves PostgreSQL, where the row lock taken
+notification log (docs/architecture.md); the same loop serves PostgreSQL, where the row lock taken
 on the tracking row makes concurrent workers apply each batch exactly once.
 
 A projection is a module-like object with `NAME`, `reset(conn, areas)` and a batch class
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from kompass.application.facts import Fact
+from kompass.application.ports import Projection, ProjectionBatch
 from kompass.infrastructure import portfolio_projection, tables
 from kompass.infrastructure.database import WRITE_LOCK
 
@@ -29,20 +30,6 @@ many of its facts touch it, so large ones make a rebuild fast; the working set i
 bounded by this number, and a worker killed half-way loses at most one transaction's work."""
 PAGE = 5_000
 """Facts read from the log at a time within a transaction, and read ahead for together."""
-
-
-class ProjectionBatch(Protocol):
-    def apply(self, fact: Fact) -> None: ...
-
-    def flush(self) -> None: ...
-
-
-class Projection(Protocol):
-    NAME: str
-
-    def reset(self, conn: Connection, areas: Sequence[str]) -> None: ...
-
-    def batch(self, conn: Connection, areas: Sequence[str]) -> ProjectionBatch: ...
 
 
 @dataclass(frozen=True)
@@ -63,11 +50,31 @@ def default_projections() -> list[Any]:
 
 
 class Projector:
-    def __init__(self, engine: Engine, log: Any, areas: tuple[str, ...], projections: list[Any] | None = None) -> None:
+    """Brings the projections to the head of the log.
+
+    `batch` is the most facts applied in one transaction and `page` how many are read from the log
+    at a time within it (see BATCH and PAGE); `between_batches`, if given, is called after each
+    committed transaction of a catch-up that takes several (a worker may give others a turn there).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        log: Any,
+        areas: tuple[str, ...],
+        projections: list[Any] | None = None,
+        *,
+        batch: int = BATCH,
+        page: int = PAGE,
+        between_batches: Callable[[], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.log = log
         self.areas = areas
         self.projections: list[Projection] = projections if projections is not None else default_projections()
+        self.batch = batch
+        self.page = page
+        self.between_batches = between_batches
 
     def _names(self) -> list[str]:
         return [p.NAME for p in self.projections]
@@ -94,23 +101,27 @@ class Projector:
         return [ProjectionStatus(name, int(rows.get(name, 0)), head) for name in self._names()]
 
     def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None) -> int:
-        """Apply every fact not yet applied, at most `batch` (default BATCH) per transaction;
+        """Apply every fact not yet applied, at most `batch` (default: the projector's) per transaction;
         returns how many facts this call read. `on_progress(position, head)` hears of every page."""
-        size = batch or BATCH
+        size = batch or self.batch
         applied = 0
         head = self.log.head()
         if all(s.position >= head for s in self._status(head)):
             return 0  # nothing to do, and nothing written: a read-only database role can query current projections
         on_page = (lambda position: on_progress(position, head)) if on_progress else None
         while True:
-            done, _position = self._apply_batch(size, on_page)
+            done, _position = self.apply_batch(size, on_page)
             applied += done
             if done < size:
                 return applied
+            if self.between_batches is not None:
+                self.between_batches()
 
-    def _apply_batch(self, size: int, on_page: Callable[[int], None] | None = None) -> tuple[int, int]:
-        """Apply up to `size` facts in one transaction; returns how many were read and the new position.
-        `on_page(position)` hears of each page applied (committed with the transaction), for progress bars."""
+    def apply_batch(self, size: int | None = None, on_page: Callable[[int], None] | None = None) -> tuple[int, int]:
+        """Apply up to `size` facts (default: the projector's batch) in one transaction; returns how many
+        were read and the new position. `on_page(position)` hears of each page applied (committed with the
+        transaction), for progress bars."""
+        size = size or self.batch
         tr = tables.tracking.c
         with self._write() as conn:
             positions = dict(
@@ -119,7 +130,7 @@ class Projector:
             start = min(positions.values())
             batches: dict[str, ProjectionBatch] = {}
             read, last = 0, start
-            for page in _pages(self.log.facts(after=start, batch=PAGE), PAGE, size):
+            for page in _pages(self.log.facts(after=start, batch=self.page), self.page, size):
                 read, last = read + len(page), page[-1].position
                 for projection in self.projections:
                     behind = [f for f in page if f.position > positions[projection.NAME]]

@@ -9,12 +9,14 @@ from sqlalchemy import Connection, Engine, func, select
 
 from kompass.application.coverage import CellNumbers, NationalNumbers
 from kompass.application.network import ActorInfo, Membership, NetworkData, actors_from_records, pair
+from kompass.application.ports import ReadModelPort
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+from kompass.domain.vocabulary import region_actor_key
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.portfolio_projection import SCALE
 
 
-class ReadModel:
+class ReadModel(ReadModelPort):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -47,7 +49,7 @@ class ReadModel:
         if type:
             query = query.where(t.initiatives.c.type == type)
         if region:
-            taking_part = select(t.participants.c.initiative_id).where(t.participants.c.actor == f"region-{region}")
+            taking_part = select(t.participants.c.initiative_id).where(t.participants.c.actor == region_actor_key(region))
             query = query.where((t.initiatives.c.region == region) | t.initiatives.c.id.in_(taking_part))
         with self.engine.connect() as conn:
             return [InitiativeRecord.from_json(row[0]) for row in conn.execute(query)]

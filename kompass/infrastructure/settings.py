@@ -2,7 +2,7 @@
 
 `--db URL` or `KOMPASS_DB`; by default a SQLite file in the user's data directory.
 `sqlite:///path/to/file.db` uses the eventsourcing library's own SQLite module and
-`postgresql+psycopg://user@host:port/db` its own PostgreSQL module (DESIGN §8: the
+`postgresql+psycopg://user@host:port/db` its own PostgreSQL module (docs/architecture.md: the
 native modules are two to four times faster than its SQLAlchemy module).
 """
 

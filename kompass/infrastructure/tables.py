@@ -123,7 +123,7 @@ persons = Table(
     Column("email", Text),
     Column("phone", Text),
 )
-"""The person register (DESIGN §6): mutable and erasable; events name people by id only."""
+"""The person register (docs/usage.md): mutable and erasable; events name people by id only."""
 
 # --- the network projection (kompass.infrastructure.network_projection) ------------------------
 

@@ -1,4 +1,4 @@
-"""The user register: who has which role (DESIGN §6). Not event-sourced: it is access
+"""The user register: who has which role (docs/definitions.md, who may change what). Not event-sourced: it is access
 configuration, and the log names people only by user id."""
 
 from __future__ import annotations

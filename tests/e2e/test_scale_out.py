@@ -100,7 +100,7 @@ def generated_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def wait_until_caught_up(url: str, timeout: float = 600) -> list[dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while True:
-        status = as_json(url, "projections", "status")
+        status: list[dict[str, Any]] = as_json(url, "projections", "status")
         if status and all(row["behind"] == 0 for row in status):
             return status
         assert time.monotonic() < deadline, f"the workers did not catch up: {status}"

@@ -10,6 +10,8 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from kompass.cli.main import cli
+from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.projector import Projector
 
 ADMIN = "admin"
 
@@ -59,3 +61,11 @@ def snapshot(url: str) -> tuple[Any, Any, int]:
     actors = as_json(url, "actor", "list", "--merged")
     status = as_json(url, "projections", "status")
     return initiatives, actors, status[0]["head"]
+
+
+def use_projector(store: Store, projections: list[Any] | None = None, **sizes: Any) -> Projector:
+    """Give `store` a projector of these projections and sizes (`batch`, `page`, `between_batches`);
+    every catch-up the store makes, queries' included, goes through it from now on."""
+    projector = Projector(store.engine, store.facts, store.framework.area_keys, projections, **sizes)
+    store.projector = projector
+    return projector

@@ -97,7 +97,7 @@ REGIONS = ("14", "12", "08")
 
 texts = st.one_of(
     st.sampled_from(["", "Öppna data", "financing confirmed", "RISE", "Göteborgs stad", "a\nb", "\"quoted\" \\ back"]),
-    st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=8),
 )
 users = st.sampled_from([None, None, "admin", "coord-14", "coord-12"])
 effective = st.one_of(st.none(), st.dates(date(2018, 1, 1), date(2025, 12, 31)))

@@ -21,7 +21,7 @@ DEMO = Path(__file__).resolve().parents[2] / "kompass" / "infrastructure" / "dat
 
 def stored(db_url: str) -> tuple[Store, list[Any]]:
     store = Store(db_url, "admin")
-    return store, store.app.recorder.select_notifications(start=None, limit=10**6)
+    return store, list(store.app.recorder.select_notifications(start=None, limit=10**6))
 
 
 def library_fact(store: Store, notification: Any) -> Any:

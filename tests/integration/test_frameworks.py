@@ -54,7 +54,8 @@ OWN = {
 
 def framework_file(key_or_path: str) -> dict[str, Any]:
     path = SHIPPED / f"{key_or_path}.json" if key_or_path in VIEWS else Path(key_or_path)
-    return json.loads(path.read_text("utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
 
 
 def view_of(data: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
@@ -105,7 +106,7 @@ def assert_matches(reference: Numbers, areas: list[str], coverage: dict[str, Any
 
 
 def event_count(url: str) -> int:
-    return as_json(url, "projections", "status")[0]["head"]
+    return int(as_json(url, "projections", "status")[0]["head"])
 
 
 def test_views_of_the_worked_example(db_url: str, small_log: Path, own_file: str) -> None:

@@ -357,7 +357,7 @@ def test_an_import_takes_the_snapshots_of_long_histories(db_url: str, tmp_path: 
         assert store.app.snapshots is not None
         snapshots = list(store.app.snapshots.get(initiative_id("14-long"), desc=True, limit=1))
         assert snapshots and len(lines) - SNAPSHOT_INTERVAL <= snapshots[0].originator_version <= len(lines)
-        loaded = store.app.repository.get(initiative_id("14-long"))
+        loaded: Any = store.app.repository.get(initiative_id("14-long"))
         assert loaded.version == len(lines)
         assert sum(line.amount_sek for line in loaded.funding) == sum(range(2 * SNAPSHOT_INTERVAL + 10))
     finally:

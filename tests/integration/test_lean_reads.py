@@ -56,7 +56,7 @@ def _thin_log(path: Path) -> Path:
     median of leadership is 1; region 25 leads one active initiative over five areas (weight 1/5 <
     1/2), a thin cell; a funding line of 1,000,001 kronor over three areas rounds half up.
     """
-    lines = []
+    lines: list[dict[str, Any]] = []
     for region in ("01", "03", "04", "05", "06", "07", "10", "13", "17", "18", "19", "20"):
         ref = f"{region}-ledning"
         lines.append({"op": "initiative.propose", "ref": ref, "region": region, "title": "Ledning", "areas": ["leadership"],

@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +15,6 @@ from sqlalchemy import select
 from kompass.application import network as n
 from kompass.application.state import fold
 from kompass.infrastructure import network_projection
-from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.command_log import read_command_log
@@ -118,8 +116,7 @@ def test_batches_split_anywhere_give_the_same_network(db_url: str, small_log: Pa
     store = Store(db_url, "admin")
     try:
         import_file(store, small_log)
-        with patch.object(projector_module, "BATCH", batch):
-            store.projector.rebuild(only="network")
+        store.projector.rebuild(only="network", batch=batch)
         incremental = tables(store)
         assert_same_network(store)
         store.projector.rebuild(only="network")

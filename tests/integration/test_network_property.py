@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,8 +27,8 @@ from kompass.application import network as n
 from kompass.application.state import fold
 from kompass.domain.errors import KompassError
 from kompass.infrastructure import network_projection
-from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure.bootstrap import Store
+from tests.integration.helpers import use_projector
 
 REFS = ("r0", "r1", "r2", "r3")
 KEYS = ("k0", "k1", "k2", "k3")
@@ -85,17 +84,17 @@ def agree(store: Store) -> None:
 
 def check(url: str, plan: list[Any], batch: int) -> None:
     store = Store(url, "admin")
-    store.projector.projections = [network_projection]
     try:
-        with patch.object(projector_module, "BATCH", batch):
-            for item in plan:
-                if item == CATCH_UP:
-                    agree(store)
-                    continue
-                with contextlib.suppress(KompassError):
-                    store.kompass.execute(item, store.access())
-            agree(store)
-            store.projector.rebuild(only="network")
+        use_projector(store, [network_projection], batch=batch)
+        for item in plan:
+            if item == CATCH_UP:
+                agree(store)
+                continue
+            with contextlib.suppress(KompassError):
+                store.kompass.execute(item, store.access())
+        agree(store)
+        store.projector.rebuild(only="network")
+        use_projector(store, [network_projection])
         agree(store)
     finally:
         store.close()

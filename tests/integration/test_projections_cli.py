@@ -11,7 +11,6 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from sqlalchemy import select
 
@@ -19,7 +18,7 @@ from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure import tables
 from kompass.infrastructure.bootstrap import Store
 from tests.conftest import FIXTURES
-from tests.integration.helpers import as_json, ok
+from tests.integration.helpers import as_json, ok, use_projector
 from tests.integration.test_projections_reference import (
     generate_log,
     import_log,
@@ -48,7 +47,7 @@ def status(url: str) -> dict[str, dict[str, int]]:
 
 
 def coverage(url: str, *args: str) -> dict[str, Any]:
-    data = as_json(url, "coverage", *args)
+    data: dict[str, Any] = as_json(url, "coverage", *args)
     data.pop("as_of")
     return data
 
@@ -93,8 +92,7 @@ def test_a_rebuild_reports_progress_page_by_page(sqlite_url: str, small_log: Pat
     store = Store(sqlite_url, "admin")
     seen: list[tuple[int, int]] = []
     try:
-        with patch.object(projector_module, "PAGE", 10):
-            store.projector.rebuild(lambda position, head: seen.append((position, head)), batch=50)
+        use_projector(store, page=10).rebuild(lambda position, head: seen.append((position, head)), batch=50)
         head = store.facts.head()
     finally:
         store.close()
@@ -146,19 +144,16 @@ def test_two_stores_catching_up_at_once_apply_every_event_once(db_url: str, tmp_
             except BaseException as error:  # noqa: BLE001 — re-raised in the main thread
                 errors.append(error)
 
-        apply_batch = projector_module.Projector._apply_batch
-
-        def take_turns(self: projector_module.Projector, size: int, on_page: Any = None) -> tuple[int, int]:
-            done = apply_batch(self, size, on_page)
+        def take_turns() -> None:
             time.sleep(0.01)  # after the commit: a moment for the other worker to take the lock
-            return done
 
-        with patch.object(projector_module, "BATCH", 40), patch.object(projector_module.Projector, "_apply_batch", take_turns):
-            threads = [threading.Thread(target=work, args=(n, s)) for n, s in (("one", one), ("two", two))]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=300)
+        for store in (one, two):
+            use_projector(store, batch=40, between_batches=take_turns)
+        threads = [threading.Thread(target=work, args=(n, s)) for n, s in (("one", one), ("two", two))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
         assert not errors, errors
         assert counts["one"] + counts["two"] == head - start, counts
         if not db_url.startswith("sqlite"):  # row locks queue fairly; SQLite's busy wait need not
@@ -186,13 +181,14 @@ def test_catch_ups_in_turn_from_two_stores_never_reapply(db_url: str, tmp_path: 
     try:
         import_log(one, write_log(tmp_path / "a.jsonl", commands[:150]))
         head = one.facts.head()
-        with patch.object(projector_module, "BATCH", 60):
-            assert one.projector._apply_batch(60)[0] == 60  # one batch only, then the other store takes over
-            assert two.projector.catch_up() == head - 60
-            assert one.projector.catch_up() == 0
-            import_log(two, write_log(tmp_path / "b.jsonl", commands[150:]))
-            assert one.projector.catch_up() == two.facts.head() - head
-            assert two.projector.catch_up() == 0
+        for store in (one, two):
+            use_projector(store, batch=60)
+        assert one.projector.apply_batch()[0] == 60  # one batch only, then the other store takes over
+        assert two.projector.catch_up() == head - 60
+        assert one.projector.catch_up() == 0
+        import_log(two, write_log(tmp_path / "b.jsonl", commands[150:]))
+        assert one.projector.catch_up() == two.facts.head() - head
+        assert two.projector.catch_up() == 0
         assert projected_numbers(two).differences(reference_numbers(two, refs, keys)) == []
         assert projected_cell_actors(one) == reference_cell_actors(one, refs, keys)
     finally:

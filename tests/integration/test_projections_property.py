@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,9 +27,9 @@ from kompass.domain.errors import KompassError
 from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import FOCUS_LEVELS, REGIONS
 from kompass.infrastructure import portfolio_projection
-from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure.bootstrap import Store
 from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, new_pg_database
+from tests.integration.helpers import use_projector
 from tests.integration.test_projections_reference import (
     AREAS,
     projected_cell_actors,
@@ -106,18 +105,18 @@ pages = st.sampled_from((1, 2, 5000))
 
 def check(url: str, plan: list[Any], batch: int, page: int) -> None:
     store = Store(url, "admin")
-    store.projector.projections = [portfolio_projection]  # coverage only: the network has its own tests
     try:
-        with patch.object(projector_module, "BATCH", batch), patch.object(projector_module, "PAGE", page):
-            for item in plan:
-                if item == CATCH_UP:
-                    store.projector.catch_up()
-                    # Caught up at this point: the tables agree with the aggregates now.
-                    assert projected_numbers(store).differences(reference_numbers(store, REFS, KEYS)) == []
-                    continue
-                with contextlib.suppress(KompassError):
-                    store.kompass.execute(item, store.access())
-            store.projector.catch_up()
+        use_projector(store, [portfolio_projection], batch=batch, page=page)  # coverage only: the network has its own tests
+        for item in plan:
+            if item == CATCH_UP:
+                store.projector.catch_up()
+                # Caught up at this point: the tables agree with the aggregates now.
+                assert projected_numbers(store).differences(reference_numbers(store, REFS, KEYS)) == []
+                continue
+            with contextlib.suppress(KompassError):
+                store.kompass.execute(item, store.access())
+        store.projector.catch_up()
+        use_projector(store, [portfolio_projection])
         assert all(s.behind == 0 for s in store.projector.status())
         reference = reference_numbers(store, REFS, KEYS)
         assert projected_numbers(store).differences(reference) == [], "incremental projection"

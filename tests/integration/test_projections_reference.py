@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
@@ -27,7 +26,6 @@ from kompass.domain.errors import RuleViolation
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.status import check_move
 from kompass.domain.vocabulary import REGIONS
-from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.command_log import read_command_log
 
@@ -159,12 +157,12 @@ def reference_numbers(
                     pipeline += 1
             raw[(region, area)] = [n, weighted, pipeline, budget, len(who)]
 
-    cells = {}
+    cells: dict[tuple[str, str], tuple[int, Fraction, int, int, int, str | None]] = {}
     for area in framework_areas:
         weights = sorted(raw[(r, area)][1] for r in REGIONS)
         median = weights[10]
         for region in REGIONS:
-            n, weighted, pipeline, budget, who = raw[(region, area)]
+            n, weighted, pipeline, budget, actors = raw[(region, area)]
             if n == 0 and pipeline == 0:
                 gap = "absent"
             elif n == 0:
@@ -173,7 +171,7 @@ def reference_numbers(
                 gap = "thin"
             else:
                 gap = None
-            cells[(region, area)] = (n, weighted, pipeline, half_up(budget), who, gap)
+            cells[(region, area)] = (n, weighted, pipeline, half_up(budget), actors, gap)
 
     national = {}
     for area in framework_areas:
@@ -414,11 +412,10 @@ def test_a_big_random_log_projects_like_the_reference(sqlite_url: str, tmp_path:
     refs, keys = keys_of(commands)
     store = Store(db_url, "admin")
     try:
-        with patch.object(projector_module, "BATCH", 250):
-            import_log(store, write_log(tmp_path / "first.jsonl", commands[: lines // 2]))
-            store.projector.catch_up()
-            import_log(store, write_log(tmp_path / "second.jsonl", commands[lines // 2 :]))
-            store.projector.catch_up()
+        import_log(store, write_log(tmp_path / "first.jsonl", commands[: lines // 2]))
+        store.projector.catch_up(batch=250)
+        import_log(store, write_log(tmp_path / "second.jsonl", commands[lines // 2 :]))
+        store.projector.catch_up(batch=250)
         reference = reference_numbers(store, refs, keys)
         kinds = {cell[5] for cell in reference.cells.values()}
         assert {"absent", "pipeline_only", None} <= kinds, kinds
@@ -426,8 +423,7 @@ def test_a_big_random_log_projects_like_the_reference(sqlite_url: str, tmp_path:
         assert reference.declared_unbacked, "the log should leave some declared focus unbacked"
         assert projected_numbers(store).differences(reference) == []
         assert replayed_numbers(store).differences(reference) == []
-        with patch.object(projector_module, "BATCH", 700):
-            store.projector.rebuild()
+        store.projector.rebuild(batch=700)
         assert projected_numbers(store).differences(reference) == []
     finally:
         store.close()

@@ -234,7 +234,7 @@ def test_an_import_on_postgres_stores_what_the_library_stores_under_its_table_lo
             (e.originator_id, e.originator_version, e.topic, e.state) for e in expected
         ]
         for actor in actors:
-            reloaded = store.app.repository.get(actor.id)
+            reloaded: Any = store.app.repository.get(actor.id)
             assert (reloaded.name, reloaded.version) == (actor.name, 2)
     finally:
         store.close()

@@ -30,7 +30,8 @@ def moment() -> str:
 
 
 def cell(report: dict[str, Any], region: str, area: str) -> dict[str, Any]:
-    return next(r for r in report["regions"] if r["region"] == region)["areas"][area]
+    found: dict[str, Any] = next(r for r in report["regions"] if r["region"] == region)["areas"][area]
+    return found
 
 
 def close_to(expected: Any, actual: Any) -> bool:

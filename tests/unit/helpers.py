@@ -16,7 +16,7 @@ from kompass.infrastructure.frameworks import load_framework
 FRAMEWORK = load_framework(None)
 AREAS = FRAMEWORK.area_keys
 DAY = date(2024, 3, 1)
-WHO = {"by": "coord-14", "effective": DAY}
+WHO: dict[str, Any] = {"by": "coord-14", "effective": DAY}
 
 
 def propose(**overrides: Any) -> Initiative:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def test_a_registered_actor_has_its_fields_and_one_event():
     digg = actor()
     assert (digg.key, digg.kind, digg.region, digg.merged_into, digg.former_names) == ("digg", "agency", None, None, [])
     assert len(digg.pending_events) == 1
-    event = digg.pending_events[0]
+    event: Any = digg.pending_events[0]
     assert event_name(event) == "ActorRegistered"
     assert (event.by, event.effective) == ("coord-14", DAY)
 
@@ -180,7 +181,7 @@ def portfolio(region: str = "14") -> Portfolio:
     return Portfolio.open(region=region, **WHO)
 
 
-def assess(p: Portfolio, year: int = 2021, score: int = 8, light: str = "green", focus: dict | None = None) -> None:
+def assess(p: Portfolio, year: int = 2021, score: int = 8, light: str = "green", focus: dict[str, str] | None = None) -> None:
     p.assess(year, score, light, {"leadership": "high", "security": "low"} if focus is None else focus, framework=FRAMEWORK, **WHO)
 
 

@@ -21,6 +21,7 @@ from kompass.application import commands as c
 from kompass.application.app import PortfolioApplication
 from kompass.application.handlers import handle
 from kompass.application.permissions import Access, Grants, OpenAccess
+from kompass.application.ports import AppendTransaction, AtomicAppender
 from kompass.application.service import Kompass, LineRefused
 from kompass.domain.errors import (
     AlreadyExists,
@@ -48,7 +49,7 @@ ANALYST = grants("ana", "analyst")
 AUDITOR = grants("audit", "auditor")
 
 
-class MemoryTransaction:
+class MemoryTransaction(AppendTransaction):
     """Appends events to a list; `get` and `get_many` read the store as this transaction sees it."""
 
     def __init__(self, app: PortfolioApplication) -> None:
@@ -60,7 +61,7 @@ class MemoryTransaction:
 
     def get(self, aggregate_id: UUID) -> Any:
         try:
-            aggregate = self.app.repository.get(aggregate_id)
+            aggregate: Any = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
             aggregate = None
         for event in self.events:
@@ -80,7 +81,7 @@ class MemoryTransaction:
         return found
 
 
-class MemoryAppender:
+class MemoryAppender(AtomicAppender):
     """Stores a transaction's events only when it ends without an error."""
 
     def __init__(self, app: PortfolioApplication) -> None:
@@ -491,7 +492,7 @@ def test_an_import_applies_every_line_and_later_lines_see_earlier_ones(kompass):
 
 
 def test_an_imported_long_history_reloads_the_same(kompass):
-    lines = [c.DefineIndicator(ref="14-open", name="n", target=100, unit="%")]
+    lines: list[c.Command] = [c.DefineIndicator(ref="14-open", name="n", target=100, unit="%")]
     for n in range(120):
         lines += [
             c.FundInitiative(ref="14-open", source="erdf", amount_sek=n, year=2022),

@@ -7,6 +7,7 @@ Every refused command must raise before anything changes: no pending event, same
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_a_proposed_initiative_starts_proposed_with_its_fields_and_one_event():
     assert initiative.funding == [] and initiative.results == [] and initiative.indicators == {}
     assert initiative.lead_actor == "region-14"
     assert len(initiative.pending_events) == 1
-    created = initiative.pending_events[0]
+    created: Any = initiative.pending_events[0]
     assert event_name(created) == "InitiativeProposed"
     assert created.by == "coord-14"
     assert created.effective == DAY

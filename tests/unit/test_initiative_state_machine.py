@@ -7,7 +7,7 @@
      nothing and changed nothing;
    - the live aggregate equals the one rebuilt by the library from its stored events
      (saved into an in-memory application and read back with `repository.get`);
-   - the read side's lenient fold (records.apply_to_initiative over facts) agrees with it;
+   - the read side's lenient fold (catalogue.initiative.apply_to_initiative over facts) agrees with it;
    - areas are never empty nor duplicated, the status is one of the six, the lead region
      never takes part explicitly.
 2. `CoverageMachine` grows a set of initiative facts and checks `tally`, `area_medians`
@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from kompass.application.app import PortfolioApplication
+from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.facts import fact_from_event
-from kompass.application.records import apply_to_initiative
 from kompass.domain.coverage import InitiativeFacts, area_medians, gap_kind, tally
 from kompass.domain.errors import KompassError, RuleViolation
 from kompass.domain.initiative import Initiative
@@ -38,7 +38,7 @@ MACHINE_SETTINGS = settings(max_examples=60, stateful_step_count=30, deadline=No
 
 ACTORS = ("digg", "vinnova", "kommun-1480", "region-14", "region-12")
 INDICATORS = ("open-data", "trained-staff")
-WHO = {"by": "coord", "effective": date(2023, 5, 17)}
+WHO: dict[str, Any] = {"by": "coord", "effective": date(2023, 5, 17)}
 DATES = st.dates(min_value=date(2018, 1, 1), max_value=date(2025, 12, 31))
 
 # --- the model: DESIGN §2 written out again, independently of kompass.domain.status ---
@@ -238,7 +238,7 @@ class InitiativeMachine(RuleBasedStateMachine):
     def replaying_the_stored_events_rebuilds_the_same_initiative(self) -> None:
         i = self.initiative
         self.app.save(i)
-        rebuilt = self.app.repository.get(i.id)
+        rebuilt: Initiative = self.app.repository.get(i.id)
         assert initiative_state(rebuilt) == initiative_state(i)
         assert rebuilt.proposed_on == i.proposed_on
 
@@ -275,9 +275,11 @@ COUNTING = ("active", "completed")
 PIPELINE = ("proposed", "planned")
 
 
-def reference_coverage(facts: list[InitiativeFacts]) -> tuple[dict, dict, dict]:
+def reference_coverage(
+    facts: list[InitiativeFacts],
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[str, tuple[int, Fraction]], dict[tuple[str, str], str | None]]:
     """DESIGN §4 computed the slow, obvious way."""
-    cells = {}
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
     for region in REGION_CODES:
         for area in AREAS:
             counting = [f for f in facts if f.status in COUNTING and region in f.regions and area in f.areas]
@@ -289,11 +291,11 @@ def reference_coverage(facts: list[InitiativeFacts]) -> tuple[dict, dict, dict]:
                 "budget": sum((Fraction(f.budget_sek) / len(f.areas) for f in counting), Fraction(0)),
                 "actors": set().union(*(f.actors for f in counting)),
             }
-    national = {}
-    gaps = {}
+    national: dict[str, tuple[int, Fraction]] = {}
+    gaps: dict[tuple[str, str], str | None] = {}
     for area in AREAS:
-        counting = {f.key: f for f in facts if f.status in COUNTING and area in f.areas}
-        national[area] = (len(counting), sum((Fraction(1, len(f.areas)) for f in counting.values()), Fraction(0)))
+        distinct = {f.key: f for f in facts if f.status in COUNTING and area in f.areas}
+        national[area] = (len(distinct), sum((Fraction(1, len(f.areas)) for f in distinct.values()), Fraction(0)))
         median = sorted(cells[(r, area)]["weighted"] for r in REGION_CODES)[10]  # the 11th smallest of 21
         for region in REGION_CODES:
             cell = cells[(region, area)]
@@ -322,7 +324,7 @@ class CoverageMachine(RuleBasedStateMachine):
         self.facts: list[InitiativeFacts] = []
 
     @rule(data=facts_strategy)
-    def add_initiative(self, data: tuple) -> None:
+    def add_initiative(self, data: tuple[Any, ...]) -> None:
         regions, areas, status, budget, actors = data
         self.facts.append(
             InitiativeFacts(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -187,7 +188,7 @@ def test_a_graph_built_in_another_order_gives_the_same_sampled_figures() -> None
     assert any(abs(networkx_backward[v] - ours_backward[v]) > 1e-6 for v in backward)
 
 
-def assert_same_betweenness(ours: dict, reference: dict) -> None:
+def assert_same_betweenness(ours: dict[Any, float], reference: dict[Any, float]) -> None:
     """networkx's numbers, up to the rounding of igraph's arithmetic (NaN where networkx has NaN)."""
     assert ours.keys() == reference.keys()
     for v, expected in reference.items():
