@@ -14,7 +14,7 @@ from typing import Any
 from kompass.application.ports import FactLog, ReadModelPort
 from kompass.application.queries import list_initiatives
 from kompass.application.records import ActorLookup, InitiativeRecord, current_participants, resolve
-from kompass.application.reports import live_in_year, replay_year
+from kompass.application.reports.year import live_in_year, replay_year
 from kompass.application.views import initiative_json
 from kompass.domain.errors import NotFound
 from kompass.domain.framework import Framework

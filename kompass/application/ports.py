@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
     from kompass.application.coverage import CellNumbers, NationalNumbers
     from kompass.application.network import NetworkData
 
-__all__ = ["AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Projection", "ProjectionBatch", "ReadModelPort"]
+__all__ = [
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Language", "Projection", "ProjectionBatch", "ReadModelPort",
+]
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -102,3 +105,40 @@ class Projection(Protocol):
     def reset(self, conn: Any, areas: Sequence[str]) -> None: ...
 
     def batch(self, conn: Any, areas: Sequence[str]) -> ProjectionBatch: ...
+
+
+# --- reports ----------------------------------------------------------------------------------------
+
+
+class Language(Protocol):
+    """The language a report is written in: its sentences, the vocabulary's names, and how numbers,
+    amounts and dates are written (`infrastructure/language.py` answers from gettext catalogues and Babel).
+
+    Messages are English in the code (the catalogue's keys) with named placeholders, so a translation
+    may put them in another order: `lang._("%(n)s of 21 regions", n=20)`.
+    """
+
+    code: str
+    """`sv` or `en`."""
+
+    def _(self, message: str, **values: Any) -> str:
+        """The message translated, then filled in with `values` (%(name)s placeholders)."""
+        ...
+
+    def n_(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """The singular or plural form for `n` (its own placeholder is %(n)s, written as a number)."""
+        ...
+
+    def term(self, kind: str, key: str | None) -> str:
+        """A vocabulary value's name, e.g. term("area", "security") → "digital trygghet"; "—" for None."""
+        ...
+
+    def number(self, value: float, decimals: int = 0) -> str: ...
+
+    def sek(self, amount: int) -> str:
+        """Whole kronor: "1 234 567 kr" (sv), "SEK 1,234,567" (en)."""
+        ...
+
+    def date(self, value: str | date) -> str:
+        """A date written out: "31 januari 2022" (sv), "31 January 2022" (en)."""
+        ...

@@ -21,7 +21,7 @@ from typing import Any
 from kompass.application.coverage import build_report, cells_from_records
 from kompass.application.ports import FactLog
 from kompass.application.records import InitiativeRecord, current_participants
-from kompass.application.reports import live_in_year, replay_year
+from kompass.application.reports.year import live_in_year, replay_year
 from kompass.domain.framework import Framework
 from kompass.domain.status import COUNTING
 from kompass.domain.vocabulary import REGIONS, region_actor_key, require_region, require_year

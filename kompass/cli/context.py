@@ -105,7 +105,7 @@ def parse_date(value: str | None, what: str = "--as-of") -> date | None:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=what) from None
 
 
-def parse_timestamp(value: str | None) -> datetime | None:
+def parse_timestamp(value: str | None, what: str = "--known-at") -> datetime | None:
     """`--known-at`: an ISO timestamp (UTC if no zone is given) or a date (its end, UTC)."""
     if value is None:
         return None
@@ -114,7 +114,7 @@ def parse_timestamp(value: str | None) -> datetime | None:
             return datetime.combine(date.fromisoformat(value), datetime.max.time(), tzinfo=UTC)
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO timestamp", param_hint="--known-at") from None
+        raise click.BadParameter(f"{value!r} is not an ISO timestamp", param_hint=what) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -209,7 +209,7 @@ def export(settings: Settings, fmt: str, output: Path | None, region: str | None
     graph = build_graph(data)
     if fmt in ("png", "svg"):
         from kompass.application.network import compute_metrics
-        from kompass.application.report_network import picture_data
+        from kompass.application.reports.network import picture_data
         from kompass.infrastructure.charts import network_picture
 
         title = f"Actor network (log position {position})"

@@ -1,21 +1,18 @@
-"""`kompass report annual|national`: yearly reports as Markdown, self-contained HTML or JSON."""
+"""`kompass report annual|national|changes`: yearly reports in Swedish or English, as Markdown, HTML,
+JSON, Word, PDF or Excel."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from kompass.cli.context import Settings, pass_settings
+from kompass.cli.context import Settings, parse_timestamp, pass_settings
 from kompass.cli.output import message
 
-if TYPE_CHECKING:
-    from kompass.application.report_document import Document, Provenance
-    from kompass.infrastructure.bootstrap import Store
-
-REPORT_FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "docx", "pdf", "xlsx")
 
 
 def _report_options(f: Any) -> Any:
@@ -24,137 +21,112 @@ def _report_options(f: Any) -> Any:
         help="Make the report from the log up to this position (default: its head). The report names the position "
              "it was made from, so anyone can regenerate exactly the same file.",
     )(f)
-    f = click.option("--framework", default=None, metavar="KEY|FILE", help="View under another framework (e.g. se-2025).")(f)
+    f = click.option("--framework", default=None, metavar="KEY|FILE",
+                     help="View under another framework (e.g. se-2025); the report says how the crosswalk splits weights.")(f)
+    f = click.option("--lang", type=click.Choice(("sv", "en")), default="sv", show_default=True,
+                     help="The report's language: Swedish (sv) or English (en).")(f)
     f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Write the report to this file (default: standard output).")(f)
-    f = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="md", show_default=True,
-                     help="md to read, html for a self-contained page (phone and print), json for programs.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+                     help="md to read, html for a self-contained page (phone and print), json for programs, docx for Word, "
+                          "pdf to print or send, xlsx for the tables in full.")(f)
     return click.option("--year", type=int, required=True, metavar="YYYY", help="The reported year.")(f)
 
 
 @click.group()
 def report() -> None:
-    """Yearly reports: one region's annual report, and the national report.
+    """Yearly reports: one region's annual report, the national report, and what was corrected after a deadline.
 
-    Both are replayed from the event log as of 31 December of the year (effective dates) and
-    stamped with the log position and hash-chain digest they were made from: the same
-    position gives byte-identical output.
+    Replayed from the event log as of 31 December of the year (effective dates), in Swedish unless
+    --lang en, and stamped with the log position and hash-chain digest they were made from: the same
+    position gives the same figures (md, html and json byte-identical).
 
-    Example: kompass report national --year 2021 --format html --output national-2021.html
+    Example: kompass report national --year 2021 --format docx --output nationell-2021.docx
     """
 
 
-def _source(store: Store, position: int | None) -> tuple[int, str]:
-    from kompass.domain.errors import InvalidValue
-    from kompass.infrastructure.provenance import digest_at
+def _make(settings: Settings, fmt: str, output: Path | None, **request: Any) -> None:
+    from kompass.application.reports.service import ReportRequest
+    from kompass.infrastructure.report_formats import BINARY, render
 
-    head = store.facts.head()
-    if position is not None and position > head:
-        raise InvalidValue(f"the log has {head} events: --position must be at most {head}")
-    return digest_at(store.app.recorder, head if position is None else position)
-
-
-def _command(name: str, args: list[str], fmt: str, framework: str | None, position: int) -> str:
-    extra = f" --framework {framework}" if framework else ""
-    return f"kompass report {name} {' '.join(args)} --format {fmt}{extra} --position {position}"
-
-
-def _emit(text: str, output: Path | None) -> None:
-    data = text if text.endswith("\n") else text + "\n"
-    if output is None:
+    made = settings.store().reports().make(ReportRequest(**request))
+    data = render(made, fmt)
+    p = made.provenance
+    message(f"report made from log position {p.position}, digest {p.digest[:12]}")
+    if output is not None:
+        output.write_bytes(data)
+        message(f"wrote {output}")
+    elif fmt in BINARY and sys.stdout.isatty():
+        raise click.UsageError(f"a {fmt} file is not for a terminal: give --output FILE")
+    else:
         click.echo(data, nl=False)
-        return
-    output.write_bytes(data.encode("utf-8"))
-    message(f"wrote {output}")
 
 
-def _render(
-    fmt: str,
-    report: dict[str, Any],
-    provenance: Provenance,
-    document: Callable[[dict[str, Any], Provenance], Document],
-    as_json: Callable[[dict[str, Any]], dict[str, Any]],
-) -> str:
-    if fmt == "json":
-        import json
-
-        return json.dumps(as_json(report), ensure_ascii=False, indent=2)
-    doc = document(report, provenance)
-    if fmt == "html":
-        from kompass.infrastructure.report_html import render_html
-
-        return render_html(doc)
-    from kompass.infrastructure.report_md import render_markdown
-
-    return render_markdown(doc)
+def _command(kind: str, args: list[str], fmt: str, lang: str, framework: str | None, extra: list[str] | None = None) -> str:
+    parts = ["kompass report", kind, *args, *(extra or []), "--format", fmt, "--lang", lang]
+    if framework:
+        parts += ["--framework", framework]
+    return " ".join(parts)
 
 
 @report.command()
 @click.option("--region", required=True, metavar="CC", help="The region's county code, e.g. 14.")
+@click.option("--known-at", "known_at", metavar="TIMESTAMP", default=None,
+              help="The report as it could have been written then: only what had been recorded by this time "
+                   "(e.g. 2022-01-31T23:59:59+01:00, or a date for its end, UTC).")
 @_report_options
 @pass_settings
-def annual(
-    settings: Settings, region: str, year: int, fmt: str, output: Path | None, framework: str | None, position: int | None
-) -> None:
+def annual(settings: Settings, region: str, known_at: str | None, year: int, fmt: str, output: Path | None, lang: str,
+           framework: str | None, position: int | None) -> None:
     """A region's annual report: initiatives per area and type (status, partners, funding, results),
     the self-assessment and its movement, declared focus against coverage, gaps, the actor
     network and its key-actor risks, and what changed during the year.
 
-    Example: kompass report annual --region 14 --year 2021 --format html -o vgr-2021.html
+    Example: kompass report annual --region 14 --year 2021 --format docx -o vgr-2021.docx
     """
-    from kompass.application.annual_report import annual_report
-    from kompass.application.annual_views import annual_document
-    from kompass.application.report_document import Provenance
-    from kompass.application.report_views import stamped_json
-    from kompass.domain.vocabulary import require_region, require_year
-    from kompass.infrastructure.frameworks import load_framework
-
-    require_region(region)
-    require_year(year)
-    store = settings.store()
-    at, digest = _source(store, position)
-    provenance = Provenance(at, digest, _command("annual", ["--region", region, "--year", str(year)], fmt, framework, at))
-    data = annual_report(store.facts.facts(upto=at), region, year, load_framework(framework), _network_section())
-    text = _render(fmt, data, provenance, annual_document, lambda r: stamped_json(r, provenance))
-    message(f"report made from log position {at}, digest {digest[:12]}")
-    _emit(text, output)
+    extra = ["--known-at", known_at] if known_at else []
+    _make(settings, fmt, output, kind="annual", year=year, lang=lang, region=region, framework=framework, position=position,
+          known_at=parse_timestamp(known_at),
+          command=_command("annual", ["--region", region, "--year", str(year)], fmt, lang, framework, extra))
 
 
 @report.command()
+@click.option("--known-at", "known_at", metavar="TIMESTAMP", default=None,
+              help="The report as it could have been written then: only what had been recorded by this time.")
 @_report_options
 @pass_settings
-def national(settings: Settings, year: int, fmt: str, output: Path | None, framework: str | None, position: int | None) -> None:
+def national(settings: Settings, known_at: str | None, year: int, fmt: str, output: Path | None, lang: str, framework: str | None,
+             position: int | None) -> None:
     """The national report: movement and traffic lights of the 21 regions, the area ranking, the
-    coverage heatmap, the regions with the largest gaps and cross-region collaboration.
+    coverage heatmap, the evaluation's own tables (activity types, orientation, the coordinator's
+    roles, results, funding, declared focus; year by year when earlier years are in the log), the
+    regions with the largest gaps and cross-region collaboration.
 
-    `--format json` prints exactly the figures of docs/definitions.md (year, regions_assessed, improved,
-    unchanged, declined, not_comparable, lights, area_ranking).
+    `--format json` prints exactly the national figures of docs/definitions.md, which other programs
+    read: year, regions_assessed, improved, unchanged, declined, not_comparable, lights, area_ranking,
+    types, orientation, roles, results, funding, focus.
 
     Example: kompass report national --year 2021 --format json
     """
-    from kompass.application.report_document import Provenance
-    from kompass.application.report_views import national_document, national_json
-    from kompass.application.reports import national_report
-    from kompass.domain.vocabulary import require_year
-    from kompass.infrastructure.frameworks import load_framework
-
-    require_year(year)
-    store = settings.store()
-    at, digest = _source(store, position)
-    provenance = Provenance(at, digest, _command("national", ["--year", str(year)], fmt, framework, at))
-    data = national_report(store.facts.facts(upto=at), year, load_framework(framework), _national_network())
-    text = _render(fmt, data, provenance, national_document, national_json)
-    message(f"report made from log position {at}, digest {digest[:12]}")
-    _emit(text, output)
+    extra = ["--known-at", known_at] if known_at else []
+    _make(settings, fmt, output, kind="national", year=year, lang=lang, framework=framework, position=position,
+          known_at=parse_timestamp(known_at), command=_command("national", ["--year", str(year)], fmt, lang, framework, extra))
 
 
-def _network_section() -> Any:
-    from kompass.application.report_network import region_network
+@report.command()
+@click.option("--region", required=True, metavar="CC", help="The region's county code, e.g. 14.")
+@click.option("--since", required=True, metavar="TIMESTAMP",
+              help="The deadline: changes recorded after it are listed (e.g. 2022-01-31 for the end of that day, UTC).")
+@_report_options
+@pass_settings
+def changes(settings: Settings, region: str, since: str, year: int, fmt: str, output: Path | None, lang: str, framework: str | None,
+            position: int | None) -> None:
+    """What was corrected after a deadline: every change recorded after --since that alters the region's
+    figures for the year (its initiatives as of 31 December, its self-assessment for the year), with who
+    recorded it and why, and each annual-report figure as reported by the deadline and as corrected.
 
-    return region_network
-
-
-def _national_network() -> Any:
-    from kompass.application.report_network import national_network
-
-    return national_network
+    Example: kompass report changes --region 14 --year 2021 --since 2022-01-31
+    """
+    moment = parse_timestamp(since, "--since")
+    _make(settings, fmt, output, kind="changes", year=year, lang=lang, region=region, framework=framework, position=position,
+          since=moment, command=_command("changes", ["--region", region, "--year", str(year), "--since", since], fmt, lang, framework))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
 from kompass.application.permissions import Access
+from kompass.application.reports.service import ReportService
 from kompass.application.service import Kompass
 from kompass.domain.errors import StorageUnavailable
 from kompass.domain.framework import Framework
@@ -87,6 +88,13 @@ class Store:
         """The read model, first brought up to the head of the log (cheap when it is there)."""
         self.projector.catch_up()
         return self.read_model
+
+    def reports(self) -> ReportService:
+        """Reports made from this store's log, stamped with the hash-chain digest at their position."""
+        from kompass.infrastructure.language import language
+        from kompass.infrastructure.provenance import digest_at
+
+        return ReportService(self.facts, lambda position: digest_at(self.app.recorder, position), load_framework, language)
 
     def close(self) -> None:
         self.app.close()

@@ -10,6 +10,7 @@ matplotlib is slow to import.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,9 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
+
+from kompass.application.reports.document import Chart, CoverageHeatmap, FocusChart, MovementChart, RankingBars
 
 FORMATS = ("svg", "png")
 GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
@@ -45,10 +49,21 @@ KIND_COLOURS = {
 STYLE = {
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
-    "font.size": 9,
+    "font.size": 10,
     "axes.titlesize": 11,
+    "legend.fontsize": 9.5,
     "figure.dpi": 100,
 }
+MIN_POINTS = 9.5
+"""The smallest text in a picture, in points at its drawn size. Report pictures are at most 6.8 inches wide,
+and a page's text width (16.5 cm, 6.5 in) shrinks them by at most 7 %, so their text stays ≥ 9 pt in print."""
+
+
+def _words(lang: str) -> Any:
+    """The language's messages for the pictures' own texts (axis labels, legends)."""
+    from kompass.infrastructure.language import language
+
+    return language(lang)
 
 
 def render(fig: Figure, fmt: str, salt: str) -> bytes:
@@ -69,14 +84,24 @@ def _figure(width: float, height: float) -> Figure:
         return Figure(figsize=(width, height), layout="constrained")
 
 
-def coverage_heatmap(coverage: Mapping[str, Any], area_names: Mapping[str, str], fmt: str = "svg", title: str | None = None) -> bytes:
+def _decimals(axis: Any, words: Any) -> None:
+    """Tick numbers written the language's way ("2,5" in Swedish)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: words.number(value, 1)))
+
+
+def coverage_heatmap(
+    coverage: Mapping[str, Any], area_names: Mapping[str, str], fmt: str = "svg", title: str | None = None, lang: str = "en"
+) -> bytes:
     """Regions × areas from `coverage --format json`: colour = weighted coverage, number = counting
     initiatives, a coloured frame and mark for each gap (· absent, p pipeline only, t thin)."""
     regions = coverage["regions"]
     areas = list(regions[0]["areas"]) if regions else list(area_names)
     values = [[r["areas"][a]["weighted"] for a in areas] for r in regions]
     top = max([v for row in values for v in row] + [1.0])
-    fig = _figure(1.6 + 1.25 * len(areas), 2.4 + 0.32 * len(regions))
+    w = _words(lang)
+    fig = _figure(min(6.2, 2.4 + 0.8 * len(areas)), 2.6 + 0.3 * len(regions))
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         xs = [j - 0.5 for j in range(len(areas) + 1)]
@@ -90,7 +115,7 @@ def coverage_heatmap(coverage: Mapping[str, Any], area_names: Mapping[str, str],
                 gap = cell["gap"]
                 text = str(cell["initiatives"]) + (f" {GAP_MARKS[gap]}" if gap else "")
                 dark = values[i][j] > top * 0.55
-                ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "#222222")
+                ax.text(j, i, text, ha="center", va="center", fontsize=MIN_POINTS, color="white" if dark else "#222222")
                 if gap:
                     ax.add_patch(Rectangle((j - 0.46, i - 0.44), 0.92, 0.88, fill=False, edgecolor=GAP_COLOURS[gap], linewidth=1.4))
         ax.set_xticks(range(len(areas)), [area_names.get(a, a) for a in areas], rotation=30, ha="right")
@@ -98,16 +123,19 @@ def coverage_heatmap(coverage: Mapping[str, Any], area_names: Mapping[str, str],
         ax.tick_params(length=0)
         for side in ax.spines.values():
             side.set_visible(False)
-        fig.colorbar(image, ax=ax, shrink=0.6, label="weighted coverage")
-        ax.set_title(title or f"Coverage as of {coverage.get('as_of', '')}")
-        handles = [Patch(facecolor="white", edgecolor=GAP_COLOURS[k], label=f"{GAP_MARKS[k]} {k.replace('_', ' ')}") for k in GAP_MARKS]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, title="number = counting initiatives; gaps:")
+        bar = fig.colorbar(image, ax=ax, shrink=0.6, label=w._("weighted coverage"))
+        _decimals(bar.ax.yaxis, w)
+        ax.set_title(title or w._("Coverage as of %(date)s", date=coverage.get("as_of", "")))
+        handles = [Patch(facecolor="white", edgecolor=GAP_COLOURS[k], label=f"{GAP_MARKS[k]} {w.term('gap', k)}") for k in GAP_MARKS]
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False,
+                   title=w._("number = counting initiatives; gaps:"), title_fontsize=MIN_POINTS)
     return render(fig, fmt, "heatmap")
 
 
-def ranking_bars(area_weights: Sequence[tuple[str, float]], fmt: str = "svg", title: str = "") -> bytes:
+def ranking_bars(area_weights: Sequence[tuple[str, float]], fmt: str = "svg", title: str = "", lang: str = "en") -> bytes:
     """Horizontal bars, first item at the top (the national area ranking)."""
-    fig = _figure(6.4, 0.6 + 0.42 * len(area_weights))
+    w = _words(lang)
+    fig = _figure(6.4, 1.0 + 0.42 * len(area_weights))
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         labels = [label for label, _ in area_weights][::-1]
@@ -115,17 +143,19 @@ def ranking_bars(area_weights: Sequence[tuple[str, float]], fmt: str = "svg", ti
         ax.barh(range(len(values)), values, color="#2a7fb8")
         ax.set_yticks(range(len(labels)), labels)
         for i, v in enumerate(values):
-            ax.text(v, i, f" {v:.2f}", va="center", fontsize=8)
-        ax.set_xlabel("national weighted coverage")
+            ax.text(v, i, " " + w.number(v, 2), va="center", fontsize=MIN_POINTS)
+        ax.set_xlabel(w._("national weighted coverage"))
+        _decimals(ax.xaxis, w)
         ax.set_xlim(0, max([*values, 1.0]) * 1.15)
         ax.set_title(title)
         ax.spines[["top", "right"]].set_visible(False)
     return render(fig, fmt, "ranking")
 
 
-def movement_chart(movements: Sequence[Mapping[str, Any]], year: int, fmt: str = "svg") -> bytes:
+def movement_chart(movements: Sequence[Mapping[str, Any]], year: int, fmt: str = "svg", title: str = "", lang: str = "en") -> bytes:
     """Each region's score the year before (hollow) and this year (filled, in its traffic-light colour)."""
-    fig = _figure(6.4, 1.2 + 0.3 * len(movements))
+    w = _words(lang)
+    fig = _figure(6.4, 1.6 + 0.3 * len(movements))
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         for i, m in enumerate(movements):
@@ -141,78 +171,189 @@ def movement_chart(movements: Sequence[Mapping[str, Any]], year: int, fmt: str =
         ax.set_xlim(0.5, 10.5)
         ax.set_xticks(range(1, 11))
         ax.grid(axis="x", color="#eeeeee")
-        ax.set_xlabel("self-assessed score (1–10)")
-        ax.set_title(f"○ previous assessed year   ● {year}, in its traffic-light colour", fontsize=9)
+        ax.set_xlabel(w._("self-assessed score (1–10)") + "    " + w._("○ previous assessed year   ● %(year)s, in its traffic-light colour",
+                                                                        year=year))
+        ax.set_title(title or w._("All regions: self-assessed scores, %(year)s", year=year))
         ax.spines[["top", "right"]].set_visible(False)
     return render(fig, fmt, "movement")
 
 
-def focus_chart(rows: Sequence[Mapping[str, Any]], area_names: Mapping[str, str], fmt: str = "svg", title: str = "") -> bytes:
+def focus_chart(
+    rows: Sequence[Mapping[str, Any]], area_names: Mapping[str, str], fmt: str = "svg", title: str = "", lang: str = "en"
+) -> bytes:
     """A region's weighted coverage per area (bars) against the national median (ticks), with its declared focus."""
-    fig = _figure(6.4, 3.2)
+    w = _words(lang)
+    fig = _figure(6.4, 3.6)
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         xs = range(len(rows))
         colours = [GAP_COLOURS[r["gap"]] if r["gap"] else "#2a7fb8" for r in rows]
-        ax.bar(xs, [r["weighted"] for r in rows], color=colours, width=0.6, label="region (red/orange/purple: a gap)")
-        ax.scatter(list(xs), [r["national_median_weighted"] for r in rows], marker="_", s=600, color="#222222", label="national median")
+        ax.bar(xs, [r["weighted"] for r in rows], color=colours, width=0.6, label=w._("region (red/orange/purple: a gap)"))
+        medians = [r["national_median_weighted"] for r in rows]
+        ax.scatter(list(xs), medians, marker="_", s=600, color="#222222", label=w._("national median"))
         for x, r in zip(xs, rows, strict=True):
             if r["gap"]:
-                ax.text(x, r["weighted"], r["gap"].replace("_", " "), ha="center", va="bottom", fontsize=7.5, color=GAP_COLOURS[r["gap"]])
-        labels = [f"{area_names.get(r['area'], r['area'])}\nfocus: {r['focus'] or '—'}" for r in rows]
-        ax.set_xticks(list(xs), labels, fontsize=7.5)
-        ax.set_ylabel("weighted coverage")
+                ax.text(x, r["weighted"], w.term("gap", r["gap"]), ha="center", va="bottom", fontsize=MIN_POINTS,
+                        color=GAP_COLOURS[r["gap"]])
+        labels = [f"{textwrap.fill(area_names.get(r['area'], r['area']), 14)}\n{w._('focus')}: {w.term('focus', r['focus'])}"
+                  for r in rows]
+        ax.set_xticks(list(xs), labels, fontsize=MIN_POINTS)
+        ax.set_ylabel(w._("weighted coverage"))
+        _decimals(ax.yaxis, w)
         ax.set_title(title)
-        ax.legend(frameon=False, fontsize=7.5, loc="upper right")
+        ax.legend(frameon=False, fontsize=MIN_POINTS, loc="upper right")
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_ylim(0, max([r["weighted"] for r in rows] + [r["national_median_weighted"] for r in rows] + [1.0]) * 1.25)
     return render(fig, fmt, "focus")
 
 
+def draw_chart(chart: Chart, fmt: str = "svg") -> bytes:
+    """A report's figure as SVG or PNG bytes."""
+    if isinstance(chart, CoverageHeatmap):
+        return coverage_heatmap(chart.coverage, chart.area_names, fmt, chart.title, chart.lang)
+    if isinstance(chart, RankingBars):
+        return ranking_bars(chart.area_weights, fmt, chart.title, chart.lang)
+    if isinstance(chart, MovementChart):
+        return movement_chart(chart.movements, chart.year, fmt, chart.title, chart.lang)
+    if isinstance(chart, FocusChart):
+        return focus_chart(chart.rows, chart.area_names, fmt, chart.title, chart.lang)
+    return network_picture(chart.nodes, [tuple(e) for e in chart.edges], fmt, chart.title, lang=chart.lang)
+
+
 def network_picture(
-    nodes: Sequence[Mapping[str, Any]], edges: Sequence[tuple[str, str, int]], fmt: str = "svg", title: str = "", labels: int = 12
+    nodes: Sequence[Mapping[str, Any]],
+    edges: Sequence[tuple[str, str, int]],
+    fmt: str = "svg",
+    title: str = "",
+    labels: int = 12,
+    lang: str = "en",
 ) -> bytes:
     """The actor network: nodes coloured by kind, sized by betweenness, key actors (articulation points)
-    ringed in black and named; every actor is named in a network of up to 30, else the `labels` most central.
+    ringed in black. Nodes carrying `named` are named when it is true (the national picture names only its
+    key actors); otherwise every actor is named in a network of up to 30, else the `labels` most central and
+    the articulation points. Names are placed so that no two overlap (`place_labels`).
 
-    `nodes`: {"actor", "kind", "betweenness", "key": bool, "label"?}; `edges`: (actor, actor, weight).
+    `nodes`: {"actor", "kind", "betweenness", "key": bool, "label"?, "named"?}; `edges`: (actor, actor, weight).
     """
+    fig, _placed = network_figure(nodes, edges, title, labels, lang)
+    return render(fig, fmt, "network")
+
+
+def network_figure(
+    nodes: Sequence[Mapping[str, Any]], edges: Sequence[tuple[str, str, int]], title: str = "", labels: int = 12, lang: str = "en"
+) -> tuple[Figure, list[Any]]:
+    """The network picture as a figure, with the name labels placed on it (for tests of their placement)."""
     import networkx as nx
 
+    w = _words(lang)
     graph = nx.Graph()
     for n in sorted(nodes, key=lambda n: n["actor"]):
         graph.add_node(n["actor"])
-    for a, b, w in sorted((min(a, b), max(a, b), w) for a, b, w in edges):
-        graph.add_edge(a, b, weight=w)
+    for a, b, weight in sorted((min(a, b), max(a, b), weight) for a, b, weight in edges):
+        graph.add_edge(a, b, weight=weight)
     positions = nx.spring_layout(graph, seed=42, k=1.6 / max(1, graph.number_of_nodes()) ** 0.5) if graph.number_of_nodes() else {}
     by_key = {n["actor"]: n for n in nodes}
-    fig = _figure(7.5, 6.5)
+    fig = _figure(6.6, 6.6)
     ax = fig.add_subplot()
+    placed: list[Any] = []
     with matplotlib.rc_context(STYLE):
         for a, b, data in sorted(graph.edges(data=True)):
             (x1, y1), (x2, y2) = positions[a], positions[b]
-            ax.plot([x1, x2], [y1, y2], color="#bbbbbb", linewidth=0.5 + 0.6 * min(data["weight"], 5), zorder=1)
+            ax.plot([x1, x2], [y1, y2], color="#cccccc", linewidth=0.4 + 0.5 * min(data["weight"], 5), zorder=1)
         order = sorted(graph.nodes)
         ax.scatter(
             [positions[k][0] for k in order],
             [positions[k][1] for k in order],
-            s=[40 + 2400 * float(by_key[k]["betweenness"]) for k in order],
+            s=[30 + 2000 * float(by_key[k]["betweenness"]) for k in order],  # area in pt²: `sizes` below
             c=[KIND_COLOURS.get(by_key[k]["kind"], "#c7c7c7") for k in order],
             edgecolors=["#000000" if by_key[k].get("key") else "#ffffff" for k in order],
-            linewidths=[2.0 if by_key[k].get("key") else 0.6 for k in order],
+            linewidths=[1.8 if by_key[k].get("key") else 0.5 for k in order],
             zorder=2,
         )
-        central = sorted(order, key=lambda k: (-float(by_key[k]["betweenness"]), k))[: len(order) if len(order) <= 30 else labels]
-        for k in sorted(set(central) | {k for k in order if by_key[k].get("key")}):
-            x, y = positions[k]
-            ax.annotate(str(by_key[k].get("label", k)), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7,
-                        fontweight="bold" if by_key[k].get("key") else "normal", zorder=3)
-        kinds = sorted({by_key[k]["kind"] for k in order}, key=lambda kind: list(KIND_COLOURS).index(kind) if kind in KIND_COLOURS else 99)
-        handles = [Patch(facecolor=KIND_COLOURS.get(kind, "#c7c7c7"), label=kind.replace("_", " ")) for kind in kinds]
-        handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=2.0, label="key actor (articulation point)"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=7)
-        ax.set_title(title or "Actor network (size: betweenness)")
+        if any("named" in by_key[k] for k in order):
+            named = [k for k in order if by_key[k].get("named")]
+        else:
+            central = sorted(order, key=lambda k: (-float(by_key[k]["betweenness"]), k))[: len(order) if len(order) <= 30 else labels]
+            named = sorted(set(central) | {k for k in order if by_key[k].get("key")})
+        named.sort(key=lambda k: (-float(by_key[k]["betweenness"]), k))
         ax.set_axis_off()
+        ax.set_title(title or w._("Actor network (size: betweenness)"))
+        if positions:
+            xs = [p[0] for p in positions.values()]
+            ys = [p[1] for p in positions.values()]
+            pad = 0.08 * max(max(xs) - min(xs), max(ys) - min(ys), 0.5)
+            ax.set_xlim(min(xs) - pad, max(xs) + pad)
+            ax.set_ylim(min(ys) - pad, max(ys) + pad)
+        kinds = sorted({by_key[k]["kind"] for k in order}, key=lambda kind: list(KIND_COLOURS).index(kind) if kind in KIND_COLOURS else 99)
+        handles = [Patch(facecolor=KIND_COLOURS.get(kind, "#c7c7c7"), label=w.term("kind", kind)) for kind in kinds]
+        handles.append(Patch(facecolor="white", edgecolor="#000000", linewidth=1.8, label=w._("key actor (articulation point)")))
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=MIN_POINTS)
         if not order:
-            ax.text(0.5, 0.5, "no actors", ha="center", va="center", transform=ax.transAxes)
-    return render(fig, fmt, "network")
+            ax.text(0.5, 0.5, w._("no actors"), ha="center", va="center", transform=ax.transAxes)
+        sizes = {k: 30 + 2000 * float(by_key[k]["betweenness"]) for k in order}
+        placed = place_labels(
+            fig, ax, [(positions[k], textwrap.fill(str(by_key[k].get("label", k)), 26), bool(by_key[k].get("key"))) for k in named],
+            [(positions[k], (sizes[k] ** 0.5) / 2) for k in named],
+        )
+    return fig, placed
+
+
+OFFSETS = ((6, 6), (6, -14), (-6, 6), (-6, -14), (0, 12), (0, -18), (14, -4), (-14, -4), (10, 16), (-10, 16), (10, -24), (-10, -24))
+"""Where a name is tried around its point (points, right/left above/below first), then further out."""
+
+
+def agg_renderer(fig: Figure) -> Any:
+    """A renderer that measures text as the saved picture will draw it (a bare Figure has no canvas of its own)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+
+
+def name_box(label: Any, renderer: Any) -> Any:
+    """Where an annotation's text is drawn, without its leader line (matplotlib's own extent includes the line)."""
+    label.update_positions(renderer)
+    return Text.get_window_extent(label, renderer)
+
+
+def place_labels(
+    fig: Figure, ax: Any, items: Sequence[tuple[Any, str, bool]], points: Sequence[tuple[Any, float]] = ()
+) -> list[Any]:
+    """Name points without two names overlapping: each name, most important first, goes to the first place
+    around its point (then further out, with a leader line) whose box overlaps no name already placed and
+    its own point (`points`: position and radius in points, one per item), and stays inside the picture. A name with no
+    free place is left out rather than drawn over another."""
+    from matplotlib.transforms import Bbox
+
+    renderer = agg_renderer(fig)
+    fig.draw_without_rendering()
+    frame = ax.get_window_extent(renderer)
+    pixels = fig.dpi / 72
+    blocked = []
+    for (x, y), radius in points:
+        cx, cy = ax.transData.transform((x, y))
+        r = radius * pixels
+        blocked.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+    taken: list[Any] = []
+    placed = []
+    for i, ((x, y), text, key) in enumerate(items):
+        own = blocked[i : i + 1]
+        for scale in (1, 2, 3, 4.5, 6, 8, 10):
+            done = False
+            for dx, dy in OFFSETS:
+                label = ax.annotate(
+                    text, (x, y), xytext=(dx * scale, dy * scale), textcoords="offset points", fontsize=MIN_POINTS,
+                    fontweight="bold" if key else "normal", zorder=4, ha="left" if dx >= 0 else "right",
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+                    arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6} if scale > 1 else None,
+                )
+                box = name_box(label, renderer).expanded(1.04, 1.08)
+                inside = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
+                if inside and not any(box.overlaps(other) for other in (*taken, *own)):
+                    taken.append(box)
+                    placed.append(label)
+                    done = True
+                    break
+                label.remove()
+            if done:
+                break
+    return placed

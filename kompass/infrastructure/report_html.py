@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Any
 
-from kompass.application.report_document import Block, Bullets, Document, Figure, Heading, Para, Table
+from kompass.application.reports.document import Block, Bullets, Document, Figure, Heading, Para, Table
 
 CSS = """
 :root { --ink: #1d2329; --muted: #5b6670; --line: #d9dee3; --bg: #ffffff; --band: #f4f6f8; --accent: #2a7fb8; }
@@ -44,6 +43,8 @@ figcaption { font-size: 0.85rem; color: var(--muted); }
 footer { margin-top: 40px; padding-bottom: 40px; border-top: 3px solid var(--accent); font-size: 0.9rem; }
 @media (max-width: 600px) {
   body { font-size: 15px; }
+  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  figure svg { min-width: 560px; }
   h1 { font-size: 1.3rem; }
   th, td { padding: 3px 5px; }
 }
@@ -76,11 +77,14 @@ def inline_svg(svg: bytes, label: str) -> str:
     return text.replace("<svg", f'<svg role="img" aria-label="{escape(label)}"{natural}', 1).strip()
 
 
-def draw(figure: Figure) -> bytes:
-    from kompass.infrastructure import charts
+def draw(figure: Figure, fmt: str = "svg") -> bytes:
+    from kompass.infrastructure.charts import draw_chart
 
-    function: Any = getattr(charts, figure.chart)
-    return bytes(function(**figure.args, fmt="svg"))
+    return draw_chart(figure.chart, fmt)
+
+
+def draw_png(figure: Figure) -> bytes:
+    return draw(figure, "png")
 
 
 def table(t: Table) -> str:
@@ -97,9 +101,10 @@ def table(t: Table) -> str:
     num = ' class="num"'
     head = "".join(f"<th{num if j in t.numeric else ''}>{escape(h)}</th>" for j, h in enumerate(t.headers))
     body = "".join(
-        "<tr>" + "".join(f"<td{cls(i, j)}>{escape(c)}</td>" for j, c in enumerate(row)) + "</tr>\n" for i, row in enumerate(t.rows)
+        "<tr>" + "".join(f"<td{cls(i, j)}>{escape(c)}</td>" for j, c in enumerate(row)) + "</tr>\n" for i, row in enumerate(t.shown)
     )
-    return f'<div class="table"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>'
+    note = f'\n<p class="note left-out">{escape(t.left_out)}</p>' if t.hidden else ""
+    return f'<div class="table"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>{note}'
 
 
 def block(b: Block) -> str:
@@ -117,12 +122,14 @@ def block(b: Block) -> str:
     raise TypeError(f"unknown block {b!r}")
 
 
-def render_html(doc: Document) -> str:
-    p = doc.provenance
+def render_html(doc: Document, print_css: str = "") -> str:
+    """The page; `print_css` is added for a PDF (page numbers in the margin boxes)."""
+    p, labels = doc.provenance, doc.labels
     contents = "".join(f'<li><a href="#{escape(h.anchor)}">{escape(h.text)}</a></li>' for h in doc.contents())
     body = "\n".join(block(b) for b in doc.blocks)
+    provenance = "".join(f"<li>{escape(line)}</li>" for line in labels.provenance_lines)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{escape(doc.lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -130,25 +137,22 @@ def render_html(doc: Document) -> str:
 <meta name="kompass-log-position" content="{p.position}">
 <meta name="kompass-digest" content="{escape(p.digest)}">
 <title>{escape(doc.title)}</title>
-<style>{CSS}</style>
+<style>{CSS}{print_css}</style>
 </head>
 <body>
 <header>
 <h1>{escape(doc.title)}</h1>
 <p class="subtitle">{escape(doc.subtitle)}</p>
-<p class="stamp">Made from the event log up to position {p.position}, hash-chain digest <code>{escape(p.digest)}</code>.</p>
+<p class="stamp">{escape(labels.stamp)}</p>
 </header>
-<nav aria-label="Contents"><ol>{contents}</ol></nav>
+<nav aria-label="{escape(labels.contents)}"><ol>{contents}</ol></nav>
 <main>
 {body}
 </main>
 <footer>
-<h2 id="provenance">Provenance</h2>
+<h2 id="provenance">{escape(labels.provenance)}</h2>
 <ul>
-<li>Log position: {p.position}</li>
-<li>Hash-chain digest at that position: <code>{escape(p.digest)}</code></li>
-<li>Regenerate exactly this report: <code>{escape(p.command)}</code></li>
-<li>Check the digest against the store: <code>kompass verify --digest {escape(p.digest)}</code></li>
+{provenance}
 </ul>
 </footer>
 </body>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kompass.application.report_document import Block, Bullets, Document, Figure, Heading, Para, Table
+from kompass.application.reports.document import Block, Bullets, Document, Figure, Heading, Para, Table
 
 
 def _cell(text: str) -> str:
@@ -12,7 +12,9 @@ def _cell(text: str) -> str:
 def table(t: Table) -> list[str]:
     lines = ["| " + " | ".join(_cell(h) for h in t.headers) + " |"]
     lines.append("|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.headers))) + "|")
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.shown]
+    if t.hidden:
+        lines += ["", f"_{t.left_out}_"]
     return lines
 
 
@@ -27,24 +29,15 @@ def block(b: Block) -> list[str]:
         return table(b)
     if isinstance(b, Figure):
         if b.fallback is None:
-            return [f"_Figure: {b.caption} (drawn in the HTML report)._"]
+            return [f"_{b.caption}_"]
         return [f"**{b.caption}**", "", *table(b.fallback)]
     raise TypeError(f"unknown block {b!r}")
 
 
 def render_markdown(doc: Document) -> str:
-    p = doc.provenance
-    lines = [f"# {doc.title}", "", f"_{doc.subtitle}_", ""]
-    lines += [f"Made from the event log up to position {p.position}, hash-chain digest `{p.digest}`.", ""]
+    labels = doc.labels
+    lines = [f"# {doc.title}", "", f"_{doc.subtitle}_", "", labels.stamp, ""]
     for b in doc.blocks:
         lines += [*block(b), ""]
-    lines += [
-        "## Provenance",
-        "",
-        f"- Log position: {p.position}",
-        f"- Hash-chain digest at that position: `{p.digest}`",
-        f"- Regenerate exactly this report: `{p.command}`",
-        f"- Check the digest against the store: `kompass verify --digest {p.digest}`",
-        "",
-    ]
+    lines += [f"## {labels.provenance}", "", *(f"- {line}" for line in labels.provenance_lines), ""]
     return "\n".join(lines)

@@ -29,9 +29,12 @@ pytestmark = [
 ]
 
 REPORTS = {
-    "annual-14-2021": (["annual", "--region", "14", "--year", "2021"], "Annual report 2021: Region Västra Götaland (14)"),
-    "national-2021": (["national", "--year", "2021"], "National report 2021"),
+    "annual-14-2021": (["annual", "--region", "14", "--year", "2021"], "Årsrapport 2021: Region Västra Götaland (14)"),
+    "national-2021": (["national", "--year", "2021"], "Nationell rapport 2021"),
+    "national-2021-en": (["national", "--year", "2021", "--lang", "en"], "National report 2021"),
 }
+PDFTOPPM = shutil.which("pdftoppm")
+SOFFICE = shutil.which("soffice")
 
 
 def kompass(*args: str) -> subprocess.CompletedProcess[str]:
@@ -55,11 +58,17 @@ def chromium(tmp_path: Path, url: str, *args: str) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The demo's HTML reports, each made twice in separate processes (they must be the same bytes)."""
+def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     place = tmp_path_factory.mktemp("reports")
     db = f"sqlite:///{place / 'kompass.db'}"
     kompass("--db", db, "--as", "admin", "import", "--restore", str(DEMO))
+    return place, db
+
+
+@pytest.fixture(scope="module")
+def pages(database: tuple[Path, str]) -> dict[str, Path]:
+    """The demo's HTML reports, each made twice in separate processes (they must be the same bytes)."""
+    place, db = database
     made = {}
     for name, (args, _title) in REPORTS.items():
         first, second = place / f"{name}.html", place / f"{name}.again.html"
@@ -87,7 +96,8 @@ def test_report_loads_with_its_title_and_pictures_and_no_console_errors(pages: d
     assert pictures, "no picture in the page"
     assert max(len(p) for p in pictures) > 10_000, "the pictures are empty"
     if name.startswith("national"):
-        heatmap = next(p for p in pictures if 'aria-label="Coverage heatmap' in p)
+        label = "Coverage heatmap" if name.endswith("-en") else "Täckningskarta"
+        heatmap = next(p for p in pictures if f'aria-label="{label}' in p)
         assert "Stockholm" in heatmap and "Norrbotten" in heatmap
     problems = [line for line in result.stderr.splitlines() if "Uncaught" in line or ":CONSOLE(" in line]
     assert not problems, problems
@@ -112,3 +122,34 @@ def test_report_screenshot_is_a_real_picture(pages: dict[str, Path], tmp_path: P
         suffix = "" if window.startswith("1200") else "-phone"
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(keep) / f"{name}{suffix}.png")
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="poppler-utils (pdftoppm) is not installed")
+@pytest.mark.parametrize("name", ["annual-14-2021", "national-2021"])
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_print_formats_render_to_real_pages(database: tuple[Path, str], tmp_path: Path, name: str, fmt: str) -> None:
+    """The PDF (WeasyPrint) and the Word file (through LibreOffice) drawn as page images: the first page and
+    the first page with a picture are real pictures. KOMPASS_SCREENSHOTS=DIR keeps them."""
+    _place, db = database
+    args, _title = REPORTS[name]
+    made = tmp_path / f"{name}.{fmt}"
+    kompass("--db", db, "report", *args, "--format", fmt, "--output", str(made))
+    pdf = made
+    if fmt == "docx":
+        if SOFFICE is None:
+            pytest.skip("LibreOffice (soffice) is not installed")
+        converted = subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf", "--outdir",
+             str(tmp_path / "lo-out"), str(made)], capture_output=True, text=True, timeout=240, check=False)
+        assert converted.returncode == 0, converted.stderr
+        pdf = tmp_path / "lo-out" / f"{name}.pdf"
+    assert PDFTOPPM is not None
+    subprocess.run([PDFTOPPM, "-r", "60", "-f", "1", "-l", "3", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    shots = sorted(tmp_path.glob("page-*.png"))
+    assert len(shots) == 3
+    assert max(shot.stat().st_size for shot in shots) > 20_000, "the pages are nearly blank"
+    keep = os.environ.get("KOMPASS_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for i, shot in enumerate(shots, 1):
+            shutil.copy(shot, Path(keep) / f"{name}-{fmt}-page{i}.png")

@@ -421,6 +421,7 @@ QUERY_SAMPLES: dict[str, tuple[str, ...]] = {
     "person show": ("person", "show", "coord-14"),
     "report annual": ("report", "annual", "--region", "14", "--year", "2021"),
     "report national": ("report", "national", "--year", "2021"),
+    "report changes": ("report", "changes", "--region", "14", "--year", "2021", "--since", "2021-06-30"),
     "network metrics": ("network", "metrics"),
     "network risks": ("network", "risks"),
     "network whatif": ("network", "whatif", "--remove", "digg"),
@@ -465,8 +466,8 @@ def test_every_query_answers_in_every_format_it_offers(loaded: str, name: str, f
     if fmt == "png":  # a picture (binary) on standard output when it is not a terminal
         assert result.stdout_bytes.startswith(b"\x89PNG\r\n\x1a\n")
         return
-    if fmt == "xlsx":  # a workbook (a zip file) likewise
-        assert result.stdout_bytes.startswith(b"PK\x03\x04")
+    if fmt in ("docx", "xlsx", "pdf"):  # files for Word, Excel and printing (binary), likewise
+        assert result.stdout_bytes.startswith(b"%PDF-" if fmt == "pdf" else b"PK\x03\x04")
         return
     assert result.stdout.strip(), f"{name} --format {fmt} printed nothing"
     assert "\x1b[" not in result.stdout  # no colour off a terminal

@@ -43,7 +43,8 @@ def test_national_report_on_the_worked_example_equals_the_fixture(sqlite_url: st
 
 def test_national_json_has_exactly_the_contract_keys(demo_url: str) -> None:
     data = report_json(demo_url, "national", "--year", "2021")
-    assert list(data) == ["year", "regions_assessed", "improved", "unchanged", "declined", "not_comparable", "lights", "area_ranking"]
+    assert list(data) == ["year", "regions_assessed", "improved", "unchanged", "declined", "not_comparable", "lights", "area_ranking",
+                          "types", "orientation", "roles", "results", "funding", "focus"]
     assert list(data["lights"]) == ["green", "yellow", "red"]
 
 
@@ -159,7 +160,7 @@ def test_the_same_report_twice_is_byte_identical_and_regenerates_from_its_positi
 
 
 def test_annual_report_markdown_has_every_section(demo_url: str) -> None:
-    text = ok(demo_url, "report", "annual", "--region", "14", "--year", "2021").stdout
+    text = ok(demo_url, "report", "annual", "--region", "14", "--year", "2021", "--lang", "en").stdout
     for heading in (
         "# Annual report 2021: Region Västra Götaland (14)",
         "## Self-assessment and traffic light",
@@ -176,7 +177,7 @@ def test_annual_report_markdown_has_every_section(demo_url: str) -> None:
 
 
 def test_national_report_markdown_has_every_section(demo_url: str) -> None:
-    text = ok(demo_url, "report", "national", "--year", "2021").stdout
+    text = ok(demo_url, "report", "national", "--year", "2021", "--lang", "en").stdout
     for heading in ("## Coverage: regions × areas", "## Area ranking", "## Movement and traffic lights",
                     "## Regions with the largest gaps", "## Cross-region collaboration", "## Provenance"):
         assert heading in text, heading
@@ -191,6 +192,8 @@ def test_html_reports_are_self_contained_and_responsive(demo_url: str, tmp_path:
         assert page.startswith("<!DOCTYPE html>")
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
         assert "@media print" in page and "@media (max-width" in page
+        assert "figure svg { min-width: 560px; }" in page, "on a phone pictures scroll rather than shrink past reading"
+        assert '<html lang="sv">' in page
         assert "<script" not in page and "<link" not in page and "<img" not in page
         assert not re.search(r"""(?:src|href)=["'](?!#|data:)|url\((?!#)|@import""", page), "every reference stays inside the file"
         assert page.count("<svg") >= pictures
@@ -202,7 +205,7 @@ def test_refusals(demo_url: str) -> None:
     assert "region" in refused(demo_url, "report", "annual", "--region", "99", "--year", "2021")
     assert "position" in refused(demo_url, "report", "national", "--year", "2021", "--position", "999999")
     assert invoke(demo_url, "report", "national").exit_code == 2
-    assert invoke(demo_url, "report", "national", "--year", "2021", "--format", "pdf").exit_code == 2
+    assert invoke(demo_url, "report", "national", "--year", "2021", "--format", "pptx").exit_code == 2
 
 
 def test_coverage_heatmap_pictures(demo_url: str, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kompass.application import ports
 from kompass.infrastructure.eventstore import AppendTransaction, AtomicAppender, NotificationFacts
+from kompass.infrastructure.language import BabelLanguage
 from kompass.infrastructure.network_projection import NetworkBatch
 from kompass.infrastructure.portfolio_projection import PortfolioBatch
 from kompass.infrastructure.read_model import ReadModel
@@ -38,6 +39,7 @@ def test_adapters_and_fakes_implement_the_ports() -> None:
         ports.FactLog: (NotificationFacts,),
         ports.ReadModelPort: (ReadModel,),
         ports.ProjectionBatch: (PortfolioBatch, NetworkBatch),
+        ports.Language: (BabelLanguage,),
     }
     for port, classes in implementations.items():
         for cls in classes:

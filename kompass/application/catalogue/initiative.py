@@ -17,7 +17,7 @@ from kompass.application.facts import Fact
 from kompass.application.records import InitiativeRecord
 from kompass.domain import status as lifecycle
 
-__all__ = ["EVENTS", "INITIATIVE", "InitiativeFold", "apply_to_initiative"]
+__all__ = ["EVENTS", "INITIATIVE", "InitiativeFold", "apply_to_initiative", "spaced_unit"]
 
 INITIATIVE = Aggregate("initiative", key_field="ref", region_field="region")
 InitiativeFold = Callable[[InitiativeRecord | None, Fact], InitiativeRecord | None]
@@ -27,6 +27,11 @@ EVENTS: dict[str, Entry[InitiativeFold]] = {}
 EVERYWHERE = frozenset({RECORDS, COVERAGE, NETWORK})
 RECORD_ONLY = frozenset({RECORDS})
 """Changes nothing coverage or the network counts."""
+
+
+def spaced_unit(unit: str) -> str:
+    """A unit after its number: "%" straight after it, a word after a space ("21 regioner", not "21regioner")."""
+    return unit if unit in ("", "%") else f" {unit}"
 
 
 def apply_to_initiative(record: InitiativeRecord | None, fact: Fact) -> InitiativeRecord | None:
@@ -147,7 +152,7 @@ def _retitled(record: InitiativeRecord, fact: Fact) -> None:
 
 
 @_event(
-    "IndicatorDefined", summary=lambda d, _: f"indicator {d['name']} with target {d['target']}{d['unit']}",
+    "IndicatorDefined", summary=lambda d, _: f"indicator {d['name']} with target {d['target']}{spaced_unit(d['unit'])}",
     export=Export("initiative.indicator", ("name", "target", "unit")), concerns=RECORD_ONLY,
 )
 def _indicator(record: InitiativeRecord, fact: Fact) -> None:

@@ -9,6 +9,8 @@ from kompass.application.state import PortfolioState
 from kompass.domain.vocabulary import REGIONS
 
 CENTRAL = 10
+NAMED = 8
+"""Actors of highest betweenness named in the national picture, besides the articulation points."""
 
 
 def region_network(state: PortfolioState, region: str) -> dict[str, Any]:
@@ -52,17 +54,20 @@ def region_network(state: PortfolioState, region: str) -> dict[str, Any]:
     }
 
 
-def picture_data(graph: Any, metrics: net.NetworkMetrics) -> dict[str, Any]:
-    """What `charts.network_picture` draws: nodes (label, kind, betweenness, key actor or not) and weighted ties.
+def picture_data(graph: Any, metrics: net.NetworkMetrics, named: int | None = None) -> dict[str, Any]:
+    """What `charts.network_picture` draws: nodes (label, kind, betweenness, key actor or not, named or not) and weighted ties.
 
+    With `named`, only the key actors are named: the articulation points and the `named` actors of highest
+    betweenness (the national picture, where naming everyone makes a hairball); without, the picture decides.
     Also for `kompass network export --format png|svg`:
     `charts.network_picture(**picture_data(graph, compute_metrics(graph)), fmt=fmt)`.
     """
     points = set(metrics.articulation_points)
+    top = {n.actor for n in sorted(metrics.nodes, key=lambda n: (-n.betweenness, n.actor))[: named or 0] if n.betweenness > 0}
     return {
         "nodes": [
             {"actor": n.actor, "label": graph.nodes[n.actor].get("name") or n.actor, "kind": n.kind, "betweenness": n.betweenness,
-             "key": n.actor in points}
+             "key": n.actor in points, **({"named": n.actor in points or n.actor in top} if named is not None else {})}
             for n in metrics.nodes
         ],
         "edges": [[a, b, int(w)] for a, b, w in sorted((min(a, b), max(a, b), w) for a, b, w in graph.edges(data="weight", default=1))],
@@ -70,9 +75,10 @@ def picture_data(graph: Any, metrics: net.NetworkMetrics) -> dict[str, Any]:
 
 
 def national_network(state: PortfolioState) -> dict[str, Any]:
-    """The national network's size and its ties across regions (no centralities: they are not shown)."""
+    """The national network: its size, its ties across regions, and the picture with its key actors named."""
     data = net.data_from_state(state)
     graph = net.build_graph(data)
+    metrics = net.compute_metrics(graph)
     cross = net.cross_region_ties(graph)
     joined = {code for t in cross for code in t.regions}
     alone = [code for code in REGIONS if code not in joined]
@@ -88,4 +94,6 @@ def national_network(state: PortfolioState) -> dict[str, Any]:
         "ties": graph.number_of_edges(),
         "cross_region_ties": [{"regions": list(t.regions), "ties": t.ties, "weight": t.weight} for t in cross],
         "regions_without_cross_region_ties": alone,
+        "articulation_points": list(metrics.articulation_points),
+        **picture_data(graph, metrics, named=NAMED),
     }

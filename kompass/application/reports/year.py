@@ -1,4 +1,4 @@
-"""Annual and national reports: the year's portfolio replayed from the log, as of the year's end.
+"""The year a report covers: the portfolio replayed from the log, as of the year's end and the year before.
 
 A report is made from the log up to one position (its head when it is made), so the same
 position always gives the same report: everything is replayed from the facts, by effective
@@ -9,9 +9,9 @@ up to the position, whatever its effective date; everything else is as of 31 Dec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from kompass.application.coverage import CoverageReport, report_from_state
@@ -50,10 +50,13 @@ class YearReplay:
         return date(self.year, 12, 31)
 
 
-def replay_year(facts: Iterable[Fact], year: int, keep_changes: bool = True) -> YearReplay:
+def replay_year(facts: Iterable[Fact], year: int, keep_changes: bool = True, known_at: datetime | None = None) -> YearReplay:
+    """The year's replay; with `known_at`, only what had been recorded by then (the report as it could be written then)."""
     replay = YearReplay(year)
     every = PortfolioState()
     for fact, key, _region in keyed(facts):
+        if known_at is not None and fact.recorded_at > known_at:
+            continue
         if visible(fact, replay.start_date, None):
             replay.start.apply(fact)
         if visible(fact, replay.end_date, None):
@@ -160,6 +163,7 @@ def year_events(replay: YearReplay, refs: set[str], region: str) -> list[dict[st
                     "key": key,
                     "type": fact.type,
                     "summary": describe(fact, key),
+                    "data": {k: v for k, v in fact.data.items() if isinstance(v, (str, int, float))},
                 }
             )
     events.sort(key=lambda e: (e["effective"], e["position"]))
@@ -209,37 +213,3 @@ def region_pairs(collaborations: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for b in regions[i + 1 :]:
                 counts[(a, b)] = counts.get((a, b), 0) + 1
     return [{"regions": [a, b], "initiatives": n} for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-
-
-def national_report(
-    facts: Iterable[Fact], year: int, framework: Framework, network: Callable[[PortfolioState], dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """The national report for `year` (the figures of docs/definitions.md, and what the md/html reports show besides)."""
-    from kompass.application.views import coverage_json
-
-    replay = replay_year(facts, year, keep_changes=False)
-    _, end = year_coverage(replay, framework)
-    movements = [region_movement(replay, r, framework) for r in REGIONS]
-    assessed = [m["assessment"] for m in movements if m["assessment"] is not None]
-    collab = collaborations(replay.end, framework)
-    ranking = area_ranking(end)
-    return {
-        "year": year,
-        "regions_assessed": len(assessed),
-        **{kind: sum(1 for m in movements if m["movement"] == kind) for kind in MOVEMENTS},
-        "lights": {light: sum(1 for a in assessed if a["light"] == light) for light in ("green", "yellow", "red")},
-        "area_ranking": ranking,
-        "framework": framework.key,
-        "area_names": {a.key: a.name for a in framework.areas},
-        "as_of": replay.end_date.isoformat(),
-        "movements": movements,
-        "coverage": coverage_json(end),
-        "weakest_area": ranking[-1],
-        "largest_gaps": largest_gaps(end),
-        "declared_unbacked": [
-            {"region": m["region"], "area": a} for m in movements for a in unbacked_areas(end, m["region"], m["assessment"])
-        ],
-        "collaborations": collab,
-        "region_pairs": region_pairs(collab),
-        "network": network(replay.end) if network is not None else None,
-    }

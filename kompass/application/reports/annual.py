@@ -7,12 +7,14 @@ section counts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from kompass.application.coverage import CoverageReport
 from kompass.application.facts import Fact
 from kompass.application.records import InitiativeRecord, current_participants, initiative_facts, resolve
-from kompass.application.reports import (
+from kompass.application.reports.year import (
     YearReplay,
     area_ranking,
     focus_verdict,
@@ -123,11 +125,52 @@ def tallies(entries: list[dict[str, Any]], framework: Framework, year: int) -> d
     }
 
 
+@dataclass(frozen=True)
+class AnnualReport:
+    """A region's annual report; `to_json` is its JSON (with the log stamp added by the service)."""
+
+    region: str
+    name: str
+    year: int
+    framework: str
+    area_names: dict[str, str]
+    as_of: str
+    known_at: str | None
+    assessment: dict[str, Any] | None
+    previous_assessment: dict[str, Any] | None
+    movement: str
+    score_change: int | None
+    coordinator: str | None
+    initiatives: list[dict[str, Any]]
+    """The year's portfolio (`initiative_entry`), by ref."""
+    by_area_and_type: dict[str, dict[str, int]]
+    by_status: dict[str, int]
+    funding_by_source_sek: dict[str, int]
+    funding_total_sek: int
+    funding_for_year_sek: int
+    results: dict[str, list[dict[str, Any]]]
+    coverage: list[dict[str, Any]]
+    """The region's coverage per area at the year's end, with declared focus (`coverage_rows`)."""
+    gaps: list[dict[str, Any]]
+    declared_unbacked: list[str]
+    weakest_area_nationally: str
+    network: dict[str, Any] | None
+    changes: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 def annual_report(
-    facts: Iterable[Fact], region: str, year: int, framework: Framework, network: NetworkSection | None = None
-) -> dict[str, Any]:
-    """The annual report of `region` for `year`."""
-    replay = replay_year(facts, year)
+    facts: Iterable[Fact],
+    region: str,
+    year: int,
+    framework: Framework,
+    network: NetworkSection | None = None,
+    known_at: datetime | None = None,
+) -> AnnualReport:
+    """The annual report of `region` for `year`; with `known_at`, from what had been recorded by then."""
+    replay = replay_year(facts, year, known_at=known_at)
     start, end = year_coverage(replay, framework)
     state = replay.end
     live = live_in_year(replay)
@@ -139,29 +182,30 @@ def annual_report(
     rows = coverage_rows(end, region, focus)
     started = [e["ref"] for e in entries if e["status_at_start"] is None]
     finished = [e["ref"] for e in entries if e["status"] == "completed" and e["status_at_start"] != "completed"]
-    return {
-        "region": region,
-        "name": REGIONS[region],
-        "year": year,
-        "framework": framework.key,
-        "area_names": {a.key: a.name for a in framework.areas},
-        "as_of": replay.end_date.isoformat(),
-        "assessment": moved["assessment"],
-        "previous_assessment": moved["previous"],
-        "movement": moved["movement"],
-        "score_change": moved["score_change"],
-        "coordinator": state.coordinators.get(region),
-        "initiatives": entries,
+    return AnnualReport(
+        region=region,
+        name=REGIONS[region],
+        year=year,
+        framework=framework.key,
+        area_names={a.key: a.name for a in framework.areas},
+        as_of=replay.end_date.isoformat(),
+        known_at=known_at.isoformat() if known_at else None,
+        assessment=moved["assessment"],
+        previous_assessment=moved["previous"],
+        movement=moved["movement"],
+        score_change=moved["score_change"],
+        coordinator=state.coordinators.get(region),
+        initiatives=entries,
         **tallies(entries, framework, year),
-        "coverage": rows,
-        "gaps": [{"area": r["area"], "kind": r["gap"]} for r in rows if r["gap"] is not None],
-        "declared_unbacked": [r["area"] for r in rows if r["verdict"] == "unbacked"],
-        "weakest_area_nationally": area_ranking(end)[-1],
-        "network": network(state, region) if network is not None else None,
-        "changes": {
+        coverage=rows,
+        gaps=[{"area": r["area"], "kind": r["gap"]} for r in rows if r["gap"] is not None],
+        declared_unbacked=[r["area"] for r in rows if r["verdict"] == "unbacked"],
+        weakest_area_nationally=area_ranking(end)[-1],
+        network=network(state, region) if network is not None else None,
+        changes={
             "started": started,
             "completed": finished,
             "coverage": coverage_changes(start, end, region),
             "events": year_events(replay, {e["ref"] for e in entries}, region),
         },
-    }
+    )
