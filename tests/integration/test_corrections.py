@@ -195,3 +195,30 @@ def test_reports_follow_the_corrections(sqlite_url: str) -> None:
     types_before, types_after = before["by_area_and_type"]["innovation"], after["by_area_and_type"]["innovation"]  # type: ignore[index]
     assert (types_before["collaboration"], types_before["training"]) == (1, 0)
     assert (types_after["collaboration"], types_after["training"]) == (0, 1)
+
+
+def test_the_national_tables_follow_the_corrections(db_url: str) -> None:
+    """The evaluation's national tables read the same fold: a retype moves the type count, an unfund
+    lowers the funding of its source, a withdrawn result leaves the results count, a reorient and a
+    change of roles move theirs."""
+    setup(db_url)
+
+    def national() -> dict[str, dict[str, int]]:
+        return dict(json.loads(ok(db_url, "report", "national", "--year", "2021", "--format", "json").stdout))
+
+    ok(db_url, "initiative", "fund", REF, "--source", "erdf", "--amount-sek", "15000000", "--year", "2021", "--effective", "2021-03-01")
+    before = national()
+    assert (before["types"]["collaboration"], before["types"]["project"]) == (1, 0)
+    assert before["funding"]["erdf"] == 15_000_000 and before["results"]["direct"] == 1
+    assert before["orientation"] == {"internal": 0, "external": 1} and before["roles"]["collaboration_leader"] == 1
+    dated = ("--effective", "2021-06-30")
+    ok(db_url, "initiative", "retype", REF, "project", *dated)
+    ok(db_url, "initiative", "unfund", REF, "--source", "erdf", "--amount-sek", "15000000", "--year", "2021", *dated)
+    ok(db_url, "initiative", "withdraw-result", REF, "--type", "direct", "--text", "Portal öppnad", *dated)
+    ok(db_url, "initiative", "reorient", REF, "internal", *dated)
+    ok(db_url, "initiative", "roles", REF, "--role", "strategist", *dated)
+    after = national()
+    assert (after["types"]["collaboration"], after["types"]["project"]) == (0, 1)
+    assert after["funding"]["erdf"] == 0 and after["results"]["direct"] == 0
+    assert after["orientation"] == {"internal": 1, "external": 0}
+    assert (after["roles"]["collaboration_leader"], after["roles"]["strategist"]) == (0, 1)
