@@ -67,6 +67,7 @@ def measure(backend: str, lines: int, log: Path) -> list[list[str]]:
         rows.append([backend, "kompass init (start-up, for scale)", "", f"{started.seconds:.2f}", "", f"{started.peak_rss_mb:.0f}",
                      "", "", ""])
         progress(f"{backend}: kompass import of {lines:,} lines")
+        run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
         imported = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
         match = re.search(r"imported (\d+) commands \((\d+) events\)", imported.stderr)
         if not match:

@@ -30,6 +30,7 @@ def import_peak(lines: int) -> tuple[float, float, int]:
         url = sqlite_url(directory)
         run([KOMPASS, "--db", url, "--as", "admin", "init"])
         progress(f"importing {lines:,} lines …")
+        run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
         done = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
         events = int(done.stderr.split("(")[1].split()[0]) if "(" in done.stderr else 0
         progress(f"{lines:,} lines: {done.seconds:.0f} s, peak RSS {done.peak_rss_mb:.0f} MB")

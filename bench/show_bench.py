@@ -42,6 +42,7 @@ def build(directory: Path, big: int, small: int) -> str:
                 op = "initiative.tag" if n % 2 == 0 else "initiative.untag"
                 out.write(json.dumps({"op": op, "ref": ref, "area": "security"}) + "\n")
     progress(f"importing {big:,} + {small:,} events …")
+    run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
     run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
     run([KOMPASS, "--db", url, "--as", "admin", "projections", "run"])
     return url

@@ -44,6 +44,7 @@ def build(lines: int, fresh: bool) -> str:
         directory.mkdir(parents=True)
         log = command_log(lines)
         progress(f"importing {lines:,} lines into {directory} …")
+        run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
         imported = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
         progress(f"imported in {imported.seconds:.0f} s; bringing the projections up to date …")
         projected = run([KOMPASS, "--db", url, "--as", "admin", "projections", "run"])

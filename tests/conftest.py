@@ -31,15 +31,17 @@ def _pg_available() -> str | None:
 PG_UNAVAILABLE = _pg_available()
 
 
-def new_pg_database() -> str:
-    """Create an empty database and return its SQLAlchemy URL."""
+def new_pg_database(*, initialised: bool = True) -> str:
+    """Create a database and return its SQLAlchemy URL: a new store made by `init` (with `admin` as its admin),
+    or with `initialised=False` an empty database where no store exists yet."""
     import psycopg
 
     name = f"kompass_t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{name}"
+    url = f"{base}/{name}"
+    return init_store(url) if initialised else url
 
 
 def drop_pg_database(url: str) -> None:
@@ -55,16 +57,34 @@ def empty_pg_store() -> Iterator[str]:
     with the reason, when no server answers."""
     if PG_UNAVAILABLE:
         pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database()
+    url = new_pg_database(initialised=False)
     try:
         yield url
     finally:
         drop_pg_database(url)
 
 
+def init_store(url: str, admin: str = "admin") -> str:
+    """What `kompass init` does: create the store at `url` (regions registered, `admin` its first admin)."""
+    from kompass.infrastructure.bootstrap import Store
+
+    Store(url, admin, create=True).close()
+    return url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty store's URL, once on a SQLite file and once on PostgreSQL."""
+    """A new store's URL (made by `init`, with `admin` as its admin), once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield init_store(f"sqlite:///{tmp_path / 'kompass.db'}")
+        return
+    for url in empty_pg_store():
+        yield init_store(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def no_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where no store exists yet: a SQLite path with no file, or an empty PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kompass.db'}"
         return
@@ -73,13 +93,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL store's URL (skipped when no server answers)."""
-    yield from empty_pg_store()
+    """A new PostgreSQL store's URL, made by `init` (skipped when no server answers)."""
+    for url in empty_pg_store():
+        yield init_store(url)
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'kompass.db'}"
+    """A new SQLite store's URL, made by `init`."""
+    return init_store(f"sqlite:///{tmp_path / 'kompass.db'}")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from kompass.application.ports import FactLog, ReadModelPort
 from kompass.application.records import ActorRecord, InitiativeRecord
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.framework import Framework
+from kompass.domain.text import normal
 from kompass.domain.vocabulary import region_actor_key
 
 
@@ -56,6 +57,7 @@ def list_initiatives(
     as_of: date | None = None,
     known_at: datetime | None = None,
 ) -> tuple[list[InitiativeRecord], dict[str, ActorRecord]]:
+    ref = normal(ref) if ref is not None else None  # refs are compared in NFC, as they are stored
     if is_present(as_of, known_at):
         records = read_model.initiatives(region=region, status=status, type=type, ref=ref)
         actors = read_model.actors()

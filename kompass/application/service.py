@@ -105,14 +105,17 @@ class Kompass:
             return False  # another process initialised the store at the same moment
         return True
 
-    def execute(self, command: c.Command, access: Access) -> None:
-        """Carry out one command; retried on fresh state if someone else changed the same thing."""
+    def execute(self, command: c.Command, access: Access) -> list[Any]:
+        """Carry out one command; retried on fresh state if someone else changed the same thing.
+        Returns the events it recorded, so that the caller can say what was done."""
         for _attempt in range(RETRIES):
             session = self.session()
             handle(command, session, access)
+            changed = session.changed()
+            recorded = [e for aggregate in changed for e in aggregate.pending_events]
             try:
-                self.app.save(*session.changed())
-                return
+                self.app.save(*changed)
+                return recorded
             except IntegrityError:
                 continue
         raise ConcurrentChange("others kept changing the same records at the same time; nothing was written — try again")
@@ -139,7 +142,9 @@ class Kompass:
                 session.forget_if_over(IMPORT_CACHE)  # everything collected so far has been appended
                 session.preload((i for _line, command, _recorded in chunk for i in aggregates_named(command)), append.get_many)
                 pending = self._apply_window(chunk, session, access)
-                long_histories.update(e.originator_id for e in pending if e.originator_version % SNAPSHOT_INTERVAL == 0)
+                long_histories.update(
+                    e.originator_id for e in pending if e.originator_version % SNAPSHOT_INTERVAL == 0 and isinstance(e, SNAPSHOTTED)
+                )
                 if pending:
                     append(pending)
                 count += len(chunk)
@@ -167,6 +172,11 @@ class Kompass:
         """Imports bypass Application.save, so they take the snapshots it would have taken."""
         for aggregate_id in aggregate_ids:
             self.app.take_snapshot(aggregate_id)
+
+
+SNAPSHOTTED = tuple(cls.Event for cls in PortfolioApplication.snapshotting_intervals)
+"""Events of the aggregates the application snapshots (initiatives). A portfolio's hundredth event once made an
+import take a snapshot the library cannot encode (an Assessment), and the import then exited 7."""
 
 
 def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kompass.cli.context import Settings, effective_option, pass_settings
-from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message
+from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 from kompass.cli.run import execute, when
 
 ACTOR_COLUMNS = ("key", "name", "kind", "region", "merged_into")
@@ -80,7 +80,9 @@ def show(settings: Settings, key: str, fmt: str) -> None:
     """
     from kompass.application.views import actor_json
     from kompass.domain.errors import NotFound
+    from kompass.domain.text import normal
 
+    key = normal(key)  # keys are compared in NFC, as they are stored
     actors = settings.store().fresh_read_model().actors()
     if key not in actors:
         raise NotFound(f"no actor with key {key!r}")
@@ -91,7 +93,7 @@ def show(settings: Settings, key: str, fmt: str) -> None:
         emit_csv([data], list(data))
     else:
         for field, value in data.items():
-            click.echo(f"{field:13} {value if value not in (None, []) else '-'}")
+            click.echo(visible(f"{field:13} {value if value not in (None, []) else '-'}"))
 
 
 @actor.command("list")

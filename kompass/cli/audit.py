@@ -138,16 +138,23 @@ def verify(settings: Settings, digest: str | None) -> None:
 
     if digest is not None and (len(digest) < 12 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
         raise click.BadParameter("give at least 12 hexadecimal characters", param_hint="--digest")
+    from kompass.domain.errors import StoreDamaged
+
     store = settings.store()
-    verdict = check(store.engine, store.app.recorder, digest)
-    if not verdict.ok:
-        where = f" at position {verdict.position}" if verdict.position is not None else ""
-        click.echo(f"Error: verification failed{where}: {verdict.problem}", err=True)
-        raise SystemExit(VERIFY_FAILED_EXIT)
-    today = store.today()
-    far = today.replace(year=today.year + 100)
-    present = coverage_json(coverage_report(store.fresh_read_model(), store.facts, store.framework, today))
-    replayed = coverage_json(coverage_report(store.read_model, store.facts, store.framework, today, as_of=far))
+    try:
+        verdict = check(store.engine, store.app.recorder, digest)
+        if not verdict.ok:
+            where = f" at position {verdict.position}" if verdict.position is not None else ""
+            click.echo(f"Error: verification failed{where}: {verdict.problem}", err=True)
+            raise SystemExit(VERIFY_FAILED_EXIT)
+        today = store.today()
+        far = today.replace(year=today.year + 100)
+        present = coverage_json(coverage_report(store.fresh_read_model(), store.facts, store.framework, today))
+        replayed = coverage_json(coverage_report(store.read_model, store.facts, store.framework, today, as_of=far))
+    except StoreDamaged as damaged:
+        where = f" at position {damaged.position}" if damaged.position is not None else ""
+        click.echo(f"Error: verification failed{where}: a stored event cannot be read", err=True)
+        raise SystemExit(VERIFY_FAILED_EXIT) from None
     present["as_of"] = replayed["as_of"]
     if present != replayed:
         click.echo("Error: verification failed: the coverage projection differs from a replay of the log", err=True)
@@ -176,7 +183,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
     else:
         moment = parse_timestamp(until)
         facts = (f for f in source.facts.facts() if moment is None or f.recorded_at <= moment)
-    destination = Store(target, settings.user)
+    destination = Store(target, settings.user, create=True)  # a restore into a new store
     try:
         if not destination.is_empty():
             raise InvalidValue(f"{target} is not empty: replay needs an empty store")

@@ -24,11 +24,12 @@ class Settings:
     user: str
     _store: Store | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
+    def store(self, *, create: bool = False) -> Store:
+        """The store at --db; only `create` (init, demo, a restore) makes one where none exists."""
         if self._store is None:
             from kompass.infrastructure.bootstrap import Store
 
-            self._store = Store(self.db, self.user)
+            self._store = Store(self.db, self.user, create=create)
             _warn(self._store.warnings)
         return self._store
 
@@ -80,13 +81,15 @@ def _warn(warnings: list[str]) -> None:
 
 
 def acting_user(given: str | None) -> str:
-    """`--as`, then KOMPASS_USER, then the operating-system login."""
+    """`--as`, then KOMPASS_USER, then the operating-system login; in NFC, as every user id is compared."""
+    from kompass.domain.text import normal
+
     if given:
-        return given
+        return normal(given)
     if os.environ.get("KOMPASS_USER"):
-        return os.environ["KOMPASS_USER"]
+        return normal(os.environ["KOMPASS_USER"])
     try:
-        return getpass.getuser()
+        return normal(getpass.getuser())
     except (KeyError, OSError):
         return "unknown"
 

@@ -52,7 +52,7 @@ def demo(settings: Settings, directory: Path | None) -> None:
     db = place / "kompass.db"
     if db.exists():
         raise click.UsageError(f"{db} exists already: give an empty --dir")
-    store = Store(f"sqlite:///{db}", settings.user)
+    store = Store(f"sqlite:///{db}", settings.user, create=True)
     try:
         with resources.as_file(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl")) as demo_file:
             # the restore path: each line keeps its recording time, so the past can be asked about

@@ -51,8 +51,28 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def require_text_arguments(args: list[str], what: str = "an argument") -> None:
+    """Refuse, as one line with exit 1, an argument that is not text: bytes that were not UTF-8 reach Python
+    as lone surrogates, which nothing downstream can encode, print or store."""
+    for arg in args:
+        if isinstance(arg, str) and not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                try:
+                    shown = arg.encode("utf-8", "surrogateescape")
+                except UnicodeEncodeError:
+                    shown = arg.encode("utf-8", "backslashreplace")
+                fail(f"{what} is not valid UTF-8 text: {shown!r} (check the encoding of your terminal or script)", 1)
+
+
 class KompassGroup(click.Group):
     """A click group whose commands report refusals as one line, with the contract's exit codes."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            require_text_arguments(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -13,22 +13,26 @@ SHEET_SUFFIXES = (".xlsx", ".csv")
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--restore", is_flag=True, help="Keep the recording times of an export (into an empty store only).")
 @click.option("--dry-run", is_flag=True, help="xlsx and csv: print the commands the file would apply, and apply none.")
 @pass_settings
 def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> None:
     """Apply a command log (JSON Lines, see docs/command-log.md), or the differences between an
     edited workbook (FILE.xlsx, from `kompass export --format xlsx`) or CSV of initiatives
-    (FILE.csv) and the store: all of it, or nothing.
+    (FILE.csv) and the store: all of it, or nothing. FILE - reads a command log from standard input.
 
     A command log stops at the first bad line with FILE:LINE: message; a workbook names every
     refused cell as FILE:SHEET!CELL: message. Either way the store is unchanged.
+    Lines may end with LF, CRLF or CR; the file must be UTF-8 (a byte order mark is fine).
+    Only --restore creates a store where none exists.
     Every op and field, and the rules of --restore: docs/command-log.md.
 
     Example: kompass import portfolj-14.xlsx --dry-run
     """
+    from kompass.application.service import LineRefused
     from kompass.domain.errors import InvalidValue
+    from kompass.infrastructure.command_log import read_command_log, source_name
 
     if file.suffix.lower() in SHEET_SUFFIXES:
         if restore:
@@ -37,19 +41,17 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
         return
     if dry_run:
         raise click.UsageError("--dry-run is for workbooks (.xlsx) and CSV files of initiatives (.csv)")
-    from kompass.application.service import LineRefused
-    from kompass.infrastructure.command_log import read_command_log
-
-    store = settings.store()
+    logged = read_command_log(file, restore=restore)  # an unreadable path is refused before the store is touched
+    store = settings.store(create=restore)
     if restore and not store.is_empty():
         raise InvalidValue("--restore needs an empty store: it reproduces an exported store exactly")
-    commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(file, restore=restore))
+    commands = ((c.line, c.command, c.recorded_at) for c in logged)
     try:
         summary = store.kompass.import_commands(commands, store.access())
     except LineRefused as refused:
-        refused.args = (f"{file}:{refused}",)
+        refused.args = (f"{source_name(file)}:{refused}",)
         raise
-    message(f"imported {summary.commands} commands ({summary.events} events) from {file}")
+    message(f"imported {summary.commands} commands ({summary.events} events) from {source_name(file)}")
 
 
 def _import_sheets(settings: Settings, file: Path, dry_run: bool) -> None:

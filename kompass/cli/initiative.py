@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kompass.cli.context import Settings, effective_option, parse_date, parse_timestamp, pass_settings, time_options
-from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message
+from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 from kompass.cli.run import execute, when
 
 
@@ -277,18 +277,18 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
 def _show_table(data: dict[str, Any]) -> None:
     for field in SHOW_FIELDS:
         value = data[field]
-        click.echo(f"{field:12} {', '.join(value) if isinstance(value, list) else '' if value is None else value}")
+        click.echo(visible(f"{field:12} {', '.join(value) if isinstance(value, list) else '' if value is None else value}"))
     if data["description"]:
-        click.echo(f"{'description':12} {data['description']}")
+        click.echo(visible(f"{'description':12} {data['description']}"))
     for p in data["participants"]:
-        click.echo(f"{'participant':12} {p['actor']} ({p['role']})")
+        click.echo(visible(f"{'participant':12} {p['actor']} ({p['role']})"))
     for line in data["funding"]:
-        click.echo(f"{'funding':12} {line['amount_sek']} SEK {line['source']} {line['year']}")
+        click.echo(visible(f"{'funding':12} {line['amount_sek']} SEK {line['source']} {line['year']}"))
     for r in data["results"]:
-        click.echo(f"{'result':12} [{r['type']}] {r['text']}")
+        click.echo(visible(f"{'result':12} [{r['type']}] {r['text']}"))
     for i in data["indicators"]:
         latest = i["measurements"][-1][1] if i["measurements"] else "-"
-        click.echo(f"{'indicator':12} {i['name']}: {latest} of {i['target']}{i['unit']}")
+        click.echo(visible(f"{'indicator':12} {i['name']}: {latest} of {i['target']}{i['unit']}"))
 
 
 SHOW_FIELDS = (

@@ -6,7 +6,7 @@ import click
 
 from kompass import __version__
 from kompass.cli.context import Settings, acting_user
-from kompass.cli.errors import KompassGroup
+from kompass.cli.errors import KompassGroup, require_text_arguments
 
 
 @click.group(cls=KompassGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -25,10 +25,11 @@ def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
     \b
     Examples, to start with:
       kompass demo                      load the example portfolio and show the gaps
-      kompass init                      create a store (any command does it on first use)
+      kompass init                      create a store (only init, demo and import --restore do)
       kompass import portfolio.jsonl    apply a whole command log, atomically
       kompass initiative list           what is in the portfolios
     """
+    require_text_arguments([value for value in (db, as_user) if value], "--db, --as or their environment variable")
     settings = Settings(db=db, user=acting_user(as_user))
     ctx.obj = settings
     ctx.call_on_close(settings.close)

@@ -33,12 +33,36 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection")."""
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading `'`, as OWASP recommends; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def visible(text: str) -> str:
+    """Text for a terminal: control and format characters (an escape sequence that clears the screen, a
+    right-to-left override, a newline inside a title) are shown as escapes instead of being obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+def _escape(c: str) -> str:
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _flat(row.get(k)) for k in columns})
+        writer.writerow({k: safe_cell(_flat(row.get(k))) for k in columns})
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -52,7 +76,7 @@ def _flat(value: Any) -> Any:
 
 def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> None:
     headers = list(headers or columns)
-    cells = [[str(_flat(row.get(c))) for c in columns] for row in rows]
+    cells = [[visible(str(_flat(row.get(c)))) for c in columns] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
     click.echo(click.style(line, bold=True) if use_colour() else line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kompass.cli.context import Settings, pass_settings
-from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message
+from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 
 
 @click.group()
@@ -119,7 +119,7 @@ def person_show(settings: Settings, person_id: str, fmt: str) -> None:
         emit_csv([data], list(data))
     else:
         for k, v in data.items():
-            click.echo(f"{k:8} {v or '-'}")
+            click.echo(visible(f"{k:8} {v or '-'}"))
 
 
 @person.command("forget")

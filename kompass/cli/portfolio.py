@@ -33,17 +33,35 @@ def _focus(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--score", required=True, type=int, help="1–10, the evaluation's ten-step scale.")
 @click.option("--light", required=True, type=click.Choice(["green", "yellow", "red"]), help="Carried out as planned?")
 @click.option("--focus", multiple=True, metavar="AREA=LEVEL", help="Declared focus (none/low/medium/high); repeat.")
+@click.option("--clear-focus", is_flag=True, help="Declare no focus (without --focus a repeat keeps the focus declared before).")
 @effective_option
 @pass_settings
-def assess(settings: Settings, region: str, year: int, score: int, light: str, focus: tuple[str, ...], effective: str | None) -> None:
+def assess(
+    settings: Settings, region: str, year: int, score: int, light: str, focus: tuple[str, ...], clear_focus: bool, effective: str | None
+) -> None:
     """Record the yearly self-assessment (a repeat for the same year replaces it).
+
+    A repeat without --focus keeps the focus declared for that year; --clear-focus
+    removes it. The message says which it did.
 
     Example: kompass portfolio assess --region 14 --year 2021 --score 8 --light green --focus leadership=high
     """
     from kompass.application.commands import AssessPortfolio
 
-    execute(settings, AssessPortfolio(region=region, year=year, score=score, light=light, focus=_focus(focus), effective=when(effective)))
-    message(f"assessed region {region} for {year}")
+    if clear_focus and focus:
+        raise click.UsageError("give --focus or --clear-focus, not both")
+    declared = {} if clear_focus else _focus(focus) if focus else None
+    command = AssessPortfolio(region=region, year=year, score=score, light=light, focus=declared, effective=when(effective))
+    recorded = execute(settings, command)
+    focus_now = recorded[-1].focus if recorded else {}
+    shown = ", ".join(f"{area}={level}" for area, level in focus_now.items())
+    if clear_focus:
+        said = "focus cleared"
+    elif declared is None:
+        said = f"focus kept from the earlier assessment: {shown}" if shown else "no focus declared"
+    else:
+        said = f"focus: {shown}"
+    message(f"assessed region {region} for {year}: score {score}, {light}; {said}")
 
 
 @portfolio.command("coordinator")

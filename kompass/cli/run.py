@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kompass.cli.context import Settings, parse_date
 
@@ -11,9 +11,10 @@ if TYPE_CHECKING:
     from kompass.application.commands import Command
 
 
-def execute(settings: Settings, command: Command) -> None:
+def execute(settings: Settings, command: Command) -> list[Any]:
+    """Carry out one command; the events it recorded."""
     store = settings.store()
-    store.kompass.execute(command, store.access())
+    return store.kompass.execute(command, store.access())
 
 
 def when(effective: str | None) -> date | None:

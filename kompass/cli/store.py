@@ -13,11 +13,14 @@ from kompass.cli.output import message
 def init(settings: Settings) -> None:
     """Create the store and register the 21 regions and the se-2017 framework.
 
-    Any command does this on first use; `init` just does it explicitly. The first user
-    of a new store becomes its admin.
+    Only init, demo and import --restore create a store; every other command refuses
+    (exit 7) where none exists, so a mistyped --db never becomes an empty store. The
+    user who creates a store becomes its admin. On an existing store init changes
+    nothing and says so.
 
     Example: kompass --db sqlite:///kompass.db --as admin init
     """
-    store = settings.store()
+    store = settings.store(create=True)
     roles = ", ".join(sorted(store.access().grants.roles)) or "a reader"
-    message(f"store ready at {store.location.url} ({store.facts.head()} events); {settings.user} is {roles}")
+    done = "created a store" if store.created else "a store exists already"
+    message(f"{done} at {store.location.shown_url} ({store.facts.head()} events); {settings.user} is {roles}")

@@ -6,7 +6,6 @@ points at the actor it became, so later references resolve to the survivor.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from uuid import UUID
 
@@ -14,15 +13,10 @@ from eventsourcing.domain import event
 
 from kompass.domain.errors import InvalidValue, RuleViolation
 from kompass.domain.recording import KompassAggregate, actor_id
-from kompass.domain.vocabulary import ACTOR_KINDS, region_actor_key, require_one_of, require_region, require_text
+from kompass.domain.text import require_actor_key
+from kompass.domain.vocabulary import ACTOR_KINDS, region_actor_key, require_existing_on, require_one_of, require_region, require_text
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-
-
-def require_actor_key(key: str) -> str:
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise InvalidValue(f"actor key {key!r} must be a lowercase slug (letters a–z, digits, '-', '_' or '.')")
-    return key
+__all__ = ["Actor", "require_actor_key"]
 
 
 class Actor(KompassAggregate):
@@ -58,6 +52,11 @@ class Actor(KompassAggregate):
         self.region = region
         self.merged_into: str | None = None
         self.former_names: list[str] = []
+        self.registered_on = effective
+
+    def require_existing_on(self, effective: date) -> None:
+        """Every change to an actor, and every participation of it, holds from its registration on."""
+        require_existing_on(effective, getattr(self, "registered_on", None), f"actor {self.key}")
 
     def rename(self, name: str, *, by: str, effective: date) -> None:
         require_text(name, "name")

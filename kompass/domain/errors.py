@@ -45,3 +45,14 @@ class StorageUnavailable(KompassError):
     """The store cannot be reached, opened or written."""
 
     exit_code = 7
+
+
+class StoreDamaged(KompassError):
+    """A stored event cannot be read as the event it claims to be: the store was altered or broken."""
+
+    exit_code = 5
+
+    def __init__(self, position: int | None, reason: str) -> None:
+        where = f" at position {position}" if position is not None else ""
+        super().__init__(f"the store is damaged: the event{where} cannot be read ({reason}); run `kompass verify` to find what changed")
+        self.position = position

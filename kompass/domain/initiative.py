@@ -19,6 +19,7 @@ from kompass.domain import status as lifecycle
 from kompass.domain.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation
 from kompass.domain.framework import Framework
 from kompass.domain.recording import KompassAggregate, initiative_id
+from kompass.domain.text import require_ref
 from kompass.domain.vocabulary import (
     FUNDING_SOURCES,
     INITIATIVE_TYPES,
@@ -26,7 +27,9 @@ from kompass.domain.vocabulary import (
     PARTICIPANT_ROLES,
     RESULT_TYPES,
     region_actor_key,
+    require_existing_on,
     require_one_of,
+    require_percentage,
     require_region,
     require_text,
     require_year,
@@ -133,6 +136,10 @@ class Initiative(KompassAggregate):
         self.results: list[Result] = []
         self.indicators: dict[str, Indicator] = {}
         self.proposed_on = effective
+
+    def require_existing_on(self, effective: date) -> None:
+        """Every change to an initiative holds from its proposal on."""
+        require_existing_on(effective, self.proposed_on, f"initiative {self.ref}")
 
     @property
     def lead_actor(self) -> str:
@@ -250,6 +257,7 @@ class Initiative(KompassAggregate):
     def define_indicator(self, name: str, target: float, unit: str, *, by: str, effective: date) -> None:
         require_ref(name, what="indicator name")
         require_number(target, "target")
+        require_percentage(target, unit, "target")
         if name in self.indicators:
             raise AlreadyExists(f"{self.ref} already has an indicator {name!r}")
         self._indicator_defined(name=name, target=target, unit=unit, by=by, effective=effective)
@@ -262,6 +270,7 @@ class Initiative(KompassAggregate):
         if name not in self.indicators:
             raise NotFound(f"{self.ref} has no indicator {name!r}: define it first")
         require_number(value, "value")
+        require_percentage(value, self.indicators[name].unit, "value")
         self._indicator_measured(name=name, value=value, by=by, effective=effective)
 
     @event("IndicatorMeasured")
@@ -341,15 +350,6 @@ class Initiative(KompassAggregate):
     @event("LeadRegionChanged")
     def _lead_region_changed(self, region: str, reason: str, by: str, effective: date) -> None:
         self.region = region
-
-
-def require_ref(ref: str, what: str = "ref") -> str:
-    """Refs are typed by people and printed in reports: short, visible, no spaces."""
-    if not isinstance(ref, str) or not ref or len(ref) > 100 or any(c.isspace() for c in ref):
-        raise InvalidValue(f"{what} {ref!r} must be 1–100 characters without spaces")
-    if not ref.isprintable():
-        raise InvalidValue(f"{what} {ref!r} contains control characters")
-    return ref
 
 
 def require_number(value: Any, what: str) -> float:

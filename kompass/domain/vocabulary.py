@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from kompass.domain.errors import InvalidValue
+from kompass.domain.errors import InvalidValue, RuleViolation
 
 REGIONS: dict[str, str] = {
     "01": "Stockholm",
@@ -130,3 +130,28 @@ def require_effective(effective: date, today: date) -> date:
     if effective.year < EARLIEST_YEAR:
         raise InvalidValue(f"effective date {effective.isoformat()} is before {EARLIEST_YEAR}")
     return effective
+
+
+def require_existing_on(effective: date, since: date | None, what: str) -> None:
+    """A change cannot hold from before the thing it changes existed: a back-dated reopen of an initiative
+    made `--as-of` show a status it never had. `since` is the effective date of its creation."""
+    if since is not None and effective < since:
+        raise RuleViolation(
+            f"{what} exists from {since.isoformat()}: a change effective {effective.isoformat()} would predate it"
+            f" (give --effective {since.isoformat()} or later)"
+        )
+
+
+PERCENT = "%"
+
+
+def require_percentage(value: float, unit: str, what: str) -> None:
+    """A share in per cent lies between 0 and 100."""
+    if unit.strip() == PERCENT and not 0 <= value <= 100:
+        raise InvalidValue(f"{what} {value:g} is not a percentage: a % indicator takes values from 0 to 100")
+
+
+def require_assessed_year(year: int, current_year: int) -> None:
+    """A self-assessment looks back: a year that has not begun cannot be assessed yet."""
+    if year > current_year:
+        raise InvalidValue(f"year {year} has not begun: a self-assessment is for {current_year} or earlier")

@@ -17,6 +17,7 @@ from kompass.application.reports.service import ReportService
 from kompass.application.service import Kompass
 from kompass.domain.errors import StorageUnavailable
 from kompass.domain.framework import Framework
+from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
@@ -26,17 +27,40 @@ from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.settings import StoreLocation, locate
+from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
 from kompass.infrastructure.users import UserRegister
 
 
-class Store:
-    """An opened kompass store. Opening it creates and initialises it on first use."""
+def appoint_first_admin(store: Store, user: str) -> None:
+    """Who administers a new store: the user who creates it. Called under the creation lock, so of many
+    processes creating the same store at once exactly one becomes admin. One small function, so that the
+    rule can change (e.g. to an admin named at `init`) in one place."""
+    if store.users.is_empty():
+        store.users.grant(user, "admin")
 
-    def __init__(self, url: str | None, user: str, today: Callable[[], date] = date.today) -> None:
+
+class Store:
+    """An opened kompass store. Only `create=True` (init, demo, a restore) makes a new one; without it
+    a store that does not exist is refused (exit 7) and nothing is created."""
+
+    def __init__(self, url: str | None, user: str, today: Callable[[], date] = date.today, *, create: bool = False) -> None:
         self.location: StoreLocation = locate(url)
         self.user = user
         self.today = today
         self.framework: Framework = load_framework(None)
+        self.created = False
+        if not create:
+            require_store(self.location)
+            self._open()
+            return
+        require_user_id(user, "the user id of a store's first admin")  # before anything is made: a store without its admin
+        require_creatable(self.location)
+        with creation_lock(self.location):
+            self._open()
+            self.created = self.kompass.initialise()
+            appoint_first_admin(self, user)
+
+    def _open(self) -> None:
         self.app = open_application(self.location)
         try:
             self.engine: Engine = make_engine(self.location)
@@ -44,8 +68,7 @@ class Store:
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
-        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, today)
-        self._initialise()
+        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, self.today)
 
     @property
     def reference_events(self) -> int:
@@ -54,12 +77,6 @@ class Store:
 
     def is_empty(self) -> bool:
         return self.facts.head() <= self.reference_events
-
-    def _initialise(self) -> None:
-        """Every store starts the same way: the 21 regions, and its first user as admin."""
-        if self.users.is_empty():
-            self.users.grant(self.user, "admin")
-        self.kompass.initialise()
 
     @cached_property
     def facts(self) -> NotificationFacts:

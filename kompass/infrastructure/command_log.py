@@ -1,6 +1,10 @@
 """Reading the command log (format: docs/command-log.md): UTF-8 JSON Lines, one command per line.
 
-Lines are read one at a time so a file of any length is parsed in constant memory.
+Files are read as people write them: lines may end with LF, CRLF or a lone CR (old Mac and
+Excel exports), and a UTF-8 byte order mark at the start is skipped. A file in another
+encoding is refused with the encoding it seems to be in. `-` reads standard input.
+
+Lines are read a block at a time so a file of any length is parsed in constant memory.
 Every refusal names the line: `FILE:LINE: message`.
 """
 
@@ -40,8 +44,9 @@ FIELD_KINDS: dict[str, str] = {
     "start": DATE,
     "end": DATE,
 }
-CLEARABLE = frozenset({"start", "end", "unit"})
-"""Fields where `null` means "none": a planned date cleared (schedule), the unit kept (retarget)."""
+NULLABLE = frozenset({"region", "description", "start", "end", "unit"})
+"""Fields where `null` stands for their default: an actor without a region, an empty description, a planned
+date cleared (schedule), the unit kept (retarget) or empty (indicator)."""
 MAX_INTEGER = 10**15
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """Only YYYY-MM-DD: Python also reads 20210104 and 2021-W01-1 as dates, which the format does not allow."""
@@ -60,21 +65,48 @@ class LoggedCommand:
     recorded_at: datetime | None = None
 
 
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+"""How refusals name standard input: `<stdin>:LINE: message`."""
+BLOCK = 1 << 16
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_NEWLINE = re.compile(rb"\r\n|\r|\n")
+
+
+def source_name(path: Path) -> str:
+    return STDIN_NAME if str(path) == STDIN else str(path)
+
+
 def read_command_log(path: Path, *, restore: bool = False) -> Iterator[LoggedCommand]:
+    """The commands of the file at `path` (or of standard input for `-`). The file is opened at once, so an
+    unreadable path (missing, a directory, no permission) is refused before anything else happens."""
+    if str(path) == STDIN:
+        import sys
+
+        return parse_lines(sys.stdin.buffer, STDIN_NAME, restore=restore)
     try:
         handle = path.open("rb")
     except OSError as error:
         raise InvalidValue(f"{path}: cannot read the file ({error.strerror})") from None
+    return _read_and_close(handle, str(path), restore)
+
+
+def _read_and_close(handle: IO[bytes], source: str, restore: bool) -> Iterator[LoggedCommand]:
     with handle:
-        yield from parse_lines(handle, str(path), restore=restore)
+        yield from parse_lines(handle, source, restore=restore)
 
 
 def parse_lines(stream: IO[bytes], source: str, *, restore: bool = False) -> Iterator[LoggedCommand]:
     for number, raw in enumerate(_lines(stream, source), start=1):
+        if number == 1:
+            if raw.startswith(UTF16_BOMS):
+                raise LineError(source, number, "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8")
+            raw = raw.removeprefix(UTF8_BOM)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise LineError(source, number, f"not valid UTF-8 (byte {error.start + 1})") from None
+            raise LineError(source, number, _not_utf8(raw, error)) from None
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -84,16 +116,46 @@ def parse_lines(stream: IO[bytes], source: str, *, restore: bool = False) -> Ite
             raise LineError(source, number, str(error)) from None
 
 
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    """Name the encoding the line seems to be in: a Latin-1 or Windows-1252 file (Excel's "CSV" on Windows) is
+    the usual cause, and every byte of such a line is a letter or a sign in it."""
+    byte = raw[error.start]
+    where = f"byte {error.start + 1}, 0x{byte:02X}"
+    try:
+        as_cp1252 = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return f"not valid UTF-8 ({where}): save the file as UTF-8"
+    if all(c.isprintable() or c in "\t\r\n" for c in as_cp1252):
+        return f"not valid UTF-8 ({where}): the file seems to be Latin-1 or Windows-1252 — save it as UTF-8"
+    return f"not valid UTF-8 ({where}): save the file as UTF-8"
+
+
 def _lines(stream: IO[bytes], source: str) -> Iterator[bytes]:
+    """The lines of `stream`, each without its end (LF, CRLF or a lone CR), in memory bounded by MAX_LINE_BYTES."""
     number = 0
+    pending = b""
     while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
+        block = stream.read(BLOCK)
+        if not block:
+            break
+        data = pending + block
+        held = b"\r" if data.endswith(b"\r") else b""  # a CR at the end of a block may be half of a CRLF
+        parts = _NEWLINE.split(data[: len(data) - len(held)])
+        pending = parts.pop() + held
+        for part in parts:
+            number += 1
+            if len(part) > MAX_LINE_BYTES:
+                raise LineError(source, number, "line is longer than 1 MiB")
+            yield part
+        if len(pending) > MAX_LINE_BYTES + 1:
+            raise LineError(source, number + 1, "line is longer than 1 MiB")
+    if pending:
+        pending = pending.removesuffix(b"\r")
         number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+        if len(pending) > MAX_LINE_BYTES:
             raise LineError(source, number, "line is longer than 1 MiB")
-        yield raw
+        if pending:
+            yield pending
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -119,7 +181,7 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant
 def _decode(text: str) -> Any:
     """`json.loads(text)` with the hooks above, including its refusal of a byte order mark."""
     if text.startswith("\ufeff"):
-        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        raise json.JSONDecodeError("a byte order mark (U+FEFF) is only allowed at the start of the file", text, 0)
     return _DECODER.decode(text)
 
 
@@ -157,10 +219,7 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
             if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
                 raise InvalidValue(f"missing field {name!r} for {op}")
             continue
-        if record[name] is None and field.default is None and name in CLEARABLE:
-            values[name] = None
-            continue
-        values[name] = _convert(name, record[name])
+        values[name] = _convert(name, record[name], field.default)
     return LoggedCommand(line, command_class(**values), recorded_at)
 
 
@@ -178,10 +237,13 @@ def _recorded_at(value: Any, restore: bool) -> datetime:
     return moment
 
 
-def _convert(name: str, value: Any) -> Any:
+def _convert(name: str, value: Any, default: Any) -> Any:
+    """`null` is an actor without a region, an empty description, or a cleared planned date or kept unit
+    (docs/command-log.md); where a value must be given (an initiative's region, a portfolio's) it is refused
+    like any other value of the wrong type."""
     kind = FIELD_KINDS.get(name, TEXT)
-    if name in {"region", "description"} and value is None:
-        return None if name == "region" else ""
+    if value is None and name in NULLABLE and default is not dataclasses.MISSING:
+        return "" if name == "description" else default
     if kind == TEXT:
         if not isinstance(value, str):
             raise InvalidValue(f"{name} must be {TEXT}")

@@ -12,6 +12,7 @@ compressed or enciphered states, and events whose class has moved on to a newer 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,8 @@ import orjson
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import resolve_topic
 
-from kompass.application.facts import Fact, fact_from_event
+from kompass.application.facts import ENVELOPE, Fact, fact_from_event
+from kompass.domain.errors import StoreDamaged
 
 CUSTOM_TYPE = b'"_type_"'
 """How the library's JSON transcoder marks a custom-typed value; inside a JSON string the quotes
@@ -35,8 +37,33 @@ class FactDecoder:
         self.mapper = mapper
         self.plain = mapper.compressor is None and mapper.cipher is None
         self._topics: dict[str, tuple[str, str] | None] = {}
+        self._required: dict[str, frozenset[str]] = {}
 
     def __call__(self, notification: Any) -> Fact:
+        """The fact a notification records; StoreDamaged (naming its position) when it cannot be one."""
+        try:
+            fact = self._decode(notification)
+        except StoreDamaged:
+            raise
+        except Exception as error:  # noqa: BLE001 — whatever a damaged row makes the decoders raise
+            raise StoreDamaged(getattr(notification, "id", None), _reason(error)) from None
+        self._check(fact)
+        return fact
+
+    def _check(self, fact: Fact) -> None:
+        """The fields its event class records are there, with the envelope's types: a damaged row that still
+        decodes must not reach a projection or a report, where it would fail far from its cause."""
+        required = self._required.get(fact.type)
+        if (
+            not isinstance(fact.recorded_at, datetime)
+            or not isinstance(fact.effective, date)
+            or not isinstance(fact.by, str)
+            or not isinstance(fact.data, dict)
+            or (required is not None and not required <= fact.data.keys())
+        ):
+            raise StoreDamaged(fact.position, f"an event {fact.type} without the fields it records")
+
+    def _decode(self, notification: Any) -> Fact:
         names = self._names(notification.topic) if self.plain else None
         state = notification.state
         if names is None or state.count(CUSTOM_TYPE) != ENVELOPE_TYPES:
@@ -65,6 +92,13 @@ class FactDecoder:
         if topic not in self._topics:
             cls = resolve_topic(topic)
             aggregate, _, name = cls.__qualname__.partition(".")
+            if dataclasses.is_dataclass(cls):
+                self._required[name] = frozenset(f.name for f in dataclasses.fields(cls)) - ENVELOPE
             current = getattr(cls, "class_version", 1) == 1
             self._topics[topic] = (aggregate.lower(), name) if current else None
         return self._topics[topic]
+
+
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(error).split())[:160] or type(error).__name__
+    return f"{type(error).__name__}: {text}"

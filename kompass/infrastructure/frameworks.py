@@ -10,6 +10,7 @@ from typing import Any
 
 from kompass.domain.errors import InvalidValue, NotFound
 from kompass.domain.framework import BASE_FRAMEWORK, Area, Framework
+from kompass.domain.text import require_word
 
 SHIPPED = ("se-2017", "se-2025", "vgr-kraftsamling", "eu-digital-decade")
 
@@ -35,10 +36,8 @@ def load_framework(key_or_path: str | None) -> Framework:
     return framework
 
 
-FRAMEWORK_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FRAMEWORK_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 """docs/frameworks.md: lowercase letters, digits and hyphens, e.g. se-2025."""
-AREA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-"""docs/frameworks.md: lowercase ASCII snake_case."""
 
 
 def parse_framework(data: Any, origin: str) -> Framework:
@@ -47,14 +46,16 @@ def parse_framework(data: Any, origin: str) -> Framework:
 
     if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not isinstance(data.get("areas"), list):
         raise fail("expected an object with key, name and areas")
-    if not FRAMEWORK_KEY.match(data["key"]):
+    if not FRAMEWORK_KEY.fullmatch(data["key"]):
         raise fail(f"key {data['key']!r} must be lowercase letters, digits and hyphens, e.g. se-2025")
     areas = []
     for item in data["areas"]:
         if not isinstance(item, dict) or not isinstance(item.get("key"), str):
             raise fail("every area needs a key")
-        if not AREA_KEY.match(item["key"]):
-            raise fail(f"area key {item['key']!r} must be lowercase snake_case (a-z, digits, _), e.g. public_sector")
+        try:
+            require_word(item["key"], "area key")
+        except InvalidValue as error:
+            raise fail(f"{error}, e.g. public_sector") from None
         areas.append(Area(item["key"], str(item.get("name", item["key"])), str(item.get("description", ""))))
     keys = [a.key for a in areas]
     if not keys or len(set(keys)) != len(keys):

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, select, text
 
 from kompass.domain.errors import NotFound, StorageUnavailable
+from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import require_text
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import upsert
@@ -17,7 +18,7 @@ class PersonRegister:
         self.engine = engine
 
     def put(self, person_id: str, name: str, email: str | None, phone: str | None) -> None:
-        require_text(person_id, "person id")
+        require_user_id(person_id, "person id")
         require_text(name, "name")
         row = {"person_id": person_id, "name": name, "email": email, "phone": phone}
         with self.engine.begin() as conn:

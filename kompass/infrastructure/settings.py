@@ -107,9 +107,7 @@ def locate(url: str | None) -> StoreLocation:
         raw = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
         if not raw or raw == ":memory:":
             raise InvalidValue(f"--db {url!r}: give a file, e.g. sqlite:///kompass.db")
-        path = Path(raw).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return StoreLocation(url=url, backend="sqlite", path=path.resolve())
+        return StoreLocation(url=url, backend="sqlite", path=Path(raw).expanduser().resolve())
     if scheme in {"postgresql", "postgresql+psycopg", "postgres"}:
         return StoreLocation(
             url=url if scheme != "postgres" else "postgresql" + url[len("postgres"):],

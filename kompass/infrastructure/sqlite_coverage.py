@@ -96,10 +96,8 @@ def _read(conn: sqlite3.Connection, initialised: UUID) -> CurrentCoverage | None
         positions = {name: int(position) for name, position in conn.execute("SELECT projection, position FROM rm_tracking")}
         if any(positions.get(name) != head for name in PROJECTIONS):
             return None
-        if conn.execute("SELECT 1 FROM kompass_users LIMIT 1").fetchone() is None:
-            return None  # the full path would make the acting user the first admin
         if conn.execute(f"SELECT 1 FROM {EVENTS_TABLE} WHERE originator_id = ? LIMIT 1", (initialised.hex,)).fetchone() is None:
-            return None  # the full path would record the reference events
+            return None  # a store `init` has not finished: the full path answers for it
         cells = {
             (region, area): CellNumbers(int(n), Fraction(weighted60, SCALE), int(pipeline), Fraction(budget60, SCALE), int(actors))
             for region, area, n, weighted60, pipeline, budget60, actors in conn.execute(

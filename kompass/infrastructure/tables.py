@@ -3,11 +3,17 @@
 Projections own the `rm_*` tables and record their position in `rm_tracking` in the same
 transaction as their rows. `kompass_users` is the user register (roles), which is not
 event-sourced: it is configuration of who may do what.
+
+Column sizes come from the limits the domain checks values against (`kompass.domain.text`), so a
+value kompass accepts always fits: a key column one character narrower than the rule once let a
+stored event break every query on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, String, Table, Text
+
+from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 
 metadata = MetaData()
 
@@ -22,10 +28,10 @@ initiatives = Table(
     "rm_initiatives",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("ref", String(100), nullable=False, unique=True),
-    Column("region", String(2), nullable=False, index=True),
+    Column("ref", String(KEY_LENGTH), nullable=False, unique=True),
+    Column("region", String(REGION_LENGTH), nullable=False, index=True),
     Column("status", String(16), nullable=False, index=True),
-    Column("type", String(32), nullable=False),
+    Column("type", String(WORD_LENGTH), nullable=False),
     Column("state", JSON, nullable=False),
 )
 
@@ -33,25 +39,25 @@ participants = Table(
     "rm_participants",
     metadata,
     Column("initiative_id", String(36), primary_key=True),
-    Column("actor", String(100), primary_key=True, index=True),
+    Column("actor", String(KEY_LENGTH), primary_key=True, index=True),
 )
 
 actors = Table(
     "rm_actors",
     metadata,
-    Column("key", String(100), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("id", String(36), nullable=False, unique=True),
     Column("name", Text, nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("region", String(2)),
-    Column("merged_into", String(100), index=True),
+    Column("kind", String(WORD_LENGTH), nullable=False),
+    Column("region", String(REGION_LENGTH)),
+    Column("merged_into", String(KEY_LENGTH), index=True),
     Column("former_names", JSON, nullable=False),
 )
 
 assessments = Table(
     "rm_assessments",
     metadata,
-    Column("region", String(2), primary_key=True),
+    Column("region", String(REGION_LENGTH), primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("score", Integer, nullable=False),
     Column("light", String(8), nullable=False),
@@ -62,8 +68,8 @@ assessments = Table(
 coverage = Table(
     "rm_coverage",
     metadata,
-    Column("region", String(2), primary_key=True),
-    Column("area", String(32), primary_key=True),
+    Column("region", String(REGION_LENGTH), primary_key=True),
+    Column("area", String(WORD_LENGTH), primary_key=True),
     Column("initiatives", Integer, nullable=False, default=0),
     Column("weighted60", BigInteger, nullable=False, default=0),
     Column("pipeline", Integer, nullable=False, default=0),
@@ -75,16 +81,16 @@ coverage = Table(
 coverage_actors = Table(
     "rm_coverage_actors",
     metadata,
-    Column("region", String(2), primary_key=True),
-    Column("area", String(32), primary_key=True),
-    Column("actor", String(100), primary_key=True),
+    Column("region", String(REGION_LENGTH), primary_key=True),
+    Column("area", String(WORD_LENGTH), primary_key=True),
+    Column("actor", String(KEY_LENGTH), primary_key=True),
     Column("n", Integer, nullable=False),
 )
 
 national = Table(
     "rm_national",
     metadata,
-    Column("area", String(32), primary_key=True),
+    Column("area", String(WORD_LENGTH), primary_key=True),
     Column("initiatives", Integer, nullable=False, default=0),
     Column("weighted60", BigInteger, nullable=False, default=0),
 )
@@ -92,7 +98,7 @@ national = Table(
 users = Table(
     "kompass_users",
     metadata,
-    Column("user_id", String(100), primary_key=True),
+    Column("user_id", String(KEY_LENGTH), primary_key=True),
     Column("roles", JSON, nullable=False),
     Column("regions", JSON, nullable=False),
 )
@@ -103,7 +109,7 @@ seals = Table(
     Column("position", BigInteger, primary_key=True),
     Column("digest", String(64), nullable=False),
     Column("sealed_at", String(40), nullable=False),
-    Column("by", String(100), nullable=False),
+    Column("by", String(KEY_LENGTH), nullable=False),
 )
 """A seal: the hash chain's digest at a log position, as the auditor was given it."""
 
@@ -118,7 +124,7 @@ chain = Table(
 persons = Table(
     "kompass_persons",
     metadata,
-    Column("person_id", String(100), primary_key=True),
+    Column("person_id", String(KEY_LENGTH), primary_key=True),
     Column("name", Text, nullable=False),
     Column("email", Text),
     Column("phone", Text),
@@ -130,12 +136,12 @@ persons = Table(
 net_actors = Table(
     "rm_net_actors",
     metadata,
-    Column("key", String(100), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("id", String(36), nullable=False, unique=True),
     Column("name", Text, nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("region", String(2)),
-    Column("merged_into", String(100), index=True),
+    Column("kind", String(WORD_LENGTH), nullable=False),
+    Column("region", String(REGION_LENGTH)),
+    Column("merged_into", String(KEY_LENGTH), index=True),
 )
 """The network projection's own copy of the actors (it is rebuilt independently of the others)."""
 
@@ -143,7 +149,7 @@ net_initiatives = Table(
     "rm_net_initiatives",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("ref", String(100), nullable=False, index=True),
+    Column("ref", String(KEY_LENGTH), nullable=False, index=True),
     Column("state", JSON, nullable=False),
 )
 """What the network needs of each initiative: lead region, status, participants (as recorded), areas."""
@@ -152,7 +158,7 @@ net_members = Table(
     "rm_net_members",
     metadata,
     Column("initiative_id", String(36), primary_key=True),
-    Column("actor", String(100), primary_key=True, index=True),
+    Column("actor", String(KEY_LENGTH), primary_key=True, index=True),
 )
 """Actors in the network through each initiative that is not cancelled: merges resolved, lead region included."""
 
@@ -160,7 +166,7 @@ net_regions = Table(
     "rm_net_regions",
     metadata,
     Column("initiative_id", String(36), primary_key=True),
-    Column("region", String(2), primary_key=True, index=True),
+    Column("region", String(REGION_LENGTH), primary_key=True, index=True),
 )
 """The regions of each initiative in the network (lead region and participating regions)."""
 
@@ -168,14 +174,14 @@ net_areas = Table(
     "rm_net_areas",
     metadata,
     Column("initiative_id", String(36), primary_key=True),
-    Column("area", String(32), primary_key=True, index=True),
+    Column("area", String(WORD_LENGTH), primary_key=True, index=True),
 )
 
 net_edges = Table(
     "rm_net_edges",
     metadata,
-    Column("a", String(100), primary_key=True),
-    Column("b", String(100), primary_key=True, index=True),
+    Column("a", String(KEY_LENGTH), primary_key=True),
+    Column("b", String(KEY_LENGTH), primary_key=True, index=True),
     Column("weight", Integer, nullable=False),
 )
 """The whole country's ties: a < b (Python string order), weight = initiatives shared."""

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, delete, select
 
 from kompass.application.permissions import ROLES, Grants
 from kompass.domain.errors import InvalidValue, NotFound
+from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import require_region
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import upsert
@@ -33,6 +34,7 @@ class UserRegister:
         return [Grants(r["user_id"], frozenset(r["roles"]), frozenset(r["regions"])) for r in rows]
 
     def grant(self, user: str, role: str, regions: tuple[str, ...] = ()) -> Grants:
+        require_user_id(user)
         if role not in ROLES:
             raise InvalidValue(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
         for region in regions:

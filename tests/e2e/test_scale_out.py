@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PG_UNAVAILABLE, drop_pg_database, new_pg_database
+from tests.conftest import PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_KOMPASS = Path(sys.executable).parent / "kompass"
@@ -85,7 +85,7 @@ def together(url: str, commands: list[list[str]]) -> None:
 def pg_url() -> Iterator[str]:
     url = new_pg_database()
     try:
-        yield url
+        yield init_store(url)
     finally:
         drop_pg_database(url)
 

@@ -27,7 +27,7 @@ def add(url: str, ref: str, *extra: str) -> None:
 
 def test_every_kind_of_finding_and_how_it_goes_away(db_url: str) -> None:
     ok(db_url, "init")
-    ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency", "--effective", "2021-01-01")
     add(db_url, "14-alone")
     ok(db_url, "initiative", "status", "14-alone", "active", "--effective", "2021-03-01")
     ok(db_url, "initiative", "fund", "14-alone", "--source", "regional", "--amount-sek", "100", "--year", "2020",

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kompass.cli.main import cli
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import as_csv, as_json, invoke, ok, refused, snapshot
 
 REF = "14-2021-opendata"
@@ -33,7 +33,7 @@ EXPECTED_REFS = ["08-digital-coach", "08-oppen-data", "12-5g", "12-cyber", "14-d
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One SQLite store holding the worked example; the tests using it only read."""
     directory = tmp_path_factory.mktemp("loaded")
-    url = f"sqlite:///{directory / 'kompass.db'}"
+    url = init_store(f"sqlite:///{directory / 'kompass.db'}")
     log = directory / "small.jsonl"
     shutil.copy(FIXTURES / "small.jsonl", log)
     ok(url, "import", str(log))
@@ -72,8 +72,10 @@ def test_init_registers_the_regions_and_makes_the_first_user_admin(db_url: str) 
 
 
 def test_initiative_commands_record_the_whole_life_of_an_initiative(db_url: str) -> None:
-    ok(db_url, "actor", "add", "--key", "digg", "--name", "Myndigheten för digital förvaltning", "--kind", "agency")
-    ok(db_url, "actor", "add", "--key", "gbg", "--name", "Göteborgs stad", "--kind", "municipality", "--region", "14")
+    ok(db_url, "actor", "add", "--key", "digg", "--name", "Myndigheten för digital förvaltning", "--kind", "agency",
+       "--effective", "2021-01-10")
+    ok(db_url, "actor", "add", "--key", "gbg", "--name", "Göteborgs stad", "--kind", "municipality", "--region", "14",
+       "--effective", "2021-01-10")
     result = ok(db_url, "initiative", "add", "--ref", REF, "--region", "14", "--title", "Öppna data",
                 "--area", "innovation", "--area", "infrastructure", "--type", "collaboration", "--orientation", "internal",
                 "--role", "collaboration_leader", "--role", "strategist", "--description", "Kommunerna publicerar data",

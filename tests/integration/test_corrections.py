@@ -16,7 +16,7 @@ REF = "14-2021-opendata"
 def setup(url: str) -> None:
     ok(url, "init")
     ok(url, "user", "add", "coord-14", "--role", "coordinator", "--region", "14")
-    ok(url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    ok(url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency", "--effective", "2021-01-01")
     ok(url, "initiative", "add", "--ref", REF, "--region", "14", "--title", "Öppna data", "--area", "innovation",
        "--area", "infrastructure", "--type", "collaboration", "--role", "collaboration_leader", "--effective", "2021-02-01")
     ok(url, "initiative", "join", REF, "--actor", "digg", "--effective", "2021-02-01")

@@ -227,9 +227,9 @@ def test_an_unreachable_server_is_named_with_the_reason_and_no_password() -> Non
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--title", "a\udcffb"], "lone surrogate U+DCFF"),  # what Python makes of a command-line argument that is not UTF-8
+        (["--title", "a\udcffb"], "not valid UTF-8 text: b'a\\xffb'"),  # what Python makes of an argument that is not UTF-8
         (["--title", "nul\x00"], "NUL"),
-        (["--title", "ok", "--description", "\ud800"], "lone surrogate U+D800"),
+        (["--title", "ok", "--description", "\ud800"], "not valid UTF-8 text"),
     ],
     ids=["undecodable-argument", "nul", "surrogate-description"],
 )

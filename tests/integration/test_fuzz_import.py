@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from kompass.application.commands import OPS
 from kompass.infrastructure.command_log import FIELD_KINDS
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import as_json, invoke, ok
 
 FUZZ = settings(
@@ -65,7 +65,7 @@ def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzStore]:
     """The worked example's store: the actors and initiatives the templates below refer to."""
     work = tmp_path_factory.mktemp("fuzz")
     db = work / "kompass.db"
-    store = FuzzStore(f"sqlite:///{db}", db, work)
+    store = FuzzStore(init_store(f"sqlite:///{db}"), db, work)
     ok(store.url, "import", str(FIXTURES / "small.jsonl"))
     ok(store.url, "initiative", "indicator", "14-open-data", "--name", "kommuner", "--target", "10", "--unit", "st")
     yield store

@@ -26,7 +26,7 @@ from kompass.cli.context import Settings
 from kompass.domain.identity import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import sqlite_coverage
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import as_json, invoke, ok
 
 HEAVY = ("eventsourcing", "sqlalchemy")
@@ -77,7 +77,7 @@ def _thin_log(path: Path) -> Path:
 
 def _current_store(directory: Path) -> str:
     """The worked example plus `_thin_log`, projections brought to the head of the log."""
-    url = f"sqlite:///{directory / 'kompass.db'}"
+    url = init_store(f"sqlite:///{directory / 'kompass.db'}")
     log = directory / "small.jsonl"
     shutil.copy(FIXTURES / "small.jsonl", log)
     ok(url, "import", str(log))
@@ -211,14 +211,16 @@ def test_the_reader_declines_a_store_that_is_not_initialised(tmp_path: Path) -> 
     ok(url, "projections", "run")
     assert _reads(url)
     with sqlite3.connect(_path(url)) as conn:
-        conn.execute("DELETE FROM kompass_users")  # no user yet: the full path would make this one admin
-    assert not _reads(url)
+        conn.execute("DELETE FROM kompass_users")  # no user: reading needs none, and no command makes one admin now
+    assert _reads(url)
     assert invoke(url, "gaps").exit_code == 0
-    assert _reads(url)  # the full path registered the acting user again
+    with sqlite3.connect(_path(url)) as conn:
+        assert conn.execute("SELECT count(*) FROM kompass_users").fetchone()[0] == 0
 
 
 def test_the_reader_declines_a_store_without_the_reference_events(tmp_path: Path) -> None:
-    """Tables, a user and projections at the (empty) head, but no regions: the full path records them first."""
+    """Tables, a user and projections at the (empty) head, but no regions (an `init` that did not finish): only
+    `init` records them."""
     source = f"sqlite:///{tmp_path / 'source.db'}"
     ok(source, "init")
     target = tmp_path / "kompass.db"
@@ -234,6 +236,8 @@ def test_the_reader_declines_a_store_without_the_reference_events(tmp_path: Path
     url = f"sqlite:///{target}"
     assert not _reads(url)
     assert invoke(url, "gaps").exit_code == 0
+    assert as_json(url, "projections", "status")[0]["head"] == 0  # a query writes nothing
+    ok(url, "init")
     assert as_json(url, "projections", "status")[0]["head"] == 42
     ok(url, "projections", "run")
     assert _reads(url)
@@ -300,7 +304,7 @@ def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) ->
 
     assert tuple(p.NAME for p in default_projections()) == sqlite_coverage.PROJECTIONS
     assert sqlite_coverage.SCALE == portfolio_projection.SCALE
-    store = Store(f"sqlite:///{tmp_path / 'kompass.db'}", "admin")
+    store = Store(f"sqlite:///{tmp_path / 'kompass.db'}", "admin", create=True)
     try:
         assert events_table(store.app) == sqlite_coverage.EVENTS_TABLE
         assert store.facts.head() == 42

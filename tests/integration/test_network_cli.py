@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import as_csv, as_json, invoke, ok, refused
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -22,7 +22,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared"
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The worked example imported into a fresh SQLite store (read only in these tests)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('network') / 'kompass.db'}"
+    url = init_store(f"sqlite:///{tmp_path_factory.mktemp('network') / 'kompass.db'}")
     ok(url, "import", str(FIXTURES / "small.jsonl"))
     return url
 

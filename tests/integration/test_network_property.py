@@ -104,7 +104,7 @@ def check(url: str, plan: list[Any], batch: int) -> None:
 def sqlite_template() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.db"
-        store = Store(f"sqlite:///{path}", "admin")
+        store = Store(f"sqlite:///{path}", "admin", create=True)
         store.projector.catch_up()
         store.close()
         yield path
@@ -129,6 +129,7 @@ def test_edge_table_equals_the_network_from_scratch_on_postgres(plan: list[Any],
         pytest.skip(PG_UNAVAILABLE)
     url = new_pg_database()
     try:
+        Store(url, "admin", create=True).close()
         check(url, plan, batch)
     finally:
         drop_pg_database(url)

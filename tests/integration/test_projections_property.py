@@ -136,7 +136,7 @@ def check(url: str, plan: list[Any], batch: int, page: int) -> None:
 def sqlite_template() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.db"
-        store = Store(f"sqlite:///{path}", "admin")
+        store = Store(f"sqlite:///{path}", "admin", create=True)
         store.projector.catch_up()
         store.close()
         assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
@@ -158,7 +158,7 @@ def pg_template() -> Iterator[str]:
         pytest.skip(PG_UNAVAILABLE)
     url = new_pg_database()
     try:
-        store = Store(url, "admin")
+        store = Store(url, "admin", create=True)
         store.projector.catch_up()
         store.close()
         yield url.rsplit("/", 1)[1]

@@ -47,6 +47,7 @@ def store_and_reader(small_log: Path) -> Iterator[tuple[str, str]]:
     database = url.rsplit("/", 1)[1]
     role = f"kompass_reader_{uuid.uuid4().hex[:10]}"
     try:
+        ok(url, "init")
         ok(url, "import", str(small_log))
         ok(url, "user", "add", "revisor", "--role", "auditor")
         ok(url, "seal")

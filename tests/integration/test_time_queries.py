@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kompass.domain.vocabulary import REGIONS
-from tests.conftest import FIXTURES, empty_pg_store
+from tests.conftest import FIXTURES, empty_pg_store, init_store
 from tests.integration.helpers import as_json, invoke, ok, refused
 
 AREAS = ("competence", "security", "innovation", "leadership", "infrastructure")
@@ -49,9 +49,10 @@ def close_to(expected: Any, actual: Any) -> bool:
 def history_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One store per backend for the whole module: the tests below only read it."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('time') / 'kompass.db'}"
+        yield init_store(f"sqlite:///{tmp_path_factory.mktemp('time') / 'kompass.db'}")
         return
-    yield from empty_pg_store()
+    for url in empty_pg_store():
+        yield init_store(url)
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,8 @@ from kompass.domain.vocabulary import REGIONS
 from tests.unit.helpers import FRAMEWORK, event_name
 
 TODAY = date(2024, 6, 30)
+SINCE = date(2000, 1, 1)
+"""When the fixture's actors and initiatives begin: the tests back-date changes to them as far as 2000."""
 ADMIN = OpenAccess("admin")
 
 
@@ -104,10 +106,12 @@ def kompass(app: PortfolioApplication) -> Kompass:
     service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY)
     assert service.initialise()
     for key, kind, region in [("digg", "agency", None), ("vinnova", "agency", None), ("kommun-1480", "municipality", "14")]:
-        service.execute(c.RegisterActor(key=key, name=key.title(), kind=kind, region=region), ADMIN)
+        service.execute(c.RegisterActor(key=key, name=key.title(), kind=kind, region=region, effective=SINCE), ADMIN)
     for ref, region in [("14-open", "14"), ("12-skills", "12")]:
         service.execute(
-            c.ProposeInitiative(ref=ref, region=region, title=f"Initiative {ref}", areas=("security", "competence"), type="project"),
+            c.ProposeInitiative(
+                ref=ref, region=region, title=f"Initiative {ref}", areas=("security", "competence"), type="project", effective=SINCE
+            ),
             ADMIN,
         )
     return service
@@ -223,7 +227,7 @@ def test_an_initiative_with_hundreds_of_events_saves_and_reloads(kompass):
     # (FundingLine, Result, Indicator), which once broke the save of the 200th event.
     session = kompass.session()
     initiative_ = session.initiative("14-open")
-    initiative_.define_indicator("n", 100, "%", by="admin", effective=TODAY)
+    initiative_.define_indicator("n", 100, "st", by="admin", effective=TODAY)
     for n in range(210):
         initiative_.fund("erdf", n, 2022, by="admin", effective=TODAY)
         initiative_.measure("n", n, by="admin", effective=TODAY)
@@ -492,7 +496,7 @@ def test_an_import_applies_every_line_and_later_lines_see_earlier_ones(kompass):
 
 
 def test_an_imported_long_history_reloads_the_same(kompass):
-    lines: list[c.Command] = [c.DefineIndicator(ref="14-open", name="n", target=100, unit="%")]
+    lines: list[c.Command] = [c.DefineIndicator(ref="14-open", name="n", target=100, unit="st")]
     for n in range(120):
         lines += [
             c.FundInitiative(ref="14-open", source="erdf", amount_sek=n, year=2022),
