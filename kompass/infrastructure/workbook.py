@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kompass.application.sheet_import import SheetFile
 from kompass.application.sheets import INITIATIVE_COLUMNS, CellErrors, SheetRow, refuse
 from kompass.domain.errors import InvalidValue
+from kompass.infrastructure.cells import quoted_cell, unquoted_cell
 
 README = "läs mig"
 SCOPE_LABEL = "Region"
@@ -169,14 +170,14 @@ def write_initiatives_csv(stream: Any, rows: list[dict[str, Any]]) -> None:
 def _text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
-    return "" if value is None else str(_cell(value))
+    return "" if value is None else quoted_cell(str(_cell(value)))
 
 
 def read_initiatives_csv(path: Path) -> SheetFile:
     """The rows of a CSV of initiatives; rows it lacks stay as they are in the store."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            grid = [[v if v.strip() else None for v in line] for line in csv.reader(handle)]
+            grid = [[unquoted_cell(v) if v.strip() else None for v in line] for line in csv.reader(handle)]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise InvalidValue(f"{path}: cannot read the file as UTF-8 CSV ({error})") from None
     errors = CellErrors()

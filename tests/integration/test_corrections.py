@@ -98,6 +98,7 @@ def test_schedule_clears_a_date_left_out(sqlite_url: str) -> None:
         (("lead-region", REF, "14"), "already leads"),
         (("lead-region", REF, "99"), "unknown region"),
         (("retype", "no-such-ref", "project"), "no initiative"),
+        (("retype", REF, "project", "--effective", "2020-12-31"), "predate"),
     ],
 )
 def test_a_refused_correction_changes_nothing(sqlite_url: str, args: tuple[str, ...], says: str) -> None:

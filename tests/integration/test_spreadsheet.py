@@ -185,6 +185,18 @@ def test_a_title_that_looks_like_a_formula_stays_text_and_round_trips(sqlite_url
     assert dry_run(sqlite_url, file) == []
 
 
+def test_a_csv_of_initiatives_never_hands_a_spreadsheet_a_formula_and_still_round_trips(sqlite_url: str, tmp_path: Path) -> None:
+    titles = {"14-f": "=1+1", "14-q": "'citat'", "14-d": "-streck"}
+    for ref, title in titles.items():
+        ok(sqlite_url, "initiative", "add", "--ref", ref, "--region", "14", "--title", title, "--area", "security",
+           "--type", "seminar")
+    file = tmp_path / "i.csv"
+    ok(sqlite_url, "export", "--format", "csv", "--output", str(file))
+    rows = {r["ref"]: r["title"] for r in csv.DictReader(io.StringIO(file.read_text(encoding="utf-8")))}
+    assert rows == {"14-d": "'-streck", "14-f": "'=1+1", "14-q": "''citat'"}
+    assert dry_run(sqlite_url, file) == []
+
+
 def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(sqlite_url: str, tmp_path: Path) -> None:
     ok(sqlite_url, "init")
     file = tmp_path / "broken.xlsx"
