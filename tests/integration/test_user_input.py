@@ -437,7 +437,8 @@ def test_a_reassessment_without_focus_keeps_it_and_says_so(db_url: str, tmp_path
         ).stderr.strip()
 
     def focus() -> dict[str, str]:
-        return as_json(db_url, "portfolio", "show", "--region", "14")["assessments"][0]["focus"]
+        declared: dict[str, str] = as_json(db_url, "portfolio", "show", "--region", "14")["assessments"][0]["focus"]
+        return declared
 
     assert assess("--focus", "security=high") == "assessed region 14 for 2021: score 6, green; focus: security=high"
     assert assess() == "assessed region 14 for 2021: score 6, green; focus kept from the earlier assessment: security=high"
