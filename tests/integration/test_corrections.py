@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,12 +178,12 @@ def test_a_bad_correction_line_refuses_the_whole_import(sqlite_url: str, tmp_pat
 def test_reports_follow_the_corrections(sqlite_url: str) -> None:
     setup(sqlite_url)
 
-    def annual() -> dict[str, object]:
+    def annual() -> dict[str, Any]:
         return dict(json.loads(ok(sqlite_url, "report", "annual", "--region", "14", "--year", "2021", "--format", "json").stdout))
 
     before = annual()
     assert before["funding_total_sek"] == 15_000_000
-    assert [r["text"] for r in before["results"]["direct"]] == ["Portal öppnad"]  # type: ignore[index]
+    assert [r["text"] for r in before["results"]["direct"]] == ["Portal öppnad"]
     dated = ("--effective", "2021-06-30")
     ok(sqlite_url, "initiative", "unfund", REF, "--source", "erdf", "--amount-sek", "15000000", "--year", "2022", *dated)
     ok(sqlite_url, "initiative", "fund", REF, "--source", "erdf", "--amount-sek", "1500000", "--year", "2022", *dated)
@@ -191,9 +192,9 @@ def test_reports_follow_the_corrections(sqlite_url: str) -> None:
     after = annual()
     assert after["funding_total_sek"] == 1_500_000
     assert after["results"] == {"capability": [], "coordination": [], "direct": []}
-    [row] = after["initiatives"]  # type: ignore[misc]
+    [row] = after["initiatives"]
     assert row["type"] == "training"
-    types_before, types_after = before["by_area_and_type"]["innovation"], after["by_area_and_type"]["innovation"]  # type: ignore[index]
+    types_before, types_after = before["by_area_and_type"]["innovation"], after["by_area_and_type"]["innovation"]
     assert (types_before["collaboration"], types_before["training"]) == (1, 0)
     assert (types_after["collaboration"], types_after["training"]) == (0, 1)
 

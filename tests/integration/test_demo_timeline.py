@@ -51,8 +51,8 @@ def test_the_past_shows_real_change(demo: tuple[str, Path]) -> None:
     # the late correction: 2021 as reported by the 31 January deadline differs from 2021 as known now
     reported = as_json(url, "coverage", "--region", "14", "--as-of", "2021-12-31", "--known-at", "2022-01-31")
     known = as_json(url, "coverage", "--region", "14", "--as-of", "2021-12-31")
-    cell = lambda report: report["regions"][0]["areas"]["infrastructure"]["budget_sek"]  # noqa: E731
-    assert cell(reported) - cell(known) == 500_000  # 1,000,000 kronor over two areas
+    budgets = [report["regions"][0]["areas"]["infrastructure"]["budget_sek"] for report in (reported, known)]
+    assert budgets[0] - budgets[1] == 500_000  # 1,000,000 kronor over two areas
     late = as_json(url, "history", "--since", "2022-02-01", "--until", "2022-02-28")["events"]
     assert any(e["type"] == "FundingRemoved" and "efter rapporteringen" in e["summary"] for e in late)
 

@@ -98,6 +98,7 @@ def test_a_snapshot_taken_before_planned_dates_existed_loads_and_can_be_schedule
     snapshot = Snapshot.take(initiative)
     assert "planned_start" not in snapshot.state  # what every snapshot stored before schedule existed looks like
     restored = snapshot.mutate(None)
+    assert isinstance(restored, Initiative)
     assert (restored.planned_start, restored.planned_end) == (None, None)
     restored.schedule(date(2021, 3, 1), date(2021, 12, 31), **WHO)
     assert (restored.planned_start, restored.planned_end) == ("2021-03-01", "2021-12-31")
