@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kompass-test-config-")
+"""Signing keys of test stores go to a directory of this test run, never the user's own."""
+os.environ.pop("KOMPASS_SIGNING_KEY", None)
 
 PG_ADMIN_URL = os.environ.get("KOMPASS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -28,12 +28,18 @@ def keyed(facts: Iterable[Fact]) -> Iterator[tuple[Fact, str, str | None]]:
     """Each fact with its aggregate's key (ref, actor key or region) and its region, if any."""
     keys: dict[UUID, tuple[str, str | None]] = {}
     for fact in facts:
-        if fact.version == 1 and (aggregate := AGGREGATES.get(fact.aggregate)) is not None:
-            keys[fact.originator_id] = (fact.data[aggregate.key_field], fact.data.get(aggregate.region_field))
+        if fact.version == 1 and fact.aggregate in AGGREGATES:
+            keys[fact.originator_id] = identity(fact)
         elif fact.type == "LeadRegionChanged" and fact.originator_id in keys:
             keys[fact.originator_id] = (keys[fact.originator_id][0], fact.data["region"])  # the initiative moved region
         key, region = keys.get(fact.originator_id, (str(fact.originator_id), None))
         yield fact, key, region
+
+
+def identity(created: Fact) -> tuple[str, str | None]:
+    """The key (ref, actor key or region) and region an aggregate's first fact gives it."""
+    aggregate = AGGREGATES[created.aggregate]
+    return created.data[aggregate.key_field], created.data.get(aggregate.region_field)
 
 
 def matches(fact: Fact, key: str, region: str | None, f: HistoryFilter) -> bool:

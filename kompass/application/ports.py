@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Language", "Projection", "ProjectionBatch", "ReadModelPort",
+    "Signer",
 ]
 
 
@@ -49,9 +50,26 @@ class AtomicAppender(Protocol):
     def transaction(self) -> AbstractContextManager[AppendTransaction]:
         """A context in which events are appended in batches and committed together at the end.
 
-        Raises ConcurrentChange if another writer recorded a conflicting event meanwhile.
+        Raises ConcurrentChange if another writer recorded a conflicting event meanwhile. Every
+        transaction that appends ends by storing the log's next checkpoint, signed by a Signer.
         """
         ...
+
+
+class Signer(Protocol):
+    """Signs the log's checkpoints (Ed25519): the store's key today; a user's own key where users have keys."""
+
+    @property
+    def name(self) -> str:
+        """The key's name in signature lines (the log's origin for the store's key)."""
+        ...
+
+    @property
+    def public_key(self) -> bytes:
+        """The 32-byte Ed25519 public key."""
+        ...
+
+    def sign(self, message: bytes) -> bytes: ...
 
 
 # --- reading ----------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from eventsourcing.persistence import IntegrityError
-
 from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import aggregates_named, handle
@@ -89,19 +87,9 @@ class Kompass:
         """
         if self.is_initialised():
             return False
-        aggregates: list[Any] = []
-        with recorded_at(REFERENCE_RECORDED_AT):
-            for code in REGIONS:
-                aggregates.append(
-                    Actor.register(
-                        key=region_actor_key(code), name=region_actor_name(code), kind="region", region=code,
-                        by=SYSTEM_USER, effective=REFERENCE_DATE,
-                    )
-                )
-                aggregates.append(Portfolio.open(region=code, by=SYSTEM_USER, effective=REFERENCE_DATE))
         try:
-            self.app.save(*aggregates)
-        except IntegrityError:
+            self._append([e for a in reference_aggregates() for e in a.collect_events()])
+        except ConcurrentChange:
             return False  # another process initialised the store at the same moment
         return True
 
@@ -114,11 +102,19 @@ class Kompass:
             changed = session.changed()
             recorded = [e for aggregate in changed for e in aggregate.pending_events]
             try:
-                self.app.save(*changed)
+                self._append(session.collect_events())
                 return recorded
-            except IntegrityError:
+            except ConcurrentChange:
                 continue
         raise ConcurrentChange("others kept changing the same records at the same time; nothing was written — try again")
+
+    def _append(self, events: list[Any]) -> None:
+        """Store the events in one transaction, which also signs the log's new checkpoint."""
+        with self.appender.transaction() as append:
+            append(events)
+        self._snapshot_long_histories(
+            {e.originator_id for e in events if e.originator_version % SNAPSHOT_INTERVAL == 0 and isinstance(e, SNAPSHOTTED)}
+        )
 
     def import_commands(
         self,
@@ -172,6 +168,21 @@ class Kompass:
         """Imports bypass Application.save, so they take the snapshots it would have taken."""
         for aggregate_id in aggregate_ids:
             self.app.take_snapshot(aggregate_id)
+
+
+def reference_aggregates() -> list[Any]:
+    """The regions' actors and portfolios that every store begins with, recorded at a fixed time."""
+    aggregates: list[Any] = []
+    with recorded_at(REFERENCE_RECORDED_AT):
+        for code in REGIONS:
+            aggregates.append(
+                Actor.register(
+                    key=region_actor_key(code), name=region_actor_name(code), kind="region", region=code,
+                    by=SYSTEM_USER, effective=REFERENCE_DATE,
+                )
+            )
+            aggregates.append(Portfolio.open(region=code, by=SYSTEM_USER, effective=REFERENCE_DATE))
+    return aggregates
 
 
 SNAPSHOTTED = tuple(cls.Event for cls in PortfolioApplication.snapshotting_intervals)

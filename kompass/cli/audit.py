@@ -1,7 +1,8 @@
-"""`kompass history|export|seal|verify|replay`: what auditors rely on."""
+"""`kompass history|export|verify|replay`: what auditors rely on."""
 
 from __future__ import annotations
 
+import base64
 import io
 import sys
 from pathlib import Path
@@ -10,8 +11,6 @@ import click
 
 from kompass.cli.context import Settings, parse_date, pass_settings
 from kompass.cli.output import emit_json, emit_rows, format_option, message
-
-VERIFY_FAILED_EXIT = 5
 
 
 @click.command()
@@ -52,8 +51,10 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
     """Write the whole log as a command log with recording times (re-import with --restore), or the
     portfolio as a workbook (xlsx) or a CSV of initiatives that `kompass import` reads back.
 
-    The command log's header names the log position and the hash-chain digest it was made from;
-    its format: docs/command-log.md.
+    One line per stored event, the regions kompass registers itself included: the lines are the
+    leaves of the log's Merkle tree. The header holds the signed checkpoint the export matches,
+    so `kompass verify --against EXPORT` later proves the store still holds it.
+    The format: docs/command-log.md.
 
     Example: kompass export --format xlsx --region 14 --output portfolj-14.xlsx
     """
@@ -62,22 +63,18 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
         return
     if region is not None:
         raise click.UsageError("--region is for --format xlsx and csv; the command log holds the whole store")
-    from kompass.infrastructure.command_log_writer import command_lines
-    from kompass.infrastructure.seal import digest_at_head
+    from kompass.infrastructure.command_log_writer import export_lines
 
     store = settings.store()
-    head, digest = digest_at_head(store.app.recorder)
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        stream.write("# kompass export (a command log, docs/command-log.md); import with: kompass import --restore FILE\n")
-        stream.write(f"# position: {head}\n# digest: {digest}\n")
-        for line in command_lines(store.facts.facts(upto=head)):
+        for line in export_lines(store.facts, store.log):
             stream.write(line + "\n")
     finally:
         if output:
             stream.close()
     if output:
-        message(f"exported up to position {head} to {output}")
+        message(f"exported to {output}")
 
 
 def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
@@ -106,60 +103,37 @@ def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Pat
 
 
 @click.command()
+@click.option("--against", "held", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="A checkpoint kept elsewhere (or an export or report stamped with one): prove the log still extends it.")
+@click.option("--key", "keys", multiple=True, metavar="VERIFIER", help="Also trust this public key (NAME+KEYID+BASE64) for --against.")
 @pass_settings
-def seal(settings: Settings) -> None:
-    """Record a seal: the hash-chain digest of the whole log. Keep the printed digest elsewhere.
+def verify(settings: Settings, held: tuple[Path, ...], keys: tuple[str, ...]) -> None:
+    """Check the log and everything derived from it; exit 5 naming the first thing altered.
 
-    Example: kompass seal
+    Without --against: recompute the Merkle tree from the stored events, every checkpoint and
+    its signature, every snapshot and every read-model row against a replay. With --against:
+    prove by consistency proofs that today's log extends each checkpoint given (fast).
+
+    Example: kompass verify --against checkpoint-2024-06-30.txt
     """
-    from kompass.infrastructure.seal import seal as record_seal
+    from kompass.application.proofs import find_note
+    from kompass.domain.checkpoint import VerifierKey
+    from kompass.infrastructure.log_audit import verify_against, verify_store
 
     store = settings.store()
-    store.access().require_writer("seal the log")
-    result = record_seal(store.engine, store.app.recorder, settings.user)
-    if result is None:
-        message("the log is empty: nothing to seal")
+    if held:
+        notes = [(str(f), find_note(f.read_text(encoding="utf-8", errors="replace"))) for f in held]
+        for done in verify_against(store.log, notes, [VerifierKey.parse(k) for k in keys]):
+            copy = "" if done.origin == store.log.origin else f" (of {done.origin}, whose log this store holds a copy of)"
+            click.echo(f"{done.source}: the log of {done.current} events extends this checkpoint of {done.size} events{copy}")
         return
-    click.echo(f"sealed position {result.position}")
-    click.echo(f"digest {result.digest[:12]} (full: {result.digest})")
-
-
-@click.command()
-@click.option("--digest", default=None, metavar="HEX", help="A digest you kept (12+ hex characters): it must be in the log's chain.")
-@pass_settings
-def verify(settings: Settings, digest: str | None) -> None:
-    """Recompute the hash chain and check every seal and the projections; exit 5 if anything was altered.
-
-    Example: kompass verify --digest 3f2a9c0d51e7
-    """
-    from kompass.application.queries import coverage_report
-    from kompass.application.views import coverage_json
-    from kompass.infrastructure.seal import verify as check
-
-    if digest is not None and (len(digest) < 12 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
-        raise click.BadParameter("give at least 12 hexadecimal characters", param_hint="--digest")
-    from kompass.domain.errors import StoreDamaged
-
-    store = settings.store()
-    try:
-        verdict = check(store.engine, store.app.recorder, digest)
-        if not verdict.ok:
-            where = f" at position {verdict.position}" if verdict.position is not None else ""
-            click.echo(f"Error: verification failed{where}: {verdict.problem}", err=True)
-            raise SystemExit(VERIFY_FAILED_EXIT)
-        today = store.today()
-        far = today.replace(year=today.year + 100)
-        present = coverage_json(coverage_report(store.fresh_read_model(), store.facts, store.framework, today))
-        replayed = coverage_json(coverage_report(store.read_model, store.facts, store.framework, today, as_of=far))
-    except StoreDamaged as damaged:
-        where = f" at position {damaged.position}" if damaged.position is not None else ""
-        click.echo(f"Error: verification failed{where}: a stored event cannot be read", err=True)
-        raise SystemExit(VERIFY_FAILED_EXIT) from None
-    present["as_of"] = replayed["as_of"]
-    if present != replayed:
-        click.echo("Error: verification failed: the coverage projection differs from a replay of the log", err=True)
-        raise SystemExit(VERIFY_FAILED_EXIT)
-    click.echo(f"verified: {verdict.head} events, digest {verdict.digest[:12]} (full: {verdict.digest}); projections match a replay")
+    verdict = verify_store(store)
+    log = verdict.log
+    click.echo(
+        f"verified: {log.events} events, {log.checkpoints} checkpoints and {log.signatures} signatures, "
+        f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(log.root).decode()}"
+    )
+    click.echo(f"signed by: {', '.join(log.signers) or 'nobody (empty log)'}")
 
 
 @click.command()
@@ -174,7 +148,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
     from kompass.cli.context import parse_timestamp
     from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.bootstrap import Store
-    from kompass.infrastructure.command_log import parse_command
+    from kompass.infrastructure.command_log import is_reference, parse_command
     from kompass.infrastructure.command_log_writer import command_lines
 
     source = settings.store()
@@ -187,7 +161,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
     try:
         if not destination.is_empty():
             raise InvalidValue(f"{target} is not empty: replay needs an empty store")
-        lines = (parse_command(text, n, restore=True) for n, text in enumerate(command_lines(facts), start=1))
+        lines = (parse_command(text, n, restore=True) for n, text in enumerate(command_lines(facts), start=1) if not is_reference(text))
         summary = destination.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in lines), destination.access())
     finally:
         destination.close()

@@ -51,6 +51,7 @@ def _register() -> None:
         projections,
         report,
         store,
+        tlog,
     )
 
     corrections.register(initiative.initiative)
@@ -58,7 +59,8 @@ def _register() -> None:
     for command in (
         store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,
         coverage.coverage, coverage.gaps, check.check, coverage.diff, projections.projections,
-        audit.history, audit.export, audit.seal, audit.verify, audit.replay, people.user, people.person, report.report,
+        audit.history, audit.export, audit.verify, tlog.checkpoint, tlog.prove, tlog.verify_proof, audit.replay,
+        people.user, people.person, report.report,
         network.network,
     ):
         cli.add_command(command)

@@ -38,7 +38,7 @@ def report() -> None:
     """Yearly reports: one region's annual report, the national report, and what was corrected after a deadline.
 
     Replayed from the event log as of 31 December of the year (effective dates), in Swedish unless
-    --lang en, and stamped with the log position and hash-chain digest they were made from: the same
+    --lang en, and stamped with the log position and the signed checkpoint of the log they were made from: the same
     position gives the same figures (md, html and json byte-identical).
 
     Example: kompass report national --year 2021 --format docx --output nationell-2021.docx
@@ -52,7 +52,7 @@ def _make(settings: Settings, fmt: str, output: Path | None, **request: Any) -> 
     made = settings.store().reports().make(ReportRequest(**request))
     data = render(made, fmt)
     p = made.provenance
-    message(f"report made from log position {p.position}, digest {p.digest[:12]}")
+    message(f"report made from log position {p.position}, stamped with its signed checkpoint")
     if output is not None:
         output.write_bytes(data)
         message(f"wrote {output}")

@@ -47,6 +47,16 @@ class StorageUnavailable(KompassError):
     exit_code = 7
 
 
+class IntegrityViolation(KompassError):
+    """The log, a checkpoint, a proof or something derived from the log is not what it claims to be."""
+
+    exit_code = 5
+
+
+class SigningKeyMissing(KompassError):
+    """A write needs the store's signing key, which is not where kompass looks for it."""
+
+
 class StoreDamaged(KompassError):
     """A stored event cannot be read as the event it claims to be: the store was altered or broken."""
 

@@ -21,13 +21,14 @@ from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
-from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, open_application
+from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.settings import StoreLocation, locate
 from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
+from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
 
 
@@ -57,6 +58,7 @@ class Store:
         require_creatable(self.location)
         with creation_lock(self.location):
             self._open()
+            self.log.ensure_identity()
             self.created = self.kompass.initialise()
             appoint_first_admin(self, user)
 
@@ -68,7 +70,8 @@ class Store:
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
-        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend), self.framework, self.today)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
+        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today)
 
     @property
     def reference_events(self) -> int:
@@ -107,11 +110,11 @@ class Store:
         return self.read_model
 
     def reports(self) -> ReportService:
-        """Reports made from this store's log, stamped with the hash-chain digest at their position."""
+        """Reports made from this store's log, stamped with the signed checkpoint of a log holding their position."""
         from kompass.infrastructure.language import language
-        from kompass.infrastructure.provenance import digest_at
+        from kompass.infrastructure.provenance import checkpoint_at
 
-        return ReportService(self.facts, lambda position: digest_at(self.app.recorder, position), load_framework, language)
+        return ReportService(self.facts, lambda position: checkpoint_at(self.log, position), load_framework, language)
 
     def close(self) -> None:
         self.app.close()

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -108,12 +109,29 @@ def parse_lines(stream: IO[bytes], source: str, *, restore: bool = False) -> Ite
         except UnicodeDecodeError as error:
             raise LineError(source, number, _not_utf8(raw, error)) from None
         stripped = text.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#") or (restore and is_reference(stripped)):
             continue
         try:
             yield parse_command(stripped, number, restore=restore)
         except InvalidValue as error:
             raise LineError(source, number, str(error)) from None
+
+
+@lru_cache(maxsize=1)
+def _reference_lines() -> frozenset[str]:
+    from kompass.application.facts import fact_from_event
+    from kompass.application.history import identity
+    from kompass.application.service import reference_aggregates
+    from kompass.infrastructure.command_log_writer import event_line
+
+    facts = [fact_from_event(e, 0) for a in reference_aggregates() for e in a.collect_events()]
+    return frozenset(event_line(f, identity(f)[0]) for f in facts)
+
+
+def is_reference(line: str) -> bool:
+    """A line of the reference data every store registers itself: an export holds it (one line per stored
+    event), and a restore skips it, since the empty store it restores into holds the same events already."""
+    return line in _reference_lines()
 
 
 def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:

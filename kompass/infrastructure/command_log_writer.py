@@ -1,7 +1,10 @@
 """Writing the log back out as a command log (docs/command-log.md), for `kompass export` and `replay`.
 
 Each event becomes the command that records it again, with its `by`, `effective` and
-`recorded_at`; importing the file with `--restore` into an empty store reproduces it.
+`recorded_at`; importing the file with `--restore` into an empty store reproduces it. The
+reference data every store registers itself (the regions' actors and portfolios) is written
+too, so that there is one line for every stored event: the lines are the leaves of the log's
+Merkle tree (docs/security.md), and an outside tool recomputes the root from an export.
 """
 
 from __future__ import annotations
@@ -10,24 +13,30 @@ import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kompass.application.catalogue import AGGREGATES, CATALOGUE
 from kompass.application.commands import OP_OF, Command
 from kompass.application.facts import Fact
 from kompass.application.history import keyed
+from kompass.application.ports import FactLog
 
+if TYPE_CHECKING:
+    from kompass.infrastructure.tlog import TransparencyLog
 
-def is_reference(fact: Fact) -> bool:
-    """Events kompass records itself in every new store (regions); they are not exported."""
-    return CATALOGUE[fact.type].export is None or (fact.type == "ActorRegistered" and fact.data.get("kind") == "region")
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""`json.dumps(record, ensure_ascii=False)`, without building an encoder per line (every write hashes every line)."""
 
 
 def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
+    """One line per stored event, in log order: these lines are also the leaves of the log's Merkle tree."""
     for fact, key, _region in keyed(facts):
-        if is_reference(fact):
-            continue
-        yield json.dumps(command_record(fact, key), ensure_ascii=False)
+        yield event_line(fact, key)
+
+
+def event_line(fact: Fact, key: str) -> str:
+    """The export line of one event (UTF-8 JSON, no newline): leaf i of the tree is the line of event i."""
+    return _ENCODER.encode(command_record(fact, key))
 
 
 def command_record(fact: Fact, key: str) -> dict[str, Any]:
@@ -44,6 +53,23 @@ def command_record(fact: Fact, key: str) -> dict[str, Any]:
     record["effective"] = fact.effective.isoformat()
     record["recorded_at"] = fact.recorded_at.isoformat()
     return record
+
+
+def export_lines(facts: FactLog, log: TransparencyLog) -> Iterator[str]:
+    """The export: a header stamped with the latest checkpoint, then the line of every event it covers."""
+    head = facts.head()
+    latest = log.latest()  # read after the head: a write in between only makes the checkpoint newer
+    position = latest.position if latest else head
+    yield "# kompass export (command log); import with: kompass import --restore FILE"
+    yield f"# position: {position}"
+    if latest is None:
+        yield "# no checkpoint covers this log (a store made before kompass signed its log): restore it into a new store"
+    else:
+        yield "# checkpoint of the log this export is (keep it; `kompass verify --against FILE` proves the store still holds it):"
+        yield from (f"#   {line}".rstrip() if line else "#   " for line in latest.note.rstrip("\n").split("\n"))
+        if head > position:
+            yield f"# warning: events after position {position} are covered by no checkpoint and are not exported; run `kompass verify`"
+    yield from command_lines(facts.facts(upto=position))
 
 
 def command_line(command: Command) -> str:

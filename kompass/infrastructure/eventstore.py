@@ -17,6 +17,7 @@ from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.fact_decoder import FactDecoder
 from kompass.infrastructure.settings import StoreLocation
+from kompass.infrastructure.tlog import TransparencyLog
 
 CONNECT_TIMEOUT_SECONDS = 5
 """How long to wait for a PostgreSQL server that does not answer at all."""
@@ -110,11 +111,12 @@ class AppendTransaction(ports.AppendTransaction):
     importer can forget aggregates it is done with and keep memory bounded."""
 
     def __init__(
-        self, app: PortfolioApplication, cursor: Any, insert: Callable[[Any, list[Any]], Any], backend: str
+        self, app: PortfolioApplication, cursor: Any, insert: Callable[[Any, list[Any]], Any], backend: str, log: TransparencyLog
     ) -> None:
         self.app = app
         self.cursor = cursor
         self._insert = insert
+        self.log = log.extension(cursor)
         self._sqlite = backend == "sqlite"
         columns = f"SELECT originator_id, originator_version, topic, state FROM {events_table(app)} WHERE originator_id"
         order = "ORDER BY originator_id, originator_version"
@@ -122,7 +124,9 @@ class AppendTransaction(ports.AppendTransaction):
         self._select_many = f"{columns} IN ({{marks}}) {order}" if self._sqlite else f"{columns} = ANY(%s) {order}"
 
     def __call__(self, events: Sequence[Any]) -> None:
-        self._insert(self.cursor, [self.app.mapper.to_stored_event(e) for e in events])
+        stored = [self.app.mapper.to_stored_event(e) for e in events]
+        self._insert(self.cursor, stored)
+        self.log.extend(stored)
 
     def get(self, aggregate_id: UUID) -> Any:
         self.cursor.execute(self._select_one, (self._key(aggregate_id),))
@@ -165,12 +169,14 @@ class AtomicAppender(ports.AtomicAppender):
 
     The library saves one transaction per call; an import of 100,000 lines needs batches
     that commit together, so this reaches one level below `Application.save`, into the
-    recorder of the pinned eventsourcing version (9.5.6).
+    recorder of the pinned eventsourcing version (9.5.6). Every write of kompass goes through
+    here, so each one extends the Merkle tree and stores its signed checkpoint before it commits.
     """
 
-    def __init__(self, app: PortfolioApplication, backend: str) -> None:
+    def __init__(self, app: PortfolioApplication, backend: str, log: TransparencyLog) -> None:
         self.app = app
         self.backend = backend
+        self.log = log
 
     @contextmanager
     def transaction(self) -> Iterator[AppendTransaction]:
@@ -202,7 +208,9 @@ class AtomicAppender(ports.AtomicAppender):
             try:
                 try:
                     cursor.execute("BEGIN IMMEDIATE")
-                    yield AppendTransaction(self.app, cursor, recorder._insert_events, self.backend)
+                    append = AppendTransaction(self.app, cursor, recorder._insert_events, self.backend, self.log)
+                    yield append
+                    append.log.finish()
                 except BaseException:
                     conn.rollback()
                     raise
@@ -218,7 +226,9 @@ class AtomicAppender(ports.AtomicAppender):
     def _postgres(self) -> Iterator[AppendTransaction]:
         recorder: Any = self.app.recorder
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            yield AppendTransaction(self.app, cursor, PostgresCopy(recorder).insert, self.backend)
+            append = AppendTransaction(self.app, cursor, PostgresCopy(recorder).insert, self.backend, self.log)
+            yield append
+            append.log.finish()
 
 
 class PostgresCopy:

@@ -1,20 +1,15 @@
-"""Where a report comes from: a position of the event log and the hash-chain digest there."""
+"""Where a report comes from: a position of the event log and a signed checkpoint of a log that holds it."""
 
 from __future__ import annotations
 
-from typing import Any
+from kompass.domain.errors import IntegrityViolation
+from kompass.infrastructure.tlog import TransparencyLog
 
-from kompass.infrastructure.seal import GENESIS, chain
 
-
-def digest_at(recorder: Any, position: int) -> tuple[int, str]:
-    """(the last stored position ≤ `position`, the chain's digest there); (0, GENESIS) for an empty prefix.
-
-    The same as `seal.digest_at_head` when `position` is the head; `kompass verify --digest` finds it.
-    """
-    last = (0, GENESIS)
-    for link in chain(recorder):
-        if link[0] > position:
-            break
-        last = link
-    return last
+def checkpoint_at(log: TransparencyLog, position: int) -> tuple[int, str]:
+    """(`position`, the signed note of the first checkpoint covering it): every event the report read is in
+    that checkpoint's tree, so `kompass verify --against` on it proves they are still in today's log."""
+    mark = log.covering(position) if position else log.latest()
+    if mark is None:
+        raise IntegrityViolation(f"no checkpoint covers log position {position}: run `kompass verify`")
+    return position, mark.note

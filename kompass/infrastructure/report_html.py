@@ -1,7 +1,7 @@
 """Reports as one self-contained HTML file: inline SVG pictures, inline CSS, no script, no network.
 
 Readable on a phone (viewport, fluid tables and pictures), printable (print CSS) and stamped
-with the log position and digest it was made from. The same document gives the same bytes.
+with the log position and the signed checkpoint it was made from. The same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -135,7 +135,6 @@ def render_html(doc: Document, print_css: str = "") -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="kompass">
 <meta name="kompass-log-position" content="{p.position}">
-<meta name="kompass-digest" content="{escape(p.digest)}">
 <title>{escape(doc.title)}</title>
 <style>{CSS}{print_css}</style>
 </head>

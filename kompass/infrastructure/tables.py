@@ -11,7 +11,7 @@ stored event break every query on PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text
 
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 
@@ -103,23 +103,43 @@ users = Table(
     Column("regions", JSON, nullable=False),
 )
 
-seals = Table(
-    "kompass_seals",
+log_state = Table(
+    "kompass_log",
     metadata,
-    Column("position", BigInteger, primary_key=True),
-    Column("digest", String(64), nullable=False),
-    Column("sealed_at", String(40), nullable=False),
-    Column("by", String(KEY_LENGTH), nullable=False),
+    Column("id", Integer, primary_key=True),
+    Column("store_id", String(36), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("frontier", LargeBinary, nullable=False),
 )
-"""A seal: the hash chain's digest at a log position, as the auditor was given it."""
+"""One row: the store's id (its log's origin) and the Merkle tree's compact range at its last checkpoint."""
 
-chain = Table(
-    "kompass_chain",
+log_nodes = Table(
+    "kompass_log_nodes",
     metadata,
-    Column("position", BigInteger, primary_key=True),
-    Column("digest", String(64), nullable=False),
+    Column("level", Integer, primary_key=True),
+    Column("idx", BigInteger, primary_key=True),
+    Column("hash", LargeBinary, nullable=False),
+    sqlite_with_rowid=False,
 )
-"""The chain digest after every sealed event, so `verify` can name the first changed position."""
+"""Every complete node of the tree (level 0: the leaf hashes), so any proof is a few lookups."""
+
+checkpoints = Table(
+    "kompass_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("note", Text, nullable=False),
+)
+"""The signed checkpoint after every write transaction; `position` is the log position of its last event."""
+
+signing_keys = Table(
+    "kompass_keys",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("public_key", LargeBinary, nullable=False),
+)
+"""Public halves of the keys that sign this store's checkpoints."""
 
 persons = Table(
     "kompass_persons",

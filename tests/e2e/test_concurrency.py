@@ -212,8 +212,6 @@ def _append_worker(url: str, worker: int, rounds: int, barrier: Any, results: An
     """One process appending: its own initiative, plus changes to a shared one that are made to collide
     (every worker loads the shared initiative, then all save at the same moment); and one import.
     Reports the notification ids of each save that committed, one list per transaction."""
-    from eventsourcing.persistence import IntegrityError
-
     from kompass.application.commands import FundInitiative, ProposeInitiative, RecordResult
     from kompass.domain.errors import ConcurrentChange
 
@@ -221,22 +219,22 @@ def _append_worker(url: str, worker: int, rounds: int, barrier: Any, results: An
     conflicts = 0
     collide = [True]
     batches: list[list[int]] = []
-    original_save = store.app.save
+    original_append = store.kompass._append
 
-    def save(*aggregates: Any, **kwargs: Any) -> Any:
+    def append(events: list[Any]) -> None:
+        """Every write of a command goes through here: wait for the others, then save together."""
         nonlocal conflicts
         if collide[0]:
             collide[0] = False
             barrier.wait(timeout=120)
         try:
-            recordings = original_save(*aggregates, **kwargs)
-        except IntegrityError:
+            original_append(events)
+        except ConcurrentChange:
             conflicts += 1
             raise
-        batches.append([r.notification.id for r in recordings])
-        return recordings
+        batches.append(_ids_of(store, events))
 
-    store.app.save = save  # type: ignore[method-assign]
+    store.kompass._append = append  # type: ignore[method-assign]
     access = store.access()
     done = []
     ref = f"14-follow-{worker}"
@@ -258,6 +256,19 @@ def _append_worker(url: str, worker: int, rounds: int, barrier: Any, results: An
     done.append(("import", ref))
     store.close()
     results.put((worker, done, conflicts, gave_up, batches))
+
+
+def _ids_of(store: Store, events: list[Any]) -> list[int]:
+    """The notification ids the events were stored under."""
+    sqlite = store.location.backend == "sqlite"
+    column, mark = ("rowid", "?") if sqlite else ("notification_id", "%s")
+    query = f"SELECT {column} AS id FROM {events_table(store.app)} WHERE originator_id = {mark} AND originator_version = {mark}"
+    ids = []
+    with store.app.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        for event in events:
+            cursor.execute(query, (event.originator_id.hex if sqlite else event.originator_id, event.originator_version))
+            ids.append(int(cursor.fetchone()["id"]))
+    return ids
 
 
 def _follow(reader: Store, processes: list[Any]) -> list[int]:

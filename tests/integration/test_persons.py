@@ -66,7 +66,7 @@ def load_with_a_coordinator(url: str, small_log: Path) -> None:
     ok(url, "person", "add", "coord-14", "--name", NAME, "--email", EMAIL, "--phone", PHONE)  # an update
     ok(url, "person", "add", "coord-08", "--name", "Kalle Kalmar", "--email", "kalle@kalmar.example")
     ok(url, "initiative", "status", "14-dataverkstad", "completed", "--reason", "klart", user="coord-14")
-    ok(url, "seal")
+    ok(url, "checkpoint")
 
 
 def test_the_log_names_people_by_user_id_only(db_url: str, small_log: Path) -> None:
@@ -98,7 +98,7 @@ def test_forget_erases_every_byte_of_the_person_on_sqlite(sqlite_url: str, small
     assert ok(sqlite_url, "verify").stdout.startswith("verified: ")
     # the store goes on working, and still holds no trace after more writes
     ok(sqlite_url, "initiative", "reopen", "14-dataverkstad", "--reason", "fas 2", user="coord-14")
-    ok(sqlite_url, "seal")
+    ok(sqlite_url, "checkpoint")
     assert bytes_holding_secrets(sqlite_url) == {}
 
 

@@ -120,7 +120,6 @@ def test_admin_may_do_everything(store: str, tmp_path: Path) -> None:
     ok(store, "actor", "merge", "rise", "--into", "vinnova")
     ok(store, "person", "add", "coord-12", "--name", "Per Persson")
     ok(store, "person", "forget", "coord-12")
-    ok(store, "seal")
     file = tmp_path / "backfill.jsonl"
     file.write_text('{"op": "initiative.status", "ref": "08-oppen-data", "status": "active", "by": "coord-08", '
                     '"effective": "2021-09-01"}\n', encoding="utf-8")
@@ -203,7 +202,6 @@ def test_auditors_and_analysts_only_read(store: str, reader: str, tmp_path: Path
         ("portfolio", "assess", "--region", "14", "--year", "2022", "--score", "5", "--light", "yellow"),
         ("portfolio", "coordinator", "--region", "14", "--user", reader),
         ("import", str(file)),
-        ("seal",),
         ("person", "add", reader, "--name", "Revisor Rut"),
         ("person", "forget", "coord-14"),
     ]

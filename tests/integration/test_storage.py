@@ -131,17 +131,17 @@ def test_a_concurrent_change_is_retried_and_both_are_recorded(db_url: str) -> No
     first, second = Store(db_url, "admin"), Store(db_url, "admin")
     try:
         propose(first)
-        original_save = first.app.save
+        original_append = first.kompass._append
         attempts: list[int] = []
 
-        def save_after_the_other(*aggregates: Any, **kwargs: Any) -> Any:
+        def save_after_the_other(events: list[Any]) -> None:
             """`first` has loaded and changed the initiative; `second` saves its own change just before."""
-            attempts.append(len(aggregates))
+            attempts.append(len(events))
             if len(attempts) == 1:
                 second.kompass.execute(TagArea(ref=REF, area="security"), second.access())
-            return original_save(*aggregates, **kwargs)
+            original_append(events)
 
-        first.app.save = save_after_the_other  # type: ignore[method-assign]
+        first.kompass._append = save_after_the_other  # type: ignore[method-assign]
         first.kompass.execute(FundInitiative(ref=REF, source="erdf", amount_sek=1500000, year=2022), first.access())
         assert len(attempts) == 2, "the first save should have conflicted and been retried once"
 
@@ -168,10 +168,10 @@ def test_a_change_that_keeps_conflicting_gives_up_and_writes_nothing(db_url: str
     first, second = Store(db_url, "admin"), Store(db_url, "admin")
     try:
         propose(first)
-        original_save = first.app.save
+        original_append = first.kompass._append
         areas = iter(["security", "leadership", "competence", "infrastructure", "security", "leadership"])
 
-        def always_beaten(*aggregates: Any, **kwargs: Any) -> Any:
+        def always_beaten(events: list[Any]) -> None:
             area = next(areas)
             try:
                 second.kompass.execute(TagArea(ref=REF, area=area), second.access())
@@ -179,9 +179,9 @@ def test_a_change_that_keeps_conflicting_gives_up_and_writes_nothing(db_url: str
                 from kompass.application.commands import UntagArea
 
                 second.kompass.execute(UntagArea(ref=REF, area=area), second.access())
-            return original_save(*aggregates, **kwargs)
+            original_append(events)
 
-        first.app.save = always_beaten  # type: ignore[method-assign]
+        first.kompass._append = always_beaten  # type: ignore[method-assign]
         rows = event_rows(first)
         with pytest.raises(ConcurrentChange):
             first.kompass.execute(FundInitiative(ref=REF, source="erdf", amount_sek=5, year=2022), first.access())

@@ -93,7 +93,10 @@ class MemoryAppender(AtomicAppender):
     def transaction(self) -> Iterator[MemoryTransaction]:
         append = MemoryTransaction(self.app)
         yield append
-        self.app.recorder.insert_events([self.app.mapper.to_stored_event(e) for e in append.events])
+        try:
+            self.app.recorder.insert_events([self.app.mapper.to_stored_event(e) for e in append.events])
+        except IntegrityError:
+            raise ConcurrentChange("someone else was first") from None
 
 
 @pytest.fixture
@@ -211,11 +214,13 @@ def test_commands_in_one_session_see_each_other(kompass):
 def test_execute_gives_up_with_a_concurrent_change_after_retrying(kompass, monkeypatch):
     calls = []
 
-    def conflicting_save(*aggregates: Any) -> None:
-        calls.append(aggregates)
-        raise IntegrityError("someone else was first")
+    @contextmanager
+    def conflicting_transaction() -> Iterator[Any]:
+        calls.append(1)
+        yield lambda events: None
+        raise ConcurrentChange("someone else was first")
 
-    monkeypatch.setattr(kompass.app, "save", conflicting_save)
+    monkeypatch.setattr(kompass.appender, "transaction", conflicting_transaction)
     with pytest.raises(ConcurrentChange) as info:
         kompass.execute(c.ChangeStatus(ref="14-open", status="active"), ADMIN)
     assert info.value.exit_code == 3

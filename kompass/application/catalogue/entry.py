@@ -29,6 +29,9 @@ class Export:
 
     op: str
     fields: tuple[str, ...]
+    reference_only: bool = False
+    """Written only for what kompass registers itself in every store (one export line per stored event,
+    since the lines are the leaves of the log's Merkle tree); a restore skips such lines, an import refuses the op."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Entry(Generic[F]):
     """One kind of stored event and everything the read side does with it.
 
     `fold` applies it to the aggregate's read-side record (its type depends on the aggregate);
-    `export` is None only for events kompass records itself in every new store.
+    `export` says how the export writes it; every stored event has an export line.
     """
 
     type: str

@@ -43,7 +43,10 @@ def assessment_from(fact: Fact, region: str) -> AssessmentRecord:
     )
 
 
-@_event("PortfolioOpened", summary=lambda d, _: f"portfolio of region {d['region']} opened", export=None, concerns=frozenset())
+@_event(
+    "PortfolioOpened", summary=lambda d, _: f"portfolio of region {d['region']} opened",
+    export=Export("portfolio.open", (), reference_only=True), concerns=frozenset(),
+)
 def _opened(book: PortfolioBook, region: str, fact: Fact) -> None:
     """The 21 portfolios exist at every date: nothing to keep."""
 

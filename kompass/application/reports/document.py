@@ -132,7 +132,8 @@ Block = Heading | Para | Bullets | Table | Figure
 @dataclass(frozen=True)
 class Provenance:
     position: int
-    digest: str
+    checkpoint: str
+    """The signed checkpoint (signed-note text) of a log holding this position: `kompass verify --against` checks it."""
     command: str
     """The command that regenerates exactly this report."""
     known_at: str | None = None

@@ -56,7 +56,7 @@ class ReportService:
     ) -> None:
         self.facts = facts
         self.stamp = stamp
-        """(last stored position ≤ N, the hash-chain digest there)."""
+        """(N, the signed checkpoint (signed-note text) of the first checkpoint covering position N)."""
         self.frameworks = frameworks
         self.languages = languages
 
@@ -71,8 +71,8 @@ class ReportService:
         head = self.facts.head()
         if request.position is not None and request.position > head:
             raise InvalidValue(f"the log has {head} events: --position must be at most {head}")
-        at, digest = self.stamp(head if request.position is None else request.position)
-        provenance = Provenance(at, digest, f"{request.command} --position {at}",
+        at, checkpoint = self.stamp(head if request.position is None else request.position)
+        provenance = Provenance(at, checkpoint, f"{request.command} --position {at}",
                                 request.known_at.isoformat(timespec="seconds") if request.known_at else None)
         facts = list(self.facts.facts(upto=at))
         if request.kind == "national":
@@ -85,7 +85,7 @@ class ReportService:
             from kompass.application.reports.network import region_network
 
             report = annual_report(facts, request.region, request.year, framework, region_network, request.known_at)
-            stamped = {**report.to_json(), "log": {"position": at, "digest": digest}}
+            stamped = {**report.to_json(), "log": {"position": at, "checkpoint": checkpoint}}
             return Report(stamped, None, annual_document(report, provenance, lang), provenance, report)
         from kompass.application.reports.changes import late_changes
         from kompass.application.reports.changes_views import changes_document
@@ -93,7 +93,7 @@ class ReportService:
         if request.since is None:
             raise InvalidValue("the changes report needs --since")
         data = late_changes(facts, request.region, request.year, request.since, framework)
-        stamped = {**data, "log": {"position": at, "digest": digest}}
+        stamped = {**data, "log": {"position": at, "checkpoint": checkpoint}}
         return Report(stamped, None, changes_document(data, provenance, lang), provenance)
 
     def _national(self, facts: list[Fact], request: ReportRequest, framework: Framework, provenance: Provenance, lang: Language) -> Report:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kompass.application.proofs import flat_note
 from kompass.application.reports.document import Document, Labels, Provenance, Table
 from kompass.application.reports.language import Language
 from kompass.domain.vocabulary import REGIONS
@@ -11,8 +12,7 @@ from kompass.domain.vocabulary import REGIONS
 
 def new_document(lang: Language, title: str, subtitle: str, provenance: Provenance) -> Document:
     p = provenance
-    stamp = lang._("Made from the event log up to position %(position)s, hash-chain digest %(digest)s.", position=p.position,
-                   digest=p.digest)
+    stamp = lang._("Made from the event log up to position %(position)s.", position=p.position)
     if p.known_at:
         stamp += " " + lang._("Only what had been recorded by %(known_at)s.", known_at=p.known_at)
     labels = Labels(
@@ -21,9 +21,9 @@ def new_document(lang: Language, title: str, subtitle: str, provenance: Provenan
         provenance=lang._("Provenance"),
         provenance_lines=(
             lang._("Log position: %(position)s", position=p.position),
-            lang._("Hash-chain digest at that position: %(digest)s", digest=p.digest),
             lang._("Regenerate exactly this report: %(command)s", command=p.command),
-            lang._("Check the digest against the store: %(command)s", command=f"kompass verify --digest {p.digest}"),
+            lang._("Signed checkpoint of the log it was made from: %(checkpoint)s", checkpoint=flat_note(p.checkpoint)),
+            lang._("Check that the store's log still holds it: %(command)s", command="kompass verify --against THIS-FILE"),
         ),
         page=lang._("Page"),
         figure=lang._("Figure"),

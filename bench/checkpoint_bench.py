@@ -1,0 +1,211 @@
+"""The cost of the verifiable log: checkpoints per write, proofs, and `verify --against` (issue 14).
+
+Three measurements, side by side in one run, on SQLite (the import also on PostgreSQL with --postgres):
+  1. an import of N lines (default 100,000) with the Merkle tree and signed checkpoint, and the
+     same import with the tree switched off (its two hooks replaced by no-ops, in a separate
+     process); target: throughput drops by at most 10 %;
+  2. `prove` and `verify-proof` on a log of 1,000,000 leaves: the tree tables are filled from
+     generated leaves (1,000,000 synthetic export lines hashed and stored as the write path would
+     store them, and a checkpoint signed with the store's key), because generating a
+     1,000,000-event store takes too long for a bench; times are in-process (median of 25 random
+     leaves), plus the wall time of the `kompass verify-proof` command itself (with start-up);
+     target: under 0.1 s each;
+  3. on the imported store: `kompass verify --against` a kept checkpoint against a full `kompass verify`.
+
+    python bench/checkpoint_bench.py [--lines 100000] [--leaves 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from common import (
+    KOMPASS,
+    command_log,
+    drop_pg_database,
+    new_pg_database,
+    pg_unavailable,
+    progress,
+    remove,
+    run,
+    sqlite_url,
+    table,
+    temp_dir,
+    verdict,
+)
+
+TARGET_DROP = 0.10
+TARGET_PROOF_SECONDS = 0.1
+
+
+def one_import(url: str, log: Path, tree: bool) -> None:
+    """Child process: open a new store and import the log; print events and seconds as JSON."""
+    if not tree:
+        from kompass.infrastructure import tlog_write
+
+        tlog_write.LogExtension.extend = lambda self, stored: None  # type: ignore[method-assign]
+        tlog_write.LogExtension.finish = lambda self: None  # type: ignore[method-assign]
+    from kompass.infrastructure.bootstrap import Store
+    from kompass.infrastructure.command_log import read_command_log
+
+    store = Store(url, "admin", create=True)
+    started = time.perf_counter()
+    summary = store.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in read_command_log(log)), store.access())
+    seconds = time.perf_counter() - started
+    store.close()
+    print(json.dumps({"events": summary.events, "seconds": seconds}))
+
+
+def imports(lines: int, directory: Path, backend: str, databases: list[str]) -> tuple[list[list[str]], str]:
+    log = command_log(lines)
+    best: dict[bool, float] = {}
+    events = 0
+    kept_url = ""
+    for attempt in range(2):
+        for tree in (False, True):
+            url = sqlite_url(directory, f"import-{tree}-{attempt}.db") if backend == "sqlite" else new_pg_database()
+            databases.append(url)
+            progress(f"import of {lines:,} lines, tree {'on' if tree else 'off'} (round {attempt + 1})")
+            done = run([sys.executable, __file__, "--one-import", url, str(log), *([] if tree else ["--no-tree"])])
+            result = json.loads(done.stdout)
+            events = result["events"]
+            best[tree] = min(best.get(tree, float("inf")), result["seconds"])
+            if tree:
+                kept_url = url
+    off, on = events / best[False], events / best[True]
+    drop = 1 - on / off
+    rows = [
+        [f"{backend}: import without tree/checkpoints", f"{events:,}", f"{best[False]:.2f} s", f"{off:,.0f} events/s", "", ""],
+        [f"{backend}: import with tree + signed checkpoint", f"{events:,}", f"{best[True]:.2f} s", f"{on:,.0f} events/s", "", ""],
+        [f"{backend}: → throughput drop", "", "", f"{drop:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(drop <= TARGET_DROP)],
+    ]
+    return rows, kept_url
+
+
+def big_tree(leaves: int, directory: Path) -> tuple[Path, Path]:
+    """A store whose tree holds `leaves` generated leaves and a signed checkpoint; returns (store file, proof file)."""
+    from sqlalchemy import delete, insert, update
+
+    from kompass.application.proofs import sign
+    from kompass.domain.checkpoint import Checkpoint
+    from kompass.domain.merkle import CompactRange, leaf_hash
+    from kompass.infrastructure import tables as t
+    from kompass.infrastructure.bootstrap import Store
+    from kompass.infrastructure.signing import key_path, load_key
+    from kompass.infrastructure.tlog_write import origin_of
+
+    path = directory / "big-tree.db"
+    store = Store(sqlite_url(directory, path.name), "admin", create=True)
+    progress(f"building a tree of {leaves:,} generated leaves")
+    tree, rows = CompactRange(), []
+    with store.engine.begin() as conn:
+        conn.execute(delete(t.log_nodes))
+        for i in range(leaves):
+            line = json.dumps({"op": "initiative.measure", "ref": f"14-bench-{i // 100}", "name": "n", "value": i,
+                               "by": "bench", "effective": "2024-01-01", "recorded_at": "2024-01-01T00:00:00+00:00"})
+            rows += [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in tree.append(leaf_hash(line.encode()))]
+            if len(rows) >= 50_000:
+                conn.execute(insert(t.log_nodes), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(t.log_nodes), rows)
+        signer = load_key(key_path(store.log.store_id), origin_of(store.log.store_id))
+        note = sign(Checkpoint(store.log.origin, tree.size, tree.root()).body(), [signer]).render()
+        conn.execute(delete(t.checkpoints))
+        conn.execute(insert(t.checkpoints).values(size=tree.size, position=tree.size, note=note))
+        conn.execute(update(t.log_state).values(size=tree.size, position=tree.size, frontier=tree.pack()))
+    store.close()
+    return path, directory / "big-proof.json"
+
+
+def proofs(leaves: int, directory: Path) -> list[list[str]]:
+    from kompass.application.proofs import check_inclusion_document, inclusion_document
+    from kompass.domain.checkpoint import VerifierKey
+    from kompass.domain.merkle import inclusion_proof
+    from kompass.infrastructure.bootstrap import Store
+
+    path, proof_file = big_tree(leaves, directory)
+    store = Store(sqlite_url(directory, path.name), "admin")
+    latest = store.log.latest()
+    assert latest is not None
+    key = store.log.trusted_keys()[0]
+    prove_times, check_times = [], []
+    rng = random.Random(14)
+    document: dict[str, object] = {}
+    for _ in range(25):
+        index = rng.randrange(leaves)
+        started = time.perf_counter()
+        path_hashes = inclusion_proof(index, leaves, store.log.node)
+        document = inclusion_document("(generated leaf)", index, index + 1, path_hashes, store.log.latest().note, key)  # type: ignore[union-attr]
+        prove_times.append(time.perf_counter() - started)
+        document["leaf"] = json.dumps({"op": "initiative.measure", "ref": f"14-bench-{index // 100}", "name": "n", "value": index,
+                                       "by": "bench", "effective": "2024-01-01", "recorded_at": "2024-01-01T00:00:00+00:00"})
+        started = time.perf_counter()
+        check_inclusion_document(document, [VerifierKey.parse(key.encode())])
+        check_times.append(time.perf_counter() - started)
+    store.close()
+    proof_file.write_text(json.dumps(document), encoding="utf-8")
+    cli = run([KOMPASS, "verify-proof", str(proof_file), "--key", key.encode()])
+    prove_s, check_s = statistics.median(prove_times), statistics.median(check_times)
+    return [
+        [f"prove (tree of {leaves:,}: audit path from stored nodes + document)", "", f"{prove_s * 1000:.2f} ms", "",
+         f"< {TARGET_PROOF_SECONDS} s", verdict(prove_s < TARGET_PROOF_SECONDS)],
+        [f"verify-proof (tree of {leaves:,}: signature + path)", "", f"{check_s * 1000:.2f} ms", "",
+         f"< {TARGET_PROOF_SECONDS} s", verdict(check_s < TARGET_PROOF_SECONDS)],
+        ["`kompass verify-proof` command, wall time with start-up", "", f"{cli.seconds:.2f} s", "", "", ""],
+    ]
+
+
+def verifies(url: str, directory: Path) -> list[list[str]]:
+    kept = directory / "kept.txt"
+    run([KOMPASS, "--db", url, "--as", "admin", "checkpoint", "--output", str(kept)])
+    progress("full verify of the imported store")
+    full = run([KOMPASS, "--db", url, "--as", "admin", "verify"])
+    against = run([KOMPASS, "--db", url, "--as", "admin", "verify", "--against", str(kept)])
+    one_proof = run([KOMPASS, "--db", url, "--as", "admin", "prove", "1000"])
+    return [
+        ["kompass verify (tree, checkpoints, snapshots, read models)", "", f"{full.seconds:.2f} s", "", "", ""],
+        ["kompass verify --against a kept checkpoint", "", f"{against.seconds:.2f} s",
+         f"{full.seconds / against.seconds:.0f}× faster", "", ""],
+        ["kompass prove 1000 on the imported store (wall, with start-up)", "", f"{one_proof.seconds:.2f} s", "", "", ""],
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--leaves", type=int, default=1_000_000)
+    parser.add_argument("--postgres", action="store_true", help="also measure the import on PostgreSQL")
+    parser.add_argument("--one-import", nargs=2, metavar=("URL", "LOG"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-tree", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one_import:
+        one_import(args.one_import[0], Path(args.one_import[1]), tree=not args.no_tree)
+        return
+    directory = temp_dir("checkpoint-")
+    databases: list[str] = []
+    try:
+        rows = [["what", "events", "time", "rate / ratio", "target", "verdict"]]
+        import_rows, url = imports(args.lines, directory, "sqlite", databases)
+        rows += import_rows
+        if args.postgres and not pg_unavailable():
+            rows += imports(args.lines, directory, "postgres", databases)[0]
+        rows += verifies(url, directory)
+        rows += proofs(args.leaves, directory)
+    finally:
+        remove(directory)
+        for database in databases:
+            if database.startswith("postgresql"):
+                drop_pg_database(database)
+    print(f"Verifiable log (bench/checkpoint_bench.py --lines {args.lines} --leaves {args.leaves}); verify, prove: SQLite")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

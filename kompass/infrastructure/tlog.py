@@ -1,0 +1,149 @@
+"""The verifiable log's tables: the store's identity and keys, the tree's nodes and the checkpoints.
+
+Writing happens in each write transaction (`tlog_write`); this module creates a store's
+identity and signing key, and answers what proofs and `verify` read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from kompass.application.ports import Signer
+from kompass.domain.checkpoint import VerifierKey
+from kompass.domain.errors import IntegrityViolation, SigningKeyMissing
+from kompass.domain.merkle import CompactRange
+from kompass.infrastructure import tables as t
+from kompass.infrastructure.fact_decoder import FactDecoder
+from kompass.infrastructure.signing import FileSigner, create_key, key_path, load_key
+from kompass.infrastructure.tlog_write import LeafLines, LogExtension, origin_of
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    size: int
+    position: int
+    note: str
+
+
+class TransparencyLog:
+    def __init__(self, engine: Engine, mapper: Any, events_table: str, backend: str) -> None:
+        self.engine = engine
+        self.sqlite = backend == "sqlite"
+        self.events_table = events_table
+        self.lines = LeafLines(FactDecoder(mapper), events_table, self.sqlite)
+        self._signer: FileSigner | None = None
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def extension(self, cursor: Any) -> LogExtension:
+        return LogExtension(cursor, self.events_table, self.sqlite, self.lines, self.signers)
+
+    def signers(self, store_id: str) -> list[Signer]:
+        """The keys that sign this write's checkpoint: the store's key, which must be one it knows."""
+        if self._signer is None:
+            signer = load_key(key_path(store_id), origin_of(store_id))
+            if signer.verifier not in self.trusted_keys():
+                raise SigningKeyMissing(
+                    f"the signing key at {signer.path} is not this store's key (kompass_keys); nothing was written"
+                )
+            self._signer = signer
+        return [self._signer]
+
+    def ensure_identity(self) -> None:
+        """Give a new store its id and signing key; the key file is created unless it exists."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(t.log_state.c.id)).first() is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.log_state).values(id=1, store_id=str(uuid.uuid4()), size=0, position=0, frontier=b""))
+                except IntegrityError:
+                    pass  # another process created it first
+        if self.trusted_keys():
+            return
+        store_id = self.store_id
+        signer = create_key(key_path(store_id), origin_of(store_id))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(t.signing_keys).values(name=signer.name, public_key=signer.public_key))
+        except IntegrityError:
+            pass  # the same key, registered by a process that opened the new store at the same moment
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @cached_property
+    def store_id(self) -> str:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(t.log_state.c.store_id)).scalar()
+        if found is None:
+            raise IntegrityViolation("the store has no log record (kompass_log): it was not created by kompass or was tampered with")
+        return str(found)
+
+    @property
+    def origin(self) -> str:
+        return origin_of(self.store_id)
+
+    def state(self) -> tuple[int, int, CompactRange]:
+        """(tree size, log position, compact range) at the last checkpoint."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.log_state)).mappings().first()
+        if row is None:
+            raise IntegrityViolation("the store has no log record (kompass_log)")
+        return int(row["size"]), int(row["position"]), CompactRange.unpack(int(row["size"]), bytes(row["frontier"]))
+
+    def trusted_keys(self) -> list[VerifierKey]:
+        with self.engine.connect() as conn:
+            return [VerifierKey(str(n), bytes(k)) for n, k in conn.execute(select(t.signing_keys.c.name, t.signing_keys.c.public_key))]
+
+    def latest(self) -> StoredCheckpoint | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.checkpoints).order_by(t.checkpoints.c.size.desc()).limit(1)).first()
+        return StoredCheckpoint(int(row[0]), int(row[1]), str(row[2])) if row else None
+
+    def covering(self, position: int) -> StoredCheckpoint | None:
+        """The first checkpoint whose events include the one at `position`."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.checkpoints).where(t.checkpoints.c.position >= position).order_by(t.checkpoints.c.size).limit(1)
+            ).first()
+        return StoredCheckpoint(int(row[0]), int(row[1]), str(row[2])) if row else None
+
+    def checkpoints(self) -> Iterator[StoredCheckpoint]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(t.checkpoints).order_by(t.checkpoints.c.size)):
+                yield StoredCheckpoint(int(row[0]), int(row[1]), str(row[2]))
+
+    def node(self, level: int, index: int) -> bytes:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(t.log_nodes.c.hash).where(t.log_nodes.c.level == level, t.log_nodes.c.idx == index)
+            ).scalar()
+        if found is None:
+            raise IntegrityViolation(f"the tree node at level {level}, index {index} is missing")
+        return bytes(found)
+
+    def nodes_in_append_order(self) -> Generator[tuple[int, int, bytes], None, None]:
+        """Every stored node as (level, index, hash), in the order appending leaves completes them:
+        node (L, i) is completed by leaf (i + 1)·2^L − 1, after the nodes below it."""
+        n = t.log_nodes.c
+        completed_by = ((n.idx + 1) * func.power(2, n.level)) if not self.sqlite else ((n.idx + 1).op("<<")(n.level))
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(yield_per=10_000).execute(
+                select(n.level, n.idx, n.hash).order_by(completed_by, n.level)
+            )
+            for level, index, value in rows:
+                yield int(level), int(index), bytes(value)
+
+    def index_of(self, position: int) -> int:
+        """The leaf index of the event at `position`: how many events come before it (PostgreSQL's ids have holes)."""
+        column = "rowid" if self.sqlite else "notification_id"
+        with self.engine.connect() as conn:
+            found = conn.execute(text(f"SELECT count(*) FROM {self.events_table} WHERE {column} < :p"), {"p": position}).scalar()
+        return int(found or 0)
+

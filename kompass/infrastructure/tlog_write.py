@@ -1,0 +1,150 @@
+"""Extending the Merkle tree and signing a checkpoint inside each write transaction.
+
+Why inside: a checkpoint written afterwards could be skipped by a crash or a rogue client,
+leaving events no checkpoint covers; in the same transaction, events and their checkpoint are
+stored together or not at all. The tree is extended from its stored compact range, so a write
+costs O(log n) hashing and a few node rows per event, never a rescan of the log.
+
+Leaves are the events' export lines, made by the export's own code (`command_log_writer`), from
+the bytes that are being stored. This runs on the library's raw DB-API cursor of the transaction
+(`?` parameters on SQLite, `%s` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from kompass.application.facts import Fact
+from kompass.application.history import identity
+from kompass.application.ports import Signer
+from kompass.application.proofs import sign
+from kompass.domain.checkpoint import Checkpoint
+from kompass.domain.errors import ConcurrentChange, IntegrityViolation
+from kompass.domain.merkle import CompactRange, leaf_hash
+from kompass.infrastructure.command_log_writer import event_line
+from kompass.infrastructure.fact_decoder import FactDecoder
+
+CHUNK = 500
+KEY_CACHE = 100_000
+
+
+def origin_of(store_id: str) -> str:
+    return f"kompass/{store_id}"
+
+
+class Pending(NamedTuple):
+    """A stored event as the fact decoder reads it; its position does not enter its line."""
+
+    id: int
+    originator_id: UUID | str
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class LeafLines:
+    """The export lines of events being stored; remembers aggregates' keys across transactions
+    (an aggregate's key never changes: its id is derived from it)."""
+
+    def __init__(self, decode: FactDecoder, events_table: str, sqlite: bool) -> None:
+        self.decode = decode
+        self.keys: dict[UUID, str] = {}
+        mark = "?" if sqlite else "%s"
+        self.sqlite = sqlite
+        self.select = f"SELECT originator_id, originator_version, topic, state FROM {events_table} WHERE originator_version = 1 AND "
+        self.select += "originator_id IN ({marks})" if sqlite else f"originator_id = ANY({mark})"
+
+    def __call__(self, cursor: Any, stored: Sequence[StoredEvent]) -> list[str]:
+        facts = [self.decode(Pending(0, s.originator_id, s.originator_version, s.topic, bytes(s.state))) for s in stored]
+        if len(self.keys) > KEY_CACHE:
+            self.keys.clear()
+        for fact in facts:
+            if fact.version == 1:
+                self.keys[fact.originator_id] = identity(fact)[0]
+        self._look_up(cursor, {f.originator_id for f in facts if f.originator_id not in self.keys})
+        return [event_line(f, self.keys.get(f.originator_id, str(f.originator_id))) for f in facts]
+
+    def _look_up(self, cursor: Any, missing: set[UUID]) -> None:
+        wanted = list(missing)
+        for start in range(0, len(wanted), CHUNK):
+            chunk: list[Any] = [i.hex if self.sqlite else i for i in wanted[start : start + CHUNK]]
+            if self.sqlite:
+                cursor.execute(self.select.format(marks=",".join("?" * len(chunk))), chunk)
+            else:
+                cursor.execute(self.select, (chunk,))
+            for row in cursor.fetchall():
+                originator = row["originator_id"]
+                pending = Pending(0, UUID(originator) if isinstance(originator, str) else originator,
+                                   row["originator_version"], row["topic"], bytes(row["state"]))
+                created: Fact = self.decode(pending)
+                self.keys[created.originator_id] = identity(created)[0]
+
+
+class LogExtension:
+    """One transaction's additions to the tree: leaves as batches are appended, a checkpoint at the end."""
+
+    def __init__(self, cursor: Any, events_table: str, sqlite: bool, lines: LeafLines, signer: Callable[[str], Iterable[Signer]]) -> None:
+        self.cursor = cursor
+        self.table = events_table
+        self.mark = "?" if sqlite else "%s"
+        self.lines = lines
+        self.signer = signer
+        self.tree: CompactRange | None = None
+        self.store_id = ""
+        self.start_size = self.start_position = 0
+
+    def extend(self, stored: Sequence[StoredEvent]) -> None:
+        """Called after each batch is inserted (so on PostgreSQL the table lock is already held)."""
+        if not stored:
+            return
+        if self.tree is None:
+            self._load()
+        assert self.tree is not None
+        nodes: list[tuple[int, int, bytes]] = []
+        for line in self.lines(self.cursor, stored):
+            nodes += self.tree.append(leaf_hash(line.encode()))
+        m = self.mark
+        self.cursor.executemany(f"INSERT INTO kompass_log_nodes (level, idx, hash) VALUES ({m}, {m}, {m})", nodes)
+
+    def finish(self) -> None:
+        """Check that exactly this transaction's events follow the last checkpoint, then sign the new one."""
+        if self.tree is None:
+            return
+        m = self.mark
+        column = "rowid" if m == "?" else "notification_id"
+        self.cursor.execute(f"SELECT count(*) AS n, max({column}) AS head FROM {self.table} WHERE {column} > {m}", (self.start_position,))
+        row = self.cursor.fetchone()
+        added = self.tree.size - self.start_size
+        if int(row["n"]) != added and self.start_size == 0:
+            raise IntegrityViolation(
+                "this store holds events from before kompass signed its log, so no checkpoint covers them; nothing was "
+                "written — export it and restore the export into a new store (`kompass import --restore`)"
+            )
+        if int(row["n"]) != added:
+            raise IntegrityViolation(
+                f"the log holds {int(row['n']) - added} event(s) after position {self.start_position} that no checkpoint "
+                "covers (recorded behind kompass's back, or checkpoints were deleted); nothing was written — run `kompass verify`"
+            )
+        position = int(row["head"])
+        note = sign(Checkpoint(origin_of(self.store_id), self.tree.size, self.tree.root()).body(), self.signer(self.store_id))
+        self.cursor.execute(
+            f"UPDATE kompass_log SET size = {m}, position = {m}, frontier = {m} WHERE id = 1 AND size = {m}",
+            (self.tree.size, position, self.tree.pack(), self.start_size),
+        )
+        if getattr(self.cursor, "sqlite_cursor", self.cursor).rowcount != 1:
+            raise ConcurrentChange("another write extended the log at the same moment; nothing was written — try again")
+        self.cursor.execute(f"INSERT INTO kompass_checkpoints (size, position, note) VALUES ({m}, {m}, {m})",
+                            (self.tree.size, position, note.render()))
+
+    def _load(self) -> None:
+        self.cursor.execute("SELECT store_id, size, position, frontier FROM kompass_log WHERE id = 1")
+        row = self.cursor.fetchone()
+        if row is None:
+            raise IntegrityViolation("the store has no log record (kompass_log): it was not created by kompass or was tampered with")
+        self.store_id = str(row["store_id"])
+        self.start_size, self.start_position = int(row["size"]), int(row["position"])
+        self.tree = CompactRange.unpack(self.start_size, bytes(row["frontier"]))
