@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.helpers import as_json, ok, refused, snapshot
+from tests.integration.helpers import as_json, ok, refused, same_log, snapshot
 
 REF = "14-2021-opendata"
 
@@ -157,7 +157,7 @@ def test_corrections_through_an_import_then_export_and_restore(db_url: str, tmp_
     file.write_text(exported, encoding="utf-8")
     restored = f"sqlite:///{tmp_path / 'restored.db'}"
     ok(restored, "import", "--restore", str(file))
-    assert ok(restored, "export").stdout == exported
+    assert same_log(ok(restored, "export").stdout_bytes, exported.encode("utf-8"))
     assert show(restored) == data
     assert as_json(restored, "coverage") == as_json(db_url, "coverage")
 
