@@ -179,6 +179,73 @@ class AssignCoordinator(Command):
     user: str
 
 
+# --- corrections: each a new event; `reason` is kept in the history for auditors ---------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetypeInitiative(Command):
+    ref: str
+    type: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReorientInitiative(Command):
+    ref: str
+    orientation: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeRoles(Command):
+    ref: str
+    roles: tuple[str, ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnfundInitiative(Command):
+    ref: str
+    source: str
+    amount_sek: int
+    year: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawResult(Command):
+    ref: str
+    type: str
+    text: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetargetIndicator(Command):
+    ref: str
+    name: str
+    target: float
+    unit: str | None = None
+    """None keeps the indicator's unit."""
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleInitiative(Command):
+    ref: str
+    start: date | None = None
+    end: date | None = None
+    """Both planned dates are set at once; one left out (or null) is cleared."""
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveLeadRegion(Command):
+    ref: str
+    region: str
+    reason: str = ""
+
+
 OPS: dict[str, type[Command]] = {
     "actor.register": RegisterActor,
     "actor.rename": RenameActor,
@@ -195,6 +262,14 @@ OPS: dict[str, type[Command]] = {
     "initiative.retitle": RetitleInitiative,
     "initiative.indicator": DefineIndicator,
     "initiative.measure": MeasureIndicator,
+    "initiative.retype": RetypeInitiative,
+    "initiative.reorient": ReorientInitiative,
+    "initiative.roles": ChangeRoles,
+    "initiative.unfund": UnfundInitiative,
+    "initiative.withdraw_result": WithdrawResult,
+    "initiative.retarget": RetargetIndicator,
+    "initiative.schedule": ScheduleInitiative,
+    "initiative.lead_region": MoveLeadRegion,
     "portfolio.assess": AssessPortfolio,
     "portfolio.coordinator": AssignCoordinator,
 }

@@ -220,3 +220,55 @@ def assess_portfolio(command: c.AssessPortfolio, session: Session, access: Acces
 def assign_coordinator(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("assign coordinators")
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
+
+
+# --- corrections ------------------------------------------------------------------------
+
+
+@_handle.register
+def retype_initiative(command: c.RetypeInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    _initiative(session, access, command.ref, "retype", effective).retype(command.type, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def reorient_initiative(command: c.ReorientInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "reorient", effective)
+    initiative.reorient(command.orientation, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def change_roles(command: c.ChangeRoles, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "change the roles of", effective)
+    initiative.change_roles(list(command.roles), reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def unfund_initiative(command: c.UnfundInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "remove funding of", effective)
+    initiative.unfund(command.source, command.amount_sek, command.year, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def withdraw_result(command: c.WithdrawResult, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "withdraw results of", effective)
+    initiative.withdraw_result(command.type, command.text, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def retarget_indicator(command: c.RetargetIndicator, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "retarget indicators of", effective)
+    initiative.retarget(command.name, command.target, command.unit, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def schedule_initiative(command: c.ScheduleInitiative, session: Session, access: Access, by: str, effective: date) -> None:
+    initiative = _initiative(session, access, command.ref, "schedule", effective)
+    initiative.schedule(command.start, command.end, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def move_lead_region(command: c.MoveLeadRegion, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_admin(f"change the lead region of {command.ref}")
+    initiative = session.initiative(command.ref)
+    _existing_on(session, initiative, effective)
+    initiative.move_lead(command.region, reason=command.reason, by=by, effective=effective)

@@ -30,6 +30,8 @@ def keyed(facts: Iterable[Fact]) -> Iterator[tuple[Fact, str, str | None]]:
     for fact in facts:
         if fact.version == 1 and fact.aggregate in AGGREGATES:
             keys[fact.originator_id] = identity(fact)
+        elif fact.type == "LeadRegionChanged" and fact.originator_id in keys:
+            keys[fact.originator_id] = (keys[fact.originator_id][0], fact.data["region"])  # the initiative moved region
         key, region = keys.get(fact.originator_id, (str(fact.originator_id), None))
         yield fact, key, region
 

@@ -46,6 +46,8 @@ class InitiativeRecord:
     indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
     proposed_on: str = ""
     updated_on: str = ""
+    planned_start: str | None = None
+    planned_end: str | None = None
     budget_sek: int = 0
     """The sum of the funding lines, kept as they are added (long histories stay cheap)."""
 

@@ -76,6 +76,8 @@ def initiative_json(record: InitiativeRecord, actors: ActorLookup) -> dict[str, 
         "indicators": [{"name": n, **i} for n, i in record.indicators.items()],
         "proposed_on": record.proposed_on,
         "updated_on": record.updated_on,
+        "planned_start": record.planned_start,
+        "planned_end": record.planned_end,
     }
 
 

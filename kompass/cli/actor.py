@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kompass.cli.context import Settings, effective_option, pass_settings
-from kompass.cli.output import emit_json, emit_rows, format_option, message, visible
+from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 from kompass.cli.run import execute, when
 
 ACTOR_COLUMNS = ("key", "name", "kind", "region", "merged_into")
@@ -71,7 +71,7 @@ def merge(settings: Settings, key: str, into: str, effective: str | None) -> Non
 
 @actor.command("show")
 @click.argument("key")
-@format_option("table", "json")
+@format_option()
 @pass_settings
 def show(settings: Settings, key: str, fmt: str) -> None:
     """Show one actor.
@@ -89,6 +89,8 @@ def show(settings: Settings, key: str, fmt: str) -> None:
     data = actor_json(actors[key])
     if fmt == "json":
         emit_json(data)
+    elif fmt == "csv":
+        emit_csv([data], list(data))
     else:
         for field, value in data.items():
             click.echo(visible(f"{field:13} {value if value not in (None, []) else '-'}"))

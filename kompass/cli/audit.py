@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import sys
 from pathlib import Path
 
@@ -41,19 +42,27 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "xlsx", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: the whole log (re-import with --restore); xlsx: a workbook to edit; csv: the initiatives sheet.")
+@click.option("--region", default=None, metavar="CC", help="xlsx and csv: only the initiatives this region leads.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default stdout).")
 @pass_settings
-def export(settings: Settings, fmt: str, output: Path | None) -> None:
-    """Write the whole log as a command log with recording times (re-import with --restore).
+def export(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
+    """Write the whole log as a command log with recording times (re-import with --restore), or the
+    portfolio as a workbook (xlsx) or a CSV of initiatives that `kompass import` reads back.
 
     One line per stored event, the regions kompass registers itself included: the lines are the
     leaves of the log's Merkle tree. The header holds the signed checkpoint the export matches,
     so `kompass verify --against EXPORT` later proves the store still holds it.
     The format: docs/command-log.md.
 
-    Example: kompass export --output portfolio-backup.jsonl
+    Example: kompass export --format xlsx --region 14 --output portfolj-14.xlsx
     """
+    if fmt != "jsonl":
+        _export_sheets(settings, fmt, region, output)
+        return
+    if region is not None:
+        raise click.UsageError("--region is for --format xlsx and csv; the command log holds the whole store")
     from kompass.infrastructure.command_log_writer import export_lines
 
     store = settings.store()
@@ -66,6 +75,31 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
             stream.close()
     if output:
         message(f"exported to {output}")
+
+
+def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
+    from kompass.application.sheet_import import current_tables
+    from kompass.application.sheets import allowed_values, sheet_columns
+    from kompass.infrastructure.workbook import write_initiatives_csv, write_workbook
+
+    store = settings.store()
+    tables = current_tables(store.fresh_read_model(), store.framework, region)
+    if fmt == "csv":
+        if output is None:
+            write_initiatives_csv(sys.stdout, tables["initiatives"])
+            return
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            write_initiatives_csv(stream, tables["initiatives"])
+    else:
+        if output is None and sys.stdout.isatty():
+            raise click.UsageError("--format xlsx needs --output FILE on a terminal (a workbook is not text)")
+        target = output or io.BytesIO()
+        write_workbook(target, tables, sheet_columns(store.framework), allowed_values(store.framework), region)
+        if isinstance(target, io.BytesIO):
+            sys.stdout.buffer.write(target.getvalue())
+            sys.stdout.buffer.flush()
+            return
+    message(f"wrote {len(tables['initiatives'])} initiatives to {output}")
 
 
 @click.command()

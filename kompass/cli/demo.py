@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -10,24 +12,40 @@ import click
 from kompass.cli.context import Settings, pass_settings
 from kompass.cli.output import message
 
+WORKBOOK = "portfolj-14.xlsx"
+
+
+def program() -> str:
+    """How to call kompass again: `kompass` when that is on PATH, else the path it was called by
+    (`.venv/bin/kompass` after `make demo`)."""
+    called = sys.argv[0] if sys.argv and sys.argv[0].endswith("kompass") else "kompass"
+    on_path = shutil.which("kompass")
+    if on_path and Path(on_path).resolve() == Path(called).resolve():
+        return "kompass"
+    return called if Path(called).exists() else "kompass (in .venv/bin: source .venv/bin/activate first)"
+
 
 @click.command()
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to create the demo store (default: a new temporary directory).")
 @pass_settings
 def demo(settings: Settings, directory: Path | None) -> None:
-    """Load the shipped example portfolio (real examples from the 2021 evaluation) into a
-    fresh SQLite store and print the national coverage gaps and the top network risks.
+    """Load the shipped example portfolio (real examples from the 2021 evaluation, recorded over
+    2021–2022, corrections included) into a fresh SQLite store, write region 14's workbook beside
+    it, and print the national coverage gaps and the top network risks.
 
     Example: kompass demo --dir ./demo-store
     """
     from importlib import resources
 
     from kompass.application.queries import coverage_report
+    from kompass.application.sheet_import import current_tables
+    from kompass.application.sheets import allowed_values, sheet_columns
     from kompass.cli.grid import print_grid
     from kompass.cli.network import print_top_risks
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.command_log import read_command_log
+    from kompass.infrastructure.workbook import write_workbook
 
     place = directory or Path(tempfile.mkdtemp(prefix="kompass-demo-"))
     place.mkdir(parents=True, exist_ok=True)
@@ -37,11 +55,17 @@ def demo(settings: Settings, directory: Path | None) -> None:
     store = Store(f"sqlite:///{db}", settings.user, create=True)
     try:
         with resources.as_file(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl")) as demo_file:
-            commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(demo_file))
+            # the restore path: each line keeps its recording time, so the past can be asked about
+            commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(demo_file, restore=True))
             summary = store.kompass.import_commands(commands, store.access())
-        report = coverage_report(store.fresh_read_model(), store.facts, store.framework, store.today())
-        message(f"demo store: {db} ({summary.commands} commands, {summary.events} events)")
-        message(f"query it: kompass --db sqlite:///{db} gaps")
+        read_model = store.fresh_read_model()
+        workbook = place / WORKBOOK
+        write_workbook(workbook, current_tables(read_model, store.framework, "14"), sheet_columns(store.framework),
+                       allowed_values(store.framework), "14")
+        report = coverage_report(read_model, store.facts, store.framework, store.today())
+        message(f"demo store: {db} ({summary.commands} commands, {summary.events} events, recorded 2021–2022)")
+        message(f"region 14's workbook: {workbook} (edit it, then: import it with --dry-run first)")
+        message(f"query it: {program()} --db sqlite:///{db} gaps")
         print_grid(report)
         print_top_risks(store)
     finally:

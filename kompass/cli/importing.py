@@ -1,4 +1,4 @@
-"""`kompass import FILE`: a whole command log, applied atomically."""
+"""`kompass import FILE`: a whole command log, or the differences of an edited spreadsheet, applied atomically."""
 
 from __future__ import annotations
 
@@ -9,25 +9,38 @@ import click
 from kompass.cli.context import Settings, pass_settings
 from kompass.cli.output import message
 
+SHEET_SUFFIXES = (".xlsx", ".csv")
+
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--restore", is_flag=True, help="Keep the recording times of an export (into an empty store only).")
+@click.option("--dry-run", is_flag=True, help="xlsx and csv: print the commands the file would apply, and apply none.")
 @pass_settings
-def import_(settings: Settings, file: Path, restore: bool) -> None:
-    """Apply a command log (JSON Lines, see docs/command-log.md): all of it, or nothing. FILE - reads standard input.
+def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> None:
+    """Apply a command log (JSON Lines, see docs/command-log.md), or the differences between an
+    edited workbook (FILE.xlsx, from `kompass export --format xlsx`) or CSV of initiatives
+    (FILE.csv) and the store: all of it, or nothing. FILE - reads a command log from standard input.
 
-    On the first bad line it stops with FILE:LINE: message and the store is unchanged.
+    A command log stops at the first bad line with FILE:LINE: message; a workbook names every
+    refused cell as FILE:SHEET!CELL: message. Either way the store is unchanged.
     Lines may end with LF, CRLF or CR; the file must be UTF-8 (a byte order mark is fine).
     Only --restore creates a store where none exists.
     Every op and field, and the rules of --restore: docs/command-log.md.
 
-    Example: kompass import portfolio-2021.jsonl
+    Example: kompass import portfolj-14.xlsx --dry-run
     """
     from kompass.application.service import LineRefused
     from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.command_log import read_command_log, source_name
 
+    if file.suffix.lower() in SHEET_SUFFIXES:
+        if restore:
+            raise click.UsageError("--restore reads a command log from `kompass export`, not a spreadsheet")
+        _import_sheets(settings, file, dry_run)
+        return
+    if dry_run:
+        raise click.UsageError("--dry-run is for workbooks (.xlsx) and CSV files of initiatives (.csv)")
     logged = read_command_log(file, restore=restore)  # an unreadable path is refused before the store is touched
     store = settings.store(create=restore)
     if restore and not store.is_empty():
@@ -39,3 +52,28 @@ def import_(settings: Settings, file: Path, restore: bool) -> None:
         refused.args = (f"{source_name(file)}:{refused}",)
         raise
     message(f"imported {summary.commands} commands ({summary.events} events) from {source_name(file)}")
+
+
+def _import_sheets(settings: Settings, file: Path, dry_run: bool) -> None:
+    from kompass.application.sheet_import import apply_import, plan_import
+    from kompass.application.sheets import CellsRefused, sheet_columns
+    from kompass.cli.errors import fail
+    from kompass.infrastructure.command_log_writer import command_line
+    from kompass.infrastructure.workbook import read_initiatives_csv, read_workbook
+
+    store = settings.store()
+    try:
+        is_csv = file.suffix.lower() == ".csv"
+        sheet_file = read_initiatives_csv(file) if is_csv else read_workbook(file, sheet_columns(store.framework))
+        planned = plan_import(sheet_file, store.fresh_read_model(), store.framework)
+        if dry_run:
+            for step in planned:
+                click.echo(command_line(step.command))
+            message(f"{len(planned)} commands would be applied from {file} (dry run: nothing written)")
+            return
+        summary = apply_import(store.kompass, store.access(), planned, str(file))
+    except CellsRefused as refused:
+        for line in refused.lines[:-1]:
+            click.echo(f"Error: {line}", err=True)
+        fail(refused.lines[-1], refused.exit_code)
+    message(f"applied {summary.commands} commands ({summary.events} events) from {file}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from kompass.cli.context import Settings, effective_option, parse_date, parse_timestamp, pass_settings, time_options
-from kompass.cli.output import emit_json, emit_rows, format_option, message, visible
+from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 from kompass.cli.run import execute, when
-
-LIST_COLUMNS = ("ref", "region", "status", "type", "areas", "title")
 
 
 @click.group()
@@ -255,45 +255,32 @@ def measure(settings: Settings, ref: str, name: str, value: float, effective: st
 @initiative.command("show")
 @click.argument("ref")
 @time_options
-@format_option("table", "json")
+@format_option("table", "json", "csv")
 @pass_settings
 def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, fmt: str) -> None:
     """Show one initiative, now or as it was.
 
     Example: kompass initiative show 14-2021-opendata --as-of 2021-06-30 --format json
     """
-    from kompass.application.queries import list_initiatives
-    from kompass.application.views import initiative_json
-    from kompass.domain.errors import NotFound
+    from kompass.application.initiative_query import SHOW_CSV_COLUMNS, flat_row, show_initiative
 
     store = settings.store()
-    records, actors = list_initiatives(
-        store.fresh_read_model(), store.facts, ref=ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
+    data = show_initiative(
+        store.fresh_read_model(), store.facts, ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
         index=store.past_index() if as_of or known_at else None,
     )
-    record = next(iter(records), None)
-    if record is None:
-        raise NotFound(f"no initiative with ref {ref!r}" + (" at that time" if as_of or known_at else ""))
-    data = initiative_json(record, actors.get)
     if fmt == "json":
         emit_json(data)
-        return
-    for field in (
-        "ref",
-        "title",
-        "region",
-        "regions",
-        "status",
-        "type",
-        "orientation",
-        "areas",
-        "roles",
-        "budget_sek",
-        "proposed_on",
-        "updated_on",
-    ):
+    elif fmt == "csv":
+        emit_csv([flat_row(data)], SHOW_CSV_COLUMNS)
+    else:
+        _show_table(data)
+
+
+def _show_table(data: dict[str, Any]) -> None:
+    for field in SHOW_FIELDS:
         value = data[field]
-        click.echo(visible(f"{field:12} {', '.join(value) if isinstance(value, list) else value}"))
+        click.echo(visible(f"{field:12} {', '.join(value) if isinstance(value, list) else '' if value is None else value}"))
     if data["description"]:
         click.echo(visible(f"{'description':12} {data['description']}"))
     for p in data["participants"]:
@@ -307,11 +294,21 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
         click.echo(visible(f"{'indicator':12} {i['name']}: {latest} of {i['target']}{i['unit']}"))
 
 
+SHOW_FIELDS = (
+    "ref", "title", "region", "regions", "status", "type", "orientation", "areas", "roles", "budget_sek",
+    "proposed_on", "updated_on", "planned_start", "planned_end",
+)
+
+
 @initiative.command("list")
 @click.option("--region", default=None, metavar="CC", help="Initiatives the region leads or takes part in.")
 @click.option("--area", default=None)
 @click.option("--status", default=None)
 @click.option("--type", "type_", default=None)
+@click.option("--orientation", default=None, help="internal or external.")
+@click.option("--role", default=None, help="A coordinator role the initiative exercises.")
+@click.option("--actor", default=None, help="An actor taking part (key).")
+@click.option("--year", default=None, type=int, help="Initiatives of that year's portfolio (as the annual report counts them).")
 @time_options
 @format_option()
 @pass_settings
@@ -321,38 +318,29 @@ def list_(
     area: str | None,
     status: str | None,
     type_: str | None,
+    orientation: str | None,
+    role: str | None,
+    actor: str | None,
+    year: int | None,
     as_of: str | None,
     known_at: str | None,
     fmt: str,
 ) -> None:
-    """List initiatives, filtered by region, area, status and type.
+    """List initiatives, filtered by region, area, status, type, orientation, role, actor and year.
 
     Example: kompass initiative list --region 14 --status active --format json
     """
-    from kompass.application.queries import list_initiatives
-    from kompass.application.views import initiative_json
-    from kompass.domain.status import STATUSES
-    from kompass.domain.vocabulary import INITIATIVE_TYPES, require_one_of, require_region
+    from kompass.application.initiative_query import CSV_COLUMNS, TABLE_COLUMNS, InitiativeFilter, find_initiatives, flat_row
 
     store = settings.store()
-    # a misspelt filter is refused, not answered with an empty list
-    if region is not None:
-        require_region(region)
-    if area is not None:
-        store.framework.require_area(area)
-    if status is not None:
-        require_one_of(status, STATUSES, "status")
-    if type_ is not None:
-        require_one_of(type_, INITIATIVE_TYPES, "initiative type")
-    records, actors = list_initiatives(
-        store.fresh_read_model(),
-        store.facts,
-        region=region,
-        area=area,
-        status=status,
-        type=type_,
-        as_of=parse_date(as_of),
-        known_at=parse_timestamp(known_at),
+    wanted = InitiativeFilter(
+        region=region, area=area, status=status, type=type_, orientation=orientation, role=role, actor=actor, year=year
+    )
+    rows = find_initiatives(
+        store.fresh_read_model(), store.facts, store.framework, wanted, as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
         index=store.past_index() if as_of or known_at else None,
     )
-    emit_rows(fmt, [initiative_json(r, actors.get) for r in records], LIST_COLUMNS)
+    if fmt == "csv":
+        emit_csv([flat_row(r) for r in rows], CSV_COLUMNS)
+    else:
+        emit_rows(fmt, rows, TABLE_COLUMNS)

@@ -39,6 +39,8 @@ def _register() -> None:
     from kompass.cli import (
         actor,
         audit,
+        check,
+        corrections,
         coverage,
         demo,
         importing,
@@ -52,9 +54,11 @@ def _register() -> None:
         tlog,
     )
 
+    corrections.register(initiative.initiative)
+
     for command in (
         store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,
-        coverage.coverage, coverage.gaps, coverage.diff, projections.projections,
+        coverage.coverage, coverage.gaps, check.check, coverage.diff, projections.projections,
         audit.history, audit.export, audit.verify, tlog.checkpoint, tlog.prove, tlog.verify_proof, audit.replay,
         people.user, people.person, report.report,
         network.network,

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from kompass.infrastructure.cells import safe_cell
+
 FORMATS = ("table", "json", "csv")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,17 +33,6 @@ def use_colour() -> bool:
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection")."""
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading `'`, as OWASP recommends; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def visible(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kompass.cli.context import Settings, pass_settings
-from kompass.cli.output import emit_json, emit_rows, format_option, message, visible
+from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 
 
 @click.group()
@@ -105,7 +105,7 @@ def person_add(settings: Settings, person_id: str, name: str, email: str | None,
 
 @person.command("show")
 @click.argument("person_id")
-@format_option("table", "json")
+@format_option()
 @pass_settings
 def person_show(settings: Settings, person_id: str, fmt: str) -> None:
     """Show a person's contact details.
@@ -115,6 +115,8 @@ def person_show(settings: Settings, person_id: str, fmt: str) -> None:
     data = settings.store().persons.get(person_id)
     if fmt == "json":
         emit_json(data)
+    elif fmt == "csv":
+        emit_csv([data], list(data))
     else:
         for k, v in data.items():
             click.echo(visible(f"{k:8} {v or '-'}"))

@@ -14,13 +14,13 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from kompass.domain import corrections as rules
 from kompass.domain import status as lifecycle
 from kompass.domain.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation
 from kompass.domain.framework import Framework
 from kompass.domain.recording import KompassAggregate, initiative_id
 from kompass.domain.text import require_ref
 from kompass.domain.vocabulary import (
-    COORDINATOR_ROLES,
     FUNDING_SOURCES,
     INITIATIVE_TYPES,
     ORIENTATIONS,
@@ -62,6 +62,10 @@ class Indicator:
 
 
 class Initiative(KompassAggregate):
+    planned_start: str | None = None
+    """Planned dates (YYYY-MM-DD), set by `schedule`; class defaults keep older snapshots loadable."""
+    planned_end: str | None = None
+
     @staticmethod
     def create_id(ref: str) -> UUID:
         return initiative_id(ref)
@@ -89,10 +93,7 @@ class Initiative(KompassAggregate):
         require_one_of(type, INITIATIVE_TYPES, "initiative type")
         require_one_of(orientation, ORIENTATIONS, "orientation")
         roles = list(roles or [])
-        for role in roles:
-            require_one_of(role, COORDINATOR_ROLES, "coordinator role")
-        if len(set(roles)) != len(roles):
-            raise InvalidValue(f"duplicate roles in {', '.join(roles)}")
+        rules.check_roles(roles)
         return cls(
             ref=ref,
             region=region,
@@ -275,6 +276,80 @@ class Initiative(KompassAggregate):
     @event("IndicatorMeasured")
     def _indicator_measured(self, name: str, value: float, by: str, effective: date) -> None:
         self.indicators[name].measurements.append((effective, value))
+
+    # --- corrections (new events; nothing recorded is edited) ---------------------
+
+    def retype(self, type: str, *, reason: str = "", by: str, effective: date) -> None:
+        rules.check_retype(self.ref, self.type, type)
+        self._retyped(type=type, reason=reason, by=by, effective=effective)
+
+    @event("InitiativeRetyped")
+    def _retyped(self, type: str, reason: str, by: str, effective: date) -> None:
+        self.type = type
+
+    def reorient(self, orientation: str, *, reason: str = "", by: str, effective: date) -> None:
+        rules.check_reorient(self.ref, self.orientation, orientation)
+        self._reoriented(orientation=orientation, reason=reason, by=by, effective=effective)
+
+    @event("InitiativeReoriented")
+    def _reoriented(self, orientation: str, reason: str, by: str, effective: date) -> None:
+        self.orientation = orientation
+
+    def change_roles(self, roles: list[str], *, reason: str = "", by: str, effective: date) -> None:
+        rules.check_new_roles(self.ref, self.roles, roles)
+        self._roles_changed(roles=list(roles), reason=reason, by=by, effective=effective)
+
+    @event("RolesChanged")
+    def _roles_changed(self, roles: list[str], reason: str, by: str, effective: date) -> None:
+        self.roles = list(roles)
+
+    def unfund(self, source: str, amount_sek: int, year: int, *, reason: str = "", by: str, effective: date) -> None:
+        rules.check_present(self.ref, self.funding, FundingLine(source, amount_sek, year), "funding line")
+        self._funding_removed(source=source, amount_sek=amount_sek, year=year, reason=reason, by=by, effective=effective)
+
+    @event("FundingRemoved")
+    def _funding_removed(self, source: str, amount_sek: int, year: int, reason: str, by: str, effective: date) -> None:
+        self.funding.remove(FundingLine(source, amount_sek, year))
+
+    def withdraw_result(self, type: str, text: str, *, reason: str = "", by: str, effective: date) -> None:
+        rules.check_present(self.ref, self.results, Result(type, text), "result")
+        self._result_withdrawn(type=type, text=text, reason=reason, by=by, effective=effective)
+
+    @event("ResultWithdrawn")
+    def _result_withdrawn(self, type: str, text: str, reason: str, by: str, effective: date) -> None:
+        self.results.remove(Result(type, text))
+
+    def retarget(self, name: str, target: float, unit: str | None, *, reason: str = "", by: str, effective: date) -> None:
+        indicator = self.indicators.get(name)
+        if indicator is None:
+            raise NotFound(f"{self.ref} has no indicator {name!r}: define it first")
+        require_number(target, "target")
+        unit = indicator.unit if unit is None else unit
+        rules.check_retarget(self.ref, name, (indicator.target, indicator.unit), (target, unit))
+        self._retargeted(name=name, target=target, unit=unit, reason=reason, by=by, effective=effective)
+
+    @event("IndicatorRetargeted")
+    def _retargeted(self, name: str, target: float, unit: str, reason: str, by: str, effective: date) -> None:
+        self.indicators[name].target, self.indicators[name].unit = target, unit
+
+    def schedule(self, start: date | None, end: date | None, *, reason: str = "", by: str, effective: date) -> None:
+        current = tuple(None if d is None else date.fromisoformat(d) for d in (self.planned_start, self.planned_end))
+        rules.check_schedule(self.ref, (current[0], current[1]), start, end)
+        iso = [None if d is None else d.isoformat() for d in (start, end)]
+        self._scheduled(start=iso[0], end=iso[1], reason=reason, by=by, effective=effective)
+
+    @event("InitiativeScheduled")
+    def _scheduled(self, start: str | None, end: str | None, reason: str, by: str, effective: date) -> None:
+        self.planned_start, self.planned_end = start, end
+
+    def move_lead(self, region: str, *, reason: str = "", by: str, effective: date) -> None:
+        """Another region leads from now on (admins only: it moves the initiative between portfolios)."""
+        rules.check_lead_region(self.ref, self.region, region, self.participants)
+        self._lead_region_changed(region=region, reason=reason, by=by, effective=effective)
+
+    @event("LeadRegionChanged")
+    def _lead_region_changed(self, region: str, reason: str, by: str, effective: date) -> None:
+        self.region = region
 
 
 def require_number(value: Any, what: str) -> float:

@@ -42,8 +42,12 @@ FIELD_KINDS: dict[str, str] = {
     "value": NUMBER,
     "focus": FOCUS,
     "effective": DATE,
+    "start": DATE,
+    "end": DATE,
 }
-NULLABLE = frozenset({"region", "description"})
+NULLABLE = frozenset({"region", "description", "start", "end", "unit"})
+"""Fields where `null` stands for their default: an actor without a region, an empty description, a planned
+date cleared (schedule), the unit kept (retarget) or empty (indicator)."""
 MAX_INTEGER = 10**15
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """Only YYYY-MM-DD: Python also reads 20210104 and 2021-W01-1 as dates, which the format does not allow."""
@@ -252,8 +256,9 @@ def _recorded_at(value: Any, restore: bool) -> datetime:
 
 
 def _convert(name: str, value: Any, default: Any) -> Any:
-    """`null` is an actor without a region, or an empty description (docs/command-log.md); where a region must be
-    given (an initiative's, a portfolio's) it is refused like any other value of the wrong type."""
+    """`null` is an actor without a region, an empty description, or a cleared planned date or kept unit
+    (docs/command-log.md); where a value must be given (an initiative's region, a portfolio's) it is refused
+    like any other value of the wrong type."""
     kind = FIELD_KINDS.get(name, TEXT)
     if value is None and name in NULLABLE and default is not dataclasses.MISSING:
         return "" if name == "description" else default

@@ -9,11 +9,14 @@ Merkle tree (docs/security.md), and an outside tool recomputes the root from an 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kompass.application.catalogue import AGGREGATES, CATALOGUE
+from kompass.application.commands import OP_OF, Command
 from kompass.application.facts import Fact
 from kompass.application.history import keyed
 from kompass.application.ports import FactLog
@@ -67,3 +70,14 @@ def export_lines(facts: FactLog, log: TransparencyLog) -> Iterator[str]:
         if head > position:
             yield f"# warning: events after position {position} are covered by no checkpoint and are not exported; run `kompass verify`"
     yield from command_lines(facts.facts(upto=position))
+
+
+def command_line(command: Command) -> str:
+    """A command as a line of the command log (what `import --dry-run` prints): its op and the fields given."""
+    record: dict[str, Any] = {"op": OP_OF[type(command)]}
+    for field in dataclasses.fields(command):
+        value = getattr(command, field.name)
+        if value == field.default and field.name not in ("description",):
+            continue  # left at its default (`by`, `effective`, an empty reason…); a description is always shown
+        record[field.name] = value.isoformat() if isinstance(value, date) else list(value) if isinstance(value, tuple) else value
+    return json.dumps(record, ensure_ascii=False)

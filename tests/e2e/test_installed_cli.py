@@ -47,6 +47,19 @@ def test_demo_exits_0_and_prints_the_grid(demo: tuple[str, subprocess.CompletedP
     assert any(line.startswith("regions with a gap") for line in lines)
     assert "\x1b[" not in result.stdout  # NO_COLOR, and not a terminal
     assert url.removeprefix("sqlite:///") in result.stderr  # where the store is, on stderr
+    hint = next(line for line in result.stderr.splitlines() if line.startswith("query it: "))
+    program = hint.removeprefix("query it: ").split(" --db ")[0]
+    assert (program == "kompass" and shutil.which("kompass") == KOMPASS) or program == KOMPASS  # a command that runs as printed
+
+
+def test_the_demo_hint_names_the_program_it_was_called_by_when_kompass_is_not_on_path(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "KOMPASS_USER": "admin", "HOME": str(tmp_path)}
+    assert KOMPASS is not None
+    result = subprocess.run([KOMPASS, "demo", "--dir", str(tmp_path / "d")], capture_output=True, text=True, env=env, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"query it: {KOMPASS} --db sqlite:///{tmp_path / 'd' / 'kompass.db'} gaps" in result.stderr
+    assert (tmp_path / "d" / "portfolj-14.xlsx").exists()
 
 
 def test_queries_on_the_demo_store(demo: tuple[str, subprocess.CompletedProcess[str]]) -> None:

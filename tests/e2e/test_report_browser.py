@@ -62,7 +62,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     place = tmp_path_factory.mktemp("reports")
     db = f"sqlite:///{place / 'kompass.db'}"
     kompass("--db", db, "--as", "admin", "init")
-    kompass("--db", db, "--as", "admin", "import", str(DEMO))
+    kompass("--db", db, "--as", "admin", "import", "--restore", str(DEMO))
     return place, db
 
 

@@ -142,6 +142,19 @@ commands = st.one_of(
             light=st.sampled_from(["green", "yellow", "red"]),
             focus=st.dictionaries(st.sampled_from(AREAS), st.sampled_from(["none", "low", "medium", "high"]), max_size=3)),
     command(c.AssignCoordinator, region=st.sampled_from(REGIONS), user=st.sampled_from(["coord-14", "coord-12"])),
+    command(c.RetypeInitiative, ref=st.sampled_from(REFS), type=st.sampled_from(["project", "training", "seminar"]), reason=texts),
+    command(c.ReorientInitiative, ref=st.sampled_from(REFS), orientation=st.sampled_from(["external", "internal"]), reason=texts),
+    command(c.ChangeRoles, ref=st.sampled_from(REFS),
+            roles=st.lists(st.sampled_from(["strategist", "lobbyist", "spokesperson"]), max_size=2).map(tuple), reason=texts),
+    command(c.UnfundInitiative, ref=st.sampled_from(REFS), source=st.sampled_from(["erdf", "regional", "vinnova"]),
+            amount_sek=st.integers(-5, 10**9), year=st.integers(2019, 2026), reason=texts),
+    command(c.WithdrawResult, ref=st.sampled_from(REFS), type=st.sampled_from(["capability", "coordination", "direct"]),
+            text=texts, reason=texts),
+    command(c.RetargetIndicator, ref=st.sampled_from(REFS), name=st.sampled_from(["share", "count"]), target=numbers,
+            unit=st.sampled_from([None, "", "%"]), reason=texts),
+    command(c.ScheduleInitiative, ref=st.sampled_from(REFS), start=st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2026, 1, 1))),
+            end=st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2026, 1, 1))), reason=texts),
+    command(c.MoveLeadRegion, ref=st.sampled_from(REFS), region=st.sampled_from(REGIONS), reason=texts),
 )
 
 

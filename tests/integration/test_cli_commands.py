@@ -277,6 +277,10 @@ USER_ERRORS: list[tuple[tuple[str, ...], str]] = [
     (("initiative", "list", "--area", "cyber"), "unknown area 'cyber'"),
     (("initiative", "list", "--status", "finished"), "finished"),
     (("initiative", "list", "--type", "party"), "party"),
+    (("initiative", "list", "--orientation", "sideways"), "unknown orientation 'sideways'"),
+    (("initiative", "list", "--role", "boss"), "unknown coordinator role 'boss'"),
+    (("initiative", "list", "--actor", "nobody"), "no actor with key 'nobody'"),
+    (("initiative", "list", "--year", "1800"), "year 1800 is out of range"),
     (("actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency"), "digg"),
     (("actor", "add", "--key", "x", "--name", "X", "--kind", "alien"), "alien"),
     (("actor", "add", "--key", "x", "--name", "X", "--kind", "agency", "--region", "99"), "99"),
@@ -327,7 +331,6 @@ def test_every_user_error_exits_1_with_one_line_and_changes_nothing(sqlite_url: 
 USAGE_ERRORS: list[tuple[str, ...]] = [
     ("initiative", "add", "--region", "14", "--title", "t", "--area", "innovation", "--type", "project"),  # no --ref
     ("initiative", "list", "--format", "xml"),
-    ("initiative", "show", REF, "--format", "csv"),  # show offers table and json only
     ("initiative", "fund", REF, "--source", "erdf", "--amount-sek", "many", "--year", "2021"),
     ("initiative", "add", "--ref", "x", "--region", "14", "--title", "t", "--area", "innovation", "--type", "project",
      "--orientation", "sideways"),
@@ -426,7 +429,10 @@ QUERY_SAMPLES: dict[str, tuple[str, ...]] = {
     "network whatif": ("network", "whatif", "--remove", "digg"),
     "network export": ("network", "export"),
     "network diff": ("network", "diff", "--from", "2021-01-01", "--to", "2021-12-31"),
+    "check": ("check", "--year", "2021"),
 }
+FINDS = {"check": 6}
+"""Queries that exit with their own code when they find something (and still print it)."""
 
 
 def _walk(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
@@ -457,7 +463,8 @@ def test_every_query_command_has_a_sample() -> None:
 
 @pytest.mark.parametrize(("name", "fmt"), QUERY_FORMATS)
 def test_every_query_answers_in_every_format_it_offers(loaded: str, name: str, fmt: str) -> None:
-    result = ok(loaded, *QUERY_SAMPLES[name], "--format", fmt)
+    result = invoke(loaded, *QUERY_SAMPLES[name], "--format", fmt)
+    assert result.exit_code == FINDS.get(name, 0), result.stderr
     if fmt == "png":  # a picture (binary) on standard output when it is not a terminal
         assert result.stdout_bytes.startswith(b"\x89PNG\r\n\x1a\n")
         return
@@ -484,8 +491,14 @@ def test_initiative_list_in_three_formats(loaded: str) -> None:
     by_ref = {i["ref"]: i for i in data}
     assert by_ref["14-dataverkstad"]["areas"] == ["infrastructure", "innovation"]
     assert by_ref["14-dataverkstad"]["regions"] == ["12", "14"]
+    assert by_ref["14-dataverkstad"]["partners"] == ["region-12", "digg", "rise", "internetstiftelsen"]
+    assert (by_ref["14-dataverkstad"]["budget_sek"], by_ref["14-dataverkstad"]["roles"]) == (3_000_000, ["collaboration_leader"])
     rows = as_csv(loaded, "initiative", "list")
-    assert list(rows[0]) == ["ref", "region", "status", "type", "areas", "title"]
+    assert list(rows[0]) == ["ref", "region", "status", "type", "orientation", "areas", "roles", "title", "budget_sek",
+                             "partners", "planned_start", "planned_end"]
+    assert [(r["budget_sek"], r["partners"], r["roles"]) for r in rows if r["ref"] == "14-dataverkstad"] == [
+        ("3000000", "region-12;digg;rise;internetstiftelsen", "collaboration_leader")
+    ]
     assert [(r["ref"], r["region"], r["status"], r["type"], r["areas"].split(";"), r["title"]) for r in rows] == [
         (i["ref"], i["region"], i["status"], i["type"], i["areas"], i["title"]) for i in data
     ]
@@ -509,10 +522,32 @@ def test_initiative_list_in_three_formats(loaded: str) -> None:
     (("--as-of", "2021-06-30", "--status", "active"), ["08-digital-coach", "12-cyber", "14-dataverkstad", "14-open-data"]),
     (("--as-of", "2021-01-31"), []),
     (("--known-at", "2000-01-01"), []),
+    (("--orientation", "internal"), []),
+    (("--orientation", "external"), EXPECTED_REFS),
+    (("--role", "collaboration_leader"), ["14-dataverkstad"]),
+    (("--actor", "digg"), ["12-5g", "14-dataverkstad"]),
+    (("--actor", "iis"), ["14-dataverkstad"]),  # merged into internetstiftelsen: the survivor takes part
+    (("--actor", "region-09"), ["08-oppen-data"]),
+    (("--actor", "region-14"), ["14-dataverkstad", "14-open-data"]),
+    (("--year", "2021"), EXPECTED_REFS),
+    (("--year", "2020"), []),
 ])
 def test_initiative_list_filters(loaded: str, filters: tuple[str, ...], expected: list[str]) -> None:
     assert [i["ref"] for i in as_json(loaded, "initiative", "list", *filters)] == expected
     assert [r["ref"] for r in as_csv(loaded, "initiative", "list", *filters)] == expected
+
+
+def test_show_commands_answer_in_csv_with_one_row_of_what_json_says(loaded: str) -> None:
+    [row] = as_csv(loaded, "initiative", "show", "14-dataverkstad")
+    data = as_json(loaded, "initiative", "show", "14-dataverkstad")
+    assert row["funding"] == "erdf:3000000:2021" and row["budget_sek"] == "3000000"
+    assert row["participants"] == ";".join(f"{p['actor']}={p['role']}" for p in data["participants"])
+    assert row["participants"].startswith("region-14=lead;region-12=partner")
+    assert (row["title"], row["roles"], row["regions"]) == ("Nationell dataverkstad", "collaboration_leader", "12;14")
+    [actor] = as_csv(loaded, "actor", "show", "internetstiftelsen")
+    assert (actor["key"], actor["kind"]) == ("internetstiftelsen", "civil_society")
+    [person] = as_csv(loaded, "person", "show", "coord-14")
+    assert person["name"] == "Anna Åström" and person["email"] == "anna@example.se"
 
 
 def test_actor_queries_in_every_format(loaded: str) -> None:

@@ -29,7 +29,7 @@ def library_fact(store: Store, notification: Any) -> Any:
 
 
 def test_every_event_of_the_demo_decodes_as_the_library_decodes_it(db_url: str) -> None:
-    ok(db_url, "import", str(DEMO))
+    ok(db_url, "import", "--restore", str(DEMO))
     store, notifications = stored(db_url)
     try:
         decode = FactDecoder(store.app.mapper)

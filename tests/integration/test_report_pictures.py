@@ -27,7 +27,7 @@ TEXT_WIDTH_PT = 16.5 / 2.54 * 72
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Figure]]:
     url = init_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}")
-    ok(url, "import", str(DEMO))
+    ok(url, "import", "--restore", str(DEMO))
     store = Store(url, "admin")
     try:
         made = {

@@ -26,7 +26,7 @@ AREAS = ("competence", "security", "innovation", "leadership", "infrastructure")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The shipped demo portfolio imported into a fresh SQLite store (read only in these tests)."""
     url = init_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}")
-    ok(url, "import", str(DEMO))
+    ok(url, "import", "--restore", str(DEMO))
     return url
 
 

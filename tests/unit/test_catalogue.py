@@ -66,7 +66,8 @@ def test_history_says_every_event_in_words(name: str) -> None:
     data = {"ref": "r", "region": "14", "title": "t", "areas": ["security"], "area": "security", "status": "active",
             "reason": "", "actor": "digg", "role": "partner", "source": "erdf", "amount_sek": 1, "year": 2021,
             "type": "direct", "text": "x", "description": "", "name": "n", "target": 1, "unit": "%", "value": 1,
-            "key": "digg", "kind": "agency", "into": "dataportal", "score": 5, "light": "green", "focus": {}, "user": "u"}
+            "key": "digg", "kind": "agency", "into": "dataportal", "score": 5, "light": "green", "focus": {}, "user": "u",
+            "orientation": "internal", "roles": ["strategist"], "start": "2021-03-01", "end": None}
     fact = Fact(1, datetime.now(tz=UTC), date(2021, 1, 1), "u", domain_events()[name], uuid4(), 1, name, data)
     assert describe(fact, "key") != name
 

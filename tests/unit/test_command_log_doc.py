@@ -34,7 +34,7 @@ def test_every_op_has_a_row_and_no_row_names_an_unknown_op() -> None:
 def test_every_field_of_an_op_is_described_in_its_row(op: str) -> None:
     row = _rows()[op]
     fields_cell = row.split("|")[2]
-    described = set(re.findall(r"`([a-z_]+)` (?:text|list of texts|whole number|number|focus)", fields_cell))
+    described = set(re.findall(r"`([a-z_]+)` (?:text|list of texts|whole number|number|date|focus)", fields_cell))
     expected = {f.name for f in dataclasses.fields(OPS[op])} - ENVELOPE
     assert described == expected
     for field in dataclasses.fields(OPS[op]):

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kompass.application.catalogue import actor, initiative, portfolio
+from kompass.application.catalogue import actor, corrections, initiative, portfolio
 from kompass.application.catalogue.entry import COVERAGE, NETWORK, PROJECTIONS, RECORDS, Aggregate, Entry, Export
 
 __all__ = [
     "AGGREGATES", "CATALOGUE", "COVERAGE", "NETWORK", "PROJECTIONS", "RECORDS", "Aggregate", "Entry", "Export", "concerning",
 ]
 
+assert corrections  # its entries register themselves among the initiative's events
 CATALOGUE: dict[str, Entry[Any]] = {**initiative.EVENTS, **actor.EVENTS, **portfolio.EVENTS}
 """Every event kompass stores, by type (the event class's name)."""
 
