@@ -22,13 +22,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kompass.application import commands as c
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.errors import KompassError
 from kompass.infrastructure import bitemporal_projection
 from kompass.infrastructure.bootstrap import Store
 from tests.conftest import drop_pg_database
 from tests.integration.helpers import use_projector
-from tests.integration.test_projections_property import CATCH_UP, batches, pg_copy, pg_template, steps
+from tests.integration.test_projections_property import CATCH_UP, LEADS, batches, effective, keys, pg_copy, pg_template, refs, step, steps
+
+corrections = st.one_of(
+    st.builds(c.MoveLeadRegion, ref=refs, region=st.sampled_from(LEADS), effective=effective),
+    st.builds(c.RetypeInitiative, ref=refs, type=st.sampled_from(("project", "training", "analysis")), effective=effective),
+    st.builds(c.UnfundInitiative, ref=refs, source=st.just("erdf"), amount_sek=st.integers(0, 10**6), year=st.integers(2020, 2025),
+              effective=effective),
+    st.builds(c.RenameActor, key=keys, name=st.just("Ny aktör"), effective=effective),
+)
+"""Corrections (kompass.application.catalogue) flow into the rows like every other event."""
+plans = st.builds(lambda first, more: first + more, steps, st.lists(step | corrections, max_size=20))
 
 QUESTIONS = 40
 __all__ = ["pg_template"]  # the fixture, imported for the PostgreSQL test
@@ -82,7 +93,7 @@ def sqlite_template() -> Iterator[Path]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(plan=steps, batch=batches, data=st.data())
+@given(plan=plans, batch=batches, data=st.data())
 def test_rows_and_replay_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int, data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "kompass.db"
@@ -92,7 +103,7 @@ def test_rows_and_replay_agree_on_sqlite(sqlite_template: Path, plan: list[Any],
 
 @pytest.mark.postgres
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(plan=steps, batch=batches, data=st.data())
+@given(plan=plans, batch=batches, data=st.data())
 def test_rows_and_replay_agree_on_postgres(pg_template: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
     url = pg_copy(pg_template)
     try:
