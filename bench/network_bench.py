@@ -16,6 +16,11 @@ Target: metrics on 10,000 actors / 100,000 ties answer in seconds, within 2 GiB.
 
     python bench/network_bench.py            # both graphs
     python bench/network_bench.py --big 5000 --no-networkx
+    python bench/network_bench.py --compare 4921 --small 100 --big 2100 --no-networkx  (the comparison only, nearly)
+
+First, on a generated country graph of --compare actors (default 4,921), kompass's metrics against
+networkx's own: every degree, the density, articulation points, bridges and the sampled
+betweenness (equal: both draw the sources from the sorted node keys), and the CPU time of each.
 """
 
 from __future__ import annotations
@@ -131,6 +136,45 @@ def run(actors: int, ties: int, with_networkx: bool, exact_sample: int) -> dict[
     return figures
 
 
+def compare(actors: int, ties: int) -> dict[str, Any]:
+    """kompass's metrics against networkx's own on one generated country graph: every degree, the
+    density, articulation points, bridges and the sampled betweenness, which agree because both
+    draw the sources from the sorted node keys (networkx on a graph whose nodes were added in
+    sorted order). CPU seconds of each side."""
+    import networkx as nx
+
+    infos, memberships = generate(actors, ties)
+    graph = n.build_graph(n.data_from_memberships(memberships, infos))
+    started = cpu_seconds()
+    ours = n.compute_metrics(graph)
+    ours_cpu = cpu_seconds() - started
+    sorted_graph = nx.Graph()
+    sorted_graph.add_nodes_from(sorted(graph))
+    sorted_graph.add_edges_from(graph.edges(data=True))
+    sampled = graph.number_of_nodes() > n.EXACT_LIMIT
+    started = cpu_seconds()
+    theirs_between = nx.betweenness_centrality(sorted_graph, k=n.SAMPLE_K if sampled else None, seed=n.SEED)
+    theirs_degree = dict(sorted_graph.degree())
+    theirs_density = nx.density(sorted_graph)
+    theirs_points = sorted(nx.articulation_points(sorted_graph))
+    theirs_bridges = sorted(n.pair(a, b) for a, b in nx.bridges(sorted_graph))
+    theirs_cpu = cpu_seconds() - started
+    between = {node.actor: node.betweenness for node in ours.nodes}
+    differences = sorted(abs(between[v] - theirs_between[v]) for v in graph)
+    return {
+        "actors": graph.number_of_nodes(), "ties": graph.number_of_edges(), "sampled betweenness": sampled,
+        "every degree equal": all(node.degree == theirs_degree[node.actor] for node in ours.nodes),
+        "density equal": ours.density == theirs_density,
+        "articulation points equal": ours.articulation_points == theirs_points,
+        "bridges equal": ours.bridges == theirs_bridges,
+        "betweenness: largest |kompass - networkx|": differences[-1],
+        "betweenness: median |kompass - networkx|": differences[len(differences) // 2],
+        "kompass compute_metrics (cpu s)": ours_cpu,
+        "networkx betweenness, degree, density, cut points, bridges (cpu s)": theirs_cpu,
+        "networkx ÷ kompass (cpu)": theirs_cpu / ours_cpu,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", type=int, default=1000, help="actors in the small graph")
@@ -138,7 +182,13 @@ def main() -> int:
     parser.add_argument("--big-ties", type=int, default=100_000)
     parser.add_argument("--no-networkx", action="store_true", help="skip networkx's own betweenness (slow on the big graph)")
     parser.add_argument("--exact-sample", type=int, default=200, help="sources timed to estimate exact betweenness on the big graph")
+    parser.add_argument("--compare", type=int, default=4921, help="actors of the graph compared with networkx in full (0: skip)")
+    parser.add_argument("--compare-ties", type=int, default=49_210)
     args = parser.parse_args()
+    if args.compare:
+        print(f"\n== kompass against networkx, {args.compare} actors, ~{args.compare_ties} ties", flush=True)
+        for key, value in compare(args.compare, args.compare_ties).items():
+            print(f"  {key:66} {value:.3g}" if isinstance(value, float) else f"  {key:66} {value}")
     results = []
     for actors, ties in ((args.small, args.small * 5), (args.big, args.big_ties)):
         print(f"\n== {actors} actors, ~{ties} ties", flush=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kompass.application.ports import FactLog, ReadModelPort
+from kompass.application.ports import FactLog, PastStates, ReadModelPort
 from kompass.application.queries import list_initiatives
 from kompass.application.records import ActorLookup, InitiativeRecord, current_participants, resolve
 from kompass.application.reports.year import live_in_year, replay_year
@@ -77,12 +77,14 @@ def find_initiatives(
     wanted: InitiativeFilter,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    index: PastStates | None = None,
 ) -> list[dict[str, Any]]:
-    """The initiatives that pass every filter, as JSON objects (the shape `initiative list --format json` prints)."""
+    """The initiatives that pass every filter, as JSON objects (the shape `initiative list --format json` prints);
+    past ones from the bitemporal rows when `index` is given, else replayed."""
     wanted.check(framework)
     records, actors = list_initiatives(
         read_model, log, region=wanted.region, area=wanted.area, status=wanted.status, type=wanted.type,
-        as_of=as_of, known_at=known_at,
+        as_of=as_of, known_at=known_at, index=index,
     )
     if wanted.actor is not None and wanted.actor not in actors and not wanted.actor.startswith("region-"):
         raise NotFound(f"no actor with key {wanted.actor!r}")
@@ -104,9 +106,10 @@ def _passes(record: InitiativeRecord, wanted: InitiativeFilter, actors: ActorLoo
 
 
 def show_initiative(
-    read_model: ReadModelPort, log: FactLog, ref: str, as_of: date | None = None, known_at: datetime | None = None
+    read_model: ReadModelPort, log: FactLog, ref: str, as_of: date | None = None, known_at: datetime | None = None,
+    index: PastStates | None = None,
 ) -> dict[str, Any]:
-    records, actors = list_initiatives(read_model, log, ref=ref, as_of=as_of, known_at=known_at)
+    records, actors = list_initiatives(read_model, log, ref=ref, as_of=as_of, known_at=known_at, index=index)
     record = next(iter(records), None)
     if record is None:
         raise NotFound(f"no initiative with ref {ref!r}" + (" at that time" if as_of or known_at else ""))

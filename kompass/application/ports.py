@@ -18,12 +18,15 @@ from kompass.application.facts import Fact
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from kompass.application.coverage import CellNumbers, NationalNumbers
     from kompass.application.network import NetworkData
+    from kompass.application.state import PortfolioState
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Language", "Projection", "ProjectionBatch", "ReadModelPort",
-    "Signer",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Language", "MetricsCache", "PastStates", "Projection",
+    "ProjectionBatch", "ReadModelPort", "Signer",
 ]
 
 
@@ -101,6 +104,26 @@ class ReadModelPort(Protocol):
         ...
 
 
+class MetricsCache(Protocol):
+    """Network metrics already worked out, kept by (network projection position, question)."""
+
+    def position(self) -> int:
+        """The network projection's position now."""
+        ...
+
+    def get(self, position: int, scope: str) -> dict[str, Any] | None: ...
+
+    def put(self, position: int, scope: str, payload: dict[str, Any]) -> None:
+        """Keep an answer (best effort: a store that refuses the write is left as it is)."""
+        ...
+
+
+class PastStates(Protocol):
+    """The portfolio at any effective date and recording time, from rows kept in advance (no replay)."""
+
+    def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState: ...
+
+
 # --- keeping the read model ---------------------------------------------------------------------------
 
 
@@ -119,6 +142,8 @@ class Projection(Protocol):
     """
 
     NAME: str
+    TABLES: Sequence[Any]
+    """The tables it owns: a rebuild fills fresh copies beside them and swaps them in."""
 
     def reset(self, conn: Any, areas: Sequence[str]) -> None: ...
 

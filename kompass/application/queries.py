@@ -10,7 +10,7 @@ from kompass.application.coverage import (
     cells_from_records,
     report_from_state,
 )
-from kompass.application.ports import FactLog, ReadModelPort
+from kompass.application.ports import FactLog, PastStates, ReadModelPort
 from kompass.application.records import ActorRecord, InitiativeRecord
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.framework import Framework
@@ -22,8 +22,11 @@ def is_present(as_of: date | None, known_at: datetime | None) -> bool:
     return as_of is None and known_at is None
 
 
-def past_state(log: FactLog, as_of: date | None, known_at: datetime | None) -> PortfolioState:
-    """The whole portfolio as it was (replays the log; only temporal queries do this)."""
+def past_state(log: FactLog, as_of: date | None, known_at: datetime | None, index: PastStates | None = None) -> PortfolioState:
+    """The whole portfolio as it was: from the bitemporal rows when `index` is given, else by replaying
+    the log (the reference the rows are tested against, and what `verify` compares with)."""
+    if index is not None:
+        return index.past_state(as_of, known_at)
     return fold(log.facts(), as_of, known_at)
 
 
@@ -34,9 +37,10 @@ def coverage_report(
     today: date,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    index: PastStates | None = None,
 ) -> CoverageReport:
     if not is_present(as_of, known_at):
-        return report_from_state(past_state(log, as_of, known_at), framework, as_of or today)
+        return report_from_state(past_state(log, as_of, known_at, index), framework, as_of or today)
     if framework.crosswalk is None:
         cells, national = read_model.coverage_cells()
         return build_report(framework, today, cells, national, read_model.assessments())
@@ -56,13 +60,14 @@ def list_initiatives(
     ref: str | None = None,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    index: PastStates | None = None,
 ) -> tuple[list[InitiativeRecord], dict[str, ActorRecord]]:
     ref = normal(ref) if ref is not None else None  # refs are compared in NFC, as they are stored
     if is_present(as_of, known_at):
         records = read_model.initiatives(region=region, status=status, type=type, ref=ref)
         actors = read_model.actors()
     else:
-        state = past_state(log, as_of, known_at)
+        state = past_state(log, as_of, known_at, index)
         actors = state.actors
         records = sorted(state.initiatives.values(), key=lambda r: r.ref)
         records = [

@@ -42,8 +42,9 @@ def _report(settings: Settings, framework: str | None, as_of: str | None, known_
 
     store = settings.store()
     when, known = parse_date(as_of), parse_timestamp(known_at)
-    read_model = store.fresh_read_model() if is_present(when, known) else store.read_model
-    return coverage_report(read_model, store.facts, load_framework(framework), store.today(), when, known)
+    if is_present(when, known):
+        return coverage_report(store.fresh_read_model(), store.facts, load_framework(framework), store.today())
+    return coverage_report(store.read_model, store.facts, load_framework(framework), store.today(), when, known, store.past_index())
 
 
 def _check_filters(report: CoverageReport, region: str | None, area: str | None) -> None:

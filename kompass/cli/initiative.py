@@ -265,7 +265,10 @@ def show(settings: Settings, ref: str, as_of: str | None, known_at: str | None, 
     from kompass.application.initiative_query import SHOW_CSV_COLUMNS, flat_row, show_initiative
 
     store = settings.store()
-    data = show_initiative(store.fresh_read_model(), store.facts, ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at))
+    data = show_initiative(
+        store.fresh_read_model(), store.facts, ref, as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
+        index=store.past_index() if as_of or known_at else None,
+    )
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":
@@ -334,7 +337,8 @@ def list_(
         region=region, area=area, status=status, type=type_, orientation=orientation, role=role, actor=actor, year=year
     )
     rows = find_initiatives(
-        store.fresh_read_model(), store.facts, store.framework, wanted, as_of=parse_date(as_of), known_at=parse_timestamp(known_at)
+        store.fresh_read_model(), store.facts, store.framework, wanted, as_of=parse_date(as_of), known_at=parse_timestamp(known_at),
+        index=store.past_index() if as_of or known_at else None,
     )
     if fmt == "csv":
         emit_csv([flat_row(r) for r in rows], CSV_COLUMNS)

@@ -39,17 +39,22 @@ def load_network(
 ) -> NetworkData:
     """The network in scope: from the projection's tables now, from a replay of the log then."""
     from kompass.application.network import data_from_state
-    from kompass.application.queries import is_present
-    from kompass.application.state import fold
+    from kompass.application.queries import is_present, past_state
+    _checked(store, region, area)
+    if is_present(as_of, known_at):
+        return store.fresh_read_model().network_data(region, area, memberships)
+    return data_from_state(past_state(store.facts, as_of, known_at, store.past_index()), region, area)
+
+
+def _checked(store: Store, region: str | None, area: str | None) -> Store:
+    """Refuse an unknown region or area (exit 1) before anything is read."""
     from kompass.domain.vocabulary import require_region
 
     if region is not None:
         require_region(region)
     if area is not None:
         store.framework.require_area(area)
-    if is_present(as_of, known_at):
-        return store.fresh_read_model().network_data(region, area, memberships)
-    return data_from_state(fold(store.facts.facts(), as_of, known_at), region, area)
+    return store
 
 
 def _load(settings: Settings, region: str | None, area: str | None, as_of: str | None, known_at: str | None,
@@ -86,10 +91,16 @@ def metrics(settings: Settings, region: str | None, area: str | None, top: int |
     Example: kompass network metrics --region 14 --format json
     """
     from kompass.application.network import build_graph, compute_metrics, metrics_json, top_nodes
+    from kompass.application.network_cache import present_metrics
+    from kompass.application.queries import is_present
 
-    data = _load(settings, region, area, as_of, known_at)
-    graph = build_graph(data)
-    result = compute_metrics(graph)
+    when, known = parse_date(as_of), parse_timestamp(known_at)
+    if is_present(when, known):
+        store = _checked(settings.store(), region, area)
+        result, ties = present_metrics(store.fresh_read_model(), store.network_cache, region, area)
+    else:
+        graph = build_graph(load_network(settings.store(), region, area, when, known))
+        result, ties = compute_metrics(graph), graph.number_of_edges()
     if fmt == "json":
         emit_json(metrics_json(result, top))
         return
@@ -98,7 +109,7 @@ def metrics(settings: Settings, region: str | None, area: str | None, top: int |
         emit_csv(rows, NODE_COLUMNS)
         return
     rows.sort(key=lambda n: (-n["betweenness"], -n["weighted_degree"], n["actor"]))
-    click.echo(f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} ties, density {result.density:.4f}; "
+    click.echo(f"{len(result.nodes)} actors, {ties} ties, density {result.density:.4f}; "
                f"betweenness {'sampled (1,000 sources)' if result.sampled else 'exact'}")
     emit_table([{**r, "betweenness": f"{r['betweenness']:.4f}"} for r in rows], NODE_COLUMNS)
     click.echo(f"articulation points: {', '.join(result.articulation_points) or 'none'}")

@@ -53,7 +53,10 @@ def batch_option() -> Callable[[F], F]:
 @batch_option()
 @pass_settings
 def rebuild(settings: Settings, batch: int) -> None:
-    """Drop the projections and replay the whole log (a progress bar on a terminal).
+    """Replay the whole log into fresh tables, then swap them in at once (a progress bar on a terminal).
+
+    Queries meanwhile answer from the tables in use and say so; a rebuild that is stopped or
+    killed leaves those tables as they were. One rebuild runs at a time.
 
     Example: kompass projections rebuild
     """

@@ -23,9 +23,11 @@ from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
 from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
+from kompass.infrastructure.network_cache import NetworkCache
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
+from kompass.infrastructure.rebuild_lock import REBUILDING
 from kompass.infrastructure.settings import StoreLocation, locate
 from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
 from kompass.infrastructure.tlog import TransparencyLog
@@ -70,6 +72,8 @@ class Store:
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
+        if self.projector.rebuild_under_way():
+            self.warnings.append(REBUILDING)
         self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today)
 
@@ -98,6 +102,10 @@ class Store:
         return PersonRegister(self.engine)
 
     @cached_property
+    def network_cache(self) -> NetworkCache:
+        return NetworkCache(self.engine)
+
+    @cached_property
     def read_model(self) -> ReadModel:
         return ReadModel(self.engine)
 
@@ -107,6 +115,21 @@ class Store:
     def fresh_read_model(self) -> ReadModel:
         """The read model, first brought up to the head of the log (cheap when it is there)."""
         self.projector.catch_up()
+        return self.read_model
+
+    def past_index(self) -> ReadModel | None:
+        """The bitemporal rows for `--as-of` / `--known-at` questions when they are at the head of the log
+        (caught up first where this role may write); None when they are not: the caller replays."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from kompass.infrastructure.bitemporal_projection import NAME
+
+        try:
+            self.projector.catch_up()
+        except SQLAlchemyError:
+            return None  # a role that may not write, behind the head: the replay answers
+        if any(s.name == NAME and s.behind > 0 for s in self.projector.status()):
+            return None
         return self.read_model
 
     def reports(self) -> ReportService:

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import JSON, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kompass.infrastructure.settings import SQLITE_LOCK_TIMEOUT_ENV, StoreLocation, sqlite_lock_timeout
@@ -18,13 +18,17 @@ WRITE_LOCK = "kompass_write_lock"
 
 
 def make_engine(location: StoreLocation) -> Engine:
-    json_codec: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
     if location.backend == "sqlite":
         busy_ms = _busy_timeout_ms()
-        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000}, **json_codec)
+        engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000}, **json_codec())
         _sqlite_immediate_transactions(engine, busy_ms)
         return engine
-    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **json_codec)
+    return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **json_codec())
+
+
+def json_codec() -> dict[str, Any]:
+    """Engine arguments: JSON columns written and read through orjson (see `_json_text`)."""
+    return {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 
 
 def _json_text(value: Any) -> str:
@@ -61,6 +65,30 @@ def _sqlite_immediate_transactions(engine: Engine, busy_ms: int) -> None:
         if options.get("isolation_level") == "AUTOCOMMIT":
             return  # no transaction: VACUUM and wal_checkpoint refuse to run inside one
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_LOCK, False) else "BEGIN")
+
+
+def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows (every column given) through the driver's own executemany.
+
+    Why: SQLAlchemy's executemany builds each row's parameters in Python, which took about a
+    tenth of a rebuild's time for the bitemporal projection's rows; here they are plain tuples.
+    JSON columns are written as `_json_text` writes them."""
+    if not rows:
+        return
+    columns = list(table.columns)
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+        f"VALUES ({', '.join(mark for _ in columns)})"
+    )
+    json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
+    names = [c.name for c in columns]
+    if json_columns:
+        values = [tuple(_json_text(row[n]) if n in json_columns else row[n] for n in names) for row in rows]
+    else:
+        values = [tuple(row[n] for n in names) for row in rows]
+    conn.exec_driver_sql(sql, values)
 
 
 def upsert(dialect_name: str, table: Any, keys: list[str]) -> Any:

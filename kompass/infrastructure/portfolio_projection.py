@@ -42,6 +42,8 @@ KEPT = concerning(RECORDS)
 """The events whose records this projection keeps."""
 RECOUNTED = concerning(COVERAGE)
 """The events after which an initiative's contribution to coverage is taken again."""
+TABLES = (t.initiatives, t.participants, t.actors, t.assessments, t.coverage, t.coverage_actors, t.national)
+"""The tables this projection owns (a rebuild fills fresh copies of them and swaps them in)."""
 
 
 def batch(conn: Connection, areas: Iterable[str]) -> PortfolioBatch:
@@ -50,7 +52,7 @@ def batch(conn: Connection, areas: Iterable[str]) -> PortfolioBatch:
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
     """Empty the projection's tables and set it back to the start of the log."""
-    for table in (t.initiatives, t.participants, t.actors, t.assessments, t.coverage, t.coverage_actors, t.national):
+    for table in TABLES:
         conn.execute(delete(table))
     areas = tuple(areas)
     conn.execute(

@@ -44,9 +44,9 @@ class ProjectionStatus:
 
 
 def default_projections() -> list[Any]:
-    from kompass.infrastructure import network_projection
+    from kompass.infrastructure import bitemporal_projection, network_projection
 
-    return [portfolio_projection, network_projection]
+    return [portfolio_projection, network_projection, bitemporal_projection]
 
 
 class Projector:
@@ -146,13 +146,36 @@ class Projector:
             return read, last
 
     def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None, batch: int | None = None) -> int:
-        """Drop what the projections (or the one named) hold and replay the log."""
-        with self._write() as conn:
-            for projection in self.projections:
-                if only is None or only == projection.NAME:
-                    projection.reset(conn, self.areas)
-                    conn.execute(update(tables.tracking).where(tables.tracking.c.projection == projection.NAME).values(position=0))
-        return self.catch_up(on_progress, batch)
+        """Replay the log into fresh tables beside the live ones (all projections', or the one named), then
+        swap them in with one transaction (`blue_green`); returns how many facts the replay read. Queries
+        meanwhile read and catch up the live tables; a rebuild killed before the swap leaves them as they were."""
+        from kompass.infrastructure import blue_green
+
+        chosen = [p for p in self.projections if only is None or only == p.NAME]
+        with blue_green.scratch(self.engine) as engine:
+            _fresh, applied = self._replay_into(engine, chosen, on_progress, batch)
+            blue_green.swap(self.engine, engine, chosen)
+        return applied
+
+    def _replay_into(
+        self, engine: Engine, chosen: list[Projection], on_progress: Callable[[int, int], None] | None = None, batch: int | None = None
+    ) -> tuple[Projector, int]:
+        """Fill fresh tables of `chosen` in the scratch place `engine` from the whole log."""
+        from kompass.infrastructure import blue_green
+
+        blue_green.create(engine, chosen)
+        fresh = Projector(engine, self.log, self.areas, chosen, batch=self.batch, page=self.page)
+        with fresh._write() as conn:
+            for projection in chosen:
+                conn.execute(insert(tables.tracking).values(projection=projection.NAME, position=0))
+                projection.reset(conn, self.areas)
+        return fresh, fresh.catch_up(on_progress, batch)
+
+    def rebuild_under_way(self) -> bool:
+        """Is a rebuild of these tables running (in this process or another)? Never waits."""
+        from kompass.infrastructure import blue_green
+
+        return blue_green.rebuild_under_way(self.engine)
 
     def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False, batch: int | None = None) -> None:
         """Keep catching up until `stop()` says so (the `projections run --follow` worker)."""

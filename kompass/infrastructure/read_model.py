@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
+from kompass.application.bitemporal import state_from, time_key
 from kompass.application.coverage import CellNumbers, NationalNumbers
 from kompass.application.network import ActorInfo, Membership, NetworkData, actors_from_records, pair
 from kompass.application.ports import ReadModelPort
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+from kompass.application.state import PortfolioState
 from kompass.domain.vocabulary import region_actor_key
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.portfolio_projection import SCALE
@@ -61,6 +64,23 @@ class ReadModel(ReadModelPort):
             r["key"]: ActorRecord(r["key"], r["name"], r["kind"], r["region"], r["merged_into"], list(r["former_names"]))
             for r in rows
         }
+
+    def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState:
+        """The portfolio as of `as_of`, known at `known_at`, from the bitemporal rows: one per aggregate."""
+        v = t.bt_versions.c
+        query = select(v.aggregate_id, v.payload)
+        if as_of is None:
+            query = query.where(v.eff_to.is_(None))
+        else:
+            day = as_of.isoformat()
+            query = query.where(v.eff_from <= day, or_(v.eff_to.is_(None), v.eff_to > day))
+        if known_at is None:
+            query = query.where(v.rec_to.is_(None))
+        else:
+            moment = time_key(known_at)
+            query = query.where(v.rec_from <= moment, or_(v.rec_to.is_(None), v.rec_to > moment))
+        with self.engine.connect() as conn:
+            return state_from((str(a), p) for a, p in conn.execute(query))
 
     # --- the actor network (kompass.infrastructure.network_projection) -------------------------
 

@@ -28,12 +28,13 @@ from uuid import UUID
 from kompass.application.coverage import CellNumbers, NationalNumbers
 from kompass.application.records import AssessmentRecord
 from kompass.domain.errors import KompassError
+from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure.durability import sqlite_warnings
 from kompass.infrastructure.settings import sqlite_lock_timeout
 
 EVENTS_TABLE = "stored_events"
 """The library's event table on SQLite; its rowid is the notification id (`max_notification_id`)."""
-PROJECTIONS = ("portfolio", "network")
+PROJECTIONS = ("portfolio", "network", "bitemporal")
 """Every projection the projector keeps (`projector.default_projections`): all must be at the head."""
 SCALE = 60
 """`portfolio_projection.SCALE`: rm_coverage and rm_national store weights and budgets times 60."""
@@ -76,7 +77,10 @@ def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | No
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, initialised)
+        current = _read(conn, initialised)
+        if current is not None and rebuild_lock.under_way(path):
+            current.warnings.append(rebuild_lock.REBUILDING)
+        return current
     except (sqlite3.Error, ValueError, TypeError, KeyError):
         return None
     finally:

@@ -205,3 +205,48 @@ net_edges = Table(
     Column("weight", Integer, nullable=False),
 )
 """The whole country's ties: a < b (Python string order), weight = initiatives shared."""
+
+network_cache = Table(
+    "kompass_network_cache",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("scope", String(200), primary_key=True),
+    Column("payload", JSON, nullable=False),
+)
+"""A derived cache, not a read model: network metrics already computed, keyed by the network
+projection's position and the question's parameters, so a repeated question costs nothing. Nothing
+is derived from it; entries of older positions are dropped as new ones come, and every rebuild
+swap empties it (the new tables may answer differently at the same position)."""
+
+DERIVED_CACHES = (network_cache,)
+"""Tables a rebuild empties and a check against a replay leaves out: they only remember answers."""
+
+# --- the bitemporal projection (kompass.infrastructure.bitemporal_projection) -----------------
+
+bt_facts = Table(
+    "rm_bt_facts",
+    metadata,
+    Column("aggregate_id", String(36), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("recorded_at", String(32), nullable=False),
+    Column("effective", String(10), nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("aggregate", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+"""Each aggregate's facts, so that its versions can be worked out again when a new one comes."""
+
+bt_versions = Table(
+    "rm_bt_versions",
+    metadata,
+    Column("aggregate_id", String(36), primary_key=True),
+    Column("eff_from", String(10), primary_key=True),
+    Column("rec_from", String(32), primary_key=True),
+    Column("eff_to", String(10), index=True),
+    Column("rec_to", String(32), index=True),
+    Column("payload", Text, nullable=False),
+)
+"""What each aggregate was over [eff_from, eff_to) × [rec_from, rec_to) (None: open), as JSON text
+written once by orjson; see kompass.application.bitemporal."""

@@ -54,10 +54,10 @@ def test_init_registers_the_regions_and_makes_the_first_user_admin(db_url: str) 
     assert result.stdout == ""
     assert "admin is admin" in result.stderr
     statuses = as_json(db_url, "projections", "status")
-    assert [s["head"] for s in statuses] == [42, 42]  # 21 region actors + 21 portfolios
+    assert [s["head"] for s in statuses] == [42, 42, 42]  # 21 region actors + 21 portfolios
     assert "applied 42 events" in ok(db_url, "projections", "run").stderr
     assert as_json(db_url, "projections", "status") == [
-        {"projection": name, "position": 42, "head": 42, "behind": 0} for name in ("portfolio", "network")
+        {"projection": name, "position": 42, "head": 42, "behind": 0} for name in ("portfolio", "network", "bitemporal")
     ]
     actors = as_json(db_url, "actor", "list")
     assert sorted(a["key"] for a in actors) == sorted(f"region-{r}" for r in REGIONS)
@@ -232,7 +232,7 @@ def test_import_and_the_queries_over_it(db_url: str, small_log: Path) -> None:
     assert {"region": "14", "area": "innovation", "field": "initiatives", "from": 0, "to": 2} in diff["changes"]
 
     statuses = as_json(db_url, "projections", "status")
-    assert [s["projection"] for s in statuses] == ["portfolio", "network"]
+    assert [s["projection"] for s in statuses] == ["portfolio", "network", "bitemporal"]
     assert all(s["position"] == s["head"] == 42 + 38 and s["behind"] == 0 for s in statuses)
     assert "applied 0 events" in ok(db_url, "projections", "run").stderr
     assert "rebuilt from 80 events" in ok(db_url, "projections", "rebuild").stderr
@@ -639,7 +639,7 @@ def test_portfolio_and_projection_queries(loaded: str) -> None:
     assert table[0].split() == ["year", "score", "light", "focus", "effective"]
     assert table[1].split() == ["2020", "6", "green", "innovation=high;infrastructure=medium", "2021-01-20"]
     assert as_csv(loaded, "projections", "status") == [
-        {"projection": name, "position": "80", "head": "80", "behind": "0"} for name in ("portfolio", "network")
+        {"projection": name, "position": "80", "head": "80", "behind": "0"} for name in ("portfolio", "network", "bitemporal")
     ]
     assert ok(loaded, "projections", "status").stdout.splitlines()[1].split() == ["portfolio", "80", "80", "0"]
 

@@ -55,7 +55,7 @@ def coverage(url: str, *args: str) -> dict[str, Any]:
 def test_status_shows_how_far_behind_and_a_query_catches_up(db_url: str, small_log: Path) -> None:
     ok(db_url, "import", str(small_log))
     before = status(db_url)
-    assert set(before) == {"portfolio", "network"}
+    assert set(before) == {"portfolio", "network", "bitemporal"}
     for row in before.values():
         assert row["head"] == 42 + 38, "21 regions' actors and portfolios, then the 38 commands' events"
         assert row["behind"] == row["head"] - row["position"] > 0, "an import appends; it does not project"
@@ -67,7 +67,7 @@ def test_status_shows_how_far_behind_and_a_query_catches_up(db_url: str, small_l
         assert (row["position"], row["behind"]) == (row["head"], 0)
     table = ok(db_url, "projections", "status").stdout.splitlines()
     assert table[0].split() == ["projection", "position", "head", "behind"]
-    assert [line.split() for line in table[1:]] == [[name, "80", "80", "0"] for name in ("portfolio", "network")]
+    assert [line.split() for line in table[1:]] == [[name, "80", "80", "0"] for name in ("portfolio", "network", "bitemporal")]
 
 
 def test_rebuild_gives_the_same_coverage_gaps_and_tables(db_url: str, small_log: Path) -> None:

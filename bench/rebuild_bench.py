@@ -1,0 +1,155 @@
+"""Rebuilds nobody notices: the rebuild rate against the best possible, and a reader loop during it.
+
+On a SQLite store of --lines generated commands (bench/generate.py, built once by `kompass import` and
+kept in bench/out/ like coverage_bench.py's), side by side in one run:
+  - the log read raw and the write floor (coverage_bench.write_floor: SQLite alone writing the rows the
+    rebuilt read models hold), which give the best rate any rebuild could reach;
+  - `Projector.rebuild()` in-process, timed (best of --repeat; its CPU time shown beside);
+  - during each rebuild, a reader loop of `kompass coverage --format json` subprocesses, counting the
+    queries that failed (non-zero exit) and those whose answer differed from the one before the
+    rebuild without saying that a rebuild was under way (stale without saying). Targets: both 0,
+    and rebuild ≥ 60 % of the best possible rate, by wall time and (since other work on a shared machine
+    stretches wall time unevenly) by CPU time, the floor's too.
+
+    python bench/rebuild_bench.py --lines 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from common import KOMPASS, OUT, progress, table, verdict
+from coverage_bench import READ_BATCH, build, write_floor_times
+
+RATE_TARGET = 0.6
+SAYS = "being rebuilt"
+
+
+def raw_read_seconds(url: str) -> tuple[int, float, float]:
+    """Read the whole notification log raw (the library's recorder), best of three: events, wall and CPU seconds."""
+    from kompass.infrastructure.bootstrap import Store
+
+    store = Store(url, "admin")
+    best, best_cpu, count = float("inf"), float("inf"), 0
+    try:
+        for _ in range(3):
+            started, cpu, count, position = time.perf_counter(), time.process_time(), 0, 0
+            while True:
+                batch = store.app.recorder.select_notifications(start=position, limit=READ_BATCH, inclusive_of_start=False)
+                count += len(batch)
+                if len(batch) < READ_BATCH:
+                    break
+                position = batch[-1].id
+            best, best_cpu = min(best, time.perf_counter() - started), min(best_cpu, time.process_time() - cpu)
+    finally:
+        store.close()
+    return count, best, best_cpu
+
+
+def answer(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [KOMPASS, "--db", url, "--as", "admin", "coverage", "--format", "json"], capture_output=True, text=True, check=False
+    )
+
+
+def content(done: subprocess.CompletedProcess[str]) -> object:
+    data = json.loads(done.stdout)
+    data.pop("as_of", None)
+    return data
+
+
+def rebuild_with_readers(url: str) -> tuple[float, float, int, int, int, int]:
+    """One rebuild as a subprocess with a reader loop beside it: wall and child CPU seconds, queries run,
+    failed, stale without saying, and those that said a rebuild was under way."""
+    expected = content(answer(url))
+    before = os.times()
+    started = time.perf_counter()
+    rebuild = subprocess.Popen(
+        [KOMPASS, "--db", url, "--as", "admin", "projections", "rebuild"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    queries = failed = stale = said = 0
+    while rebuild.poll() is None:
+        done = answer(url)
+        queries += 1
+        if done.returncode != 0:
+            failed += 1
+            progress(f"a query failed during the rebuild ({done.returncode}): {done.stderr.strip()}")
+            continue
+        says = SAYS in done.stderr
+        said += says
+        if content(done) != expected and not says:
+            stale += 1
+    _out, err = rebuild.communicate()
+    seconds = time.perf_counter() - started
+    if rebuild.returncode != 0:
+        raise SystemExit(f"the rebuild failed ({rebuild.returncode}): {err.strip()}")
+    after = os.times()
+    if content(answer(url)) != expected:
+        stale += 1
+        progress("the answer after the rebuild differs from the one before it")
+    # the child's CPU time includes the reader subprocesses; the rebuild's alone is timed without readers below
+    return seconds, after.children_user - before.children_user, queries, failed, stale, said
+
+
+def rebuild_alone(url: str, repeat: int) -> tuple[float, float]:
+    """Best wall and best CPU seconds of `Projector.rebuild()` in-process (no start-up, no readers),
+    as coverage_bench.py times it: the figure to set against the read + write floor."""
+    from kompass.infrastructure.bootstrap import Store
+
+    walls, cpus = [], []
+    store = Store(url, "admin")
+    try:
+        for _ in range(repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            store.projector.rebuild()
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+    finally:
+        store.close()
+    return min(walls), min(cpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000, help="lines of the generated store (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rebuilds timed without readers; the best is kept")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the store kept in bench/out/ by an earlier run")
+    args = parser.parse_args()
+    url, _import_seconds, _rss = build(args.lines, args.fresh)
+    events, read_seconds, read_cpu = raw_read_seconds(url)
+    progress(f"{events:,} events; rebuild with a reader loop beside it …")
+    with_readers, _cpu, queries, failed, stale, said = rebuild_with_readers(url)
+    progress(f"rebuild alone, best of {args.repeat} …")
+    wall, cpu = rebuild_alone(url, args.repeat)
+    rows_written, floor, floor_cpu = write_floor_times(Path(url.removeprefix("sqlite:///")))
+    best_rate = events / (read_seconds + floor)
+    best_cpu_rate = events / (read_cpu + floor_cpu)
+    rate = events / wall
+    rows = [["figure", "value", "target", "verdict"]]
+    rows.append(["events", f"{events:,}", "", ""])
+    rows.append(["log read raw (s, best of 3)", f"{read_seconds:.2f}", "", ""])
+    rows.append([f"writing the {rows_written:,} read-model rows alone (s)", f"{floor:.2f}", "", ""])
+    rows.append(["best possible rebuild (events/s): read + write", f"{best_rate:,.0f}", "", ""])
+    rows.append([f"rebuild in-process (s, best of {args.repeat}; CPU {cpu:.2f} s)", f"{wall:.2f}", "", ""])
+    rows.append(["rebuild (events/s)", f"{rate:,.0f}", "", ""])
+    rows.append(["rebuild ÷ best possible (wall)", f"{rate / best_rate:.3f}", f"≥ {RATE_TARGET}", verdict(rate / best_rate >= RATE_TARGET)])
+    rows.append([f"best possible by CPU time (read {read_cpu:.2f} s + write {floor_cpu:.2f} s; events/s)", f"{best_cpu_rate:,.0f}", "", ""])
+    cpu_ratio = events / cpu / best_cpu_rate
+    rows.append(["rebuild ÷ best possible, both by CPU time", f"{cpu_ratio:.3f}", f"≥ {RATE_TARGET}", verdict(cpu_ratio >= RATE_TARGET)])
+    rows.append(["`kompass projections rebuild` with the reader loop beside it (s)", f"{with_readers:.2f}", "", ""])
+    rows.append(["queries during that rebuild", f"{queries}", "≥ 1", verdict(queries >= 1)])
+    rows.append(["… that said a rebuild was under way", f"{said}", "", ""])
+    rows.append(["… that failed", f"{failed}", "0", verdict(failed == 0)])
+    rows.append(["… stale without saying so", f"{stale}", "0", verdict(stale == 0)])
+    print(f"Rebuild rate and readers during a rebuild, SQLite (bench/rebuild_bench.py --lines {args.lines})")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    Path(OUT).mkdir(parents=True, exist_ok=True)
+    main()

@@ -1,0 +1,184 @@
+"""What each aggregate was, over effective dates and recording times: the rows that answer
+`--as-of` / `--known-at` questions without replaying the log.
+
+A question "as of date D, known at time T" folds every fact effective by D and recorded by T, in
+log order (`state.fold`). Each aggregate's part of that fold depends on its own facts only (an
+initiative's record on its own events, an actor's on its own, a portfolio's assessments on its
+own), so it can be worked out per aggregate in advance: for each recording time at which the
+aggregate's facts changed, and each effective date at which they take effect, what the aggregate
+was. Neighbouring cells that hold the same thing are merged into rectangles, valid over an
+effective interval [eff_from, eff_to) and a recording interval [rec_from, rec_to); an open end is
+None. A question then takes, for every aggregate, the one rectangle holding (D, T), and lays them
+over an empty state: the same state the fold gives (the property tests compare the two).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+
+from kompass.application.facts import Fact
+from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
+from kompass.application.state import PortfolioState
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def time_key(moment: datetime) -> str:
+    """A recording time as stored: UTC, fixed width, so that text order is time order."""
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+@dataclass(frozen=True)
+class Version:
+    """What one aggregate was over an effective interval and a recording interval (None: open)."""
+
+    eff_from: str
+    eff_to: str | None
+    rec_from: str
+    rec_to: str | None
+    payload: str
+    """What the aggregate was, as JSON text (`_payload`)."""
+
+
+Cell = tuple[int, str]
+"""One effective interval of a row: index of its first date in the aggregate's dates, and the payload."""
+
+
+def versions(facts: Sequence[Fact]) -> list[Version]:
+    """The rectangles of one aggregate, from all its facts in log order."""
+    if not facts:
+        return []
+    keyed = [(time_key(f.recorded_at), f) for f in facts]
+    recorded = sorted({r for r, _ in keyed})
+    effective = sorted({f.effective for f in facts})
+    days = [d.isoformat() for d in effective]
+    open_: dict[tuple[str, str | None, str], str] = {}
+    """(eff_from, eff_to, payload) → rec_from of the rectangles still growing."""
+    done: list[Version] = []
+    before: list[Fact] = []
+    row: list[Cell] = []
+    state = _fresh(facts[0])
+    for moment in recorded:
+        known = [f for r, f in keyed if r <= moment]
+        if row and _follows(before, known):
+            # the usual case: one more fact, last in the log and effective no earlier than the others; only
+            # the intervals from its date on change, to what all the facts known make
+            state.apply(known[-1])
+            j = effective.index(known[-1].effective)
+            payload = _payload(state, known)
+            row = [cell for cell in row if cell[0] < j]
+            if payload is not None and (not row or row[-1][1] != payload):
+                row.append((j, payload))
+        else:
+            row = _cells(known, effective)
+            state = _folded(known)
+        before = known
+        seen = set()
+        for n, (j, payload) in enumerate(row):
+            key = (days[j], days[row[n + 1][0]] if n + 1 < len(row) else None, payload)
+            seen.add(key)
+            if key not in open_:
+                open_[key] = moment
+        for key in [k for k in open_ if k not in seen]:
+            done.append(Version(key[0], key[1], open_.pop(key), moment, key[2]))
+    done.extend(Version(key[0], key[1], rec_from, None, key[2]) for key, rec_from in open_.items())
+    return done
+
+
+def _follows(before: list[Fact], known: list[Fact]) -> bool:
+    """`known` is `before` and one more fact, last in log order, effective no earlier than any of them."""
+    if len(known) != len(before) + 1 or known[:-1] != before:
+        return False
+    return all(f.effective <= known[-1].effective for f in before)
+
+
+def _cells(known: list[Fact], effective: list[date]) -> list[Cell]:
+    """For the facts known at one recording time: per effective interval, what the aggregate was
+    (intervals in which it did not exist yet are left out), neighbours with equal payloads merged."""
+    states: list[str | None] = []
+    if all(a.effective <= b.effective for a, b in itertools.pairwise(known)):
+        # effective dates never go back in log order: each cell's facts are a prefix of the previous one's
+        state, taken = _fresh(known[0]), 0
+        for day in effective:
+            while taken < len(known) and known[taken].effective <= day:
+                state.apply(known[taken])
+                taken += 1
+            states.append(_payload(state, known) if taken else None)
+    else:
+        for day in effective:
+            visible = [f for f in known if f.effective <= day]
+            states.append(_payload(_folded(visible), known) if visible else None)
+    cells: list[Cell] = []
+    for j, payload in enumerate(states):
+        if payload is None:
+            continue  # not there yet: once there, an aggregate stays (no fold removes one)
+        if not cells or cells[-1][1] != payload:
+            cells.append((j, payload))
+    return cells
+
+
+def _fresh(fact: Fact) -> PortfolioState:
+    """An empty state to fold one aggregate's facts into: the region actors only where an actor's
+    facts may meet them (building them for every initiative's fold was a tenth of a rebuild)."""
+    return PortfolioState() if fact.aggregate == "actor" else PortfolioState(actors={})
+
+
+def _folded(facts: Sequence[Fact]) -> PortfolioState:
+    state = _fresh(facts[0])
+    for fact in facts:
+        state.apply(fact)
+    return state
+
+
+def _text(payload: Any) -> str:
+    """JSON text, the same for equal payloads (orjson writes the records' dataclasses itself, in field
+    order, and sorts the keys of dictionaries): rows are compared and stored as this text."""
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _payload(state: PortfolioState, facts: Sequence[Fact]) -> str | None:
+    """The aggregate's part of a state folded from its own facts only; None if it is not there."""
+    first = facts[0]
+    if first.aggregate == "initiative":
+        record = state.initiatives.get(first.originator_id)
+        return None if record is None else _text({"initiative": record})
+    if first.aggregate == "actor":
+        key = state.actor_keys.get(first.originator_id)
+        actor = state.actors.get(key) if key is not None else None
+        return None if actor is None else _text({"actor": actor})
+    region = state.portfolio_regions.get(first.originator_id)
+    if region is None:
+        return None
+    assessments = [a for (r, _y), a in sorted(state.assessments.items()) if r == region]
+    coordinator = state.coordinators.get(region)
+    if not assessments and coordinator is None:
+        return None
+    return _text({"region": region, "assessments": assessments, "coordinator": coordinator})
+
+
+def state_from(payloads: Iterable[tuple[str, str]]) -> PortfolioState:
+    """Lay the aggregates' parts (aggregate id, payload text) over an empty state."""
+    from uuid import UUID
+
+    state = PortfolioState()
+    for aggregate_id, text in payloads:
+        payload = orjson.loads(text)
+        if "initiative" in payload:
+            state.initiatives[UUID(aggregate_id)] = InitiativeRecord.from_json(dict(payload["initiative"]))
+        elif "actor" in payload:
+            actor = ActorRecord(**payload["actor"])
+            state.actors[actor.key] = actor
+            state.actor_keys[UUID(aggregate_id)] = actor.key
+        else:
+            region = payload["region"]
+            for a in payload["assessments"]:
+                state.assessments[(region, a["year"])] = AssessmentRecord(**a)
+            if payload["coordinator"] is not None:
+                state.coordinators[region] = payload["coordinator"]
+    return state
