@@ -43,8 +43,22 @@ def _lines(text: str) -> list[str]:
     return text.splitlines()
 
 
+def _without_recording_times(lines: list[str]) -> list[str]:
+    """The demo log as an ordinary import takes it: its recording times belong to the restore path."""
+    out = []
+    for line in lines:
+        if line.strip() and not line.lstrip().startswith("#"):
+            record = json.loads(line)
+            record.pop("recorded_at", None)
+            line = json.dumps(record, ensure_ascii=False)
+        out.append(line)
+    return out
+
+
 SMALL = _lines((FIXTURES / "small.jsonl").read_text(encoding="utf-8"))
-DEMO = _lines(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl").read_text(encoding="utf-8"))
+DEMO = _without_recording_times(
+    _lines(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl").read_text(encoding="utf-8"))
+)
 _serial = itertools.count()
 
 
