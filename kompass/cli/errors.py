@@ -10,7 +10,11 @@ STORAGE_EXIT = 7
 
 
 def fail(text: str, code: int) -> NoReturn:
-    click.echo(f"Error: {text}", err=True)
+    """One line on stderr, with any control or format character the message quotes (a right-to-left
+    override in a refused value, say) shown as an escape rather than obeyed by the terminal."""
+    from kompass.cli.output import visible
+
+    click.echo(f"Error: {visible(text)}", err=True)
     raise SystemExit(code)
 
 

@@ -33,6 +33,9 @@ from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import as_json, invoke, ok
 
 FUZZ = settings(
+    # the same examples on every run, so that CI judges the code and not the draw; the refusal a line gets
+    # can depend on what earlier examples left in the shared store, which a random draw made flaky
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     database=None,
