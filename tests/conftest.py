@@ -14,6 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI judges the code, not the draw: there every property and fuzz test runs the same examples on every run
+# (locally they draw anew, to keep finding new cases).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kompass-test-config-")
 """Signing keys of test stores go to a directory of this test run, never the user's own."""
