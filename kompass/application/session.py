@@ -13,18 +13,24 @@ from kompass.application.ports import AggregateSource
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
+from kompass.domain.identity import user_aggregate_id
 from kompass.domain.initiative import Initiative
 from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
+from kompass.domain.user import User
 from kompass.domain.vocabulary import require_region
 
 
 class Session:
     """Loads aggregates once per request and remembers which ones changed."""
 
-    def __init__(self, source: AggregateSource, framework: Framework, today: date) -> None:
+    def __init__(
+        self, source: AggregateSource, framework: Framework, today: date, admins: Callable[[], frozenset[str]] = frozenset
+    ) -> None:
         self.source = source
+        self.committed_admins = admins
+        """The admins as the store holds them before this session (for the rule that one always remains)."""
         self.framework = framework
         self.today = today
         self._loaded: dict[UUID, KompassAggregate | None] = {}
@@ -92,6 +98,18 @@ class Session:
 
     def has_portfolio(self, region: str) -> bool:
         return self._get(portfolio_id(region)) is not None
+
+    def user(self, user: str) -> User | None:
+        found = self._get(user_aggregate_id(user))
+        return found if isinstance(found, User) else None
+
+    def admins(self) -> frozenset[str]:
+        """The admins once this session's changes are stored: the store's, updated by the users held here."""
+        admins = set(self.committed_admins())
+        for aggregate in self:
+            if isinstance(aggregate, User):
+                (admins.add if "admin" in aggregate.roles else admins.discard)(aggregate.user)
+        return frozenset(admins)
 
     def changed(self) -> list[KompassAggregate]:
         return [a for a in self._touched.values() if a.pending_events]

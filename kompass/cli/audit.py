@@ -148,7 +148,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
     from kompass.cli.context import parse_timestamp
     from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.bootstrap import Store
-    from kompass.infrastructure.command_log import is_reference, parse_command
+    from kompass.infrastructure.command_log import is_reference, parse_command, restore_items
     from kompass.infrastructure.command_log_writer import command_lines
 
     source = settings.store()
@@ -157,12 +157,12 @@ def replay(settings: Settings, until: str, target: str) -> None:
     else:
         moment = parse_timestamp(until)
         facts = (f for f in source.facts.facts() if moment is None or f.recorded_at <= moment)
-    destination = Store(target, settings.user, create=True)  # a restore into a new store
+    destination = Store(target, settings.as_user, create=True, restore=True)  # a restore into a new store
     try:
         if not destination.is_empty():
-            raise InvalidValue(f"{target} is not empty: replay needs an empty store")
+            raise InvalidValue(f"{target} is not empty: replay needs a new store")
         lines = (parse_command(text, n, restore=True) for n, text in enumerate(command_lines(facts), start=1) if not is_reference(text))
-        summary = destination.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in lines), destination.access())
+        summary = destination.kompass.restore(restore_items(lines, destination.identity.real), destination.identity.real)
     finally:
         destination.close()
     message(f"replayed {summary.events} events into {target}")

@@ -32,7 +32,7 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
     """
     from kompass.application.service import LineRefused
     from kompass.domain.errors import InvalidValue
-    from kompass.infrastructure.command_log import read_command_log, source_name
+    from kompass.infrastructure.command_log import read_command_log, restore_items, source_name
 
     if file.suffix.lower() in SHEET_SUFFIXES:
         if restore:
@@ -42,12 +42,14 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
     if dry_run:
         raise click.UsageError("--dry-run is for workbooks (.xlsx) and CSV files of initiatives (.csv)")
     logged = read_command_log(file, restore=restore)  # an unreadable path is refused before the store is touched
-    store = settings.store(create=restore)
+    store = settings.store(create=restore, restore=restore)
     if restore and not store.is_empty():
-        raise InvalidValue("--restore needs an empty store: it reproduces an exported store exactly")
-    commands = ((c.line, c.command, c.recorded_at) for c in logged)
+        raise InvalidValue("--restore needs a new store: it reproduces an exported store exactly")
     try:
-        summary = store.kompass.import_commands(commands, store.access())
+        if restore:
+            summary = store.kompass.restore(restore_items(logged, store.identity.real), store.identity.real)
+        else:
+            summary = store.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in logged), store.access())
     except LineRefused as refused:
         refused.args = (f"{source_name(file)}:{refused}",)
         raise

@@ -29,3 +29,9 @@ def actor_id(key: str) -> UUID:
 @lru_cache(maxsize=ID_CACHE)
 def portfolio_id(region: str) -> UUID:
     return uuid5(KOMPASS_NAMESPACE, f"portfolio:{region}")
+
+
+@lru_cache(maxsize=ID_CACHE)
+def user_aggregate_id(user: str) -> UUID:
+    """The aggregate holding one user's roles: its grants and revocations, in the log."""
+    return uuid5(KOMPASS_NAMESPACE, f"user:{user}")

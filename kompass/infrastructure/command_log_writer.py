@@ -52,6 +52,7 @@ def command_record(fact: Fact, key: str) -> dict[str, Any]:
     record["by"] = fact.by
     record["effective"] = fact.effective.isoformat()
     record["recorded_at"] = fact.recorded_at.isoformat()
+    record["recorded_by"] = fact.recorded_by
     return record
 
 

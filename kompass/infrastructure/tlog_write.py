@@ -44,6 +44,7 @@ class Pending(NamedTuple):
     originator_version: int
     topic: str
     state: bytes
+    recorded_by: str | None = None
 
 
 class LeafLines:
@@ -58,8 +59,12 @@ class LeafLines:
         self.select = f"SELECT originator_id, originator_version, topic, state FROM {events_table} WHERE originator_version = 1 AND "
         self.select += "originator_id IN ({marks})" if sqlite else f"originator_id = ANY({mark})"
 
-    def __call__(self, cursor: Any, stored: Sequence[StoredEvent]) -> list[str]:
-        facts = [self.decode(Pending(0, s.originator_id, s.originator_version, s.topic, bytes(s.state))) for s in stored]
+    def __call__(self, cursor: Any, stored: Sequence[StoredEvent], recorded_by: Sequence[str | None]) -> list[str]:
+        """The lines of `stored`, each with the recorder the store kept for it (so the tree and the export agree)."""
+        facts = [
+            self.decode(Pending(0, s.originator_id, s.originator_version, s.topic, bytes(s.state), who))
+            for s, who in zip(stored, recorded_by, strict=True)
+        ]
         if len(self.keys) > KEY_CACHE:
             self.keys.clear()
         for fact in facts:
@@ -97,15 +102,16 @@ class LogExtension:
         self.store_id = ""
         self.start_size = self.start_position = 0
 
-    def extend(self, stored: Sequence[StoredEvent]) -> None:
-        """Called after each batch is inserted (so on PostgreSQL the table lock is already held)."""
+    def extend(self, stored: Sequence[StoredEvent], recorded_by: Sequence[str | None]) -> None:
+        """Called after each batch is inserted (so on PostgreSQL the table lock is already held), with the
+        recorders the store kept for its rows."""
         if not stored:
             return
         if self.tree is None:
             self._load()
         assert self.tree is not None
         nodes: list[tuple[int, int, bytes]] = []
-        for line in self.lines(self.cursor, stored):
+        for line in self.lines(self.cursor, stored, recorded_by):
             nodes += self.tree.append(leaf_hash(line.encode()))
         m = self.mark
         self.cursor.executemany(f"INSERT INTO kompass_log_nodes (level, idx, hash) VALUES ({m}, {m}, {m})", nodes)
