@@ -134,6 +134,9 @@ def verify(settings: Settings, held: tuple[Path, ...], keys: tuple[str, ...]) ->
         f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(log.root).decode()}"
     )
     click.echo(f"signed by: {', '.join(log.signers) or 'nobody (empty log)'}")
+    recorders = verdict.recorders
+    unverifiable = f"; {recorders.unverifiable} stored before kompass kept recorders cannot be checked" if recorders.unverifiable else ""
+    click.echo(f"recorders: {recorders.checked} events recorded by someone who held the right to{unverifiable}")
 
 
 @click.command()
@@ -162,7 +165,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
         if not destination.is_empty():
             raise InvalidValue(f"{target} is not empty: replay needs a new store")
         lines = (parse_command(text, n, restore=True) for n, text in enumerate(command_lines(facts), start=1) if not is_reference(text))
-        summary = destination.kompass.restore(restore_items(lines, destination.identity.real), destination.identity.real)
+        summary = destination.kompass.restore(restore_items(lines, None), destination.identity.real)
     finally:
         destination.close()
     message(f"replayed {summary.events} events into {target}")

@@ -52,13 +52,13 @@ def demo(settings: Settings, directory: Path | None) -> None:
     db = place / "kompass.db"
     if db.exists():
         raise click.UsageError(f"{db} exists already: give an empty --dir")
-    store = Store(f"sqlite:///{db}", settings.as_user, create=True, restore=True)
+    store = Store(f"sqlite:///{db}", settings.as_user, create=True)
     try:
         with resources.as_file(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl")) as demo_file:
-            # the restore path: each line keeps its recording time, so the past can be asked about; the
-            # demo names no admin, so whoever runs it becomes the store's admin (a grant recorded now)
+            # made like any store (you are its first admin), then the restore path: each line keeps its
+            # recording time, so the past can be asked about; you are recorded as the one who stored it
             logged = read_command_log(demo_file, restore=True)
-            summary = store.kompass.restore(restore_items(logged, store.identity.real), store.identity.real)
+            summary = store.kompass.restore_commands(restore_items(logged, store.identity.real), store.access())
         read_model = store.fresh_read_model()
         workbook = place / WORKBOOK
         write_workbook(workbook, current_tables(read_model, store.framework, "14"), sheet_columns(store.framework),

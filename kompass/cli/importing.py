@@ -47,7 +47,7 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
         raise InvalidValue("--restore needs a new store: it reproduces an exported store exactly")
     try:
         if restore:
-            summary = store.kompass.restore(restore_items(logged, store.identity.real), store.identity.real)
+            summary = store.kompass.restore(restore_items(logged, None), store.identity.real)
         else:
             summary = store.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in logged), store.access())
     except LineRefused as refused:

@@ -97,9 +97,10 @@ def read_command_log(path: Path, *, restore: bool = False) -> Iterator[LoggedCom
     return _read_and_close(handle, str(path), restore)
 
 
-def restore_items(logged: Iterable[LoggedCommand], restorer: str) -> Iterator[tuple[int, Command, datetime, str | None]]:
+def restore_items(logged: Iterable[LoggedCommand], restorer: str | None) -> Iterator[tuple[int, Command, datetime, str | None]]:
     """A restore's commands with their recording times and recorders (`Kompass.restore`); a line that names
-    no recorder (an export made before kompass kept them) is recorded by the restorer."""
+    no recorder (an export made before kompass kept them) is recorded by `restorer`: the restorer
+    (None: unknown, as the export says nothing)."""
     from kompass.domain.recording import now
 
     for c in logged:

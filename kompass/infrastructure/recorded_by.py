@@ -25,7 +25,7 @@ ADMIN_GROUP = "kompass_admin"
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION kompass_recorded_by() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
-    IF NEW.recorded_by IS NOT NULL AND current_setting('{RESTORE_SETTING}', true) = 'on' THEN
+    IF current_setting('{RESTORE_SETTING}', true) = 'on' THEN
         IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
             RETURN NEW;
         END IF;
