@@ -77,10 +77,18 @@ def empty_pg_store() -> Iterator[str]:
 
 
 def init_store(url: str, admin: str = "admin") -> str:
-    """What `kompass init` does: create the store at `url` (regions registered, `admin` its first admin)."""
+    """What `kompass init` does: create the store at `url`, whose first admin is the real identity of this
+    test run (its OS account on SQLite, its PostgreSQL login), who then also makes `admin` an admin. The
+    tests act as `admin` (and as coordinators) with `--as`, which only an admin may: the real identity is one."""
+    from kompass.application.commands import GrantRole
     from kompass.infrastructure.bootstrap import Store
 
-    Store(url, admin, create=True).close()
+    store = Store(url, create=True)
+    try:
+        if admin != store.identity.real:
+            store.kompass.execute(GrantRole(user=admin, role="admin"), store.access())
+    finally:
+        store.close()
     return url
 
 
