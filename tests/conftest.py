@@ -26,6 +26,9 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kompass-test-config-")
 """Signing keys of test stores go to a directory of this test run, never the user's own."""
 os.environ.pop("KOMPASS_SIGNING_KEY", None)
 
+NEW_STORE_EVENTS = 44
+"""What `init_store` leaves: the 21 regions' actors and portfolios, the real identity's grant as first admin, `admin`'s grant."""
+
 PG_ADMIN_URL = os.environ.get("KOMPASS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -160,7 +160,7 @@ def replay(settings: Settings, until: str, target: str) -> None:
     else:
         moment = parse_timestamp(until)
         facts = (f for f in source.facts.facts() if moment is None or f.recorded_at <= moment)
-    destination = Store(target, settings.as_user, create=True, restore=True)  # a restore into a new store
+    destination = Store(target, create=True, restore=True)  # a restore into a new store, by you
     try:
         if not destination.is_empty():
             raise InvalidValue(f"{target} is not empty: replay needs a new store")

@@ -67,6 +67,8 @@ class Store:
         self.created = False
         if admin is not None:
             require_user_id(admin, "the user id of a store's first admin")  # before anything is made
+        if as_user:
+            require_user_id(normal(as_user), "--as")
         if not create:
             require_store(self.location)
             self._open()
@@ -77,7 +79,7 @@ class Store:
                 self.log.ensure_identity()
                 self.created = self.kompass.initialise(None if restore else admin or self.real, by=self.real)
         self.identity = Identity(self.real, normal(as_user) if as_user else self.real)
-        if self.identity.on_behalf:
+        if self.identity.on_behalf and not (restore and self.created):  # a store just made for a restore is its maker's
             require_may_act(self.identity, self.users.grants_of(self.real))
 
     @property
@@ -113,7 +115,14 @@ class Store:
         return 2 * len(REGIONS)
 
     def is_empty(self) -> bool:
-        return self.facts.head() <= self.reference_events
+        """Nothing but what a store is made with: the reference data and roles (what a restore may go into)."""
+        from kompass.application.users import USER_TOPICS
+
+        head = self.facts.head()
+        if head <= self.reference_events:
+            return True
+        roles = sum(1 for _ in self.facts.facts(topic_prefix=USER_TOPICS))
+        return head <= self.reference_events + roles
 
     @cached_property
     def facts(self) -> NotificationFacts:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure import tables
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, ok, use_projector
 from tests.integration.test_projections_reference import (
     generate_log,
@@ -57,7 +57,7 @@ def test_status_shows_how_far_behind_and_a_query_catches_up(db_url: str, small_l
     before = status(db_url)
     assert set(before) == {"portfolio", "network", "bitemporal"}
     for row in before.values():
-        assert row["head"] == 42 + 38, "21 regions' actors and portfolios, then the 38 commands' events"
+        assert row["head"] == NEW_STORE_EVENTS + 38, "21 regions' actors and portfolios, two grants, then the 38 commands' events"
         assert row["behind"] == row["head"] - row["position"] > 0, "an import appends; it does not project"
     expected = json.loads((FIXTURES / "coverage.expected.json").read_text("utf-8"))
     expected.pop("as_of")

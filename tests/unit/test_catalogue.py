@@ -17,8 +17,8 @@ from kompass.application.history import describe
 from kompass.domain.actor import Actor
 from kompass.domain.initiative import Initiative
 from kompass.domain.portfolio import Portfolio
-from kompass.domain.user import User
 from kompass.domain.recording import KompassAggregate
+from kompass.domain.user import User
 from kompass.infrastructure import network_projection, portfolio_projection
 
 AGGREGATE_CLASSES = (Initiative, Actor, Portfolio, User)
