@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -23,8 +24,8 @@ from tests.integration.helpers import as_json, invoke, ok, refused
 REAL = os_account()
 
 
-def history(url: str) -> list[dict[str, object]]:
-    events: list[dict[str, object]] = as_json(url, "history", user=None)["events"]
+def history(url: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = as_json(url, "history", user=None)["events"]
     return events
 
 

@@ -291,7 +291,7 @@ def test_a_read_only_file_takes_the_full_path(tmp_path: Path) -> None:
 
 def test_the_lean_path_declines_postgres_and_urls_it_cannot_use() -> None:
     for url in ("postgresql+psycopg://postgres@127.0.0.1:1/none", "sqlite:///:memory:", "mysql://x/y"):
-        assert Settings(db=url, user="admin").current_coverage() is None
+        assert Settings(db=url, as_user=None).current_coverage() is None
 
 
 # --- the reader's copies of the stored layout ------------------------------------------------------------------
@@ -337,7 +337,7 @@ def test_the_reader_returns_what_the_read_model_returns(current: str) -> None:
 @pytest.mark.parametrize("table", ["rm_coverage", "rm_national"])
 def test_the_lean_path_declines_missing_cells(tmp_path: Path, table: str) -> None:
     url = _current_store(tmp_path)
-    settings = Settings(db=url, user="admin")
+    settings = Settings(db=url, as_user=None)
     assert settings.current_coverage() is not None
     with sqlite3.connect(_path(url)) as conn:
         conn.execute(f"DELETE FROM {table} WHERE rowid = (SELECT MIN(rowid) FROM {table})")
