@@ -95,6 +95,24 @@ def init_store(url: str, admin: str = "admin") -> str:
     return url
 
 
+def restore_store(url: str, export: Path, admin: str = "admin") -> str:
+    """What `kompass import --restore EXPORT` does into the new store at `url` (by the real identity of this
+    test run, who is its admin when the export names none), then `admin` made an admin too, as `init_store` does."""
+    from kompass.application.commands import GrantRole
+    from kompass.infrastructure.bootstrap import Store
+    from kompass.infrastructure.command_log import read_command_log, restore_items
+
+    store = Store(url, create=True, restore=True)
+    try:
+        assert store.is_empty(), f"{url} is not a new store"
+        store.kompass.restore(restore_items(read_command_log(export, restore=True), None), store.identity.real)
+        if admin not in store.users.admins():
+            store.kompass.execute(GrantRole(user=admin, role="admin"), store.access())
+    finally:
+        store.close()
+    return url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A new store's URL (made by `init`, with `admin` as its admin), once on a SQLite file and once on PostgreSQL."""

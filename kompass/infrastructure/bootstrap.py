@@ -115,14 +115,8 @@ class Store:
         return 2 * len(REGIONS)
 
     def is_empty(self) -> bool:
-        """Nothing but what a store is made with: the reference data and roles (what a restore may go into)."""
-        from kompass.application.users import USER_TOPICS
-
-        head = self.facts.head()
-        if head <= self.reference_events:
-            return True
-        roles = sum(1 for _ in self.facts.facts(topic_prefix=USER_TOPICS))
-        return head <= self.reference_events + roles
+        """Nothing but the reference data every store begins with: what a restore may go into."""
+        return self.facts.head() <= self.reference_events
 
     @cached_property
     def facts(self) -> NotificationFacts:
