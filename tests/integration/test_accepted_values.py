@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from kompass.application import commands as c
 from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import drop_pg_database, new_pg_database
+from tests.conftest import drop_pg_database, init_store, new_pg_database
 from tests.integration.helpers import as_json, ok, same_log
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=120)
@@ -121,7 +121,7 @@ def built_plan(draw: st.DrawFn) -> list[c.Command]:
 def test_every_accepted_command_is_stored_projected_queried_exported_and_restored_on_sqlite(commands: list[c.Command]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{directory}/kompass.db"
-        Store(url, "admin", create=True).close()
+        init_store(url)
         apply(url, commands)
         read_everything(url, Path(directory))
 

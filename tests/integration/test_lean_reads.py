@@ -305,7 +305,7 @@ def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) ->
 
     assert tuple(p.NAME for p in default_projections()) == sqlite_coverage.PROJECTIONS
     assert sqlite_coverage.SCALE == portfolio_projection.SCALE
-    store = Store(f"sqlite:///{tmp_path / 'kompass.db'}", "admin", create=True)
+    store = Store(init_store(f"sqlite:///{tmp_path / 'kompass.db'}"), "admin")
     try:
         assert events_table(store.app) == sqlite_coverage.EVENTS_TABLE
         assert store.facts.head() == 42
