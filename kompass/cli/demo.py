@@ -58,7 +58,7 @@ def demo(settings: Settings, directory: Path | None) -> None:
             # made like any store (you are its first admin), then the restore path: each line keeps its
             # recording time, so the past can be asked about; you are recorded as the one who stored it
             logged = read_command_log(demo_file, restore=True)
-            summary = store.kompass.restore_commands(restore_items(logged, store.identity.real), store.access())
+            summary = store.kompass.restore_commands(restore_items(logged, store.identity.real), store.real_access())
         read_model = store.fresh_read_model()
         workbook = place / WORKBOOK
         write_workbook(workbook, current_tables(read_model, store.framework, "14"), sheet_columns(store.framework),

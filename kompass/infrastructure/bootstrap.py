@@ -145,6 +145,11 @@ class Store:
     def access(self) -> Access:
         return Access(self.users.grants_of(self.identity.acting))
 
+    def real_access(self) -> Access:
+        """The permissions of who really runs kompass (not of whom an admin acts as): for what is theirs by
+        making it, such as the demo store they create."""
+        return Access(self.users.grants_of(self.identity.real))
+
     def fresh_read_model(self) -> ReadModel:
         """The read model, first brought up to the head of the log (cheap when it is there)."""
         self.projector.catch_up()
