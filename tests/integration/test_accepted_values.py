@@ -99,10 +99,10 @@ def read_everything(url: str, directory: Path) -> None:
     file = directory / "export.jsonl"
     file.write_bytes(exported)
     restored = f"sqlite:///{directory / 'restored.db'}"
-    ok(restored, "import", "--restore", str(file))
-    assert same_log(ok(restored, "export").stdout_bytes, exported)  # only the store's name and signature differ
-    assert as_json(restored, "initiative", "list") == initiatives
-    ok(restored, "verify")
+    ok(restored, "import", "--restore", str(file), user=None)
+    assert same_log(ok(restored, "export", user=None).stdout_bytes, exported)  # only the store's name and signature differ
+    assert as_json(restored, "initiative", "list", user=None) == initiatives
+    ok(restored, "verify", user=None)
 
 
 FAST = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -5,7 +5,8 @@ where the attack needs it, the tree, the checkpoints and even the signing key re
 consistently, so that only a checkpoint kept elsewhere can tell (`verify --against` exits 5).
 Snapshot and read-model forgeries are caught by plain `verify`.
 
-The worked example has 42 reference events followed by the 38 lines of small.jsonl (positions 43–80).
+The worked example has 42 reference events and two grants (the first admin's and `admin`'s) followed by the
+38 lines of small.jsonl (positions 45–82).
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.command_log_writer import command_lines
 from kompass.infrastructure.signing import FileSigner
+from tests.conftest import NEW_STORE_EVENTS
 from tests.integration.helpers import invoke, ok
 
 VERIFY_FAILED = 5
-HEAD = 80
-FUNDING = 55  # small.jsonl line 13: initiative.fund 14-dataverkstad 3000000 SEK
+HEAD = NEW_STORE_EVENTS + 38
+FUNDING = 57  # small.jsonl line 13: initiative.fund 14-dataverkstad 3000000 SEK
 
 
 class Raw:
@@ -99,7 +101,7 @@ def rewrite_log_consistently(url: str) -> None:
 
 
 def verify_fails(url: str, *args: str, why: str = "") -> str:
-    result = invoke(url, "verify", *args)
+    result = invoke(url, "verify", *args, user=None)
     assert result.exit_code == VERIFY_FAILED, f"{why} exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
@@ -142,8 +144,8 @@ def test_an_outside_tool_recomputes_the_root_from_an_export(loaded: tuple[str, P
 def test_an_untouched_store_verifies_with_real_counts(loaded: tuple[str, Path]) -> None:
     url, kept = loaded
     out = ok(url, "verify").stdout
-    assert out.startswith(f"verified: {HEAD} events, 2 checkpoints and 2 signatures, 0 snapshots, ")
-    assert "extends this checkpoint of 80 events" in ok(url, "verify", "--against", str(kept)).stdout
+    assert out.startswith(f"verified: {HEAD} events, 3 checkpoints and 3 signatures, 0 snapshots, ")
+    assert f"extends this checkpoint of {HEAD} events" in ok(url, "verify", "--against", str(kept)).stdout
 
 
 # --- the attacks of the issue ------------------------------------------------------------------------
@@ -281,8 +283,8 @@ def test_postgres_verify_counts_events_not_ids(pg_url: str, small_log: Path) -> 
         for _ in range(5):
             db.sql("SELECT nextval(pg_get_serial_sequence('kompass_events', 'notification_id'))")
     ok(pg_url, "actor", "add", "--key", "late", "--name", "Late AB", "--kind", "company")
-    assert ok(pg_url, "verify").stdout.startswith(f"verified: {HEAD + 1} events, 3 checkpoints")
-    assert ok(pg_url, "history", "--format", "json").stdout.count('"position": 86') == 1
+    assert ok(pg_url, "verify").stdout.startswith(f"verified: {HEAD + 1} events, 4 checkpoints")
+    assert ok(pg_url, "history", "--format", "json").stdout.count(f'"position": {HEAD + 6}') == 1
 
 
 def test_a_store_whose_checkpoints_were_all_deleted_fails_and_refuses_writes_but_can_be_restored(
@@ -301,5 +303,5 @@ def test_a_store_whose_checkpoints_were_all_deleted_fails_and_refuses_writes_but
     ok(url, "export", "--output", str(export))
     assert "no checkpoint covers this log" in export.read_text(encoding="utf-8")
     restored = f"sqlite:///{tmp_path / 'restored.db'}"
-    ok(restored, "import", "--restore", str(export))
-    assert ok(restored, "verify").stdout.startswith(f"verified: {HEAD} events")
+    ok(restored, "import", "--restore", str(export), user=None)
+    assert ok(restored, "verify", user=None).stdout.startswith(f"verified: {HEAD} events")
