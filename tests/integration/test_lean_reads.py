@@ -26,7 +26,7 @@ from kompass.cli.context import Settings
 from kompass.domain.identity import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import sqlite_coverage
-from tests.conftest import FIXTURES, init_store
+from tests.conftest import FIXTURES, NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import as_json, invoke, ok
 
 HEAVY = ("eventsourcing", "sqlalchemy")
@@ -105,14 +105,14 @@ def _lean(url: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> Result:
             raise AssertionError("the full path was taken")
 
         patch.setattr(Settings, "store", no_store)
-        return invoke(url, *args)
+        return invoke(url, *args, user=None)  # as yourself: acting as another user takes the full path, which checks it
 
 
 def _heavy_imports(url: str, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run `kompass` in a fresh interpreter with -X importtime; which of HEAVY it imported."""
     env = {k: v for k, v in os.environ.items() if k not in ("KOMPASS_DB", "KOMPASS_USER")}
     program = "from kompass.cli.main import main; main()"  # the installed `kompass` script, without needing it installed
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", program, "--db", url, "--as", "admin", *args],
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", program, "--db", url, *args],
                           capture_output=True, text=True, encoding="utf-8", env={**env, "NO_COLOR": "1"}, check=False)
     imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     return done, imported & set(HEAVY)
@@ -128,7 +128,7 @@ def test_lean_and_full_paths_print_the_same_bytes(
     lean = _lean(current, command, "--format", fmt, *filters, monkeypatch=monkeypatch)
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_coverage, "read_current_coverage", lambda *_: None)
-        full = invoke(current, command, "--format", fmt, *filters)
+        full = invoke(current, command, "--format", fmt, *filters, user=None)
     assert lean.exit_code in (0, 1, 6), (lean.exit_code, lean.stderr, lean.exception)
     assert (lean.stdout, lean.stderr, lean.exit_code) == (full.stdout, full.stderr, full.exit_code)
 
@@ -236,10 +236,10 @@ def test_the_reader_declines_a_store_without_the_reference_events(tmp_path: Path
         new.execute("UPDATE rm_tracking SET position = 0")
     url = f"sqlite:///{target}"
     assert not _reads(url)
-    assert invoke(url, "gaps").exit_code == 0
-    assert as_json(url, "projections", "status")[0]["head"] == 0  # a query writes nothing
-    ok(url, "init")
-    assert as_json(url, "projections", "status")[0]["head"] == 42
+    assert invoke(url, "gaps", user=None).exit_code == 0
+    assert as_json(url, "projections", "status", user=None)[0]["head"] == 0  # a query writes nothing
+    ok(url, "init", user=None)
+    assert as_json(url, "projections", "status", user=None)[0]["head"] == 43  # the regions, and the first admin
     ok(url, "projections", "run")
     assert _reads(url)
 
@@ -308,7 +308,7 @@ def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) ->
     store = Store(init_store(f"sqlite:///{tmp_path / 'kompass.db'}"), "admin")
     try:
         assert events_table(store.app) == sqlite_coverage.EVENTS_TABLE
-        assert store.facts.head() == 42
+        assert store.facts.head() == NEW_STORE_EVENTS
     finally:
         store.close()
     assert sqlite_coverage.NEEDED_TABLES - {sqlite_coverage.EVENTS_TABLE} <= set(tables.metadata.tables)
