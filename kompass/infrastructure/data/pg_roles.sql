@@ -1,0 +1,220 @@
+-- What the database itself enforces on PostgreSQL (docs/postgres-roles.md). Run by
+-- kompass.infrastructure.pg_roles as the owner role (SET ROLE), inside one transaction, after the
+-- tables were handed to it. Idempotent: every object is created if missing or replaced.
+-- Tokens: @OWNER@ @ADMIN@ @COORDINATOR@ @AUDITOR@ @ANALYST@ @PROJECTOR@ (role names, already quoted),
+-- @EVENTS@ @SNAPSHOTS@ (table names, quoted), @EVENTS_SEQ@ (the notification id sequence, quoted).
+
+-- The log's own grants, derived from the role events as they are stored (only admins store those).
+CREATE TABLE IF NOT EXISTS kompass_role_grants (
+    login text NOT NULL,
+    role text NOT NULL,
+    region text NOT NULL DEFAULT '',
+    PRIMARY KEY (login, role, region)
+);
+
+-- Each aggregate's kind, key and region, from its first event: what a coordinator's write is checked against.
+CREATE TABLE IF NOT EXISTS kompass_aggregate_regions (
+    originator_id uuid PRIMARY KEY,
+    kind text NOT NULL,
+    key text,
+    region text
+);
+CREATE INDEX IF NOT EXISTS kompass_aggregate_regions_key ON kompass_aggregate_regions (kind, key);
+
+CREATE OR REPLACE FUNCTION kompass_is_privileged(who name) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+    SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = who AND rolsuper)
+        OR pg_has_role(who, '@OWNER_LIT@', 'MEMBER')
+        OR pg_has_role(who, '@ADMIN_LIT@', 'MEMBER')
+$f$;
+
+-- Remember what one stored event says about roles and regions.
+CREATE OR REPLACE FUNCTION kompass_index_event(topic text, id uuid, version bigint, data jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+DECLARE
+    who text := data->>'user';
+    what text := data->>'role';
+    regions text[] := ARRAY(SELECT jsonb_array_elements_text(COALESCE(data->'regions', '[]'::jsonb)));
+BEGIN
+    IF topic IN ('kompass.domain.user:User.Registered', 'kompass.domain.user:User.RoleGranted') THEN
+        IF what = 'coordinator' AND cardinality(regions) > 0 THEN
+            INSERT INTO kompass_role_grants (login, role, region)
+                SELECT who, what, r FROM unnest(regions) AS r ON CONFLICT DO NOTHING;
+        ELSE
+            INSERT INTO kompass_role_grants (login, role, region) VALUES (who, what, '') ON CONFLICT DO NOTHING;
+        END IF;
+    ELSIF topic = 'kompass.domain.user:User.RoleRevoked' THEN
+        DELETE FROM kompass_role_grants g
+            WHERE g.login = who AND g.role = what AND (cardinality(regions) = 0 OR g.region = ANY (regions));
+    ELSIF version = 1 AND data IS NOT NULL THEN
+        INSERT INTO kompass_aggregate_regions (originator_id, kind, key, region)
+            VALUES (id, split_part(split_part(topic, ':', 2), '.', 1),
+                    COALESCE(data->>'ref', data->>'key', data->>'region'), data->>'region')
+            ON CONFLICT DO NOTHING;
+    END IF;
+END
+$f$;
+
+-- Refuse, as one line, a change `who` may not make. SQLSTATE KP401 is kompass's "permission denied".
+CREATE OR REPLACE FUNCTION kompass_check_region(who name, id uuid, version bigint, topic text, data jsonb) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+DECLARE
+    agg kompass_aggregate_regions%ROWTYPE;
+    actor_region text;
+    mine text[] := ARRAY(SELECT region FROM kompass_role_grants WHERE login = who AND role = 'coordinator' AND region <> '');
+BEGIN
+    IF topic LIKE 'kompass.domain.user:User.%' THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format('%s may not grant or revoke roles: only an admin may', who);
+    END IF;
+    IF version = 1 THEN
+        agg := ROW(id, split_part(split_part(topic, ':', 2), '.', 1),
+                  COALESCE(data->>'ref', data->>'key', data->>'region'), data->>'region');
+    ELSE
+        SELECT * INTO agg FROM kompass_aggregate_regions WHERE originator_id = id;
+    END IF;
+    IF agg.region IS NOT NULL AND agg.region = ANY (mine) THEN
+        RETURN;
+    END IF;
+    IF topic IN ('kompass.domain.initiative:Initiative.ActorJoined', 'kompass.domain.initiative:Initiative.ActorLeft') THEN
+        SELECT region INTO actor_region FROM kompass_aggregate_regions WHERE kind = 'Actor' AND key = data->>'actor';
+        IF actor_region = ANY (mine) THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format(
+            '%s may add to or remove from another region''s initiative only an actor of their own regions, not %s',
+            who, COALESCE(data->>'actor', 'this one'));
+    END IF;
+    IF agg.kind IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format('%s may not change a record kompass does not know', who);
+    END IF;
+    IF agg.region IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format(
+            '%s may not change %s %s: it has no region, so only an admin may', who, lower(agg.kind), agg.key);
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format(
+        '%s may not change %s %s of region %s: only its region''s coordinators and admins may',
+        who, lower(agg.kind), agg.key, agg.region);
+END
+$f$;
+
+CREATE OR REPLACE FUNCTION kompass_guard_event() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+DECLARE
+    data jsonb;
+BEGIN
+    BEGIN
+        data := convert_from(NEW.state, 'UTF8')::jsonb;
+    EXCEPTION WHEN others THEN
+        data := NULL;
+    END;
+    IF NOT kompass_is_privileged(session_user) THEN
+        PERFORM kompass_check_region(session_user, NEW.originator_id, NEW.originator_version, NEW.topic, data);
+    END IF;
+    PERFORM kompass_index_event(NEW.topic, NEW.originator_id, NEW.originator_version, data);
+    RETURN NEW;
+END
+$f$;
+
+CREATE OR REPLACE FUNCTION kompass_guard_snapshot() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+BEGIN
+    IF NOT kompass_is_privileged(session_user) THEN
+        PERFORM kompass_check_region(session_user, NEW.originator_id, 2, NEW.topic, NULL);
+    END IF;
+    RETURN NEW;
+END
+$f$;
+
+-- Writers append without the UPDATE privilege that LOCK TABLE … EXCLUSIVE asks for.
+CREATE OR REPLACE FUNCTION kompass_lock_events() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+BEGIN
+    LOCK TABLE @EVENTS@ IN EXCLUSIVE MODE;
+END
+$f$;
+
+CREATE OR REPLACE FUNCTION kompass_group_role(kind text) RETURNS name
+LANGUAGE sql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+    SELECT CASE kind WHEN 'admin' THEN '@ADMIN_LIT@' WHEN 'coordinator' THEN '@COORDINATOR_LIT@'
+        WHEN 'auditor' THEN '@AUDITOR_LIT@' WHEN 'analyst' THEN '@ANALYST_LIT@' WHEN 'projector' THEN '@PROJECTOR_LIT@' END::name
+$f$;
+
+-- `kompass user grant/revoke` on PostgreSQL: an admin's login makes another login a member of a group role.
+CREATE OR REPLACE FUNCTION kompass_set_membership(login name, kind text, member boolean) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+DECLARE
+    target name := kompass_group_role(kind);
+BEGIN
+    IF NOT kompass_is_privileged(session_user) THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format('%s may not grant or revoke roles: only an admin may', session_user);
+    END IF;
+    IF target IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP400', MESSAGE = format('there is no kompass role %s', kind);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login AND rolcanlogin AND NOT rolsuper) THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP400', MESSAGE = format(
+            'there is no database login %s (create it first: CREATE ROLE … LOGIN, as the database administrator)', login);
+    END IF;
+    IF member AND NOT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                              WHERE r.rolname = target AND u.rolname = login) THEN
+        EXECUTE format('GRANT %I TO %I', target, login);
+    ELSIF NOT member AND EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                                 WHERE r.rolname = target AND u.rolname = login) THEN
+        EXECUTE format('REVOKE %I FROM %I', target, login);
+    END IF;
+END
+$f$;
+
+DROP TRIGGER IF EXISTS kompass_guard ON @EVENTS@;
+CREATE TRIGGER kompass_guard BEFORE INSERT ON @EVENTS@ FOR EACH ROW EXECUTE FUNCTION kompass_guard_event();
+DROP TRIGGER IF EXISTS kompass_guard ON @SNAPSHOTS@;
+CREATE TRIGGER kompass_guard BEFORE INSERT ON @SNAPSHOTS@ FOR EACH ROW EXECUTE FUNCTION kompass_guard_snapshot();
+
+-- What the log already holds (the reference data and first admin of `init`, or an older store).
+LOCK TABLE @EVENTS@ IN EXCLUSIVE MODE;
+DELETE FROM kompass_role_grants;
+SELECT kompass_index_event(e.topic, e.originator_id, e.originator_version, convert_from(e.state, 'UTF8')::jsonb)
+    FROM @EVENTS@ e ORDER BY e.notification_id;
+
+-- Privileges: nothing for PUBLIC; SELECT for every kompass role except on the person register.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO @ADMIN@, @COORDINATOR@, @AUDITOR@, @ANALYST@, @PROJECTOR@;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO @ADMIN@, @COORDINATOR@, @AUDITOR@, @ANALYST@, @PROJECTOR@;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO @ADMIN@, @COORDINATOR@, @AUDITOR@, @ANALYST@, @PROJECTOR@;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+
+-- The write path: events, snapshots, the Merkle tree's nodes, the log's state and its checkpoints.
+GRANT INSERT ON @EVENTS@, @SNAPSHOTS@, kompass_log_nodes, kompass_checkpoints TO @ADMIN@, @COORDINATOR@;
+GRANT UPDATE (size, position, frontier) ON kompass_log TO @ADMIN@, @COORDINATOR@;
+GRANT USAGE ON SEQUENCE @EVENTS_SEQ@ TO @ADMIN@, @COORDINATOR@;
+GRANT EXECUTE ON FUNCTION kompass_lock_events() TO @ADMIN@, @COORDINATOR@;
+GRANT EXECUTE ON FUNCTION kompass_set_membership(name, text, boolean) TO @ADMIN@;
+
+-- Read models and the derived cache: whoever brings them up to the log (a query catches up first).
+DO $d$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+             AND (tablename LIKE 'rm\_%' OR tablename = 'kompass_network_cache') LOOP
+        EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO @ADMIN@, @COORDINATOR@, @PROJECTOR@', t.tablename);
+    END LOOP;
+END
+$d$;
+
+-- The user register (configuration of the application) is the admins'.
+GRANT INSERT, UPDATE, DELETE ON kompass_users TO @ADMIN@;
+
+-- The person register: admins all of it; a coordinator only their own row; nobody else any of it.
+REVOKE ALL ON kompass_persons FROM @COORDINATOR@, @AUDITOR@, @ANALYST@, @PROJECTOR@;
+GRANT SELECT, INSERT, UPDATE, DELETE ON kompass_persons TO @ADMIN@;
+GRANT SELECT, INSERT, UPDATE ON kompass_persons TO @COORDINATOR@;
+ALTER TABLE kompass_persons ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS kompass_persons_admin ON kompass_persons;
+CREATE POLICY kompass_persons_admin ON kompass_persons TO @ADMIN@ USING (true) WITH CHECK (true);
+DROP POLICY IF EXISTS kompass_persons_self ON kompass_persons;
+CREATE POLICY kompass_persons_self ON kompass_persons TO @COORDINATOR@
+    USING (person_id = session_user) WITH CHECK (person_id = session_user);

@@ -1,0 +1,199 @@
+"""The database enforces kompass's rules on PostgreSQL, whatever the client (docs/postgres-roles.md).
+
+Real login roles on the local server, through psycopg and through plain psql: a coordinator of region
+14, an auditor and an analyst try by hand what kompass would never send. Each statement must be refused
+and leave the log as it was; the coordinator's own region stays writable.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kompass.domain.identity import actor_id, initiative_id, portfolio_id
+from kompass.infrastructure import pg_roles
+from kompass.infrastructure.settings import locate
+from tests.conftest import FIXTURES, PG_UNAVAILABLE
+from tests.integration.helpers import ok
+from tests.integration.pg_logins import (
+    PgStore, connect_as, count_events, drop_store, event_sql, new_store, psql, role_event_sql, superuser,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
+
+INITIATIVE = "kompass.domain.initiative:Initiative"
+STAMP = {"timestamp": {"_type_": "datetime_iso", "_data_": "2026-01-01T00:00:00+00:00"}, "by": "x",
+         "effective": {"_type_": "date_iso", "_data_": "2026-01-01"}}
+
+
+def proposal(ref: str, region: str) -> dict[str, Any]:
+    return {**STAMP, "originator_topic": INITIATIVE, "ref": ref, "region": region, "title": "t", "description": "",
+            "areas": ["innovation"], "type": "project", "orientation": "external", "roles": []}
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[PgStore]:
+    """The worked example on a store set up by `init`; coordinator `coord` of region 14 (granted in the log),
+    an auditor and an analyst; a person row for someone else in the register."""
+    if PG_UNAVAILABLE:
+        pytest.skip(PG_UNAVAILABLE)
+    made = new_store()
+    try:
+        ok(made.url, "import", str(FIXTURES / "small.jsonl"))
+        coord = made.login("coord", "coordinator")
+        made.login("auditor", "auditor")
+        made.login("analyst", "analyst")
+        made.login("nobody")
+        with superuser(made.url) as conn:
+            conn.execute(role_event_sql(coord, 1, "Registered", "coordinator", ["14"]))
+            conn.execute("INSERT INTO kompass_persons (person_id, name, email) VALUES ('admin', 'Kristina', 'k@example.se')")
+        yield made
+    finally:
+        drop_store(made)
+
+
+def attacks(s: PgStore) -> dict[str, str]:
+    """What a coordinator of region 14 types by hand, each of which must be refused."""
+    coord = s.named("coord")
+    return {
+        "event of another region's initiative": event_sql(initiative_id("12-cyber"), 99, f"{INITIATIVE}.StatusChanged",
+                                                          {**STAMP, "status": "cancelled", "reason": "x"}),
+        "new initiative of another region": event_sql(initiative_id("01-pwned"), 1, f"{INITIATIVE}.InitiativeProposed",
+                                                      proposal("01-pwned", "01")),
+        "another region's portfolio": event_sql(portfolio_id("01"), 99, "kompass.domain.portfolio:Portfolio.SelfAssessed",
+                                                {**STAMP, "year": 2020, "score": 1, "light": "red", "focus": {}}),
+        "rename an actor of another region": event_sql(actor_id("region-01"), 99, "kompass.domain.actor:Actor.ActorRenamed",
+                                                       {**STAMP, "name": "Region Pwned"}),
+        "rename an actor without region": event_sql(actor_id("digg"), 99, "kompass.domain.actor:Actor.ActorRenamed",
+                                                    {**STAMP, "name": "Pwned"}),
+        "join another region's actor to another region's initiative": event_sql(
+            initiative_id("12-cyber"), 99, f"{INITIATIVE}.ActorJoined", {**STAMP, "actor": "region-01", "role": "partner"}),
+        "grant itself admin in the log": role_event_sql(coord, 2, "RoleGranted", "admin", []),
+        "update an event": "UPDATE kompass_events SET topic = topic",
+        "delete an event": "DELETE FROM kompass_events",
+        "truncate the events": "TRUNCATE kompass_events",
+        "disable the triggers": "ALTER TABLE kompass_events DISABLE TRIGGER ALL",
+        "disable the guard": "ALTER TABLE kompass_events DISABLE TRIGGER kompass_guard",
+        "drop the guard": "DROP TRIGGER kompass_guard ON kompass_events",
+        "drop the append-only trigger": "DROP TRIGGER kompass_events_append_only ON kompass_events",
+        "alter a table": "ALTER TABLE kompass_events ADD COLUMN pwned int",
+        "drop a table": "DROP TABLE kompass_checkpoints",
+        "replace a trigger function": "CREATE OR REPLACE FUNCTION kompass_guard_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+        "create a table": "CREATE TABLE pwned (x int)",
+        "become the owner": f"SET ROLE {s.group('owner')}",
+        "grant itself admin": f"GRANT {s.group('admin')} TO {coord}",
+        "grant a role to another login": f"GRANT {s.group('coordinator')} TO {s.named('nobody')}",
+        "grant through kompass's function": f"SELECT kompass_set_membership('{coord}', 'admin', true)",
+        "write the grants table": f"INSERT INTO kompass_role_grants VALUES ('{coord}', 'coordinator', '01')",
+        "write the regions table": "UPDATE kompass_aggregate_regions SET region = '14'",
+        "delete checkpoints": "DELETE FROM kompass_checkpoints",
+        "change the store's id": "UPDATE kompass_log SET store_id = 'x'",
+        "add a signing key": "INSERT INTO kompass_keys VALUES ('pwned', 'x')",
+        "another person's details": "INSERT INTO kompass_persons (person_id, name) VALUES ('admin', 'Pwned') "
+                                    "ON CONFLICT (person_id) DO UPDATE SET name = 'Pwned'",
+        "drop the schema": "DROP SCHEMA public CASCADE",
+    }
+
+
+ATTACKS = list(attacks(PgStore("u/x", "p_")))
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_coordinator_cannot_through_psycopg(store: PgStore, attack: str) -> None:
+    import psycopg
+
+    before = count_events(store)
+    with connect_as(store, store.named("coord")) as conn, pytest.raises(psycopg.Error):
+        conn.execute(attacks(store)[attack])
+    assert count_events(store) == before
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_coordinator_cannot_through_psql(store: PgStore, attack: str) -> None:
+    before = count_events(store)
+    done = psql(store, store.named("coord"), attacks(store)[attack])
+    assert done.returncode != 0, f"psql ran {attack!r}: {done.stdout}"
+    assert "ERROR:" in done.stderr
+    assert count_events(store) == before
+
+
+def test_a_refused_event_says_why_in_one_line(store: PgStore) -> None:
+    done = psql(store, store.named("coord"), attacks(store)["event of another region's initiative"])
+    assert f"{store.named('coord')} may not change initiative 12-cyber of region 12" in done.stderr
+
+
+def test_a_coordinator_sees_no_one_elses_person_row(store: PgStore) -> None:
+    with connect_as(store, store.named("coord")) as conn:
+        assert conn.execute("SELECT person_id FROM kompass_persons").fetchall() == []
+
+
+def test_a_coordinator_records_events_of_its_own_region(store: PgStore) -> None:
+    coord = store.named("coord")
+    with connect_as(store, coord) as conn:
+        conn.execute(event_sql(initiative_id("14-by-hand"), 1, f"{INITIATIVE}.InitiativeProposed", proposal("14-by-hand", "14")))
+    done = psql(store, coord, event_sql(initiative_id("14-by-hand"), 2, f"{INITIATIVE}.StatusChanged",
+                                        {**STAMP, "status": "active", "reason": "x"}))
+    assert done.returncode == 0, done.stderr
+    joined = event_sql(initiative_id("12-cyber"), 98, f"{INITIATIVE}.ActorJoined", {**STAMP, "actor": "gbg", "role": "partner"})
+    done = psql(store, coord, joined)  # its own region's actor joins another region's initiative
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("kind", ["auditor", "analyst"])
+def test_auditors_and_analysts_only_read(store: PgStore, kind: str) -> None:
+    import psycopg
+
+    login = store.named(kind)
+    with connect_as(store, login) as conn:
+        assert conn.execute("SELECT count(*) FROM kompass_events").fetchone() == (count_events(store),)
+        assert conn.execute("SELECT count(*) FROM rm_initiatives").fetchone() is not None
+    own = event_sql(initiative_id("14-auditor"), 1, f"{INITIATIVE}.InitiativeProposed", proposal("14-auditor", "14"))
+    for statement in [own, "SELECT person_id FROM kompass_persons", "UPDATE rm_initiatives SET status = 'x'",
+                      "DELETE FROM kompass_events", "INSERT INTO kompass_checkpoints VALUES (0, 0, 'x')",
+                      "ALTER TABLE kompass_events DISABLE TRIGGER ALL", f"GRANT {store.group('admin')} TO {login}"]:
+        with connect_as(store, login) as conn, pytest.raises(psycopg.Error):
+            conn.execute(statement)
+        assert psql(store, login, statement).returncode != 0
+
+
+def test_the_owner_role_cannot_log_in(store: PgStore) -> None:
+    done = psql(store, store.group("owner"), "SELECT 1")
+    assert done.returncode != 0
+    assert "not permitted to log in" in done.stderr
+
+
+def test_a_login_without_a_kompass_role_cannot_even_connect(store: PgStore) -> None:
+    done = psql(store, store.named("nobody"), "SELECT count(*) FROM kompass_events")
+    assert done.returncode != 0
+    assert "permission denied for database" in done.stderr
+
+
+def test_only_an_admins_login_grants_roles(store: PgStore) -> None:
+    admin = store.login("admin1", "admin")
+    target = store.login(f"member{uuid.uuid4().hex[:6]}")
+    location = locate(store.url_as(admin))
+    pg_roles.grant_membership(location, target, "analyst")
+    assert psql(store, target, "SELECT count(*) FROM kompass_events").returncode == 0
+    pg_roles.revoke_membership(location, target, "analyst")
+    assert psql(store, target, "SELECT count(*) FROM kompass_events").returncode != 0
+    from kompass.domain.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="only an admin may"):
+        pg_roles.grant_membership(locate(store.url_as(store.named("coord"))), target, "admin")
+
+
+def test_the_grants_follow_the_role_events(store: PgStore) -> None:
+    """A revoke in the log takes the region away at once; a new grant gives it."""
+    user = store.login("coord2", "coordinator")
+    ref = f"12-{uuid.uuid4().hex[:6]}"
+    with superuser(store.url) as conn:
+        conn.execute(role_event_sql(user, 1, "Registered", "coordinator", ["12"]))
+        conn.execute(role_event_sql(user, 2, "RoleRevoked", "coordinator", ["12"]))
+    propose = event_sql(initiative_id(ref), 1, f"{INITIATIVE}.InitiativeProposed", proposal(ref, "12"))
+    assert "of region 12" in psql(store, user, propose).stderr
+    with superuser(store.url) as conn:
+        conn.execute(role_event_sql(user, 3, "RoleGranted", "coordinator", ["12"]))
+    assert psql(store, user, propose).returncode == 0
