@@ -169,7 +169,7 @@ def _rules_sql(conn: Any, names: RoleNames, events_table: str, snapshots_table: 
     text = text.replace("@EVENTS@", Identifier(events_table).as_string(conn))
     text = text.replace("@SNAPSHOTS@", Identifier(snapshots_table).as_string(conn))
     text = text.replace("@EVENTS_SEQ@", sequence)
-    return SQL(text)  # type: ignore[arg-type]  # assembled from the packaged file and quoted names only
+    return SQL(text)  # assembled from the packaged file and quoted names only
 
 
 def _database(conn: Any) -> str:

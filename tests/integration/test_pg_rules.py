@@ -19,7 +19,15 @@ from kompass.infrastructure.settings import locate
 from tests.conftest import FIXTURES, PG_UNAVAILABLE
 from tests.integration.helpers import ok
 from tests.integration.pg_logins import (
-    PgStore, connect_as, count_events, drop_store, event_sql, new_store, psql, role_event_sql, superuser,
+    PgStore,
+    connect_as,
+    count_events,
+    drop_store,
+    event_sql,
+    new_store,
+    psql,
+    role_event_sql,
+    superuser,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
@@ -81,7 +89,8 @@ def attacks(s: PgStore) -> dict[str, str]:
         "drop the append-only trigger": "DROP TRIGGER kompass_events_append_only ON kompass_events",
         "alter a table": "ALTER TABLE kompass_events ADD COLUMN pwned int",
         "drop a table": "DROP TABLE kompass_checkpoints",
-        "replace a trigger function": "CREATE OR REPLACE FUNCTION kompass_guard_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+        "replace a trigger function": "CREATE OR REPLACE FUNCTION kompass_guard_event() RETURNS trigger "
+                                      "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
         "create a table": "CREATE TABLE pwned (x int)",
         "become the owner": f"SET ROLE {s.group('owner')}",
         "grant itself admin": f"GRANT {s.group('admin')} TO {coord}",
