@@ -166,6 +166,7 @@ def _rules_sql(conn: Any, names: RoleNames, events_table: str, snapshots_table: 
     for token, role in tokens.items():
         text = text.replace(f"@{token}_LIT@", role)  # checked names: no quote can occur in them
         text = text.replace(f"@{token}@", Identifier(role).as_string(conn))
+    text = text.replace("@EVENTS_LIT@", events_table.replace("'", "''"))
     text = text.replace("@EVENTS@", Identifier(events_table).as_string(conn))
     text = text.replace("@SNAPSHOTS@", Identifier(snapshots_table).as_string(conn))
     text = text.replace("@EVENTS_SEQ@", sequence)

@@ -2,7 +2,7 @@
 -- kompass.infrastructure.pg_roles as the owner role (SET ROLE), inside one transaction, after the
 -- tables were handed to it. Idempotent: every object is created if missing or replaced.
 -- Tokens: @OWNER@ @ADMIN@ @COORDINATOR@ @AUDITOR@ @ANALYST@ @PROJECTOR@ (role names, already quoted),
--- @EVENTS@ @SNAPSHOTS@ (table names, quoted), @EVENTS_SEQ@ (the notification id sequence, quoted).
+-- @EVENTS@ @SNAPSHOTS@ (table names, quoted; @EVENTS_LIT@ unquoted), @EVENTS_SEQ@ (the notification id sequence, quoted).
 
 -- The log's own grants, derived from the role events as they are stored (only admins store those).
 CREATE TABLE IF NOT EXISTS kompass_role_grants (
@@ -125,10 +125,14 @@ BEGIN
 END
 $f$;
 
--- Writers append without the UPDATE privilege that LOCK TABLE … EXCLUSIVE asks for.
+-- Writers append without the UPDATE privilege that LOCK TABLE … EXCLUSIVE asks for. A login that may not
+-- append is told so about the table, as it would be by the INSERT that follows.
 CREATE OR REPLACE FUNCTION kompass_lock_events() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
 BEGIN
+    IF NOT has_table_privilege(session_user, '@EVENTS@', 'INSERT') THEN
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'permission denied for table @EVENTS_LIT@';
+    END IF;
     LOCK TABLE @EVENTS@ IN EXCLUSIVE MODE;
 END
 $f$;
@@ -190,7 +194,7 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLI
 GRANT INSERT ON @EVENTS@, @SNAPSHOTS@, kompass_log_nodes, kompass_checkpoints TO @ADMIN@, @COORDINATOR@;
 GRANT UPDATE (size, position, frontier) ON kompass_log TO @ADMIN@, @COORDINATOR@;
 GRANT USAGE ON SEQUENCE @EVENTS_SEQ@ TO @ADMIN@, @COORDINATOR@;
-GRANT EXECUTE ON FUNCTION kompass_lock_events() TO @ADMIN@, @COORDINATOR@;
+GRANT EXECUTE ON FUNCTION kompass_lock_events() TO PUBLIC;
 GRANT EXECUTE ON FUNCTION kompass_set_membership(name, text, boolean) TO @ADMIN@;
 
 -- Read models and the derived cache: whoever brings them up to the log (a query catches up first).
