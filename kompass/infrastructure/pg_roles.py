@@ -115,12 +115,14 @@ def _create_roles(conn: Any, names: RoleNames) -> None:
                 "DO $d$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {name}) THEN "
                 "CREATE ROLE {role} NOLOGIN; END IF; END $d$"
             ).format(name=Literal(role), role=Identifier(role)))
-        conn.execute(SQL("ALTER ROLE {} NOLOGIN NOINHERIT NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS").format(Identifier(names.owner)))
+        superuser = _is_superuser(conn)
+        hardened = SQL(" NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS" if superuser else "")  # a superuser's to change
+        conn.execute(SQL("ALTER ROLE {} NOLOGIN NOINHERIT{}").format(Identifier(names.owner), hardened))
         for group in names.groups:
-            conn.execute(SQL("ALTER ROLE {} NOLOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS").format(Identifier(group)))
+            conn.execute(SQL("ALTER ROLE {} NOLOGIN{}").format(Identifier(group), hardened))
             if not _is_member(conn, names.owner, group, admin=True):
                 conn.execute(SQL("GRANT {} TO {} WITH ADMIN OPTION").format(Identifier(group), Identifier(names.owner)))
-        if not _is_superuser(conn) and not _is_member(conn, "", names.owner, admin=False):
+        if not superuser and not _is_member(conn, "", names.owner, admin=False):
             conn.execute(SQL("GRANT {} TO CURRENT_USER").format(Identifier(names.owner)))
 
 
@@ -129,8 +131,8 @@ def _hand_over(conn: Any, names: RoleNames, events_table: str, snapshots_table: 
 
     owner = Identifier(names.owner)
     with conn.transaction():
-        conn.execute(SQL("ALTER DATABASE {} OWNER TO {}").format(Identifier(_database(conn)), owner))
         conn.execute(SQL("ALTER SCHEMA public OWNER TO {}").format(owner))  # the owner inherits nothing (NOINHERIT)
+        conn.execute(SQL("ALTER DATABASE {} OWNER TO {}").format(Identifier(_database(conn)), owner))
         for (table,) in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND (tablename LIKE 'kompass\\_%' OR tablename LIKE 'rm\\_%')"
         ).fetchall():

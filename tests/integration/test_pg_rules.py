@@ -104,6 +104,9 @@ def attacks(s: PgStore) -> dict[str, str]:
         "another person's details": "INSERT INTO kompass_persons (person_id, name) VALUES ('admin', 'Pwned') "
                                     "ON CONFLICT (person_id) DO UPDATE SET name = 'Pwned'",
         "drop the schema": "DROP SCHEMA public CASCADE",
+        "forge a snapshot of another region's initiative": "INSERT INTO kompass_snapshots VALUES "
+                                                           f"('{initiative_id('12-cyber')}', 99, '{INITIATIVE}', '\\x7b7d')",
+        "lock the log without the right": "BEGIN; SELECT kompass_lock_events(); DELETE FROM kompass_events; COMMIT",
     }
 
 
@@ -137,6 +140,14 @@ def test_a_refused_event_says_why_in_one_line(store: PgStore) -> None:
 def test_a_coordinator_sees_no_one_elses_person_row(store: PgStore) -> None:
     with connect_as(store, store.named("coord")) as conn:
         assert conn.execute("SELECT person_id FROM kompass_persons").fetchall() == []
+
+
+def test_a_coordinator_keeps_its_own_person_row(store: PgStore) -> None:
+    coord = store.named("coord")
+    with connect_as(store, coord) as conn:
+        conn.execute("INSERT INTO kompass_persons (person_id, name) VALUES (%s, 'Anna') "
+                     "ON CONFLICT (person_id) DO UPDATE SET name = excluded.name", (coord,))
+        assert conn.execute("SELECT person_id, name FROM kompass_persons").fetchall() == [(coord, "Anna")]
 
 
 def test_a_coordinator_records_events_of_its_own_region(store: PgStore) -> None:

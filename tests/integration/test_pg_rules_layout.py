@@ -13,9 +13,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import PG_UNAVAILABLE
+from kompass.infrastructure import pg_roles
+from kompass.infrastructure.settings import locate
+from tests.conftest import FIXTURES, PG_UNAVAILABLE, init_store
 from tests.integration.helpers import as_json, ok, refused
-from tests.integration.pg_logins import PgStore, count_events, drop_store, new_store, psql, superuser, with_prefix
+from tests.integration.pg_logins import (
+    PgStore, connect_as, count_events, drop_store, new_store, psql, superuser, with_prefix,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
 
@@ -79,3 +83,47 @@ def test_superusers_are_outside_the_model(store: PgStore) -> None:
     """What the docs say: a superuser can still do anything; the signed log is the defence then."""
     with superuser(store.url) as conn:
         conn.execute(REWRITE)
+
+
+def test_the_projector_writes_the_read_models_and_nothing_else(store: PgStore) -> None:
+    import psycopg
+
+    ok(store.url, "import", str(FIXTURES / "small.jsonl"))
+    projector = store.login("projector", "projector")
+    analyst = store.login("analyst", "analyst")
+    refused(store.url_as(analyst), "initiative", "list", code=7)  # behind the log, and it may not catch up
+    ok(store.url_as(projector), "projections", "run")
+    assert len(as_json(store.url_as(analyst), "initiative", "list")) == 6
+    with connect_as(store, projector) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("INSERT INTO kompass_checkpoints VALUES (0, 0, 'x')")
+    assert psql(store, projector, "SELECT * FROM kompass_persons").returncode != 0
+
+
+def test_a_role_that_may_create_roles_sets_up_a_store_too() -> None:
+    """Not only a superuser: a CREATEROLE login owning the database can run `init`, and stays a member of the
+    owner role (the docs say to keep it out of everyday use)."""
+    import uuid
+
+    from tests.conftest import PG_ADMIN_URL, new_pg_database
+
+    prefix = f"kt{uuid.uuid4().hex[:8]}_"
+    dba = f"{prefix}u_dba"
+    url = new_pg_database(initialised=False)
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{dba}" LOGIN CREATEROLE CREATEDB')
+        conn.execute(f'ALTER DATABASE "{url.rsplit("/", 1)[1]}" OWNER TO "{dba}"')
+    made = PgStore(url, prefix, [dba])
+    try:
+        with with_prefix(prefix):
+            init_store(made.url_as(dba))
+        with superuser(url) as conn:
+            owners = {row[0] for row in conn.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")}
+        assert owners == {f"{prefix}owner"}
+        coord = made.login("coord", "coordinator")
+        assert "may not change" in psql(made, coord, "INSERT INTO kompass_events (originator_id, originator_version, topic, state) "
+                                        f"VALUES ('{uuid.uuid4()}', 1, 'x:Initiative.InitiativeProposed', '\\x7b7d')").stderr
+        pg_roles.revoke_membership(locate(made.url_as(dba)), coord, "coordinator")
+    finally:
+        drop_store(made)

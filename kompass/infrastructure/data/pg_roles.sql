@@ -97,20 +97,28 @@ BEGIN
 END
 $f$;
 
+-- JSON is parsed only where something is read from it: first events, role events, and a participant
+-- change by a login whose every write is checked (an import stores mostly later events of admins).
 CREATE OR REPLACE FUNCTION kompass_guard_event() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
 DECLARE
+    checked boolean := NOT kompass_is_privileged(session_user);
     data jsonb;
 BEGIN
-    BEGIN
-        data := convert_from(NEW.state, 'UTF8')::jsonb;
-    EXCEPTION WHEN others THEN
-        data := NULL;
-    END;
-    IF NOT kompass_is_privileged(session_user) THEN
+    IF NEW.originator_version = 1 OR NEW.topic LIKE 'kompass.domain.user:User.%' OR (checked AND NEW.topic IN (
+            'kompass.domain.initiative:Initiative.ActorJoined', 'kompass.domain.initiative:Initiative.ActorLeft')) THEN
+        BEGIN
+            data := convert_from(NEW.state, 'UTF8')::jsonb;
+        EXCEPTION WHEN others THEN
+            data := NULL;
+        END;
+    END IF;
+    IF checked THEN
         PERFORM kompass_check_region(session_user, NEW.originator_id, NEW.originator_version, NEW.topic, data);
     END IF;
-    PERFORM kompass_index_event(NEW.topic, NEW.originator_id, NEW.originator_version, data);
+    IF data IS NOT NULL THEN
+        PERFORM kompass_index_event(NEW.topic, NEW.originator_id, NEW.originator_version, data);
+    END IF;
     RETURN NEW;
 END
 $f$;
@@ -178,7 +186,8 @@ CREATE TRIGGER kompass_guard BEFORE INSERT ON @SNAPSHOTS@ FOR EACH ROW EXECUTE F
 LOCK TABLE @EVENTS@ IN EXCLUSIVE MODE;
 DELETE FROM kompass_role_grants;
 SELECT kompass_index_event(e.topic, e.originator_id, e.originator_version, convert_from(e.state, 'UTF8')::jsonb)
-    FROM @EVENTS@ e ORDER BY e.notification_id;
+    FROM @EVENTS@ e WHERE e.originator_version = 1 OR e.topic LIKE 'kompass.domain.user:User.%'
+    ORDER BY e.notification_id;
 
 -- Privileges: nothing for PUBLIC; SELECT for every kompass role except on the person register.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
