@@ -89,7 +89,7 @@ def attacks(s: PgStore) -> dict[str, str]:
         "drop the append-only trigger": "DROP TRIGGER kompass_events_append_only ON kompass_events",
         "alter a table": "ALTER TABLE kompass_events ADD COLUMN pwned int",
         "drop a table": "DROP TABLE kompass_checkpoints",
-        "replace a trigger function": "CREATE OR REPLACE FUNCTION kompass_guard_event() RETURNS trigger "
+        "replace a trigger function": "CREATE OR REPLACE FUNCTION kompass_guard_events() RETURNS trigger "
                                       "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
         "create a table": "CREATE TABLE pwned (x int)",
         "become the owner": f"SET ROLE {s.group('owner')}",
