@@ -68,6 +68,10 @@ def install(location: StoreLocation, events_table: str, snapshots_table: str, na
     row policies. Run as a superuser; a role that may not do all of it gets one line and exit 4."""
     names = names or role_names()
     with _connection(location) as conn:
+        if not _may_create_roles(conn):
+            if _installed(conn):
+                return  # opened again by an ordinary login (`init` on an existing store): nothing to set up
+            raise PermissionDenied(f"{SETUP_DENIED} (or a login with CREATEROLE that owns the database)")
         _retrying(lambda: _create_roles(conn, names))
         _retrying(lambda: _hand_over(conn, names, events_table, snapshots_table))
 
@@ -148,13 +152,14 @@ def _hand_over(conn: Any, names: RoleNames, events_table: str, snapshots_table: 
 
 
 def _grant_database(conn: Any, names: RoleNames) -> None:
-    """CONNECT for the kompass roles only; CREATE (a rebuild's scratch schema) for admins and the projector."""
+    """CONNECT for the kompass roles only (no TEMPORARY: kompass needs no temporary tables, and one could shadow a
+    table for a function without a fixed search_path); CREATE (a rebuild's scratch schema) for admins and the projector."""
     from psycopg.sql import SQL, Identifier
 
     database = Identifier(_database(conn))
     groups = SQL(", ").join(Identifier(g) for g in names.groups)
     conn.execute(SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database))
-    conn.execute(SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(database, groups))
+    conn.execute(SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, groups))
     conn.execute(SQL("GRANT CREATE ON DATABASE {} TO {}, {}").format(
         database, Identifier(names.group("admin")), Identifier(names.group("projector"))))
 
@@ -177,6 +182,14 @@ def _rules_sql(conn: Any, names: RoleNames, events_table: str, snapshots_table: 
 
 def _database(conn: Any) -> str:
     return str(conn.execute("SELECT current_database()").fetchone()[0])
+
+
+def _may_create_roles(conn: Any) -> bool:
+    return bool(conn.execute("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user").fetchone()[0])
+
+
+def _installed(conn: Any) -> bool:
+    return bool(conn.execute("SELECT to_regprocedure('kompass_guard_events()') IS NOT NULL").fetchone()[0])
 
 
 def _is_superuser(conn: Any) -> bool:

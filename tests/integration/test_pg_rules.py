@@ -106,6 +106,7 @@ def attacks(s: PgStore) -> dict[str, str]:
         "drop the schema": "DROP SCHEMA public CASCADE",
         "forge a snapshot of another region's initiative": "INSERT INTO kompass_snapshots VALUES "
                                                            f"('{initiative_id('12-cyber')}', 99, '{INITIATIVE}', '\\x7b7d')",
+        "create a temporary table": "CREATE TEMP TABLE kompass_log (id int, size int)",
         "lock the log without the right": "BEGIN; SELECT kompass_lock_events(); DELETE FROM kompass_events; COMMIT",
     }
 
@@ -217,3 +218,35 @@ def test_the_grants_follow_the_role_events(store: PgStore) -> None:
     with superuser(store.url) as conn:
         conn.execute(role_event_sql(user, 3, "RoleGranted", "coordinator", ["12"]))
     assert psql(store, user, propose).returncode == 0
+
+
+def test_every_trigger_function_runs_as_the_owner_with_a_fixed_search_path(store: PgStore) -> None:
+    with superuser(store.url) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT p.proname, pg_get_userbyid(p.proowner), p.prosecdef, p.proconfig FROM pg_trigger t "
+            "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal"
+        ).fetchall()
+    assert {name for name, *_ in rows} >= {"kompass_guard_events", "kompass_guard_snapshot", "kompass_append_only"}
+    for name, owner, definer, config in rows:
+        assert owner == store.group("owner"), name
+        assert definer, name
+        assert "search_path=pg_catalog, public, pg_temp" in (config or []), name
+
+
+def test_setting_up_needs_a_role_that_may_create_roles(store: PgStore) -> None:
+    """Opening an existing store again as an admin's login changes nothing and is no error; where nothing is set
+    up, an ordinary login is told who must do it."""
+    from kompass.domain.errors import PermissionDenied
+    from tests.conftest import drop_pg_database, new_pg_database
+
+    admin = store.login("admin2", "admin")
+    pg_roles.install(locate(store.url_as(admin)), "kompass_events", "kompass_snapshots")
+    bare = new_pg_database(initialised=False)
+    try:
+        with superuser(bare) as conn:
+            conn.execute(f'GRANT CONNECT ON DATABASE "{bare.rsplit("/", 1)[1]}" TO "{admin}"')
+        with pytest.raises(PermissionDenied, match="needs a PostgreSQL superuser"):
+            pg_roles.install(locate(bare.replace("postgres@", f"{admin}@", 1)), "kompass_events", "kompass_snapshots")
+    finally:
+        drop_pg_database(bare)

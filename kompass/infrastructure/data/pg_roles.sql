@@ -198,6 +198,19 @@ CREATE TRIGGER kompass_guard AFTER INSERT ON @EVENTS@ REFERENCING NEW TABLE AS k
 DROP TRIGGER IF EXISTS kompass_guard ON @SNAPSHOTS@;
 CREATE TRIGGER kompass_guard BEFORE INSERT ON @SNAPSHOTS@ FOR EACH ROW EXECUTE FUNCTION kompass_guard_snapshot();
 
+-- Every trigger function on the store's tables (the recorder's and the append-only one included) runs as the
+-- owner with a fixed search_path: a table a login creates elsewhere can never stand in for one of the store's.
+DO $d$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT DISTINCT t.tgfoid::regprocedure FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+             WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp', f);
+    END LOOP;
+END
+$d$;
+
 -- What the log already holds (the reference data and first admin of `init`, or an older store).
 LOCK TABLE @EVENTS@ IN EXCLUSIVE MODE;
 DELETE FROM kompass_role_grants;
