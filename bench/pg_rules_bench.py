@@ -58,7 +58,6 @@ def prepared_store(prefix: str, guard: bool) -> tuple[str, str]:
 
 def drop_roles(prefix: str) -> None:
     import psycopg
-
     from common import PG_ADMIN_URL
 
     from kompass.infrastructure.pg_roles import KINDS

@@ -18,7 +18,14 @@ from kompass.infrastructure.settings import locate
 from tests.conftest import FIXTURES, PG_UNAVAILABLE, init_store
 from tests.integration.helpers import as_json, ok, refused
 from tests.integration.pg_logins import (
-    PgStore, connect_as, count_events, drop_store, new_store, psql, superuser, with_prefix,
+    PgStore,
+    connect_as,
+    count_events,
+    drop_store,
+    new_store,
+    psql,
+    superuser,
+    with_prefix,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
