@@ -79,6 +79,10 @@ def attacks(s: PgStore) -> dict[str, str]:
                                                     {**STAMP, "name": "Pwned"}),
         "join another region's actor to another region's initiative": event_sql(
             initiative_id("12-cyber"), 99, f"{INITIATIVE}.ActorJoined", {**STAMP, "actor": "region-01", "role": "partner"}),
+        "move another region's initiative into its own": event_sql(
+            initiative_id("12-cyber"), 99, f"{INITIATIVE}.LeadRegionChanged", {**STAMP, "region": "14", "reason": "x"}),
+        "move its own initiative to another region": event_sql(
+            initiative_id("14-open-data"), 99, f"{INITIATIVE}.LeadRegionChanged", {**STAMP, "region": "12", "reason": "x"}),
         "grant itself admin in the log": role_event_sql(coord, 2, "RoleGranted", "admin", []),
         "update an event": "UPDATE kompass_events SET topic = topic",
         "delete an event": "DELETE FROM kompass_events",
@@ -250,3 +254,13 @@ def test_setting_up_needs_a_role_that_may_create_roles(store: PgStore) -> None:
             pg_roles.install(locate(bare.replace("postgres@", f"{admin}@", 1)), "kompass_events", "kompass_snapshots")
     finally:
         drop_pg_database(bare)
+
+
+def test_an_initiative_moved_by_an_admin_belongs_to_its_new_region(store: PgStore) -> None:
+    coord = store.named("coord")
+    ref = f"12-moved-{uuid.uuid4().hex[:6]}"
+    status = event_sql(initiative_id(ref), 3, f"{INITIATIVE}.StatusChanged", {**STAMP, "status": "active", "reason": "x"})
+    with superuser(store.url) as conn:
+        conn.execute(event_sql(initiative_id(ref), 1, f"{INITIATIVE}.InitiativeProposed", proposal(ref, "12")))
+        conn.execute(event_sql(initiative_id(ref), 2, f"{INITIATIVE}.LeadRegionChanged", {**STAMP, "region": "14", "reason": "x"}))
+    assert psql(store, coord, status).returncode == 0

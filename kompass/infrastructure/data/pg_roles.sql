@@ -50,6 +50,8 @@ BEGIN
     ELSIF topic = 'kompass.domain.user:User.RoleRevoked' THEN
         DELETE FROM kompass_role_grants g
             WHERE g.login = who AND g.role = what AND (cardinality(regions) = 0 OR g.region = ANY (regions));
+    ELSIF topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged' THEN
+        UPDATE kompass_aggregate_regions SET region = data->>'region' WHERE originator_id = id;
     ELSIF version = 1 AND data IS NOT NULL THEN
         INSERT INTO kompass_aggregate_regions (originator_id, kind, key, region)
             VALUES (id, split_part(split_part(topic, ':', 2), '.', 1),
@@ -69,6 +71,10 @@ DECLARE
 BEGIN
     IF topic LIKE 'kompass.domain.user:User.%' THEN
         RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format('%s may not grant or revoke roles: only an admin may', who);
+    END IF;
+    IF topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged' THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format(
+            '%s may not move an initiative to another region: only an admin may', who);
     END IF;
     IF version = 1 THEN
         agg := ROW(id, split_part(split_part(topic, ':', 2), '.', 1),
@@ -120,7 +126,8 @@ BEGIN
     IF NOT kompass_is_privileged(session_user) THEN
         mine := ARRAY(SELECT region FROM kompass_role_grants WHERE login = session_user AND role = 'coordinator' AND region <> '');
         SELECT n.* INTO bad FROM kompass_new_events n LEFT JOIN kompass_aggregate_regions a USING (originator_id)
-            WHERE n.topic LIKE 'kompass.domain.user:User.%' OR a.region IS NULL OR NOT (a.region = ANY (mine) OR (
+            WHERE n.topic LIKE 'kompass.domain.user:User.%' OR n.topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged'
+               OR a.region IS NULL OR NOT (a.region = ANY (mine) OR (
                 n.topic IN ('kompass.domain.initiative:Initiative.ActorJoined', 'kompass.domain.initiative:Initiative.ActorLeft')
                 AND (SELECT b.region FROM kompass_aggregate_regions b WHERE b.kind = 'Actor'
                      AND b.key = convert_from(n.state, 'UTF8')::jsonb->>'actor') = ANY (mine)))
@@ -131,7 +138,8 @@ BEGIN
         END IF;
     END IF;
     FOR r IN SELECT topic, originator_id, originator_version, state FROM kompass_new_events
-             WHERE topic LIKE 'kompass.domain.user:User.%' ORDER BY notification_id LOOP
+             WHERE topic LIKE 'kompass.domain.user:User.%' OR topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged'
+             ORDER BY notification_id LOOP
         PERFORM kompass_index_event(r.topic, r.originator_id, r.originator_version, convert_from(r.state, 'UTF8')::jsonb);
     END LOOP;
     RETURN NULL;
@@ -216,6 +224,7 @@ LOCK TABLE @EVENTS@ IN EXCLUSIVE MODE;
 DELETE FROM kompass_role_grants;
 SELECT kompass_index_event(e.topic, e.originator_id, e.originator_version, convert_from(e.state, 'UTF8')::jsonb)
     FROM @EVENTS@ e WHERE e.originator_version = 1 OR e.topic LIKE 'kompass.domain.user:User.%'
+        OR e.topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged'
     ORDER BY e.notification_id;
 
 -- Privileges: nothing for PUBLIC; SELECT for every kompass role except on the person register.
