@@ -16,7 +16,7 @@ from kompass.application.app import PortfolioApplication
 from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.fact_decoder import FactDecoder
-from kompass.infrastructure.pg_roles import refusal
+from kompass.infrastructure.pg_roles import EventsLock, refusal
 from kompass.infrastructure.settings import StoreLocation
 from kompass.infrastructure.tlog import TransparencyLog
 
@@ -246,9 +246,7 @@ class PostgresCopy:
     ids come from the same bigserial, in the order of the rows. Before each batch it does what
     the library does before its insert: it takes the same EXCLUSIVE table lock (ids are then
     issued in commit order, so a reader following the log never passes a gap that fills later)
-    and sends the same NOTIFY on the library's channel. Where the database roles are set up
-    (kompass.infrastructure.pg_roles) the lock is taken through the owner's `kompass_lock_events()`,
-    since writers hold no UPDATE privilege on the events, which LOCK TABLE … EXCLUSIVE asks for.
+    and sends the same NOTIFY on the library's channel.
     """
 
     def __init__(self, recorder: Any) -> None:
@@ -259,27 +257,17 @@ class PostgresCopy:
             "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
         self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea"]
-        self.lock_function: bool | None = None
+        self.lock = EventsLock(recorder)
 
     def insert(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
         if not stored_events:
             return
-        self._lock(cursor)
+        self.lock(cursor)
         self.recorder._notify_channel(cursor)
         with cursor.copy(self.statement) as copy:
             copy.set_types(self.types)
             for event in stored_events:
                 copy.write_row((event.originator_id, event.originator_version, event.topic, event.state))
-
-    def _lock(self, cursor: Any) -> None:
-        if self.lock_function is None:
-            cursor.execute("SELECT to_regprocedure('kompass_lock_events()') IS NOT NULL AS found")
-            self.lock_function = bool(cursor.fetchone()["found"])
-        if not self.lock_function:
-            self.recorder._lock_table(cursor)
-            return
-        cursor.execute(f"SET LOCAL lock_timeout = '{int(self.recorder.datastore.lock_timeout)}s'")
-        cursor.execute("SELECT kompass_lock_events()")
 
 
 class NotificationFacts(ports.FactLog):

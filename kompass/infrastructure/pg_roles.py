@@ -99,6 +99,28 @@ def _set_membership(location: StoreLocation, login: str, kind: str, member: bool
             ) from None
 
 
+class EventsLock:
+    """The EXCLUSIVE lock on the events table that every append takes first (event positions in commit order).
+
+    Where the rules are set up, writers hold no UPDATE privilege on the events, which PostgreSQL's
+    `LOCK TABLE … IN EXCLUSIVE MODE` asks for; the owner's `kompass_lock_events()` takes it for them.
+    A store without the rules is locked as the library locks it."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+        self.through_function: bool | None = None
+
+    def __call__(self, cursor: Any) -> None:
+        if self.through_function is None:
+            cursor.execute("SELECT to_regprocedure('kompass_lock_events()') IS NOT NULL AS found")
+            self.through_function = bool(cursor.fetchone()["found"])
+        if not self.through_function:
+            self.recorder._lock_table(cursor)
+            return
+        cursor.execute(f"SET LOCAL lock_timeout = '{int(self.recorder.datastore.lock_timeout)}s'")
+        cursor.execute("SELECT kompass_lock_events()")
+
+
 def refusal(error: BaseException) -> PermissionDenied | None:
     """The rules' refusal behind a storage error, as kompass's own (exit 4, the database's one line); None
     for any other error. The library wraps the driver's error, so look at its cause too."""
