@@ -104,6 +104,7 @@ def attacks(s: PgStore) -> dict[str, str]:
         "call the trigger's indexing function": "SELECT kompass_index_event('kompass.domain.user:User.RoleGranted', "
                                                  f"gen_random_uuid(), 1, '{{\"user\": \"{coord}\", \"role\": \"coordinator\", "
                                                  "\"regions\": [\"01\"]}')",
+        "poison the network cache": "INSERT INTO kompass_network_cache VALUES (999999, 'x', '{}')",
         "write the regions table": "UPDATE kompass_aggregate_regions SET region = '14'",
         "delete checkpoints": "DELETE FROM kompass_checkpoints",
         "change the store's id": "UPDATE kompass_log SET store_id = 'x'",
