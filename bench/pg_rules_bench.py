@@ -1,9 +1,9 @@
 """The cost of the database's own rules on PostgreSQL (kompass.infrastructure.pg_roles): an import of N
 lines (default 20,000) by an admin's login (not a superuser), once with the guard trigger that checks
 and indexes every stored event and once with it switched off by a superuser, side by side in one run,
-the best of two rounds each. Target: throughput drops by at most 15 %.
+the best of three rounds each (alternating). Target: throughput drops by at most 15 %.
 
-    python bench/pg_rules_bench.py [--lines 20000]
+    python bench/pg_rules_bench.py [--lines 20000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ def drop_roles(prefix: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one-import", nargs=2, metavar=("URL", "LOG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_import:
@@ -85,7 +86,7 @@ def main() -> None:
     best: dict[bool, float] = {}
     events = 0
     try:
-        for attempt in range(2):
+        for attempt in range(args.rounds):
             for guard in (False, True):
                 progress(f"import of {args.lines:,} lines by an admin's login, guard {'on' if guard else 'off'} (round {attempt + 1})")
                 url, as_admin = prepared_store(prefix, guard)
