@@ -143,9 +143,11 @@ def _create_roles(conn: Any, names: RoleNames) -> None:
             ).format(name=Literal(role), role=Identifier(role)))
         superuser = _is_superuser(conn)
         hardened = SQL(" NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS" if superuser else "")  # a superuser's to change
-        conn.execute(SQL("ALTER ROLE {} NOLOGIN NOINHERIT{}").format(Identifier(names.owner), hardened))
+        for role in (names.owner, *names.groups):
+            if _loose(conn, role, owner=role == names.owner):  # only then: stores set up at once on one server
+                conn.execute(SQL("ALTER ROLE {} NOLOGIN{}{}").format(  # would otherwise all rewrite the same rows
+                    Identifier(role), SQL(" NOINHERIT" if role == names.owner else ""), hardened))
         for group in names.groups:
-            conn.execute(SQL("ALTER ROLE {} NOLOGIN{}").format(Identifier(group), hardened))
             if not _is_member(conn, names.owner, group, admin=True):
                 conn.execute(SQL("GRANT {} TO {} WITH ADMIN OPTION").format(Identifier(group), Identifier(names.owner)))
         if not superuser and not _is_member(conn, "", names.owner, admin=False):
@@ -204,6 +206,15 @@ def _rules_sql(conn: Any, names: RoleNames, events_table: str, snapshots_table: 
 
 def _database(conn: Any) -> str:
     return str(conn.execute("SELECT current_database()").fetchone()[0])
+
+
+def _loose(conn: Any, role: str, *, owner: bool) -> bool:
+    """Can the role log in or do more than a kompass role should (the owner: or inherit)?"""
+    row = conn.execute(
+        "SELECT rolcanlogin OR rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR (rolinherit AND %s) "
+        "FROM pg_roles WHERE rolname = %s", (owner, role)
+    ).fetchone()
+    return bool(row[0])
 
 
 def _may_create_roles(conn: Any) -> bool:

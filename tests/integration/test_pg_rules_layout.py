@@ -134,3 +134,11 @@ def test_a_role_that_may_create_roles_sets_up_a_store_too() -> None:
         pg_roles.revoke_membership(locate(made.url_as(dba)), coord, "coordinator")
     finally:
         drop_store(made)
+
+
+def test_init_again_takes_back_a_login_given_to_the_owner_role(store: PgStore) -> None:
+    with superuser(store.url) as conn:
+        conn.execute(f'ALTER ROLE "{store.group("owner")}" LOGIN INHERIT')
+    with with_prefix(store.prefix):
+        ok(store.url, "init")
+    assert "not permitted to log in" in psql(store, store.group("owner"), "SELECT 1").stderr
