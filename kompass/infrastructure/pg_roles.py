@@ -186,6 +186,8 @@ def _grant_database(conn: Any, names: RoleNames) -> None:
     conn.execute(SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, groups))
     conn.execute(SQL("GRANT CREATE ON DATABASE {} TO {}, {}").format(
         database, Identifier(names.group("admin")), Identifier(names.group("projector"))))
+    # Who may create a schema could name it after another login, which `"$user", public` searches first.
+    conn.execute(SQL("ALTER DATABASE {} SET search_path = public").format(database))
 
 
 def _rules_sql(conn: Any, names: RoleNames, events_table: str, snapshots_table: str) -> Any:

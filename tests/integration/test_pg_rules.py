@@ -271,3 +271,13 @@ def test_an_initiative_moved_by_an_admin_belongs_to_its_new_region(store: PgStor
         conn.execute(event_sql(initiative_id(ref), 1, f"{INITIATIVE}.InitiativeProposed", proposal(ref, "12")))
         conn.execute(event_sql(initiative_id(ref), 2, f"{INITIATIVE}.LeadRegionChanged", {**STAMP, "region": "14", "reason": "x"}))
     assert psql(store, coord, status).returncode == 0
+
+
+def test_a_schema_named_after_a_login_does_not_stand_in_for_the_store(store: PgStore) -> None:
+    """Admins and the projector may create schemas (a rebuild's scratch copy); one named after another login
+    would come first in PostgreSQL's default search path, so the database searches `public` only."""
+    admin = store.login("admin3", "admin")
+    coord = store.named("coord")
+    done = psql(store, admin, f'CREATE SCHEMA "{coord}"; CREATE TABLE "{coord}".kompass_events (topic text)')
+    assert done.returncode == 0, done.stderr
+    assert psql(store, coord, "SELECT count(*) FROM kompass_events").stdout.strip() == str(count_events(store))
