@@ -77,13 +77,14 @@ def install(location: StoreLocation, events_table: str, snapshots_table: str, na
 
 
 def grant_membership(location: StoreLocation, login: str, kind: str) -> None:
-    """Make the database login `login` a member of the group role of `kind` (called by `user grant`).
+    """Make the database login `login` a member of the group role of `kind`. The trigger already does this for
+    every stored role event (`user grant`); this is for a login whose grant is not, or not yet, in the log.
     The database checks that the connected login is an admin, not kompass."""
     _set_membership(location, login, kind, True)
 
 
 def revoke_membership(location: StoreLocation, login: str, kind: str) -> None:
-    """The converse of `grant_membership` (called by `user revoke`)."""
+    """The converse of `grant_membership` (the trigger does it for every stored `user revoke`)."""
     _set_membership(location, login, kind, False)
 
 

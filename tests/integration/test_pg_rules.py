@@ -218,16 +218,21 @@ def test_only_an_admins_login_grants_roles(store: PgStore) -> None:
 
 
 def test_the_grants_follow_the_role_events(store: PgStore) -> None:
-    """A revoke in the log takes the region away at once; a new grant gives it."""
-    user = store.login("coord2", "coordinator")
+    """The role events decide: a revoke in the log takes the region and the login's membership away at once;
+    a new grant gives both back."""
+    user = store.login("coord2")
     ref = f"12-{uuid.uuid4().hex[:6]}"
-    with superuser(store.url) as conn:
-        conn.execute(role_event_sql(user, 1, "Registered", "coordinator", ["12"]))
-        conn.execute(role_event_sql(user, 2, "RoleRevoked", "coordinator", ["12"]))
     propose = event_sql(initiative_id(ref), 1, f"{INITIATIVE}.InitiativeProposed", proposal(ref, "12"))
-    assert "of region 12" in psql(store, user, propose).stderr
+    assert "permission denied for database" in psql(store, user, "SELECT 1").stderr  # no role yet
     with superuser(store.url) as conn:
-        conn.execute(role_event_sql(user, 3, "RoleGranted", "coordinator", ["12"]))
+        conn.execute(role_event_sql(user, 1, "Registered", "coordinator", ["12", "14"]))
+        conn.execute(role_event_sql(user, 2, "RoleRevoked", "coordinator", ["12"]))
+    assert "of region 12" in psql(store, user, propose).stderr  # still a coordinator, of 14 only
+    with superuser(store.url) as conn:
+        conn.execute(role_event_sql(user, 3, "RoleRevoked", "coordinator", ["14"]))
+    assert "permission denied for database" in psql(store, user, "SELECT 1").stderr
+    with superuser(store.url) as conn:
+        conn.execute(role_event_sql(user, 4, "RoleGranted", "coordinator", ["12"]))
     assert psql(store, user, propose).returncode == 0
 
 

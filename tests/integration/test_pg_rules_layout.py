@@ -143,3 +143,17 @@ def test_init_again_takes_back_a_login_given_to_the_owner_role(store: PgStore) -
     with with_prefix(store.prefix):
         ok(store.url, "init")
     assert "not permitted to log in" in psql(store, store.group("owner"), "SELECT 1").stderr
+
+
+def test_init_again_grants_what_the_log_says_to_a_login_made_later(store: PgStore) -> None:
+    from tests.integration.pg_logins import role_event_sql
+
+    later = store.named("later")
+    with superuser(store.url) as conn:
+        conn.execute(role_event_sql(later, 1, "Registered", "auditor", []))  # granted before the login existed
+        conn.execute(f'CREATE ROLE "{later}" LOGIN')
+    store.logins.append(later)
+    assert "permission denied for database" in psql(store, later, "SELECT 1").stderr
+    with with_prefix(store.prefix):
+        ok(store.url, "init")
+    assert psql(store, later, "SELECT count(*) FROM kompass_events").returncode == 0

@@ -50,6 +50,9 @@ BEGIN
     ELSIF topic = 'kompass.domain.user:User.RoleRevoked' THEN
         DELETE FROM kompass_role_grants g
             WHERE g.login = who AND g.role = what AND (cardinality(regions) = 0 OR g.region = ANY (regions));
+    END IF;
+    IF topic LIKE 'kompass.domain.user:User.%' THEN
+        PERFORM kompass_sync_membership(who, what);
     ELSIF topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged' THEN
         UPDATE kompass_aggregate_regions SET region = data->>'region' WHERE originator_id = id;
     ELSIF version = 1 AND data IS NOT NULL THEN
@@ -172,6 +175,29 @@ CREATE OR REPLACE FUNCTION kompass_group_role(kind text) RETURNS name
 LANGUAGE sql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
     SELECT CASE kind WHEN 'admin' THEN '@ADMIN_LIT@' WHEN 'coordinator' THEN '@COORDINATOR_LIT@'
         WHEN 'auditor' THEN '@AUDITOR_LIT@' WHEN 'analyst' THEN '@ANALYST_LIT@' WHEN 'projector' THEN '@PROJECTOR_LIT@' END::name
+$f$;
+
+-- The log decides: a login holds a group role exactly while the role events leave it that role. Called for
+-- every stored role event; user ids that are no login of this server (yet) are left alone (`kompass init`
+-- again, once the login exists, grants what the log says).
+CREATE OR REPLACE FUNCTION kompass_sync_membership(p_login text, p_kind text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $f$
+DECLARE
+    target name := kompass_group_role(p_kind);
+    held boolean := EXISTS (SELECT 1 FROM kompass_role_grants g WHERE g.login = p_login AND g.role = p_kind);
+    member boolean;
+BEGIN
+    IF target IS NULL OR NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND rolcanlogin AND NOT rolsuper) THEN
+        RETURN;
+    END IF;
+    member := EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                      WHERE r.rolname = target AND u.rolname = p_login);
+    IF held AND NOT member THEN
+        EXECUTE format('GRANT %I TO %I', target, p_login);
+    ELSIF member AND NOT held THEN
+        EXECUTE format('REVOKE %I FROM %I', target, p_login);
+    END IF;
+END
 $f$;
 
 -- `kompass user grant/revoke` on PostgreSQL: an admin's login makes another login a member of a group role.
