@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
+from kompass.application.audit_service import AuditService
+from kompass.application.import_service import ImportService
 from kompass.application.network_service import NetworkService
 from kompass.application.permissions import Access
 from kompass.application.reports.service import ReportService
@@ -147,6 +149,18 @@ class Store:
         from kompass.infrastructure.provenance import checkpoint_at
 
         return ReportService(self.facts, lambda position: checkpoint_at(self.log, position), load_framework, language)
+
+    def audit(self) -> AuditService:
+        """History, export, verification and replay of this store's log."""
+        from kompass.infrastructure.auditor import StoreAuditor
+
+        return AuditService(self.facts, StoreAuditor(self), self.fresh_read_model, self.framework)
+
+    def imports(self) -> ImportService:
+        """Command logs and edited workbooks applied to this store, all or nothing."""
+        from kompass.infrastructure.workbook import read_sheet_file
+
+        return ImportService(self.kompass, self.access, self.fresh_read_model, self.framework, self.is_empty, read_sheet_file)
 
     def network(self) -> NetworkService:
         """The network questions, answered from this store's tables or a replay of its log."""
