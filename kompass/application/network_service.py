@@ -18,6 +18,8 @@ from kompass.application.ports import FactLog, MetricsCache, PastStates, ReadMod
 from kompass.domain.framework import Framework
 from kompass.domain.vocabulary import require_region
 
+__all__ = ["NOW", "Exported", "KeyActors", "MetricsAnswer", "NetworkService", "Scope", "When"]
+
 PictureMaker = Callable[..., bytes]
 """Draws `reports.network.picture_data` as png or svg (`infrastructure.charts.network_picture`)."""
 
