@@ -286,3 +286,14 @@ def test_a_schema_named_after_a_login_does_not_stand_in_for_the_store(store: PgS
     done = psql(store, admin, f'CREATE SCHEMA "{coord}"; CREATE TABLE "{coord}".kompass_events (topic text)')
     assert done.returncode == 0, done.stderr
     assert psql(store, coord, "SELECT count(*) FROM kompass_events").stdout.strip() == str(count_events(store))
+
+
+def test_an_admin_named_in_the_log_records_for_any_region_and_grants_roles(store: PgStore) -> None:
+    boss = store.login("boss")
+    ref = f"01-{uuid.uuid4().hex[:6]}"
+    with superuser(store.url) as conn:
+        conn.execute(role_event_sql(boss, 1, "Registered", "admin", []))
+    assert psql(store, boss, event_sql(initiative_id(ref), 1, f"{INITIATIVE}.InitiativeProposed", proposal(ref, "01"))).returncode == 0
+    helper = store.login("helper")
+    assert psql(store, boss, role_event_sql(helper, 1, "Registered", "analyst", [])).returncode == 0
+    assert psql(store, helper, "SELECT count(*) FROM kompass_events").returncode == 0
