@@ -126,7 +126,7 @@ class AppendTransaction(ports.AppendTransaction):
     def __call__(self, events: Sequence[Any]) -> None:
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         self._insert(self.cursor, stored)
-        self.log.extend(stored)
+        self.log.extend(events)
 
     def get(self, aggregate_id: UUID) -> Any:
         self.cursor.execute(self._select_one, (self._key(aggregate_id),))
