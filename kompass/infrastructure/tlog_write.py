@@ -40,6 +40,15 @@ def origin_of(store_id: str) -> str:
     return f"kompass/{store_id}"
 
 
+def user_key_name(origin: str, user: str) -> str:
+    """A user's key is named `<origin>/<user id>` in signature lines: which store, and whose key."""
+    return f"{origin}/{user}"
+
+
+Signers = Callable[[str, Any, bool], Iterable[Signer]]
+"""(store id, the transaction's cursor, whether this is the store's first checkpoint) → who signs it."""
+
+
 class Pending(NamedTuple):
     """A stored event as the fact decoder reads it; its position does not enter its line."""
 
@@ -98,7 +107,7 @@ def key_of_created(event: Any) -> str:
 class LogExtension:
     """One transaction's additions to the tree: leaves as batches are appended, a checkpoint at the end."""
 
-    def __init__(self, cursor: Any, events_table: str, sqlite: bool, lines: LeafLines, signer: Callable[[str], Iterable[Signer]]) -> None:
+    def __init__(self, cursor: Any, events_table: str, sqlite: bool, lines: LeafLines, signer: Signers) -> None:
         self.cursor = cursor
         self.table = events_table
         self.mark = "?" if sqlite else "%s"
@@ -149,7 +158,8 @@ class LogExtension:
                 "covers (recorded behind kompass's back, or checkpoints were deleted); nothing was written — run `kompass verify`"
             )
         position = int(row["head"])
-        note = sign(Checkpoint(origin_of(self.store_id), self.tree.size, self.tree.root()).body(), self.signer(self.store_id))
+        signers = self.signer(self.store_id, self.cursor, self.start_size == 0)
+        note = sign(Checkpoint(origin_of(self.store_id), self.tree.size, self.tree.root()).body(), signers)
         self.cursor.execute(
             f"UPDATE kompass_log SET size = {m}, position = {m}, frontier = {m} WHERE id = 1 AND size = {m}",
             (self.tree.size, position, self.tree.pack(), self.start_size),

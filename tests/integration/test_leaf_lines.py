@@ -64,6 +64,7 @@ EVERY_KIND = [
     c.AssessPortfolio(region="14", year=2021, score=7, light="green", focus={"competence": "high", "security": "low"}),
     c.AssignCoordinator(region="14", user="coord-14"),
     c.MergeActor(key="gbg", into="digg"),
+    c.PublishKey(user="admin", public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
 ]
 
 
