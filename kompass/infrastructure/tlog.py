@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from kompass.application.ports import Signer
-from kompass.domain.checkpoint import VerifierKey
+from kompass.domain.checkpoint import SignedNote, VerifierKey
 from kompass.domain.errors import IntegrityViolation, InvalidValue, SigningKeyMissing
 from kompass.domain.identity import signing_key_id
 from kompass.domain.merkle import CompactRange
@@ -149,6 +149,13 @@ class TransparencyLog:
             except (ValueError, KeyError, TypeError, InvalidValue):
                 continue
         return keys
+
+    def keys_of_latest(self) -> list[VerifierKey]:
+        """The keys that signed the latest checkpoint (the store's before the first one): what to pin elsewhere."""
+        latest = self.latest()
+        if latest is None:
+            return self.trusted_keys()
+        return SignedNote.parse(latest.note).verified_by([*self.trusted_keys(), *self.published_keys()])
 
     def latest(self) -> StoredCheckpoint | None:
         with self.engine.connect() as conn:
