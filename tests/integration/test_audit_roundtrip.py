@@ -155,6 +155,8 @@ commands = st.one_of(
     command(c.ScheduleInitiative, ref=st.sampled_from(REFS), start=st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2026, 1, 1))),
             end=st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2026, 1, 1))), reason=texts),
     command(c.MoveLeadRegion, ref=st.sampled_from(REFS), region=st.sampled_from(REGIONS), reason=texts),
+    command(c.PublishKey, user=st.sampled_from(["admin", "coord-14"]),
+            public_key=st.sampled_from(["11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "A" * 43 + "=", "not a key"])),
 )
 
 
