@@ -93,18 +93,16 @@ def _line(name: str, aggregate: str, data: Mapping[str, Any], key: str, by: str,
     plan = _plan(name, aggregate)
     if plan.key_field is not None:
         key = data.get(plan.key_field)  # type: ignore[assignment]
-    parts = [plan.head, _value(key)]
+    encode = _ENCODER.encode
+    parts = [plan.head, _string(key) if type(key) is str else encode(key)]
     for field, label in plan.fields:
         value = data.get(field)
         if value is None and plan.skip_empty_region and field == "region":
             continue
-        parts += (label, _value(value))
-    parts += (', "by": ', _value(by), ', "effective": "', effective.isoformat(), '", "recorded_at": "', recorded_at.isoformat(), '"}')
+        parts += (label, _string(value) if type(value) is str else encode(value))
+    parts += (', "by": ', _string(by) if type(by) is str else encode(by), ', "effective": "', effective.isoformat(),
+              '", "recorded_at": "', recorded_at.isoformat(), '"}')
     return "".join(parts)
-
-
-def _value(value: Any) -> str:
-    return _string(value) if type(value) is str else _ENCODER.encode(value)
 
 
 def export_lines(facts: FactLog, log: TransparencyLog) -> Iterator[str]:

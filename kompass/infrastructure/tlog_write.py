@@ -80,7 +80,7 @@ class LeafLines:
             if event.originator_version == 1:
                 keys[event.originator_id] = key_of_created(event)
         self._look_up(cursor, {e.originator_id for e in events if e.originator_id not in keys})
-        return [object_line(e, keys.get(e.originator_id, str(e.originator_id))) for e in events]
+        return [object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id)) for e in events]
 
     def _look_up(self, cursor: Any, missing: set[UUID]) -> None:
         wanted = list(missing)
