@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -13,14 +12,13 @@ from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import aggregates_named, handle
 from kompass.application.permissions import Access
-from kompass.application.ports import AppendTransaction, AtomicAppender
+from kompass.application.ports import AtomicAppender
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
 from kompass.domain.errors import ConcurrentChange, KompassError
 from kompass.domain.framework import Framework
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import recorded_at
-from kompass.domain.signing_key import SigningKey
 from kompass.domain.vocabulary import REGIONS, region_actor_key, region_actor_name
 
 T = TypeVar("T")
@@ -69,15 +67,11 @@ class Kompass:
         appender: AtomicAppender,
         framework: Framework,
         today: Callable[[], date] = date.today,
-        own_key: Callable[[], tuple[str, bytes] | None] = lambda: None,
     ) -> None:
         self.app = app
         self.appender = appender
         self.framework = framework
         self.today = today
-        self.own_key = own_key
-        """(user id, public key) of the key that signs this process's checkpoints where users sign with keys of
-        their own (PostgreSQL); None where the store's key signs (SQLite)."""
 
     def session(self) -> Session:
         return Session(self.app.repository, self.framework, self.today())
@@ -94,7 +88,7 @@ class Kompass:
         if self.is_initialised():
             return False
         try:
-            self._append([e for a in reference_aggregates() for e in a.collect_events()], publish=False)
+            self._append([e for a in reference_aggregates() for e in a.collect_events()])
         except ConcurrentChange:
             return False  # another process initialised the store at the same moment
         return True
@@ -114,13 +108,10 @@ class Kompass:
                 continue
         raise ConcurrentChange("others kept changing the same records at the same time; nothing was written — try again")
 
-    def _append(self, events: list[Any], *, publish: bool = True) -> None:
-        """Store the events in one transaction, which also signs the log's new checkpoint. The reference data
-        (`publish=False`) are the same events in every store, and the store's key signs their checkpoint."""
+    def _append(self, events: list[Any]) -> None:
+        """Store the events in one transaction, which also signs the log's new checkpoint."""
         with self.appender.transaction() as append:
             append(events)
-            if publish:
-                self._publish_own_key(append)
         self._snapshot_long_histories(
             {e.originator_id for e in events if e.originator_version % SNAPSHOT_INTERVAL == 0 and isinstance(e, SNAPSHOTTED)}
         )
@@ -156,23 +147,8 @@ class Kompass:
                 events += len(pending)
                 if on_progress:
                     on_progress(chunk[-1][0])
-            if events:
-                self._publish_own_key(append)
         self._snapshot_long_histories(long_histories)
         return ImportSummary(commands=count, events=events)
-
-    def _publish_own_key(self, append: AppendTransaction) -> None:
-        """Publish the signing user's public key in the log, in the transaction whose checkpoint it is about to
-        sign, unless the log holds it already: `verify` then knows whose key signed every checkpoint."""
-        own = self.own_key()
-        if own is None:
-            return
-        user, public_key = own
-        encoded = base64.b64encode(public_key).decode()
-        session = Session(append, self.framework, self.today())
-        if not session.has_signing_key(user, encoded):
-            session.add(SigningKey.publish(user=user, public_key=encoded, by=user, effective=self.today()))
-            append(session.collect_events())
 
     @staticmethod
     def _apply_window(chunk: list[tuple[int, c.Command, datetime | None]], session: Session, access: Access) -> list[Any]:

@@ -75,15 +75,7 @@ class Store:
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
         self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.user)
-        self.kompass = Kompass(
-            self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today, self._own_key
-        )
-
-    def _own_key(self) -> tuple[str, bytes] | None:
-        """On PostgreSQL each user signs with a key of their own (docs/security.md); on SQLite the store's key signs."""
-        if self.location.backend == "sqlite":
-            return None
-        return self.user, self.log.user_signer(self.log.store_id).public_key
+        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today)
 
     @property
     def reference_events(self) -> int:

@@ -54,7 +54,7 @@ class TransparencyLog:
     def signers(self, store_id: str, cursor: Any = None, first: bool = False) -> list[Signer]:
         """Who signs this write's checkpoint. On SQLite, and for a new store's first checkpoint (the reference
         data `init` records), the store's key, which must be one it knows. On PostgreSQL otherwise the acting
-        user's own key, which must be published in the log by then (`Kompass` publishes it in the same
+        user's own key, which must be published in the log by then (the appender publishes it in the same
         transaction): a checkpoint signed by a key the log does not hold would fail `verify`."""
         if self.sqlite or first:
             return [self.store_signer(store_id)]
