@@ -87,7 +87,7 @@ class Store:
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
-        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.user)
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today)
 
     def _install_database_rules(self) -> None:

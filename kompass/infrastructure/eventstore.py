@@ -3,8 +3,10 @@ appender for imports, and the notification log read as facts."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +17,8 @@ from kompass.application import ports
 from kompass.application.app import PortfolioApplication
 from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
+from kompass.domain.identity import signing_key_id
+from kompass.domain.signing_key import SigningKey
 from kompass.infrastructure.fact_decoder import FactDecoder
 from kompass.infrastructure.pg_roles import EventsLock, refusal
 from kompass.infrastructure.settings import StoreLocation
@@ -127,7 +131,7 @@ class AppendTransaction(ports.AppendTransaction):
     def __call__(self, events: Sequence[Any]) -> None:
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         self._insert(self.cursor, stored)
-        self.log.extend(stored)
+        self.log.extend(events)
 
     def get(self, aggregate_id: UUID) -> Any:
         self.cursor.execute(self._select_one, (self._key(aggregate_id),))
@@ -234,7 +238,25 @@ class AtomicAppender(ports.AtomicAppender):
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
             append = AppendTransaction(self.app, cursor, PostgresCopy(recorder).insert, self.backend, self.log)
             yield append
+            self._publish_signing_key(append)
             append.log.finish()
+
+    def _publish_signing_key(self, append: AppendTransaction) -> None:
+        """On PostgreSQL the writer signs the checkpoint with their own key: unless the log already holds it, its
+        public half is published here, by them, in this transaction and before the checkpoint it is about to sign
+        (docs/security.md). Not for a transaction that appended nothing, nor for a new store's first (the
+        reference data `init` records, signed by the store's key, the same events in every store)."""
+        extension = append.log
+        if extension.tree is None or extension.start_size == 0:
+            return
+        user, public_key = self.log.user, base64.b64encode(self.log.user_signer(extension.store_id).public_key).decode()
+        try:
+            append.get(signing_key_id(user, public_key))
+            return
+        except AggregateNotFoundError:
+            pass
+        key = SigningKey.publish(user=user, public_key=public_key, by=user, effective=date.today())
+        append(key.collect_events())
 
 
 class PostgresCopy:
