@@ -83,6 +83,9 @@ def attacks(s: PgStore) -> dict[str, str]:
             initiative_id("12-cyber"), 99, f"{INITIATIVE}.LeadRegionChanged", {**STAMP, "region": "14", "reason": "x"}),
         "move its own initiative to another region": event_sql(
             initiative_id("14-open-data"), 99, f"{INITIATIVE}.LeadRegionChanged", {**STAMP, "region": "12", "reason": "x"}),
+        "publish a signing key for someone else": event_sql(
+            uuid.uuid4(), 1, "kompass.domain.signing_key:SigningKey.KeyPublished",
+            {**STAMP, "originator_topic": "kompass.domain.signing_key:SigningKey", "user": "admin", "public_key": "eA=="}),
         "grant itself admin in the log": role_event_sql(coord, 2, "RoleGranted", "admin", []),
         "update an event": "UPDATE kompass_events SET topic = topic",
         "delete an event": "DELETE FROM kompass_events",
@@ -168,6 +171,9 @@ def test_a_coordinator_records_events_of_its_own_region(store: PgStore) -> None:
         conn.execute(event_sql(initiative_id("14-by-hand"), 1, f"{INITIATIVE}.InitiativeProposed", proposal("14-by-hand", "14")))
     done = psql(store, coord, event_sql(initiative_id("14-by-hand"), 2, f"{INITIATIVE}.StatusChanged",
                                         {**STAMP, "status": "active", "reason": "x"}))
+    assert done.returncode == 0, done.stderr
+    own_key = {**STAMP, "originator_topic": "kompass.domain.signing_key:SigningKey", "user": coord, "public_key": "eA=="}
+    done = psql(store, coord, event_sql(uuid.uuid4(), 1, "kompass.domain.signing_key:SigningKey.KeyPublished", own_key))
     assert done.returncode == 0, done.stderr
     joined = event_sql(initiative_id("12-cyber"), 98, f"{INITIATIVE}.ActorJoined", {**STAMP, "actor": "gbg", "role": "partner"})
     done = psql(store, coord, joined)  # its own region's actor joins another region's initiative

@@ -75,6 +75,10 @@ BEGIN
     IF topic LIKE 'kompass.domain.user:User.%' THEN
         RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format('%s may not grant or revoke roles: only an admin may', who);
     END IF;
+    IF topic = 'kompass.domain.signing_key:SigningKey.KeyPublished' THEN
+        RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format(
+            '%s may not publish a signing key for %s: a user publishes only their own key', who, COALESCE(data->>'user', 'someone else'));
+    END IF;
     IF topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged' THEN
         RAISE EXCEPTION USING ERRCODE = 'KP401', MESSAGE = format(
             '%s may not move an initiative to another region: only an admin may', who);
@@ -129,15 +133,18 @@ BEGIN
     IF NOT kompass_is_privileged(session_user) THEN
         mine := ARRAY(SELECT region FROM kompass_role_grants WHERE login = session_user AND role = 'coordinator' AND region <> '');
         SELECT n.* INTO bad FROM kompass_new_events n LEFT JOIN kompass_aggregate_regions a USING (originator_id)
-            WHERE n.topic LIKE 'kompass.domain.user:User.%' OR n.topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged'
+            WHERE NOT (n.topic = 'kompass.domain.signing_key:SigningKey.KeyPublished' AND n.originator_version = 1
+                       AND convert_from(n.state, 'UTF8')::jsonb->>'user' = session_user)  -- a writer's own key
+            AND (n.topic LIKE 'kompass.domain.user:User.%' OR n.topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged'
                OR a.region IS NULL OR NOT (a.region = ANY (mine) OR (
                 n.topic IN ('kompass.domain.initiative:Initiative.ActorJoined', 'kompass.domain.initiative:Initiative.ActorLeft')
                 AND (SELECT b.region FROM kompass_aggregate_regions b WHERE b.kind = 'Actor'
-                     AND b.key = convert_from(n.state, 'UTF8')::jsonb->>'actor') = ANY (mine)))
+                     AND b.key = convert_from(n.state, 'UTF8')::jsonb->>'actor') = ANY (mine))))
             ORDER BY n.notification_id LIMIT 1;
         IF FOUND THEN  -- says why, in one line
             PERFORM kompass_check_region(session_user, bad.originator_id, 2, bad.topic,
-                                         CASE WHEN bad.topic LIKE '%.Actor%' THEN convert_from(bad.state, 'UTF8')::jsonb END);
+                                         CASE WHEN bad.topic LIKE '%.Actor%' OR bad.topic LIKE '%.KeyPublished'
+                                              THEN convert_from(bad.state, 'UTF8')::jsonb END);
         END IF;
     END IF;
     FOR r IN SELECT topic, originator_id, originator_version, state FROM kompass_new_events
