@@ -123,13 +123,20 @@ DECLARE
     mine text[];
     bad record;
     r record;
+    firsts boolean;
+    specials boolean;
 BEGIN
-    INSERT INTO kompass_aggregate_regions (originator_id, kind, key, region)
-        SELECT n.originator_id, split_part(split_part(n.topic, ':', 2), '.', 1),
-               COALESCE(d->>'ref', d->>'key', d->>'region'), d->>'region'
-        FROM (SELECT originator_id, topic, convert_from(state, 'UTF8')::jsonb AS d FROM kompass_new_events
-              WHERE originator_version = 1 AND topic NOT LIKE 'kompass.domain.user:%') AS n
-        ON CONFLICT DO NOTHING;
+    SELECT bool_or(originator_version = 1), bool_or(topic LIKE 'kompass.domain.user:User.%'
+                                                   OR topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged')
+        INTO firsts, specials FROM kompass_new_events;
+    IF firsts THEN
+        INSERT INTO kompass_aggregate_regions (originator_id, kind, key, region)
+            SELECT n.originator_id, split_part(split_part(n.topic, ':', 2), '.', 1),
+                   COALESCE(d->>'ref', d->>'key', d->>'region'), d->>'region'
+            FROM (SELECT originator_id, topic, convert_from(state, 'UTF8')::jsonb AS d FROM kompass_new_events
+                  WHERE originator_version = 1 AND topic NOT LIKE 'kompass.domain.user:%') AS n
+            ON CONFLICT DO NOTHING;
+    END IF;
     IF NOT kompass_is_privileged(session_user) THEN
         mine := ARRAY(SELECT region FROM kompass_role_grants WHERE login = session_user AND role = 'coordinator' AND region <> '');
         SELECT n.* INTO bad FROM kompass_new_events n LEFT JOIN kompass_aggregate_regions a USING (originator_id)
@@ -146,6 +153,9 @@ BEGIN
                                          CASE WHEN bad.topic LIKE '%.Actor%' OR bad.topic LIKE '%.KeyPublished'
                                               THEN convert_from(bad.state, 'UTF8')::jsonb END);
         END IF;
+    END IF;
+    IF NOT specials THEN
+        RETURN NULL;
     END IF;
     FOR r IN SELECT topic, originator_id, originator_version, state FROM kompass_new_events
              WHERE topic LIKE 'kompass.domain.user:User.%' OR topic = 'kompass.domain.initiative:Initiative.LeadRegionChanged'
