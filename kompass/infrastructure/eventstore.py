@@ -20,6 +20,7 @@ from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.domain.identity import signing_key_id
 from kompass.domain.signing_key import SigningKey
 from kompass.infrastructure.fact_decoder import FactDecoder
+from kompass.infrastructure.pg_roles import EventsLock, refusal
 from kompass.infrastructure.settings import StoreLocation
 from kompass.infrastructure.tlog import TransparencyLog
 
@@ -197,6 +198,11 @@ class AtomicAppender(ports.AtomicAppender):
             ) from None
         except OperationalError as error:
             raise StorageUnavailable(f"the store refused the write: {_first_line(error)}") from None
+        except PersistenceError as error:
+            denied = refusal(error)
+            if denied is None:
+                raise
+            raise denied from None
 
     @contextmanager
     def _sqlite(self) -> Iterator[AppendTransaction]:
@@ -273,11 +279,12 @@ class PostgresCopy:
             "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
         self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea"]
+        self.lock = EventsLock(recorder)
 
     def insert(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
         if not stored_events:
             return
-        self.recorder._lock_table(cursor)
+        self.lock(cursor)
         self.recorder._notify_channel(cursor)
         with cursor.copy(self.statement) as copy:
             copy.set_types(self.types)
