@@ -4,7 +4,8 @@ The log holds the roles too (user events), so the question is answered from the 
 log order: before each event, the roles its recorder held then. The rights checked are those of
 recording a change: user events and actors without a region are the admins'; an event of an
 aggregate with a region is its admins' or its region's coordinators' (and a coordinator may
-add or remove their own region's actor as a participant of any initiative). The reference data
+add or remove their own region's actor as a participant of any initiative); a signing key is published
+by its own user, whatever their roles (on PostgreSQL every writer publishes theirs), or by an admin. The reference data
 every store begins with is recorded by `kompass`, and nothing else may be. The first admin of a
 store is named by whoever created it. Events stored before kompass kept `recorded_by` (NULL)
 cannot be checked: they are counted as unverifiable, not failed.
@@ -22,6 +23,7 @@ from kompass.application.users import RoleBook
 SYSTEM_RECORDER = "kompass"
 REFERENCE_TYPES = frozenset({"ActorRegistered", "PortfolioOpened"})
 PARTICIPATION = frozenset({"ActorJoined", "ActorLeft"})
+SIGNING_KEYS = "signingkey"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def _refusal(fact: Fact, key: str, region: str | None, who: str, book: RoleBook,
     grants = book.grants(who)
     if grants.is_admin:
         return None
+    if fact.aggregate == SIGNING_KEYS:
+        return None if fact.data.get("user") == who else "a user publishes only their own signing key"
     if fact.aggregate == "user":
         first_admin = not book.all() and fact.type == "Registered" and fact.data["role"] == "admin"
         return None if first_admin else "only an admin may grant or revoke roles"

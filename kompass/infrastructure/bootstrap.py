@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
+from kompass.application.audit_service import AuditService
 from kompass.application.identity import Identity, require_may_act
+from kompass.application.import_service import ImportService
+from kompass.application.network_service import NetworkService
 from kompass.application.permissions import Access
 from kompass.application.reports.service import ReportService
 from kompass.application.service import Kompass
@@ -34,6 +38,13 @@ from kompass.infrastructure.store_presence import creation_lock, require_creatab
 from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
 from kompass.infrastructure.whoami import os_account
+
+
+def _network_picture(*args: Any, **kwargs: Any) -> bytes:
+    """`charts.network_picture`, imported when a picture is asked for (matplotlib is slow to import)."""
+    from kompass.infrastructure.charts import network_picture
+
+    return network_picture(*args, **kwargs)
 
 
 class Store:
@@ -78,6 +89,8 @@ class Store:
                 self._open()
                 self.log.ensure_identity()
                 self.created = self.kompass.initialise(None if restore else admin or self.real, by=self.real)
+                if self.location.backend == "postgres":
+                    self._install_database_rules()
         self.identity = Identity(self.real, normal(as_user) if as_user else self.real)
         if self.identity.on_behalf and not (restore and self.created):  # a store just made for a restore is its maker's
             require_may_act(self.identity, self.users.grants_of(self.real))
@@ -98,7 +111,7 @@ class Store:
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
-        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.real)
         appender = AtomicAppender(self.app, self.location.backend, self.log, self.real)
         self.kompass = Kompass(self.app, appender, self.framework, self.today, self.users.admins)
 
@@ -108,6 +121,14 @@ class Store:
             return os_account()
         with self.engine.connect() as conn:
             return normal(str(conn.execute(text("SELECT session_user")).scalar()))
+
+    def _install_database_rules(self) -> None:
+        """On PostgreSQL the database enforces the roles itself (kompass.infrastructure.pg_roles)."""
+        from kompass.infrastructure import pg_roles
+
+        snapshots: Any = self.app.snapshots.recorder if self.app.snapshots else None
+        snapshots_table = snapshots.events_table_name if snapshots is not None else "kompass_snapshots"
+        pg_roles.install(self.location, events_table(self.app), str(snapshots_table))
 
     @property
     def reference_events(self) -> int:
@@ -176,6 +197,24 @@ class Store:
         from kompass.infrastructure.provenance import checkpoint_at
 
         return ReportService(self.facts, lambda position: checkpoint_at(self.log, position), load_framework, language)
+
+    def audit(self) -> AuditService:
+        """History, export, verification and replay of this store's log."""
+        from kompass.infrastructure.auditor import StoreAuditor
+
+        return AuditService(self.facts, StoreAuditor(self), self.fresh_read_model, self.framework)
+
+    def imports(self) -> ImportService:
+        """Command logs and edited workbooks applied to this store, all or nothing."""
+        from kompass.infrastructure.workbook import read_sheet_file
+
+        return ImportService(
+            self.kompass, self.access, self.fresh_read_model, self.framework, self.is_empty, read_sheet_file, self.identity.real
+        )
+
+    def network(self) -> NetworkService:
+        """The network questions, answered from this store's tables or a replay of its log."""
+        return NetworkService(self.fresh_read_model, self.facts, self.past_index, self.network_cache, self.framework, _network_picture)
 
     def close(self) -> None:
         self.app.close()

@@ -3,8 +3,10 @@ appender for imports, and the notification log read as facts."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -15,7 +17,10 @@ from kompass.application import ports
 from kompass.application.app import PortfolioApplication
 from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
+from kompass.domain.identity import signing_key_id
+from kompass.domain.signing_key import SigningKey
 from kompass.infrastructure.fact_decoder import FactDecoder
+from kompass.infrastructure.pg_roles import EventsLock, refusal
 from kompass.infrastructure.recorded_by import RESTORE_SETTING, add_column, has_column
 from kompass.infrastructure.settings import StoreLocation
 from kompass.infrastructure.tlog import TransparencyLog
@@ -148,7 +153,7 @@ class AppendTransaction(ports.AppendTransaction):
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         asked: list[str | None] = list(recorded_by) if recorded_by is not None else [self.recorder] * len(stored)
         kept = self._insert(self.cursor, stored, asked)
-        self.log.extend(stored, kept)
+        self.log.extend(events, kept)
 
     def get(self, aggregate_id: UUID) -> Any:
         self.cursor.execute(self._select_one, (self._key(aggregate_id),))
@@ -217,6 +222,11 @@ class AtomicAppender(ports.AtomicAppender):
             ) from None
         except OperationalError as error:
             raise StorageUnavailable(f"the store refused the write: {_first_line(error)}") from None
+        except PersistenceError as error:
+            denied = refusal(error)
+            if denied is None:
+                raise
+            raise denied from None
 
     @contextmanager
     def _sqlite(self) -> Iterator[AppendTransaction]:
@@ -256,7 +266,25 @@ class AtomicAppender(ports.AtomicAppender):
             insert = PostgresCopy(recorder, self.recorder).insert
             append = AppendTransaction(self.app, cursor, insert, self.backend, self.log, self.recorder)
             yield append
+            self._publish_signing_key(append)
             append.log.finish()
+
+    def _publish_signing_key(self, append: AppendTransaction) -> None:
+        """On PostgreSQL the writer signs the checkpoint with their own key: unless the log already holds it, its
+        public half is published here, by them, in this transaction and before the checkpoint it is about to sign
+        (docs/security.md). Not for a transaction that appended nothing, nor for a new store's first (the
+        reference data `init` records, signed by the store's key, the same events in every store)."""
+        extension = append.log
+        if extension.tree is None or extension.start_size == 0:
+            return
+        user, public_key = self.log.user, base64.b64encode(self.log.user_signer(extension.store_id).public_key).decode()
+        try:
+            append.get(signing_key_id(user, public_key))
+            return
+        except AggregateNotFoundError:
+            pass
+        key = SigningKey.publish(user=user, public_key=public_key, by=user, effective=date.today())
+        append(key.collect_events())
 
 
 class SqliteInsert:
@@ -297,13 +325,14 @@ class PostgresCopy:
         ).format(table=table)
         self.read_back = SQL("SELECT recorded_by FROM {table} ORDER BY notification_id DESC LIMIT %s").format(table=table)
         self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea", "text"]
+        self.lock = EventsLock(recorder)
 
     def insert(self, cursor: Any, stored_events: Sequence[StoredEvent], recorded_by: list[str | None]) -> list[str | None]:
         """The trigger sets `recorded_by` to the login; where kompass asked for another recorder (a restore, the
         reference data of a new store) the rows are read back, under the table lock, to learn what it kept."""
         if not stored_events:
             return []
-        self.recorder._lock_table(cursor)
+        self.lock(cursor)
         self.recorder._notify_channel(cursor)
         with cursor.copy(self.statement) as copy:
             copy.set_types(self.types)
