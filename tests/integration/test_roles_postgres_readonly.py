@@ -72,7 +72,7 @@ def store_and_reader(small_log: Path) -> Iterator[tuple[str, str]]:
         as_superuser(PG_ADMIN_URL, f"DROP ROLE IF EXISTS {role}")
 
 
-def storage_error(url: str, *args: str, user: str) -> str:
+def storage_error(url: str, *args: str, user: str | None) -> str:
     result = invoke(url, *args, user=user)
     assert result.exit_code == STORAGE_ERROR, (result.exit_code, result.stdout, result.stderr, result.exception)
     assert isinstance(result.exception, SystemExit)
