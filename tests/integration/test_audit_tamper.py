@@ -36,7 +36,7 @@ from tests.integration.helpers import invoke, ok
 
 VERIFY_FAILED = 5
 HEAD = NEW_STORE_EVENTS + 38
-FUNDING = 57  # small.jsonl line 13: initiative.fund 14-dataverkstad 3000000 SEK
+FUNDING = NEW_STORE_EVENTS + 13  # small.jsonl line 13: initiative.fund 14-dataverkstad 3000000 SEK (SQLite)
 
 
 class Raw:
@@ -49,12 +49,14 @@ class Raw:
             self.conn.execute("DROP TRIGGER IF EXISTS stored_events_append_only_update")
             self.conn.execute("DROP TRIGGER IF EXISTS stored_events_append_only_delete")
             self.table, self.position, self.snapshots = "stored_events", "rowid", "stored_snapshots"
+            self.funding = FUNDING
         else:
             import psycopg
 
             self.conn = psycopg.connect(url.replace("+psycopg", "", 1), autocommit=True)
             self.conn.execute("DROP TRIGGER kompass_events_append_only ON kompass_events")
             self.table, self.position, self.snapshots = "kompass_events", "notification_id", "kompass_snapshots"
+            self.funding = FUNDING + 1  # after the real identity's key, published with admin's grant
 
     def sql(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
         if not self.sqlite:
@@ -158,9 +160,9 @@ def test_an_untouched_store_verifies_with_real_counts(loaded: tuple[str, Path]) 
 
 
 def _rewrite_an_event(db: Raw) -> None:
-    state = db.state(FUNDING)
+    state = db.state(db.funding)
     assert state.count(b"3000000") == 1
-    db.set_state(FUNDING, state.replace(b"3000000", b"9000000"))
+    db.set_state(db.funding, state.replace(b"3000000", b"9000000"))
 
 
 def _delete_the_newest_event(db: Raw) -> None:
@@ -219,7 +221,7 @@ def test_events_deleted_with_their_checkpoint_are_caught_by_a_later_kept_checkpo
 def test_an_event_recorded_behind_kompass_s_back_is_in_no_checkpoint(loaded: tuple[str, Path]) -> None:
     url, _kept = loaded
     with raw(url) as db:
-        row = db.sql(f"SELECT originator_id, topic, state FROM {db.table} WHERE {db.position} = ?", FUNDING)[0]
+        row = db.sql(f"SELECT originator_id, topic, state FROM {db.table} WHERE {db.position} = ?", db.funding)[0]
         version = db.sql(f"SELECT max(originator_version) FROM {db.table} WHERE originator_id = ?", row[0])[0][0]
         db.sql(f"INSERT INTO {db.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
                row[0], version + 1, row[1], bytes(row[2]).replace(b'"originator_version":', b'"x":'))
