@@ -128,7 +128,7 @@ def test_edge_table_equals_the_network_from_scratch_on_postgres(plan: list[Any],
 
     if PG_UNAVAILABLE:
         pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database()
+    url = new_pg_database(initialised=False)
     try:
         init_store(url)
         check(url, plan, batch)

@@ -158,7 +158,7 @@ def pg_template() -> Iterator[str]:
         pytest.skip(PG_UNAVAILABLE)
     url = new_pg_database()
     try:
-        store = Store(init_store(url), "admin")
+        store = Store(url, "admin")  # made by init_store
         store.projector.catch_up()
         store.close()
         yield url.rsplit("/", 1)[1]
