@@ -9,13 +9,17 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, or_, select
 
 from kompass.application.bitemporal import state_from, time_key
-from kompass.application.coverage import CellNumbers, NationalNumbers
+from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers, build_report
+from kompass.application.coverage_series import EFFECTIVE, NATIONAL, RECORDED
 from kompass.application.network import ActorInfo, Membership, NetworkData, actors_from_records, pair
 from kompass.application.ports import ReadModelPort
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 from kompass.application.state import PortfolioState
-from kompass.domain.vocabulary import region_actor_key
+from kompass.domain.framework import Framework
+from kompass.domain.recording import portfolio_id
+from kompass.domain.vocabulary import REGIONS, region_actor_key
 from kompass.infrastructure import tables as t
+from kompass.infrastructure.coverage_series_rows import cells_at
 from kompass.infrastructure.portfolio_projection import SCALE
 
 
@@ -65,10 +69,13 @@ class ReadModel(ReadModelPort):
             for r in rows
         }
 
-    def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState:
-        """The portfolio as of `as_of`, known at `known_at`, from the bitemporal rows: one per aggregate."""
+    def past_state(self, as_of: date | None, known_at: datetime | None, only: list[str] | None = None) -> PortfolioState:
+        """The portfolio as of `as_of`, known at `known_at`, from the bitemporal rows: one per aggregate
+        (of the aggregate ids `only`, when given)."""
         v = t.bt_versions.c
         query = select(v.aggregate_id, v.payload)
+        if only is not None:
+            query = query.where(v.aggregate_id.in_(only))
         if as_of is None:
             query = query.where(v.eff_to.is_(None))
         else:
@@ -81,6 +88,26 @@ class ReadModel(ReadModelPort):
             query = query.where(v.rec_from <= moment, or_(v.rec_to.is_(None), v.rec_to > moment))
         with self.engine.connect() as conn:
             return state_from((str(a), p) for a, p in conn.execute(query))
+
+    def past_coverage(self, framework: Framework, today: date, as_of: date | None, known_at: datetime | None) -> CoverageReport | None:
+        """Coverage as of `as_of` with everything recorded, or known at `known_at` on every effective date,
+        from the coverage series: one row per cell. None for what the series do not hold (both times
+        given, or a framework viewed through a crosswalk): the caller takes the whole past state."""
+        if (as_of is None) == (known_at is None) or framework.crosswalk is not None:
+            return None
+        axis, point = (EFFECTIVE, as_of.isoformat()) if as_of is not None else (RECORDED, time_key(known_at))  # type: ignore[arg-type]
+        areas = framework.area_keys
+        wanted = [(r, a) for r in (*REGIONS, NATIONAL) for a in areas]
+        with self.engine.connect() as conn:
+            found = cells_at(conn, axis, point, wanted)
+        cells = {
+            (r, a): CellNumbers(n[0], Fraction(n[1], SCALE), n[2], Fraction(n[3], SCALE), n[4])
+            for (r, a), n in found.items()
+            if r != NATIONAL
+        }
+        national = {a: NationalNumbers(n[0], Fraction(n[1], SCALE)) for (r, a), n in found.items() if r == NATIONAL}
+        regions = self.past_state(as_of, known_at, only=[str(portfolio_id(code)) for code in REGIONS])
+        return build_report(framework, as_of or today, cells, national, regions.assessments.values())
 
     # --- the actor network (kompass.infrastructure.network_projection) -------------------------
 
