@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, delete, select, tuple_
+from sqlalchemy import Connection, and_, delete, select
 
 from kompass.application import coverage_series as cs
 from kompass.application.facts import Fact
@@ -178,11 +178,18 @@ def _apply_actor_counts(conn: Connection, pairs: Pairs, cells: Cells) -> None:
     a = t.bt_series_actors.c
     touched = sorted(k for k, d in pairs.items() if any(d.values()))
     stored: defaultdict[tuple[str, str, str, str], list[tuple[str, list[int]]]] = defaultdict(list)
-    for chunk in _chunks(touched):
-        query = select(a.axis, a.region, a.area, a.actor, a.point, a.n).where(tuple_(a.axis, a.region, a.area, a.actor).in_(chunk))
-        for axis, region, area, actor, point, n in conn.execute(query):
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    table, columns = quote(t.bt_series_actors.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
+    for chunk in _chunks(touched, 200):
+        # plain driver SQL: SQLAlchemy renders a tuple IN (…) anew for every chunk, which cost more than the query
+        keys = ", ".join([f"({mark}, {mark}, {mark}, {mark})"] * len(chunk))
+        values = tuple(x for k in chunk for x in k)
+        where = f"WHERE ({columns}) IN (VALUES {keys})" if conn.dialect.name == "sqlite" else f"WHERE ({columns}) IN ({keys})"
+        query = f"SELECT {columns}, {quote('point')}, {quote('n')} FROM {table} {where}"
+        for axis, region, area, actor, point, n in conn.exec_driver_sql(query, values):
             stored[(axis, region, area, actor)].append((point, [n]))
-        conn.execute(delete(t.bt_series_actors).where(tuple_(a.axis, a.region, a.area, a.actor).in_(chunk)))
+        conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
     rows = []
     for key in touched:
         deltas = {p: [d] for p, d in pairs[key].items()}
