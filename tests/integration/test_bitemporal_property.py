@@ -86,7 +86,8 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
             if (as_of is None) != (known_at is None):
                 series = store.read_model.past_coverage(store.framework, TODAY, as_of, known_at)
                 assert series is not None
-                assert series == report_from_state(replayed, store.framework, as_of or TODAY), f"coverage as of {as_of}, known at {known_at}"
+                tallied = report_from_state(replayed, store.framework, as_of or TODAY)
+                assert series == tallied, f"coverage as of {as_of}, known at {known_at}"
     finally:
         store.close()
 
