@@ -12,8 +12,10 @@ and the per-cell sums of them as running series, so that a question reads one ro
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -43,8 +45,19 @@ Amounts = tuple[int, int, int, int]
 def point_of(axis: str) -> Callable[[Fact], str]:
     """Where a fact takes effect on the axis, as the text the rows are ordered by."""
     if axis == EFFECTIVE:
-        return lambda fact: fact.effective.isoformat()
-    return lambda fact: time_key(fact.recorded_at)
+        return lambda fact: _day_key(fact.effective)
+    return lambda fact: _time_key(fact.recorded_at)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _time_key(moment: datetime) -> str:
+    """`time_key`, remembered: an actor's facts are folded with every initiative naming it."""
+    return time_key(moment)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _day_key(day: date) -> str:
+    return day.isoformat()
 
 
 def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str) -> list[Step]:
@@ -106,28 +119,46 @@ def amounts(added: Contribution) -> Iterator[tuple[Cell, Amounts, frozenset[str]
             yield (region, area), (added.initiatives, weighted, added.pipeline, budget), added.cell_actors
 
 
-def changes(old: list[Step], new: list[Step]) -> tuple[dict[Cell, dict[str, list[int]]], dict[tuple[str, str, str], dict[str, int]]]:
-    """What replacing one initiative's steps `old` by `new` changes, as differences at points: per cell
-    and point, the amounts to add from that point on; per (region, area, actor) and point, the count
-    of the initiative's memberships to add."""
-    cells: dict[Cell, dict[str, list[int]]] = {}
-    actors: dict[tuple[str, str, str], dict[str, int]] = {}
+Cells = dict[tuple[str, str, str], dict[str, list[int]]]
+"""(axis, region, area) → point → what to add to the cell's numbers and distinct actors from there on."""
+Pairs = dict[tuple[str, str, str, str], dict[str, int]]
+"""(axis, region, area, actor) → point → what to add to the actor's count in the cell from there on."""
+Shares = dict[Cell, tuple[Amounts, frozenset[str]]]
+_NOTHING: tuple[Amounts, frozenset[str]] = ((0, 0, 0, 0), frozenset())
+
+
+def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pairs) -> None:
+    """Add to `cells` and `pairs` what replacing one initiative's steps `old` by `new` changes: at each
+    step, the difference between what it adds and what the step before added. Steps the two share
+    at their start cancel out and are skipped."""
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
     for sign, series in ((-1, old), (1, new)):
-        for n, (start, added) in enumerate(series):
-            if added is None:
-                continue
-            end = series[n + 1][0] if n + 1 < len(series) else None
-            for at, s in ((start, sign), (end, -sign)):
-                if at is None:
-                    continue
-                for cell, numbers, keys in amounts(added):
-                    total = cells.setdefault(cell, {}).setdefault(at, [0, 0, 0, 0])
-                    for i, x in enumerate(numbers):
-                        total[i] += s * x
-                    for key in keys:
-                        counts = actors.setdefault((*cell, key), {})
-                        counts[at] = counts.get(at, 0) + s
-    return cells, actors
+        before = _shares(series[same - 1][1]) if same else {}
+        for point, added in series[same:]:
+            after = _shares(added)
+            _step(axis, point, sign, before, after, cells, pairs)
+            before = after
+
+
+def _shares(added: Contribution | None) -> Shares:
+    return {} if added is None else {cell: (numbers, keys) for cell, numbers, keys in amounts(added)}
+
+
+def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
+    for cell in before.keys() | after.keys():
+        (old, old_keys), (new, new_keys) = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
+        if old != new:
+            total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
+            for i in range(4):
+                total[i] += sign * (new[i] - old[i])
+        for key in new_keys - old_keys:
+            counts = pairs.setdefault((axis, *cell, key), {})
+            counts[point] = counts.get(point, 0) + sign
+        for key in old_keys - new_keys:
+            counts = pairs.setdefault((axis, *cell, key), {})
+            counts[point] = counts.get(point, 0) - sign
 
 
 def to_json(series: list[Step]) -> list[Any]:

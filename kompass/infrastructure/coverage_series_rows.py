@@ -46,22 +46,14 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     facts.update(load([i for i in recount if i not in facts]))
     old = _steps(conn, recount)
     named = _actors_of(conn, recount, facts, actor_ids, load)
-    cells: defaultdict[tuple[str, str, str], defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 5))
-    pairs: defaultdict[tuple[str, str, str, str], defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cells: cs.Cells = {}
+    pairs: cs.Pairs = {}
     rows = []
     for i in sorted(recount):
         mine = facts.get(i, []) + [f for key in named[i] for f in facts.get(actor_ids.get(key) or _NONE, [])]
         now = {axis: cs.steps(mine, i, areas, axis) for axis in cs.AXES}
         for axis in cs.AXES:
-            by_cell, by_actor = cs.changes(old.get(i, {}).get(axis, []), now[axis])
-            for cell, at in by_cell.items():
-                for point, numbers in at.items():
-                    total = cells[(axis, *cell)][point]
-                    for n, x in enumerate(numbers):
-                        total[n] += x
-            for key, counts in by_actor.items():
-                for point, d in counts.items():
-                    pairs[(axis, *key)][point] += d
+            cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs)
         rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis]) for axis in cs.AXES}})
     if rows:
         conn.execute(upsert(conn.dialect.name, t.bt_steps, ["initiative_id"]), rows)
@@ -168,11 +160,7 @@ def _compact(base: list[int], rows: Iterable[tuple[str, list[int]]]) -> list[tup
     return kept
 
 
-Pairs = defaultdict[tuple[str, str, str, str], defaultdict[str, int]]
-Cells = defaultdict[tuple[str, str, str], defaultdict[str, list[int]]]
-
-
-def _apply_actor_counts(conn: Connection, pairs: Pairs, cells: Cells) -> None:
+def _apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> None:
     """Rewrite the per-actor counts touched, and turn where they reach or leave 0 into changes of the
     cells' distinct actors."""
     a = t.bt_series_actors.c
@@ -198,7 +186,7 @@ def _apply_actor_counts(conn: Connection, pairs: Pairs, cells: Cells) -> None:
         for point, old, new in _running([0], stored[key], deltas):
             diff = (new[0] > 0) - (old[0] > 0)
             if diff != before_diff:
-                cells[key[:3]][point][4] += diff - before_diff
+                cells.setdefault(key[:3], {}).setdefault(point, [0, 0, 0, 0, 0])[4] += diff - before_diff
                 before_diff = diff
             new_rows.append((point, new))
         axis, region, area, actor = key
@@ -208,7 +196,7 @@ def _apply_actor_counts(conn: Connection, pairs: Pairs, cells: Cells) -> None:
     insert_many(conn, t.bt_series_actors, rows)
 
 
-def _apply_cells(conn: Connection, cells: Cells) -> None:
+def _apply_cells(conn: Connection, cells: cs.Cells) -> None:
     s = t.bt_series.c
     numbers = (s.initiatives, s.weighted60, s.pipeline, s.budget60, s.actors)
     rows = []
