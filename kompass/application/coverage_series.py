@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from kompass.application.bitemporal import time_key
+from kompass.application.catalogue import COVERAGE, concerning
 from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
 from kompass.application.state import PortfolioState
@@ -71,9 +72,14 @@ def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], ax
     for here in sorted({p for p, _ in keyed}):
         if in_order:
             # the points never go back in log order: each point's facts extend the previous point's
+            moved = not result
             while taken < len(keyed) and keyed[taken][0] <= here:
-                state.apply(keyed[taken][1])
+                fact = keyed[taken][1]
+                state.apply(fact)
+                moved = moved or fact.type in RECOUNTED or fact.aggregate != "initiative"
                 taken += 1
+            if not moved:
+                continue  # nothing that concerns coverage: it adds what it added before
         else:
             state = _empty()
             for p, fact in keyed:
@@ -86,6 +92,8 @@ def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], ax
 
 
 _REGION_ACTORS = region_actors()
+RECOUNTED = concerning(COVERAGE)
+"""The initiative events after which its contribution is taken again (as the portfolio projection does)."""
 
 
 def _empty() -> PortfolioState:
