@@ -13,7 +13,6 @@ and the per-cell sums of them as running series, so that a question reads one ro
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -65,26 +64,33 @@ def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], ax
     """The initiative's contribution along `axis`, from its facts and its actors' facts (any order)."""
     ordered = sorted(facts, key=lambda f: f.position)
     point = point_of(axis)
-    keyed = [(point(f), f) for f in ordered]
-    in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(keyed))
+    groups: dict[str, list[Fact]] = {}
+    for fact in ordered:
+        groups.setdefault(point(fact), []).append(fact)
     result: list[Step] = []
-    state, taken = _empty(), 0
-    for here in sorted({p for p, _ in keyed}):
-        if in_order:
-            # the points never go back in log order: each point's facts extend the previous point's
-            moved = not result
-            while taken < len(keyed) and keyed[taken][0] <= here:
-                fact = keyed[taken][1]
+    state: PortfolioState | None = _empty()
+    applied = -1
+    """The log position of the last fact folded into `state` (None: it misses some)."""
+    for here in sorted(groups):
+        new = groups[here]
+        moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
+        if state is not None and new[0].position > applied:
+            # the usual case: this point's facts come after every fact folded so far, so they extend the fold
+            for fact in new:
                 state.apply(fact)
-                moved = moved or fact.type in RECOUNTED or fact.aggregate != "initiative"
-                taken += 1
-            if not moved:
-                continue  # nothing that concerns coverage: it adds what it added before
-        else:
+            applied = new[-1].position
+        elif moved:
+            # a fact back-dated on this axis: fold this point's view again, in log order
             state = _empty()
-            for p, fact in keyed:
-                if p <= here:
+            for fact in ordered:
+                if point(fact) <= here:
                     state.apply(fact)
+                    applied = fact.position
+        else:
+            state = None  # nothing that concerns coverage came, and the fold is left behind
+        if not moved:
+            continue  # nothing that concerns coverage: it adds what it added before
+        assert state is not None
         added = _contribution(state, initiative_id, areas)
         if not result or result[-1][1] != added:
             result.append((here, added))

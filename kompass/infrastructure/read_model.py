@@ -23,6 +23,16 @@ from kompass.infrastructure.coverage_series_rows import cells_at
 from kompass.infrastructure.portfolio_projection import SCALE
 
 
+def _holds(row: Any, day: str | None, moment: str | None) -> bool:
+    """Whether a version row holds effective day `day` and recording time `moment` (None: the open end)."""
+    return _within(row.eff_from, row.eff_to, day) and _within(row.rec_from, row.rec_to, moment)
+
+
+def _within(start: str, end: str | None, at: str | None) -> bool:
+    """[start, end) holds `at`; `at` None stands past every end, so only an open interval holds it."""
+    return end is None if at is None else start <= at and (end is None or end > at)
+
+
 class ReadModel(ReadModelPort):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -69,13 +79,10 @@ class ReadModel(ReadModelPort):
             for r in rows
         }
 
-    def past_state(self, as_of: date | None, known_at: datetime | None, only: list[str] | None = None) -> PortfolioState:
-        """The portfolio as of `as_of`, known at `known_at`, from the bitemporal rows: one per aggregate
-        (of the aggregate ids `only`, when given)."""
+    def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState:
+        """The portfolio as of `as_of`, known at `known_at`, from the bitemporal rows: one per aggregate."""
         v = t.bt_versions.c
         query = select(v.aggregate_id, v.payload)
-        if only is not None:
-            query = query.where(v.aggregate_id.in_(only))
         if as_of is None:
             query = query.where(v.eff_to.is_(None))
         else:
@@ -106,8 +113,22 @@ class ReadModel(ReadModelPort):
             if r != NATIONAL
         }
         national = {a: NationalNumbers(n[0], Fraction(n[1], SCALE)) for (r, a), n in found.items() if r == NATIONAL}
-        regions = self.past_state(as_of, known_at, only=[str(portfolio_id(code)) for code in REGIONS])
+        regions = self._past_regions(as_of, known_at)
         return build_report(framework, as_of or today, cells, national, regions.assessments.values())
+
+    def _past_regions(self, as_of: date | None, known_at: datetime | None) -> PortfolioState:
+        """The regions' assessments and coordinators then: every row of the 21 portfolio aggregates (a few
+        each), read by their key and the one holding the date and time picked here (with the range
+        conditions in SQL, SQLite chose an index over the whole table)."""
+        v = t.bt_versions.c
+        day = None if as_of is None else as_of.isoformat()
+        moment = None if known_at is None else time_key(known_at)
+        query = select(v.aggregate_id, v.payload, v.eff_from, v.eff_to, v.rec_from, v.rec_to).where(
+            v.aggregate_id.in_([str(portfolio_id(code)) for code in REGIONS])
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return state_from((str(r.aggregate_id), r.payload) for r in rows if _holds(r, day, moment))
 
     # --- the actor network (kompass.infrastructure.network_projection) -------------------------
 

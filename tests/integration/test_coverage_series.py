@@ -33,11 +33,13 @@ def agree(url: str) -> None:
         store.projector.catch_up()
         facts = list(store.facts.facts())
         questions = [(d, None) for d in DAYS] + [(None, m) for m in MOMENTS]
+        counted = 0
         for as_of, known_at in questions:
             series = store.read_model.past_coverage(store.framework, TODAY, as_of, known_at)
             assert series is not None
             assert series == report_from_state(fold(facts, as_of, known_at), store.framework, as_of or TODAY), (as_of, known_at)
-        assert any(c.initiatives for c in series.cells.values())  # the demo counts something by its end
+            counted += sum(c.initiatives for c in series.cells.values())
+        assert counted > 0  # the demo counts something by its end
     finally:
         store.close()
 
