@@ -31,7 +31,8 @@ def _write(text: str, output: Path | None) -> None:
 
 @click.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default stdout).")
-@click.option("--key", "show_key", is_flag=True, help="Print the store's public verifier key instead.")
+@click.option("--key", "show_key", is_flag=True,
+              help="Print the public verifier key that signed the latest checkpoint instead (on PostgreSQL the writer's own).")
 @pass_settings
 def checkpoint(settings: Settings, output: Path | None, show_key: bool) -> None:
     """Print the latest signed checkpoint (C2SP tlog-checkpoint, signed note). Keep it elsewhere.
@@ -45,7 +46,7 @@ def checkpoint(settings: Settings, output: Path | None, show_key: bool) -> None:
 
     log = settings.store().log
     if show_key:
-        _write("".join(k.encode() + "\n" for k in log.trusted_keys()), output)
+        _write("".join(k.encode() + "\n" for k in log.keys_of_latest()), output)
         return
     latest = log.latest()
     if latest is None:

@@ -74,6 +74,8 @@ class Store:
             self.log.ensure_identity()
             self.created = self.kompass.initialise()
             appoint_first_admin(self, user)
+            if self.location.backend == "postgres":
+                self._install_database_rules()
 
     def _open(self) -> None:
         self.app = open_application(self.location)
@@ -85,8 +87,16 @@ class Store:
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
-        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.user)
         self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today)
+
+    def _install_database_rules(self) -> None:
+        """On PostgreSQL the database enforces the roles itself (kompass.infrastructure.pg_roles)."""
+        from kompass.infrastructure import pg_roles
+
+        snapshots: Any = self.app.snapshots.recorder if self.app.snapshots else None
+        snapshots_table = snapshots.events_table_name if snapshots is not None else "kompass_snapshots"
+        pg_roles.install(self.location, events_table(self.app), str(snapshots_table))
 
     @property
     def reference_events(self) -> int:
