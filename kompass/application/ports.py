@@ -22,11 +22,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kompass.application.audit_service import Extended, Verified
-    from kompass.application.coverage import CellNumbers, NationalNumbers
+    from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers
     from kompass.application.network import NetworkData
     from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
     from kompass.domain.checkpoint import VerifierKey
+    from kompass.domain.framework import Framework
 
 __all__ = [
     "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates", "Projection",
@@ -127,6 +128,9 @@ class PastStates(Protocol):
     """The portfolio at any effective date and recording time, from rows kept in advance (no replay)."""
 
     def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState: ...
+
+    def past_coverage(self, framework: Framework, today: date, as_of: date | None, known_at: datetime | None) -> CoverageReport | None:
+        """Coverage at a past point kept in advance, or None where only the whole past state answers."""
 
 
 # --- importing -----------------------------------------------------------------------------------------

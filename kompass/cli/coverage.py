@@ -32,8 +32,9 @@ def _filters(f: Any) -> Any:
 
 
 def _report(settings: Settings, framework: str | None, as_of: str | None, known_at: str | None) -> CoverageReport:
-    if framework is None and as_of is None and known_at is None:
-        current = settings.current_coverage()  # the lean read of a current SQLite store (issue 7)
+    when, known = parse_date(as_of), parse_timestamp(known_at)
+    if framework is None and (when is None or known is None):
+        current = settings.current_coverage(when, known)  # the lean read of a current SQLite store (issue 7)
         if current is not None:
             return current
 
@@ -41,7 +42,6 @@ def _report(settings: Settings, framework: str | None, as_of: str | None, known_
     from kompass.infrastructure.frameworks import load_framework
 
     store = settings.store()
-    when, known = parse_date(as_of), parse_timestamp(known_at)
     if is_present(when, known):
         return coverage_report(store.fresh_read_model(), store.facts, load_framework(framework), store.today())
     return coverage_report(store.read_model, store.facts, load_framework(framework), store.today(), when, known, store.past_index())

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from kompass.application.facts import Fact
 from kompass.application.ports import Projection, ProjectionBatch
@@ -80,12 +80,20 @@ class Projector:
         return [p.NAME for p in self.projections]
 
     def ensure_tables(self) -> None:
+        """Create missing tables and tracking rows. A projection that gained tables since its rows were
+        kept (a store made by an earlier kompass) starts again from the beginning of the log, so that the
+        new tables are filled from every fact and not only from those that come later."""
+        existing = set(inspect(self.engine).get_table_names())
         tables.metadata.create_all(self.engine)
         with self._write() as conn:
             known = set(conn.execute(select(tables.tracking.c.projection)).scalars())
             for projection in self.projections:
+                grown = any(table.name not in existing for table in projection.TABLES)
                 if projection.NAME not in known:
                     conn.execute(insert(tables.tracking).values(projection=projection.NAME, position=0))
+                    projection.reset(conn, self.areas)
+                elif grown:
+                    conn.execute(update(tables.tracking).where(tables.tracking.c.projection == projection.NAME).values(position=0))
                     projection.reset(conn, self.areas)
 
     def _write(self) -> Any:
