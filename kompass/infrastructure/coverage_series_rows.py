@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, delete, select
 
 from kompass.application import coverage_series as cs
 from kompass.application.facts import Fact
 from kompass.infrastructure import tables as t
-from kompass.infrastructure.database import insert_many, upsert
+from kompass.infrastructure.database import insert_many, insert_rows, upsert
 
 CHUNK = 400
 T = TypeVar("T")
@@ -165,54 +165,71 @@ def _apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> N
     cells' distinct actors."""
     a = t.bt_series_actors.c
     touched = sorted(k for k, d in pairs.items() if any(d.values()))
-    stored: defaultdict[tuple[str, str, str, str], list[tuple[str, list[int]]]] = defaultdict(list)
+    stored: defaultdict[tuple[str, str, str, str], dict[str, int]] = defaultdict(dict)
     quote = conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     table, columns = quote(t.bt_series_actors.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
-    for chunk in _chunks(touched, 200):
+    # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key
+    empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
+    for chunk in [] if empty else _chunks(touched, 200):
         # plain driver SQL: SQLAlchemy renders a tuple IN (…) anew for every chunk, which cost more than the query
         keys = ", ".join([f"({mark}, {mark}, {mark}, {mark})"] * len(chunk))
         values = tuple(x for k in chunk for x in k)
         where = f"WHERE ({columns}) IN (VALUES {keys})" if conn.dialect.name == "sqlite" else f"WHERE ({columns}) IN ({keys})"
         query = f"SELECT {columns}, {quote('point')}, {quote('n')} FROM {table} {where}"
         for axis, region, area, actor, point, n in conn.exec_driver_sql(query, values):
-            stored[(axis, region, area, actor)].append((point, [n]))
+            stored[(axis, region, area, actor)][point] = n
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for key in touched:
-        deltas = {p: [d] for p, d in pairs[key].items()}
-        before_diff = 0
-        new_rows = []
-        for point, old, new in _running([0], stored[key], deltas):
-            diff = (new[0] > 0) - (old[0] > 0)
+        # `_running` and `_compact` for one number, inline: this loop meets every actor of every cell
+        old_counts, deltas = stored.get(key, {}), pairs[key]
+        value = added = last = before_diff = 0
+        for point in sorted(old_counts.keys() | deltas.keys()):
+            value = old_counts.get(point, value)
+            added += deltas.get(point, 0)
+            new = value + added
+            diff = (new > 0) - (value > 0)
             if diff != before_diff:
                 cells.setdefault(key[:3], {}).setdefault(point, [0, 0, 0, 0, 0])[4] += diff - before_diff
                 before_diff = diff
-            new_rows.append((point, new))
-        axis, region, area, actor = key
-        rows += [
-            {"axis": axis, "region": region, "area": area, "actor": actor, "point": p, "n": v[0]} for p, v in _compact([0], new_rows)
-        ]
-    insert_many(conn, t.bt_series_actors, rows)
+            if new != last:
+                rows.append((*key, point, new))
+                last = new
+    insert_rows(conn, t.bt_series_actors, rows)
 
 
 def _apply_cells(conn: Connection, cells: cs.Cells) -> None:
-    s = t.bt_series.c
-    numbers = (s.initiatives, s.weighted60, s.pipeline, s.budget60, s.actors)
-    rows = []
-    for key, changed in sorted(cells.items()):
-        deltas = {p: d for p, d in changed.items() if any(d)}
-        if not deltas:
-            continue
-        start = min(deltas)
-        same = and_(s.axis == key[0], s.region == key[1], s.area == key[2])
-        before = conn.execute(select(*numbers).where(same, s.point < start).order_by(s.point.desc()).limit(1)).first()
-        base = list(before) if before is not None else [0] * 5
-        old = [(r[0], list(r[1:])) for r in conn.execute(select(s.point, *numbers).where(same, s.point >= start).order_by(s.point))]
-        conn.execute(delete(t.bt_series).where(same, s.point >= start))
-        new = _compact(base, ((p, v) for p, _o, v in _running(base, old, deltas)))
-        rows += [{"axis": key[0], "region": key[1], "area": key[2], "point": p, **dict(zip(_NAMES, v, strict=True))} for p, v in new]
-    insert_many(conn, t.bt_series, rows)
+    """Rewrite each changed cell's series from its earliest change on. Three small statements per cell on
+    the driver's own cursor: SQLAlchemy compiling them anew for every cell cost more than running them."""
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    table, names = quote(t.bt_series.name), ", ".join(quote(n) for n in _NAMES)
+    same = f"{quote('axis')} = {mark} AND {quote('region')} = {mark} AND {quote('area')} = {mark}"
+    point = quote("point")
+    base_sql = f"SELECT {names} FROM {table} WHERE {same} AND {point} < {mark} ORDER BY {point} DESC LIMIT 1"
+    old_sql = f"SELECT {point}, {names} FROM {table} WHERE {same} AND {point} >= {mark} ORDER BY {point}"
+    delete_sql = f"DELETE FROM {table} WHERE {same} AND {point} >= {mark}"
+    rows: list[tuple[Any, ...]] = []
+    cursor = conn.connection.cursor()
+    try:
+        for key, changed in sorted(cells.items()):
+            deltas = {p: d for p, d in changed.items() if any(d)}
+            if not deltas:
+                continue
+            where = (*key, min(deltas))
+            cursor.execute(base_sql, where)
+            before = cursor.fetchone()
+            base = list(before) if before is not None else [0] * 5
+            cursor.execute(old_sql, where)
+            old = [(r[0], list(r[1:])) for r in cursor.fetchall()]
+            if old:
+                cursor.execute(delete_sql, where)
+            new = _compact(base, ((p, v) for p, _o, v in _running(base, old, deltas)))
+            rows += [(*key, p, *v) for p, v in new]
+    finally:
+        cursor.close()
+    insert_rows(conn, t.bt_series, rows)
 
 
 _NAMES = ("initiatives", "weighted60", "pipeline", "budget60", "actors")
