@@ -14,6 +14,7 @@ over an empty state: the same state the fold gives (the property tests compare t
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,8 +30,10 @@ from kompass.application.state import PortfolioState
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def time_key(moment: datetime) -> str:
-    """A recording time as stored: UTC, fixed width, so that text order is time order."""
+    """A recording time as stored: UTC, fixed width, so that text order is time order. Remembered: a
+    rebuild asks it for each fact several times (versions, steps on both axes)."""
     return moment.astimezone(UTC).strftime(TIME_FORMAT)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -46,13 +46,7 @@ def point_of(axis: str) -> Callable[[Fact], str]:
     """Where a fact takes effect on the axis, as the text the rows are ordered by."""
     if axis == EFFECTIVE:
         return lambda fact: _day_key(fact.effective)
-    return lambda fact: _time_key(fact.recorded_at)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _time_key(moment: datetime) -> str:
-    """`time_key`, remembered: an actor's facts are folded with every initiative naming it."""
-    return time_key(moment)
+    return lambda fact: time_key(fact.recorded_at)  # remembered: an actor's facts meet every initiative naming it
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -60,9 +54,18 @@ def _day_key(day: date) -> str:
     return day.isoformat()
 
 
-def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str) -> list[Step]:
-    """The initiative's contribution along `axis`, from its facts and its actors' facts (any order)."""
+Prefixes = dict[int, Contribution | None]
+"""What an initiative adds once the first n of its facts (in log order) are folded, by n: the same on
+both axes, so the second axis takes it from the first instead of working it out again."""
+
+
+def steps(
+    facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str, prefixes: Prefixes | None = None
+) -> list[Step]:
+    """The initiative's contribution along `axis`, from its facts and its actors' facts (any order).
+    `prefixes`, if given, is shared by the calls for the two axes of the same facts."""
     ordered = sorted(facts, key=lambda f: f.position)
+    index = {f.position: n for n, f in enumerate(ordered)}
     point = point_of(axis)
     groups: dict[str, list[Fact]] = {}
     for fact in ordered:
@@ -71,6 +74,8 @@ def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], ax
     state: PortfolioState | None = _empty()
     applied = -1
     """The log position of the last fact folded into `state` (None: it misses some)."""
+    folded = 0
+    """How many facts `state` holds: when they are the first ones in log order, a prefix."""
     for here in sorted(groups):
         new = groups[here]
         moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
@@ -79,19 +84,26 @@ def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], ax
             for fact in new:
                 state.apply(fact)
             applied = new[-1].position
+            folded += len(new)
         elif moved:
             # a fact back-dated on this axis: fold this point's view again, in log order
-            state = _empty()
+            state, folded = _empty(), 0
             for fact in ordered:
                 if point(fact) <= here:
                     state.apply(fact)
                     applied = fact.position
+                    folded += 1
         else:
             state = None  # nothing that concerns coverage came, and the fold is left behind
         if not moved:
             continue  # nothing that concerns coverage: it adds what it added before
         assert state is not None
-        added = _contribution(state, initiative_id, areas)
+        if prefixes is None or index[applied] != folded - 1:
+            added = _contribution(state, initiative_id, areas)
+        elif folded in prefixes:
+            added = prefixes[folded]
+        else:
+            added = prefixes[folded] = _contribution(state, initiative_id, areas)
         if not result or result[-1][1] != added:
             result.append((here, added))
     return result

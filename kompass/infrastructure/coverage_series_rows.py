@@ -51,7 +51,8 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     rows = []
     for i in sorted(recount):
         mine = facts.get(i, []) + [f for key in named[i] for f in facts.get(actor_ids.get(key) or _NONE, [])]
-        now = {axis: cs.steps(mine, i, areas, axis) for axis in cs.AXES}
+        prefixes: cs.Prefixes = {}
+        now = {axis: cs.steps(mine, i, areas, axis, prefixes) for axis in cs.AXES}
         for axis in cs.AXES:
             cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs)
         rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis]) for axis in cs.AXES}})
