@@ -72,38 +72,44 @@ def steps(
         groups.setdefault(point(fact), []).append(fact)
     result: list[Step] = []
     state: PortfolioState | None = _empty()
+    pending: list[Fact] = []
+    """Facts that extend `state` but are not folded into it yet: they wait until its contribution is
+    wanted and not already known from the other axis."""
     applied = -1
-    """The log position of the last fact folded into `state` (None: it misses some)."""
+    """The log position of the last fact of `state` and `pending` (None: it misses some)."""
     folded = 0
-    """How many facts `state` holds: when they are the first ones in log order, a prefix."""
+    """How many facts `state` and `pending` hold: when they are the first ones in log order, a prefix."""
     for here in sorted(groups):
         new = groups[here]
         moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
         if state is not None and new[0].position > applied:
             # the usual case: this point's facts come after every fact folded so far, so they extend the fold
-            for fact in new:
-                state.apply(fact)
+            pending += new
             applied = new[-1].position
             folded += len(new)
         elif moved:
             # a fact back-dated on this axis: fold this point's view again, in log order
-            state, folded = _empty(), 0
+            state, pending, folded = _empty(), [], 0
             for fact in ordered:
                 if point(fact) <= here:
                     state.apply(fact)
                     applied = fact.position
                     folded += 1
         else:
-            state = None  # nothing that concerns coverage came, and the fold is left behind
+            state, pending = None, []  # nothing that concerns coverage came, and the fold is left behind
         if not moved:
             continue  # nothing that concerns coverage: it adds what it added before
         assert state is not None
-        if prefixes is None or index[applied] != folded - 1:
-            added = _contribution(state, initiative_id, areas)
-        elif folded in prefixes:
+        prefix = prefixes is not None and index[applied] == folded - 1
+        if prefix and prefixes is not None and folded in prefixes:
             added = prefixes[folded]
         else:
-            added = prefixes[folded] = _contribution(state, initiative_id, areas)
+            for fact in pending:
+                state.apply(fact)
+            pending = []
+            added = _contribution(state, initiative_id, areas)
+            if prefix and prefixes is not None:
+                prefixes[folded] = added
         if not result or result[-1][1] != added:
             result.append((here, added))
     return result
