@@ -14,7 +14,6 @@ over an empty state: the same state the fold gives (the property tests compare t
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,11 +29,13 @@ from kompass.application.state import PortfolioState
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def time_key(moment: datetime) -> str:
-    """A recording time as stored: UTC, fixed width, so that text order is time order. Remembered: a
-    rebuild asks it for each fact several times (versions, steps on both axes)."""
-    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+    """A recording time as stored: UTC, fixed width, so that text order is time order (TIME_FORMAT).
+    Written by isoformat, which gives the same text as strftime with TIME_FORMAT at a fraction of the
+    cost: a rebuild asks for it several times per fact (versions, steps on both axes)."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)

@@ -159,28 +159,44 @@ Shares = dict[Cell, tuple[Amounts, frozenset[str]]]
 _NOTHING: tuple[Amounts, frozenset[str]] = ((0, 0, 0, 0), frozenset())
 
 
-def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pairs) -> None:
+Memo = dict[int, tuple[Contribution, Shares]]
+"""What contributions add to the cells, by the contribution's identity (`changes`)."""
+
+
+def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pairs, memo: Memo | None = None) -> None:
     """Add to `cells` and `pairs` what replacing one initiative's steps `old` by `new` changes: at each
     step, the difference between what it adds and what the step before added. Steps the two share
-    at their start cancel out and are skipped."""
+    at their start cancel out and are skipped. `memo`, if given, is shared by the calls for one
+    initiative's two axes."""
+    memo = {} if memo is None else memo
     same = 0
     while same < min(len(old), len(new)) and old[same] == new[same]:
         same += 1
     for sign, series in ((-1, old), (1, new)):
-        before = _shares(series[same - 1][1]) if same else {}
+        before = _shares(series[same - 1][1], memo) if same else {}
         for point, added in series[same:]:
-            after = _shares(added)
+            after = _shares(added, memo)
             _step(axis, point, sign, before, after, cells, pairs)
             before = after
 
 
-def _shares(added: Contribution | None) -> Shares:
-    return {} if added is None else {cell: (numbers, keys) for cell, numbers, keys in amounts(added)}
+def _shares(added: Contribution | None, memo: Memo) -> Shares:
+    if added is None:
+        return {}
+    found = memo.get(id(added))
+    if found is None or found[0] is not added:
+        # the two axes of an initiative mostly step through the same contributions (`Prefixes`): remembered
+        # by identity, and kept alive with it so that an id is never taken for another's
+        found = memo[id(added)] = (added, {cell: (numbers, keys) for cell, numbers, keys in amounts(added)})
+    return found[1]
 
 
 def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
     for cell in before.keys() | after.keys():
-        (old, old_keys), (new, new_keys) = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
+        was, now = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
+        if was == now:
+            continue
+        (old, old_keys), (new, new_keys) = was, now
         if old != new:
             total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
             for i in range(4):

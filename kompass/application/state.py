@@ -20,7 +20,6 @@ from kompass.application.records import ActorRecord, AssessmentRecord, Initiativ
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 
-
 _PORTFOLIO_REGIONS = {portfolio_id(code): code for code in REGIONS}
 """Each region's portfolio aggregate: worked out once (a rebuild makes a state for every fold, and
 working it out for each was a fiftieth of the rebuild), copied into each state."""

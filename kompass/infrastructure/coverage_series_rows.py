@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import add
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -53,8 +54,9 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
         mine = facts.get(i, []) + [f for key in named[i] for f in facts.get(actor_ids.get(key) or _NONE, [])]
         prefixes: cs.Prefixes = {}
         now = {axis: cs.steps(mine, i, areas, axis, prefixes) for axis in cs.AXES}
+        memo: cs.Memo = {}
         for axis in cs.AXES:
-            cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs)
+            cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs, memo)
         rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis]) for axis in cs.AXES}})
     if rows:
         conn.execute(upsert(conn.dialect.name, t.bt_steps, ["initiative_id"]), rows)
@@ -140,25 +142,25 @@ def _write_depends(conn: Connection, ids: set[UUID], named: dict[UUID, set[str]]
     insert_many(conn, t.bt_depends, [{"actor": k, "initiative_id": str(i)} for i in ids for k in sorted(named[i])])
 
 
-def _running(base: list[int], old: list[tuple[str, list[int]]], deltas: dict[str, list[int]]) -> Iterator[tuple[str, list[int], list[int]]]:
-    """At every point of a series or its changes, in order: the old value and the new one."""
-    stored = dict(old)
-    value, added = base, [0] * len(base)
-    for point in sorted(stored.keys() | deltas.keys()):
-        value = stored.get(point, value)
-        if point in deltas:
-            added = [a + d for a, d in zip(added, deltas[point], strict=True)]
-        yield point, value, [v + a for v, a in zip(value, added, strict=True)]
-
-
-def _compact(base: list[int], rows: Iterable[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
-    """Leave out the rows that repeat the value before them."""
-    kept, last = [], base
-    for point, value in rows:
-        if value != last:
-            kept.append((point, value))
-            last = value
-    return kept
+def _rewritten(
+    key: tuple[str, str, str], base: tuple[int, ...], old: dict[str, tuple[int, ...]], deltas: dict[str, list[int]]
+) -> list[tuple[Any, ...]]:
+    """A cell's rows from its earliest change on: at every point of the stored series or its changes, the
+    stored value plus the changes summed so far, leaving out the rows that repeat the value before them.
+    Sums by `map(add)` on tuples: a rebuild meets every point of every cell here."""
+    value = last = base
+    added = (0,) * len(base)
+    rows: list[tuple[Any, ...]] = []
+    for point in sorted(old.keys() | deltas.keys()) if old else sorted(deltas):
+        value = old.get(point, value)
+        change = deltas.get(point)
+        if change is not None:
+            added = tuple(map(add, added, change))
+        new = tuple(map(add, value, added))
+        if new != last:
+            rows.append((*key, point, *new))
+            last = new
+    return rows
 
 
 def _apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> None:
@@ -183,7 +185,7 @@ def _apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> N
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
     rows: list[tuple[Any, ...]] = []
     for key in touched:
-        # `_running` and `_compact` for one number, inline: this loop meets every actor of every cell
+        # `_rewritten` for one number, inline: this loop meets every actor of every cell
         old_counts, deltas = stored.get(key, {}), pairs[key]
         value = added = last = before_diff = 0
         for point in sorted(old_counts.keys() | deltas.keys()):
@@ -221,13 +223,12 @@ def _apply_cells(conn: Connection, cells: cs.Cells) -> None:
             where = (*key, min(deltas))
             cursor.execute(base_sql, where)
             before = cursor.fetchone()
-            base = list(before) if before is not None else [0] * 5
+            base = tuple(before) if before is not None else (0,) * 5
             cursor.execute(old_sql, where)
-            old = [(r[0], list(r[1:])) for r in cursor.fetchall()]
+            old = {r[0]: tuple(r[1:]) for r in cursor.fetchall()}
             if old:
                 cursor.execute(delete_sql, where)
-            new = _compact(base, ((p, v) for p, _o, v in _running(base, old, deltas)))
-            rows += [(*key, p, *v) for p, v in new]
+            rows += _rewritten(key, base, old, deltas)
     finally:
         cursor.close()
     insert_rows(conn, t.bt_series, rows)
