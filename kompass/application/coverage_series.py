@@ -209,8 +209,24 @@ def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells
             counts[point] = counts.get(point, 0) - sign
 
 
-def to_json(series: list[Step]) -> list[Any]:
-    return [[p, None if c is None else _contribution_json(c)] for p, c in series]
+Written = dict[int, tuple[Contribution, dict[str, Any]]]
+"""Contributions as stored, by the contribution's identity (`to_json`)."""
+
+
+def to_json(series: list[Step], memo: Written | None = None) -> list[Any]:
+    """The steps as stored. `memo` (by the contribution's identity, kept alive with it) lets one initiative's
+    two axes, which mostly share their contributions, write each once."""
+    memo = {} if memo is None else memo
+    rows: list[Any] = []
+    for p, c in series:
+        if c is None:
+            rows.append([p, None])
+            continue
+        found = memo.get(id(c))
+        if found is None or found[0] is not c:
+            found = memo[id(c)] = (c, _contribution_json(c))
+        rows.append([p, found[1]])
+    return rows
 
 
 def _contribution_json(c: Contribution) -> dict[str, Any]:

@@ -57,7 +57,8 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
         memo: cs.Memo = {}
         for axis in cs.AXES:
             cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs, memo)
-        rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis]) for axis in cs.AXES}})
+        written: cs.Written = {}
+        rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis], written) for axis in cs.AXES}})
     if rows:
         conn.execute(upsert(conn.dialect.name, t.bt_steps, ["initiative_id"]), rows)
     _write_depends(conn, recount, named)
