@@ -199,8 +199,12 @@ def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells
         (old, old_keys), (new, new_keys) = was, now
         if old != new:
             total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
-            for i in range(4):
-                total[i] += sign * (new[i] - old[i])
+            total[0] += sign * (new[0] - old[0])
+            total[1] += sign * (new[1] - old[1])
+            total[2] += sign * (new[2] - old[2])
+            total[3] += sign * (new[3] - old[3])
+        if old_keys is new_keys:
+            continue  # one contribution's cells share its actors' set
         for key in new_keys - old_keys:
             counts = pairs.setdefault((axis, *cell, key), {})
             counts[point] = counts.get(point, 0) + sign
