@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from kompass.application.bitemporal import time_key
+from kompass.application.bitemporal import remembered_time_key
 from kompass.application.catalogue import COVERAGE, concerning
 from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
@@ -46,7 +46,7 @@ def point_of(axis: str) -> Callable[[Fact], str]:
     """Where a fact takes effect on the axis, as the text the rows are ordered by."""
     if axis == EFFECTIVE:
         return lambda fact: _day_key(fact.effective)
-    return lambda fact: time_key(fact.recorded_at)  # remembered: an actor's facts meet every initiative naming it
+    return lambda fact: remembered_time_key(fact.recorded_at)
 
 
 @functools.lru_cache(maxsize=1 << 14)
