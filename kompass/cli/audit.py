@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kompass.cli.context import Settings, parse_date, pass_settings
-from kompass.cli.files import force_option, output_text, write_file
+from kompass.cli.files import check_output, force_option, output_text, write_file
 from kompass.cli.output import emit_json, emit_rows, format_option, message
 
 
@@ -61,6 +61,7 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
 
     Example: kompass export --format xlsx --region 14 --output portfolj-14.xlsx
     """
+    check_output(settings, output, force)
     if fmt != "jsonl":
         _export_sheets(settings, fmt, region, output, force)
         return

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
-from kompass.cli.files import force_option, write_file
+from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import emit_csv, emit_json, format_option
 
 if TYPE_CHECKING:
@@ -90,6 +90,8 @@ def coverage(
 
     if fmt == "png" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format png writes binary data: give --output FILE or redirect standard output")
+    if fmt in ("png", "svg"):
+        check_output(settings, output, force)
     report = _report(settings, framework, as_of, known_at)
     _check_filters(report, region, area)
     if fmt == "table":

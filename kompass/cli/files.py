@@ -43,6 +43,14 @@ def output_text(settings: Settings, path: Path, force: bool) -> Iterator[io.Text
             text.detach()
 
 
+def check_output(settings: Settings, path: Path | None, force: bool) -> None:
+    """Refuse an output file before the work of making its content (writing checks again)."""
+    if path is not None:
+        from kompass.infrastructure.output_files import require_writable
+
+        require_writable(path, force=force, store=settings.store().own_files())
+
+
 def write_file(settings: Settings, path: Path, data: bytes, force: bool) -> None:
     with output_stream(settings, path, force) as handle:
         handle.write(data)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
-from kompass.cli.files import force_option, write_file
+from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import emit_csv, emit_json, emit_table, format_option
 
 if TYPE_CHECKING:
@@ -217,6 +217,7 @@ def export(settings: Settings, fmt: str, output: Path | None, force: bool, regio
     from kompass.application.network import build_graph, export_graph
     from kompass.cli.output import message
 
+    check_output(settings, output, force)
     store = settings.store()
     position = store.facts.head()
     data = _load(settings, region, area, as_of, known_at)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from kompass.cli.context import Settings, parse_timestamp, pass_settings
-from kompass.cli.files import force_option, write_file
+from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import message
 
 FORMATS = ("md", "html", "json", "docx", "pdf", "xlsx")
@@ -51,6 +51,7 @@ def _make(settings: Settings, fmt: str, output: Path | None, force: bool, **requ
     from kompass.application.reports.service import ReportRequest
     from kompass.infrastructure.report_formats import BINARY, render
 
+    check_output(settings, output, force)
     made = settings.store().reports().make(ReportRequest(**request))
     data = render(made, fmt)
     p = made.provenance

@@ -74,13 +74,18 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-@contextmanager
-def output_file(target: Path, *, force: bool, store: StoreFiles) -> Iterator[BinaryIO]:
-    """A binary file to write `target`'s whole content to; it takes `target`'s name when the block ends well."""
+def require_writable(target: Path, *, force: bool, store: StoreFiles) -> None:
+    """Refuse now what `output_file` would refuse, before a command spends time making the content."""
     if store.holds(target):
         raise OutputOntoStore(f"{target} is one of the store's own files: nobody may write an output onto it, not even with --force")
     if not force and os.path.lexists(target):
         raise OutputExists(f"{target} exists: give --force to replace it, or another file name")
+
+
+@contextmanager
+def output_file(target: Path, *, force: bool, store: StoreFiles) -> Iterator[BinaryIO]:
+    """A binary file to write `target`'s whole content to; it takes `target`'s name when the block ends well."""
+    require_writable(target, force=force, store=store)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
