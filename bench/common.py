@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +131,17 @@ def table(rows: list[list[str]]) -> str:
 
 def progress(text: str) -> None:
     print(f"  {text}", file=sys.stderr, flush=True)
+
+
+def best_of_interleaved(calls: list[Callable[[], None]], repeat: int, clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    """Best time of each call by `clock` (wall time, or `time.process_time` for CPU), after a warm-up, taking
+    turns so that a busy machine slows all alike."""
+    for call in calls:
+        call()
+    best = [float("inf")] * len(calls)
+    for _ in range(repeat):
+        for i, call in enumerate(calls):
+            started = clock()
+            call()
+            best[i] = min(best[i], clock() - started)
+    return best

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import KOMPASS, OUT, command_log, progress, remove, run, sqlite_url, table, temp_dir, verdict
+from common import KOMPASS, OUT, best_of_interleaved, command_log, progress, remove, run, sqlite_url, table, temp_dir, verdict
 
 SMALL = 10_000
 REPEAT = 5
@@ -50,19 +50,6 @@ class Figures:
         """The rebuild ÷ raw read ratio of a rebuild that only read the log and wrote its rows."""
         read_seconds = self.events / self.raw_read
         return read_seconds / (read_seconds + self.write_floor)
-
-
-def best_of_interleaved(calls: list[Callable[[], None]], repeat: int = REPEAT) -> list[float]:
-    """Best time of each call, after a warm-up, taking turns so that a busy machine slows all alike."""
-    for call in calls:
-        call()
-    best = [float("inf")] * len(calls)
-    for _ in range(repeat):
-        for i, call in enumerate(calls):
-            started = time.perf_counter()
-            call()
-            best[i] = min(best[i], time.perf_counter() - started)
-    return best
 
 
 def timed(call: Callable[[], int]) -> tuple[int, float]:
@@ -190,7 +177,7 @@ def gap_timings(urls: list[str]) -> tuple[list[float], list[float]]:
         return call
 
     progress(f"timing kompass gaps on each store, in-process then as a CLI subprocess, best of {REPEAT}")
-    return best_of_interleaved([in_process(u) for u in urls]), best_of_interleaved([as_cli(u) for u in urls])
+    return best_of_interleaved([in_process(u) for u in urls], REPEAT), best_of_interleaved([as_cli(u) for u in urls], REPEAT)
 
 
 def main() -> None:

@@ -21,24 +21,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from common import OUT, progress, table, verdict
+from common import OUT, best_of_interleaved, progress, table, verdict
 from coverage_bench import build
 
 AS_OF = "2021-06-30"
 PRESENT_TARGET = 3.0
 GROWTH_TARGET = 1.5
-
-
-def best_cpu(calls: list[Callable[[], None]], repeat: int) -> list[float]:
-    for call in calls:
-        call()  # warm-up
-    best = [float("inf")] * len(calls)
-    for _ in range(repeat):
-        for i, call in enumerate(calls):
-            started = time.process_time()
-            call()
-            best[i] = min(best[i], time.process_time() - started)
-    return best
 
 
 def middle_of_log(url: str) -> str:
@@ -105,7 +93,7 @@ def main() -> None:
         known_at = middle_of_log(url)
         named = calls(url, known_at)
         progress(f"{lines:,}: timing {len(named)} questions, best CPU of {args.repeat}")
-        figures.append(dict(zip(named, best_cpu(list(named.values()), args.repeat), strict=True)))
+        figures.append(dict(zip(named, best_of_interleaved(list(named.values()), args.repeat, time.process_time), strict=True)))
     small, big = figures
     rows = [[f"question (CPU s, best of {args.repeat})", f"{args.small:,} lines", f"{args.big:,} lines", "big ÷ small"]]
     for name in small:

@@ -8,7 +8,7 @@ module to speak to storage; nothing here imports a storage library.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,15 +19,19 @@ from kompass.application.records import ActorRecord, AssessmentRecord, Initiativ
 
 if TYPE_CHECKING:
     from datetime import date, datetime
+    from pathlib import Path
 
+    from kompass.application.audit_service import Extended, Verified
     from kompass.application.coverage import CellNumbers, NationalNumbers
     from kompass.application.network import NetworkData
     from kompass.application.permissions import Grants
+    from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
+    from kompass.domain.checkpoint import VerifierKey
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "FactLog", "Language", "MetricsCache", "PastStates", "PersonStore",
-    "Projection", "ProjectionBatch", "ReadModelPort", "Signer", "UserDirectory",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates",
+    "PersonStore", "Projection", "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer", "UserDirectory",
 ]
 
 
@@ -143,6 +147,39 @@ class PastStates(Protocol):
     """The portfolio at any effective date and recording time, from rows kept in advance (no replay)."""
 
     def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState: ...
+
+
+# --- importing -----------------------------------------------------------------------------------------
+
+
+class SheetReader(Protocol):
+    """Reads an edited workbook or CSV of initiatives into rows (`infrastructure/workbook.py`); every bad cell
+    refused at once (CellsRefused)."""
+
+    def __call__(self, path: Path, columns: dict[str, tuple[str, ...]]) -> SheetFile: ...
+
+
+# --- auditing ----------------------------------------------------------------------------------------
+
+
+class Auditor(Protocol):
+    """The checks over the stored log and its tree, and the copies an auditor makes of it."""
+
+    def verify_store(self) -> Verified:
+        """The log and its checkpoints, then everything derived from it, against a replay."""
+        ...
+
+    def verify_against(self, notes: Sequence[tuple[str, str]], keys: Sequence[VerifierKey]) -> list[Extended]:
+        """Consistency proofs that today's tree extends each (source, signed note) checkpoint."""
+        ...
+
+    def export_lines(self) -> Iterator[str]:
+        """The log as command-log lines (docs/command-log.md), one per stored event."""
+        ...
+
+    def restore_into(self, facts: Iterable[Fact], target: str) -> int:
+        """Write these facts, with their recording times, into the empty store at `target`; the events written."""
+        ...
 
 
 # --- keeping the read model ---------------------------------------------------------------------------

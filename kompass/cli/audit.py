@@ -31,11 +31,10 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
 
     Example: kompass history --initiative 14-2021-opendata --format json
     """
-    from kompass.application.history import HistoryFilter, history_entry, keyed, matches
+    from kompass.application.history import HistoryFilter
 
-    store = settings.store()
     wanted = HistoryFilter(initiative, actor, region, by, parse_date(since, "--since"), parse_date(until, "--until"))
-    entries = [history_entry(f, key) for f, key, reg in keyed(store.facts.facts()) if matches(f, key, reg, wanted)]
+    entries = settings.store().audit().history(wanted)
     if fmt == "json":
         emit_json({"events": entries})
     else:
@@ -67,26 +66,22 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
         return
     if region is not None:
         raise click.UsageError("--region is for --format xlsx and csv; the command log holds the whole store")
-    from kompass.infrastructure.command_log_writer import export_lines
-
-    store = settings.store()
+    lines = settings.store().audit().export_log()
     if output is None:
-        for line in export_lines(store.facts, store.log):
+        for line in lines:
             sys.stdout.write(line + "\n")
         return
     with output_text(settings, output, force) as stream:
-        for line in export_lines(store.facts, store.log):
+        for line in lines:
             stream.write(line + "\n")
     message(f"exported to {output}")
 
 
 def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Path | None, force: bool) -> None:
-    from kompass.application.sheet_import import current_tables
-    from kompass.application.sheets import allowed_values, sheet_columns
     from kompass.infrastructure.workbook import write_initiatives_csv, write_workbook
 
-    store = settings.store()
-    tables = current_tables(store.fresh_read_model(), store.framework, region)
+    sheets = settings.store().audit().sheets(region)
+    tables = sheets.tables
     if fmt == "csv":
         if output is None:
             write_initiatives_csv(sys.stdout, tables["initiatives"])
@@ -97,7 +92,7 @@ def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Pat
         if output is None and sys.stdout.isatty():
             raise click.UsageError("--format xlsx needs --output FILE on a terminal (a workbook is not text)")
         workbook = io.BytesIO()
-        write_workbook(workbook, tables, sheet_columns(store.framework), allowed_values(store.framework), region)
+        write_workbook(workbook, tables, sheets.columns, sheets.allowed, region)
         if output is None:
             sys.stdout.buffer.write(workbook.getvalue())
             sys.stdout.buffer.flush()
@@ -120,24 +115,19 @@ def verify(settings: Settings, held: tuple[Path, ...], keys: tuple[str, ...]) ->
 
     Example: kompass verify --against checkpoint-2024-06-30.txt
     """
-    from kompass.application.proofs import find_note
-    from kompass.domain.checkpoint import VerifierKey
-    from kompass.infrastructure.log_audit import verify_against, verify_store
-
-    store = settings.store()
+    audit = settings.store().audit()
     if held:
-        notes = [(str(f), find_note(f.read_text(encoding="utf-8", errors="replace"))) for f in held]
-        for done in verify_against(store.log, notes, [VerifierKey.parse(k) for k in keys]):
-            copy = "" if done.origin == store.log.origin else f" (of {done.origin}, whose log this store holds a copy of)"
+        texts = [(str(f), f.read_text(encoding="utf-8", errors="replace")) for f in held]
+        for done in audit.verify_against(texts, keys):
+            copy = f" (of {done.origin}, whose log this store holds a copy of)" if done.of_a_copy else ""
             click.echo(f"{done.source}: the log of {done.current} events extends this checkpoint of {done.size} events{copy}")
         return
-    verdict = verify_store(store)
-    log = verdict.log
+    verdict = audit.verify()
     click.echo(
-        f"verified: {log.events} events, {log.checkpoints} checkpoints and {log.signatures} signatures, "
-        f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(log.root).decode()}"
+        f"verified: {verdict.events} events, {verdict.checkpoints} checkpoints and {verdict.signatures} signatures, "
+        f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(verdict.root).decode()}"
     )
-    click.echo(f"signed by: {', '.join(log.signers) or 'nobody (empty log)'}")
+    click.echo(f"signed by: {', '.join(verdict.signers) or 'nobody (empty log)'}")
 
 
 @click.command()
@@ -150,23 +140,8 @@ def replay(settings: Settings, until: str, target: str) -> None:
     Example: kompass replay --until 2022-01-31T23:59:59+00:00 --into sqlite:///as-known-2022-01.db
     """
     from kompass.cli.context import parse_timestamp
-    from kompass.domain.errors import InvalidValue
-    from kompass.infrastructure.bootstrap import Store
-    from kompass.infrastructure.command_log import is_reference, parse_command
-    from kompass.infrastructure.command_log_writer import command_lines
 
-    source = settings.store()
-    if until.isdigit():
-        facts = source.facts.facts(upto=int(until))
-    else:
-        moment = parse_timestamp(until)
-        facts = (f for f in source.facts.facts() if moment is None or f.recorded_at <= moment)
-    destination = Store(target, settings.user, create=True)  # a restore into a new store
-    try:
-        if not destination.is_empty():
-            raise InvalidValue(f"{target} is not empty: replay needs an empty store")
-        lines = (parse_command(text, n, restore=True) for n, text in enumerate(command_lines(facts), start=1) if not is_reference(text))
-        summary = destination.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in lines), destination.access())
-    finally:
-        destination.close()
-    message(f"replayed {summary.events} events into {target}")
+    point = int(until) if until.isdigit() else parse_timestamp(until, "--until")
+    assert point is not None  # --until is required
+    events = settings.store().audit().replay(point, target)
+    message(f"replayed {events} events into {target}")

@@ -6,20 +6,12 @@ what was recorded before, and the reason given here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import click
 
-from kompass.cli.context import Settings, effective_option, parse_date, pass_settings
+from kompass.cli.context import Settings, parse_date, pass_settings
+from kompass.cli.options import correction_options, funding_line_options, result_options
 from kompass.cli.output import message
 from kompass.cli.run import execute, when
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reason_option(f: F) -> F:
-    return click.option("--reason", default="", help="Why the correction is made: kept in the history for auditors.")(f)
 
 
 def register(group: click.Group) -> None:
@@ -30,8 +22,7 @@ def register(group: click.Group) -> None:
 @click.command("retype")
 @click.argument("ref")
 @click.argument("type_", metavar="TYPE")
-@reason_option
-@effective_option
+@correction_options
 @pass_settings
 def retype(settings: Settings, ref: str, type_: str, reason: str, effective: str | None) -> None:
     """Correct the type of an initiative (collaboration, training, seminar, analysis, project, strategy,
@@ -48,8 +39,7 @@ def retype(settings: Settings, ref: str, type_: str, reason: str, effective: str
 @click.command("reorient")
 @click.argument("ref")
 @click.argument("orientation", type=click.Choice(["internal", "external"]))
-@reason_option
-@effective_option
+@correction_options
 @pass_settings
 def reorient(settings: Settings, ref: str, orientation: str, reason: str, effective: str | None) -> None:
     """Correct whether an initiative works inside the region's organisation (internal) or outside it (external).
@@ -65,8 +55,7 @@ def reorient(settings: Settings, ref: str, orientation: str, reason: str, effect
 @click.command("roles")
 @click.argument("ref")
 @click.option("--role", "roles_", multiple=True, help="Coordinator role exercised; repeat for several; none clears them.")
-@reason_option
-@effective_option
+@correction_options
 @pass_settings
 def roles(settings: Settings, ref: str, roles_: tuple[str, ...], reason: str, effective: str | None) -> None:
     """Replace the set of coordinator roles an initiative exercises (spokesperson, strategist,
@@ -82,11 +71,8 @@ def roles(settings: Settings, ref: str, roles_: tuple[str, ...], reason: str, ef
 
 @click.command("unfund")
 @click.argument("ref")
-@click.option("--source", required=True, help="The source of the line to remove.")
-@click.option("--amount-sek", required=True, type=int, help="Its amount, exactly as recorded.")
-@click.option("--year", required=True, type=int)
-@reason_option
-@effective_option
+@funding_line_options("The source of the line to remove.", "Its amount, exactly as recorded.")
+@correction_options
 @pass_settings
 def unfund(settings: Settings, ref: str, source: str, amount_sek: int, year: int, reason: str, effective: str | None) -> None:
     """Remove one funding line equal to the one given (a mistyped amount: remove it, then fund again).
@@ -102,10 +88,8 @@ def unfund(settings: Settings, ref: str, source: str, amount_sek: int, year: int
 
 @click.command("withdraw-result")
 @click.argument("ref")
-@click.option("--type", "type_", required=True, help="capability, coordination or direct.")
-@click.option("--text", required=True, help="The result's text, exactly as recorded.")
-@reason_option
-@effective_option
+@result_options("The result's text, exactly as recorded.")
+@correction_options
 @pass_settings
 def withdraw_result(settings: Settings, ref: str, type_: str, text: str, reason: str, effective: str | None) -> None:
     """Withdraw one result equal to the one given.
@@ -123,8 +107,7 @@ def withdraw_result(settings: Settings, ref: str, type_: str, text: str, reason:
 @click.option("--name", required=True, help="The indicator's name.")
 @click.option("--target", required=True, type=float)
 @click.option("--unit", default=None, help="New unit (default: keep).")
-@reason_option
-@effective_option
+@correction_options
 @pass_settings
 def retarget(settings: Settings, ref: str, name: str, target: float, unit: str | None, reason: str, effective: str | None) -> None:
     """Change an indicator's target (and unit).
@@ -141,8 +124,7 @@ def retarget(settings: Settings, ref: str, name: str, target: float, unit: str |
 @click.argument("ref")
 @click.option("--start", default=None, metavar="DATE", help="Planned start (YYYY-MM-DD); left out: none.")
 @click.option("--end", default=None, metavar="DATE", help="Planned end (YYYY-MM-DD); left out: none.")
-@reason_option
-@effective_option
+@correction_options
 @pass_settings
 def schedule(settings: Settings, ref: str, start: str | None, end: str | None, reason: str, effective: str | None) -> None:
     """Set the planned start and end dates (both at once: a date left out is cleared).
@@ -161,8 +143,7 @@ def schedule(settings: Settings, ref: str, start: str | None, end: str | None, r
 @click.command("lead-region")
 @click.argument("ref")
 @click.argument("region", metavar="CC")
-@reason_option
-@effective_option
+@correction_options
 @pass_settings
 def lead_region(settings: Settings, ref: str, region: str, reason: str, effective: str | None) -> None:
     """Move an initiative to another lead region (admins only).

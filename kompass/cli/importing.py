@@ -30,8 +30,6 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
 
     Example: kompass import portfolj-14.xlsx --dry-run
     """
-    from kompass.application.service import LineRefused
-    from kompass.domain.errors import InvalidValue
     from kompass.infrastructure.command_log import read_command_log, source_name
 
     if file.suffix.lower() in SHEET_SUFFIXES:
@@ -42,36 +40,25 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
     if dry_run:
         raise click.UsageError("--dry-run is for workbooks (.xlsx) and CSV files of initiatives (.csv)")
     logged = read_command_log(file, restore=restore)  # an unreadable path is refused before the store is touched
-    store = settings.store(create=restore)
-    if restore and not store.is_empty():
-        raise InvalidValue("--restore needs an empty store: it reproduces an exported store exactly")
     commands = ((c.line, c.command, c.recorded_at) for c in logged)
-    try:
-        summary = store.kompass.import_commands(commands, store.access())
-    except LineRefused as refused:
-        refused.args = (f"{source_name(file)}:{refused}",)
-        raise
+    summary = settings.store(create=restore).imports().command_log(commands, source_name(file), restore=restore)
     message(f"imported {summary.commands} commands ({summary.events} events) from {source_name(file)}")
 
 
 def _import_sheets(settings: Settings, file: Path, dry_run: bool) -> None:
-    from kompass.application.sheet_import import apply_import, plan_import
-    from kompass.application.sheets import CellsRefused, sheet_columns
+    from kompass.application.sheets import CellsRefused
     from kompass.cli.errors import fail
     from kompass.infrastructure.command_log_writer import command_line
-    from kompass.infrastructure.workbook import read_initiatives_csv, read_workbook
 
-    store = settings.store()
+    imports = settings.store().imports()
     try:
-        is_csv = file.suffix.lower() == ".csv"
-        sheet_file = read_initiatives_csv(file) if is_csv else read_workbook(file, sheet_columns(store.framework))
-        planned = plan_import(sheet_file, store.fresh_read_model(), store.framework)
         if dry_run:
+            planned = imports.plan_sheet(file)
             for step in planned:
                 click.echo(command_line(step.command))
             message(f"{len(planned)} commands would be applied from {file} (dry run: nothing written)")
             return
-        summary = apply_import(store.kompass, store.access(), planned, str(file))
+        summary = imports.apply_sheet(file)
     except CellsRefused as refused:
         for line in refused.lines[:-1]:
             click.echo(f"Error: {line}", err=True)

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from kompass.cli.context import Settings, effective_option, parse_date, parse_timestamp, pass_settings, time_options
+from kompass.cli.options import area_option, funding_line_options, result_options
 from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 from kompass.cli.run import execute, when
 
@@ -69,7 +70,7 @@ def add(
 
 @initiative.command("tag")
 @click.argument("ref")
-@click.option("--area", required=True)
+@area_option
 @effective_option
 @pass_settings
 def tag(settings: Settings, ref: str, area: str, effective: str | None) -> None:
@@ -85,7 +86,7 @@ def tag(settings: Settings, ref: str, area: str, effective: str | None) -> None:
 
 @initiative.command("untag")
 @click.argument("ref")
-@click.option("--area", required=True)
+@area_option
 @effective_option
 @pass_settings
 def untag(settings: Settings, ref: str, area: str, effective: str | None) -> None:
@@ -167,9 +168,7 @@ def leave(settings: Settings, ref: str, actor: str, effective: str | None) -> No
 
 @initiative.command("fund")
 @click.argument("ref")
-@click.option("--source", required=True, help="coordinator_grant, erdf, regional, municipal, vinnova, digital_europe, other.")
-@click.option("--amount-sek", required=True, type=int, help="Whole kronor, ≥ 0.")
-@click.option("--year", required=True, type=int)
+@funding_line_options("coordinator_grant, erdf, regional, municipal, vinnova, digital_europe, other.", "Whole kronor, ≥ 0.")
 @effective_option
 @pass_settings
 def fund(settings: Settings, ref: str, source: str, amount_sek: int, year: int, effective: str | None) -> None:
@@ -185,8 +184,7 @@ def fund(settings: Settings, ref: str, source: str, amount_sek: int, year: int, 
 
 @initiative.command("result")
 @click.argument("ref")
-@click.option("--type", "type_", required=True, help="capability, coordination or direct.")
-@click.option("--text", required=True)
+@result_options()
 @effective_option
 @pass_settings
 def result(settings: Settings, ref: str, type_: str, text: str, effective: str | None) -> None:

@@ -1,12 +1,13 @@
 """`kompass network metrics|risks|whatif|export|diff`: the network of collaborating actors (docs/definitions.md).
 
-Present-time answers come from the network projection's tables; `--as-of` / `--known-at`
-replay the log. networkx is imported only inside the commands, so `kompass --help` stays fast.
+Each command asks `NetworkService` (application/network_service.py) one question and formats the
+answer. networkx is imported only inside the commands, so `kompass --help` stays fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,7 +18,7 @@ from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import emit_csv, emit_json, emit_table, format_option
 
 if TYPE_CHECKING:
-    from kompass.application.network import NetworkData
+    from kompass.application.network_service import NetworkService, Scope, When
     from kompass.infrastructure.bootstrap import Store
 
 NODE_COLUMNS = ("actor", "kind", "degree", "weighted_degree", "betweenness", "community")
@@ -35,32 +36,22 @@ def _top(default: int | None, what: str) -> Callable[[F], F]:
     return click.option("--top", type=click.IntRange(min=1), default=default, metavar="N", help=what)
 
 
-def load_network(
-    store: Store, region: str | None, area: str | None, as_of: Any = None, known_at: Any = None, memberships: bool = False
-) -> NetworkData:
-    """The network in scope: from the projection's tables now, from a replay of the log then."""
-    from kompass.application.network import data_from_state
-    from kompass.application.queries import is_present, past_state
-    _checked(store, region, area)
-    if is_present(as_of, known_at):
-        return store.fresh_read_model().network_data(region, area, memberships)
-    return data_from_state(past_state(store.facts, as_of, known_at, store.past_index()), region, area)
+def _service(settings: Settings) -> NetworkService:
+    return settings.store().network()
 
 
-def _checked(store: Store, region: str | None, area: str | None) -> Store:
-    """Refuse an unknown region or area (exit 1) before anything is read."""
-    from kompass.domain.vocabulary import require_region
+def _asked(region: str | None, area: str | None, as_of: str | None = None, known_at: str | None = None) -> tuple[Scope, When]:
+    """The scope and the moment of a question, parsed from the options."""
+    from kompass.application.network_service import Scope, When
 
-    if region is not None:
-        require_region(region)
-    if area is not None:
-        store.framework.require_area(area)
-    return store
+    return Scope(region, area), When(parse_date(as_of), parse_timestamp(known_at))
 
 
-def _load(settings: Settings, region: str | None, area: str | None, as_of: str | None, known_at: str | None,
-          memberships: bool = False) -> NetworkData:
-    return load_network(settings.store(), region, area, parse_date(as_of), parse_timestamp(known_at), memberships)
+def _day(value: str, what: str) -> date:
+    day = parse_date(value, what)
+    if day is None:
+        raise click.BadParameter("a date is required", param_hint=what)
+    return day
 
 
 @click.group()
@@ -91,17 +82,11 @@ def metrics(settings: Settings, region: str | None, area: str | None, top: int |
 
     Example: kompass network metrics --region 14 --format json
     """
-    from kompass.application.network import build_graph, compute_metrics, metrics_json, top_nodes
-    from kompass.application.network_cache import present_metrics
-    from kompass.application.queries import is_present
+    from kompass.application.network import metrics_json, top_nodes
 
-    when, known = parse_date(as_of), parse_timestamp(known_at)
-    if is_present(when, known):
-        store = _checked(settings.store(), region, area)
-        result, ties = present_metrics(store.fresh_read_model(), store.network_cache, region, area)
-    else:
-        graph = build_graph(load_network(settings.store(), region, area, when, known))
-        result, ties = compute_metrics(graph), graph.number_of_edges()
+    scope, when = _asked(region, area, as_of, known_at)
+    answer = _service(settings).metrics(scope, when)
+    result, ties = answer.metrics, answer.ties
     if fmt == "json":
         emit_json(metrics_json(result, top))
         return
@@ -132,10 +117,10 @@ def risks(settings: Settings, region: str | None, area: str | None, top: int, as
 
     Example: kompass network risks --region 08
     """
-    from kompass.application.network import build_graph, compute_risks, risks_json
+    from kompass.application.network import risks_json
 
-    data = _load(settings, region, area, as_of, known_at, memberships=True)
-    result = compute_risks(build_graph(data), data, top, [region] if region else None)
+    scope, when = _asked(region, area, as_of, known_at)
+    result = _service(settings).risks(scope, when, top)
     if fmt == "json":
         emit_json(risks_json(result))
         return
@@ -175,10 +160,10 @@ def whatif(settings: Settings, remove: tuple[str, ...], region: str | None, area
 
     Example: kompass network whatif --remove region-14 --remove digg
     """
-    from kompass.application.network import build_graph, resolve_actor, what_if, what_if_json
+    from kompass.application.network import what_if_json
 
-    data = _load(settings, region, area, as_of, known_at, memberships=True)
-    result = what_if(build_graph(data), data, [resolve_actor(data.actors, key) for key in remove])
+    scope, when = _asked(region, area, as_of, known_at)
+    result = _service(settings).what_if(remove, scope, when)
     if fmt == "json":
         emit_json(what_if_json(result))
         return
@@ -214,24 +199,13 @@ def export(settings: Settings, fmt: str, output: Path | None, force: bool, regio
 
     Example: kompass network export --format gexf --output network.gexf
     """
-    from kompass.application.network import build_graph, export_graph
     from kompass.cli.output import message
 
     check_output(settings, output, force)
-    store = settings.store()
-    position = store.facts.head()
-    data = _load(settings, region, area, as_of, known_at)
-    graph = build_graph(data)
-    if fmt in ("png", "svg"):
-        from kompass.application.network import compute_metrics
-        from kompass.application.reports.network import picture_data
-        from kompass.infrastructure.charts import network_picture
-
-        title = f"Actor network (log position {position})"
-        content = network_picture(**picture_data(graph, compute_metrics(graph)), fmt=fmt, title=title)
-    else:
-        stamp = {"log_position": position, "as_of": as_of, "known_at": known_at, "region": region, "area": area}
-        content = export_graph(graph, fmt, stamp)
+    labels = {"as_of": as_of, "known_at": known_at, "region": region, "area": area}
+    scope, when = _asked(region, area, as_of, known_at)
+    made = _service(settings).export(fmt, scope, when, labels=labels)
+    content = made.content
     if output is None:
         import sys
 
@@ -240,7 +214,7 @@ def export(settings: Settings, fmt: str, output: Path | None, force: bool, regio
         sys.stdout.buffer.flush()
         return
     write_file(settings, output, content, force)
-    message(f"wrote {output} ({len(data.nodes)} actors, {len(data.edges)} ties, log position {position})")
+    message(f"wrote {output} ({made.actors} actors, {made.ties} ties, log position {made.position})")
 
 
 @network.command("diff")
@@ -254,14 +228,10 @@ def diff(settings: Settings, from_: str, to: str, region: str | None, area: str 
 
     Example: kompass network diff --from 2021-01-01 --to 2021-12-31
     """
-    from kompass.application import network as n
-
-    before_data = _load(settings, region, area, from_, None)
-    after_data = _load(settings, region, area, to, None)
-    before_graph, after_graph = n.build_graph(before_data), n.build_graph(after_data)
-    result = n.diff(n.compute_metrics(before_graph), n.compute_metrics(after_graph), before_graph, after_graph)
+    before, after = _day(from_, "--from"), _day(to, "--to")
+    result = _service(settings).diff(before, after, _asked(region, area)[0])
     if fmt == "json":
-        emit_json({"from": from_, "to": to, **result})
+        emit_json(result)
         return
     rows = _diff_rows(result)
     columns = ("change", "subject", "from", "to")
@@ -301,13 +271,11 @@ def _diff_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def print_top_risks(store: Store, n: int = 5) -> None:
     """The top network risks, for `kompass demo`: the key actors whose departure cuts off most."""
-    from kompass.application.network import build_graph, compute_risks
-
-    data = store.fresh_read_model().network_data(memberships=True)
-    result = compute_risks(build_graph(data), data, top=n, regions=())
+    found = store.network().key_actors(n)
+    result = found.risks
     click.echo("")
     click.echo(f"network risks: {result.key_actor_count} key actor(s) whose departure splits the network "
-               f"({len(data.nodes)} actors, {len(data.edges)} ties)")
+               f"({found.actors} actors, {found.ties} ties)")
     for k in result.key_actors:
         shown = ", ".join(k.cut_off_actors[:5]) + (f" and {len(k.cut_off_actors) - 5} more" if len(k.cut_off_actors) > 5 else "")
         line = f"  {k.actor} ({k.kind}) cuts off {len(k.cut_off_actors)}: {shown}"

@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
+from kompass.application.audit_service import AuditService
+from kompass.application.import_service import ImportService
+from kompass.application.network_service import NetworkService
 from kompass.application.people import People
 from kompass.application.permissions import Access
 from kompass.application.reports.service import ReportService
@@ -44,6 +48,13 @@ def appoint_first_admin(store: Store, user: str) -> None:
     rule can change (e.g. to an admin named at `init`) in one place."""
     if store.users.is_empty():
         store.users.grant(user, "admin")
+
+
+def _network_picture(*args: Any, **kwargs: Any) -> bytes:
+    """`charts.network_picture`, imported when a picture is asked for (matplotlib is slow to import)."""
+    from kompass.infrastructure.charts import network_picture
+
+    return network_picture(*args, **kwargs)
 
 
 class Store:
@@ -165,6 +176,22 @@ class Store:
         from kompass.infrastructure.provenance import checkpoint_at
 
         return ReportService(self.facts, lambda position: checkpoint_at(self.log, position), load_framework, language)
+
+    def audit(self) -> AuditService:
+        """History, export, verification and replay of this store's log."""
+        from kompass.infrastructure.auditor import StoreAuditor
+
+        return AuditService(self.facts, StoreAuditor(self), self.fresh_read_model, self.framework)
+
+    def imports(self) -> ImportService:
+        """Command logs and edited workbooks applied to this store, all or nothing."""
+        from kompass.infrastructure.workbook import read_sheet_file
+
+        return ImportService(self.kompass, self.access, self.fresh_read_model, self.framework, self.is_empty, read_sheet_file)
+
+    def network(self) -> NetworkService:
+        """The network questions, answered from this store's tables or a replay of its log."""
+        return NetworkService(self.fresh_read_model, self.facts, self.past_index, self.network_cache, self.framework, _network_picture)
 
     def close(self) -> None:
         self.app.close()

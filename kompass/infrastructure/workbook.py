@@ -184,3 +184,8 @@ def read_initiatives_csv(path: Path) -> SheetFile:
     rows = list(_rows("initiatives", INITIATIVE_COLUMNS, grid, errors, ""))
     refuse(errors, str(path))
     return SheetFile(source=str(path), region=None, rows={"initiatives": rows}, removals=False)
+
+
+def read_sheet_file(path: Path, columns: dict[str, tuple[str, ...]]) -> SheetFile:
+    """The `SheetReader` port: a CSV of initiatives (FILE.csv) or a workbook (any other name)."""
+    return read_initiatives_csv(path) if path.suffix.lower() == ".csv" else read_workbook(path, columns)

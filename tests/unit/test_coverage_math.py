@@ -61,20 +61,20 @@ def facts(
         ("cancelled", False, False),
     ],
 )
-def test_only_active_and_completed_count_and_only_proposed_and_planned_are_pipeline(status, counting, pipeline):
+def test_only_active_and_completed_count_and_only_proposed_and_planned_are_pipeline(status: str, counting: bool, pipeline: bool) -> None:
     f = facts("x", status=status)
     assert (counts(f), is_pipeline(f)) == (counting, pipeline)
 
 
 @pytest.mark.parametrize("status", ["paused", "cancelled"])
-def test_paused_and_cancelled_initiatives_leave_no_trace(status):
+def test_paused_and_cancelled_initiatives_leave_no_trace(status: str) -> None:
     cells, national = tally([facts("x", status=status, budget=100, actors=("digg",))], REGION_CODES, AREAS)
     cell = cells[("14", "security")]
     assert (cell.initiatives, cell.weighted, cell.pipeline, cell.budget, cell.actors) == (0, F(0), 0, F(0), set())
     assert (national["security"].initiatives, national["security"].weighted) == (0, F(0))
 
 
-def test_pipeline_initiatives_count_as_pipeline_only():
+def test_pipeline_initiatives_count_as_pipeline_only() -> None:
     cells, national = tally([facts("x", status="planned", budget=100, actors=("digg",))], REGION_CODES, AREAS)
     cell = cells[("14", "security")]
     assert (cell.initiatives, cell.weighted, cell.pipeline, cell.budget, cell.actors) == (0, F(0), 1, F(0), set())
@@ -84,7 +84,7 @@ def test_pipeline_initiatives_count_as_pipeline_only():
 # --- weights, budgets, actors -----------------------------------------------------------------
 
 
-def test_an_initiative_gives_each_of_its_areas_an_equal_share():
+def test_an_initiative_gives_each_of_its_areas_an_equal_share() -> None:
     assert share(facts("x", areas=("security", "competence", "innovation"))) == F(1, 3)
     cells, _ = tally(
         [facts("a", areas=("security", "competence")), facts("b", areas=("security",)), facts("c", areas=AREAS)],
@@ -97,7 +97,7 @@ def test_an_initiative_gives_each_of_its_areas_an_equal_share():
     assert cells[("14", "leadership")].weighted == F(1, 5)
 
 
-def test_the_budget_is_split_equally_among_areas_exactly():
+def test_the_budget_is_split_equally_among_areas_exactly() -> None:
     f = facts("x", areas=("security", "competence", "innovation"), budget=1000)
     assert budget_share(f) == F(1000, 3)
     cells, _ = tally([f], REGION_CODES, AREAS)
@@ -105,7 +105,7 @@ def test_the_budget_is_split_equally_among_areas_exactly():
     assert round_half_up(cells[("14", "security")].budget) == 333
 
 
-def test_budgets_are_summed_exactly_and_rounded_once_half_up():
+def test_budgets_are_summed_exactly_and_rounded_once_half_up() -> None:
     # Each initiative gives security 500.5 kronor: rounded once the sum is 1001; rounding each would give 1002.
     cells, _ = tally(
         [facts("a", areas=("security", "competence"), budget=1001), facts("b", areas=("security", "innovation"), budget=1001)],
@@ -118,7 +118,7 @@ def test_budgets_are_summed_exactly_and_rounded_once_half_up():
     assert round_half_up(cells[("14", "competence")].budget) == 501  # 500.5 rounds half up
 
 
-def test_every_region_of_an_initiative_gets_the_whole_initiative():
+def test_every_region_of_an_initiative_gets_the_whole_initiative() -> None:
     cells, national = tally(
         [facts("x", regions=("14", "13", "12"), areas=("security", "competence"), budget=300, actors=("region-14", "digg"))],
         REGION_CODES,
@@ -132,7 +132,7 @@ def test_every_region_of_an_initiative_gets_the_whole_initiative():
     assert (national["security"].initiatives, national["security"].weighted) == (1, F(1, 2))
 
 
-def test_actors_are_counted_once_per_cell():
+def test_actors_are_counted_once_per_cell() -> None:
     cells, _ = tally(
         [
             facts("a", actors=("region-14", "digg")),
@@ -145,7 +145,7 @@ def test_actors_are_counted_once_per_cell():
     assert cells[("14", "security")].actors == {"region-14", "digg", "vinnova"}
 
 
-def test_areas_and_regions_outside_the_view_are_ignored():
+def test_areas_and_regions_outside_the_view_are_ignored() -> None:
     cells, national = tally([facts("x", regions=("14", "99"), areas=("security", "welfare"))], ("14",), ("security",))
     assert set(cells) == {("14", "security")}
     assert set(national) == {"security"}
@@ -153,7 +153,7 @@ def test_areas_and_regions_outside_the_view_are_ignored():
     assert cells[("14", "security")].weighted == F(1, 2)
 
 
-def test_every_region_and_area_has_a_cell_even_when_empty():
+def test_every_region_and_area_has_a_cell_even_when_empty() -> None:
     cells, national = tally([], REGION_CODES, AREAS)
     assert len(cells) == 21 * 5
     assert set(national) == set(AREAS)
@@ -162,24 +162,24 @@ def test_every_region_and_area_has_a_cell_even_when_empty():
 # --- medians ---------------------------------------------------------------------------------
 
 
-def test_the_median_of_21_values_is_the_11th_smallest():
+def test_the_median_of_21_values_is_the_11th_smallest() -> None:
     values = [F(i, 7) for i in range(21)]
     shuffled = values[10:] + values[:10]
     assert median_of(shuffled) == F(10, 7)
 
 
-def test_the_median_counts_the_zeros_of_regions_without_initiatives():
+def test_the_median_counts_the_zeros_of_regions_without_initiatives() -> None:
     values = [F(0)] * 11 + [F(1)] * 10
     assert median_of(values) == 0
     values = [F(0)] * 10 + [F(1)] * 11
     assert median_of(values) == 1
 
 
-def test_with_an_even_count_the_median_is_the_lower_middle():
+def test_with_an_even_count_the_median_is_the_lower_middle() -> None:
     assert median_of([F(4), F(1), F(3), F(2)]) == 2
 
 
-def test_area_medians_take_all_21_regions():
+def test_area_medians_take_all_21_regions() -> None:
     weights = {(r, a): F(0) for r in REGION_CODES for a in AREAS}
     for r in REGION_CODES[:11]:
         weights[(r, "security")] = F(1, 2)
@@ -193,21 +193,21 @@ def test_area_medians_take_all_21_regions():
 # --- gap kinds -------------------------------------------------------------------------------
 
 
-def test_gap_kinds_are_the_three_of_the_design():
+def test_gap_kinds_are_the_three_of_the_design() -> None:
     assert GAP_KINDS == ("absent", "pipeline_only", "thin")
 
 
-def test_no_initiatives_and_no_pipeline_is_absent():
+def test_no_initiatives_and_no_pipeline_is_absent() -> None:
     assert gap_kind(0, 0, F(0), F(1)) == "absent"
     assert gap_kind(0, 0, F(0), F(0)) == "absent"
 
 
-def test_no_initiatives_but_a_pipeline_is_pipeline_only():
+def test_no_initiatives_but_a_pipeline_is_pipeline_only() -> None:
     assert gap_kind(0, 2, F(0), F(1)) == "pipeline_only"
     assert gap_kind(0, 1, F(0), F(0)) == "pipeline_only"
 
 
-def test_thin_is_strictly_less_than_half_the_median():
+def test_thin_is_strictly_less_than_half_the_median() -> None:
     median = F(2, 3)
     assert gap_kind(1, 0, F(1, 3), median) is None  # exactly half: not thin
     assert gap_kind(1, 0, F(1, 3) - F(1, 10**12), median) == "thin"
@@ -215,15 +215,15 @@ def test_thin_is_strictly_less_than_half_the_median():
     assert gap_kind(3, 5, F(1, 4), median) == "thin", "a pipeline does not save a thin cell"
 
 
-def test_thin_only_when_the_median_is_positive():
+def test_thin_only_when_the_median_is_positive() -> None:
     assert gap_kind(1, 0, F(1, 5), F(0)) is None
 
 
-def test_a_well_covered_cell_has_no_gap():
+def test_a_well_covered_cell_has_no_gap() -> None:
     assert gap_kind(2, 0, F(3, 2), F(1)) is None
 
 
-def test_thin_is_compared_exactly_not_in_floats():
+def test_thin_is_compared_exactly_not_in_floats() -> None:
     # 3 × 1/10 is 0.30000000000000004 in floats; exactly it is half of 3/5, so not thin.
     weighted = F(1, 10) + F(1, 10) + F(1, 10)
     median = F(3, 5)
@@ -231,7 +231,7 @@ def test_thin_is_compared_exactly_not_in_floats():
     assert gap_kind(3, 0, weighted, median) is None
 
 
-def test_a_worked_example_over_21_regions():
+def test_a_worked_example_over_21_regions() -> None:
     """Eleven regions with one single-area initiative each; region 14 with one spread over five areas."""
     initiatives = [facts(f"i{r}", regions=(r,), areas=("security",)) for r in REGION_CODES[:11]]
     initiatives.append(facts("wide", regions=("14",), areas=AREAS, budget=1_000_003))
@@ -257,7 +257,7 @@ def test_a_worked_example_over_21_regions():
     assert sum(1 for (r, a), g in gaps.items() if a == "security" and g) == 10
 
 
-def test_a_thin_region_beside_a_positive_median():
+def test_a_thin_region_beside_a_positive_median() -> None:
     weights_by_region = {r: 2 for r in REGION_CODES[:11]}  # eleven regions with two single-area initiatives
     initiatives = [facts(f"{r}-{n}", regions=(r,)) for r, k in weights_by_region.items() for n in range(k)]
     initiatives.append(facts("thin", regions=("25",), areas=("security", "competence", "innovation")))  # 1/3 < 2/2
@@ -276,7 +276,7 @@ def test_a_thin_region_beside_a_positive_median():
     ("value", "rounded"),
     [(F(0), 0), (F(1, 2), 1), (F(3, 2), 2), (F(5, 2), 3), (F(1, 3), 0), (F(2, 3), 1), (F(2499, 1000), 2), (F(1001, 2), 501), (F(7), 7)],
 )
-def test_rounding_is_half_up_not_to_even(value, rounded):
+def test_rounding_is_half_up_not_to_even(value: Fraction, rounded: int) -> None:
     assert round_half_up(value) == rounded
     assert isinstance(round_half_up(value), int)
 
@@ -284,7 +284,7 @@ def test_rounding_is_half_up_not_to_even(value, rounded):
 # --- declared focus without initiatives ---------------------------------------------------------
 
 
-def test_declared_unbacked_is_medium_or_high_focus_without_counting_initiatives():
+def test_declared_unbacked_is_medium_or_high_focus_without_counting_initiatives() -> None:
     focus = {"security": "high", "competence": "medium", "innovation": "low", "leadership": "high"}
     initiatives = {"security": 0, "competence": 0, "innovation": 0, "leadership": 2, "infrastructure": 0}
     assert declared_unbacked(focus, initiatives) == ["security", "competence"]
@@ -298,13 +298,13 @@ fractions = st.builds(Fraction, st.integers(min_value=0, max_value=1200), st.int
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(fractions, min_size=1, max_size=25))
-def test_median_of_is_the_lower_median(values):
+def test_median_of_is_the_lower_median(values: list[Fraction]) -> None:
     assert median_of(values) == statistics.median_low(values)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(fractions, min_size=21, max_size=21))
-def test_the_median_of_21_has_ten_values_on_either_side(values):
+def test_the_median_of_21_has_ten_values_on_either_side(values: list[Fraction]) -> None:
     median = median_of(values)
     assert sum(v < median for v in values) <= 10
     assert sum(v > median for v in values) <= 10
@@ -318,7 +318,7 @@ def test_the_median_of_21_has_ten_values_on_either_side(values):
         st.sampled_from([1, 2, 4, 5, 8, 10, 16, 20, 25, 50, 100]) | st.integers(min_value=1, max_value=10**4),
     )
 )
-def test_round_half_up_matches_decimal_half_up(value):
+def test_round_half_up_matches_decimal_half_up(value: Fraction) -> None:
     q, r = divmod(value.numerator, value.denominator)
     assert round_half_up(value) == q + (1 if 2 * r >= value.denominator else 0)
     if value.denominator in (1, 2, 4, 5, 8, 10, 16, 20, 25, 50, 100):  # exact in decimal
@@ -328,7 +328,7 @@ def test_round_half_up_matches_decimal_half_up(value):
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=5), st.integers(min_value=0, max_value=5), fractions, fractions)
-def test_gap_kind_matches_the_definition(initiatives, pipeline, weighted, median):
+def test_gap_kind_matches_the_definition(initiatives: int, pipeline: int, weighted: Fraction, median: Fraction) -> None:
     if initiatives == 0:
         expected = "absent" if pipeline == 0 else "pipeline_only"
     elif median > 0 and weighted * 2 < median:

@@ -162,7 +162,7 @@ def refused(kompass: Kompass, error: type[BaseException], command: c.Command, ac
 # --- the service on the in-memory store -----------------------------------------------------
 
 
-def test_initialising_registers_the_21_regions_once(app):
+def test_initialising_registers_the_21_regions_once(app: PortfolioApplication) -> None:
     service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY)
     assert not service.is_initialised()
     assert service.initialise() is True
@@ -176,7 +176,7 @@ def test_initialising_registers_the_21_regions_once(app):
         assert session.portfolio(code).region == code
 
 
-def test_a_command_is_saved_and_reloads_from_the_store(kompass):
+def test_a_command_is_saved_and_reloads_from_the_store(kompass: Kompass) -> None:
     kompass.execute(c.ChangeStatus(ref="14-open", status="active", reason="started"), ADMIN)
     reloaded = initiative(kompass)
     assert reloaded.status == "active"
@@ -186,29 +186,29 @@ def test_a_command_is_saved_and_reloads_from_the_store(kompass):
     assert (event.by, event.effective) == ("admin", TODAY)
 
 
-def test_proposing_a_ref_that_exists_is_refused(kompass):
+def test_proposing_a_ref_that_exists_is_refused(kompass: Kompass) -> None:
     refused(kompass, AlreadyExists, c.ProposeInitiative(ref="14-open", region="14", title="t", areas=("security",), type="project"))
 
 
-def test_registering_a_key_that_exists_is_refused(kompass):
+def test_registering_a_key_that_exists_is_refused(kompass: Kompass) -> None:
     refused(kompass, AlreadyExists, c.RegisterActor(key="digg", name="Digg", kind="agency"))
     refused(kompass, AlreadyExists, c.RegisterActor(key="region-14", name="VGR", kind="region", region="14"))
 
 
-def test_unknown_initiatives_and_actors_are_not_found(kompass):
+def test_unknown_initiatives_and_actors_are_not_found(kompass: Kompass) -> None:
     refused(kompass, NotFound, c.ChangeStatus(ref="nope", status="active"))
     refused(kompass, NotFound, c.JoinInitiative(ref="14-open", actor="nobody"))
     refused(kompass, NotFound, c.RenameActor(key="nobody", name="x"))
     refused(kompass, NotFound, c.MergeActor(key="digg", into="nobody"))
 
 
-def test_a_domain_refusal_through_the_service_writes_nothing(kompass):
+def test_a_domain_refusal_through_the_service_writes_nothing(kompass: Kompass) -> None:
     refused(kompass, RuleViolation, c.ChangeStatus(ref="14-open", status="proposed"))
     refused(kompass, RuleViolation, c.UntagArea(ref="14-open", area="innovation"))
     refused(kompass, RuleViolation, c.JoinInitiative(ref="14-open", actor="region-14"))
 
 
-def test_a_refused_command_leaves_the_session_unchanged(kompass):
+def test_a_refused_command_leaves_the_session_unchanged(kompass: Kompass) -> None:
     session = kompass.session()
     with pytest.raises(RuleViolation):
         handle(c.TagArea(ref="14-open", area="security"), session, ADMIN)
@@ -216,7 +216,7 @@ def test_a_refused_command_leaves_the_session_unchanged(kompass):
     assert session.collect_events() == []
 
 
-def test_commands_in_one_session_see_each_other(kompass):
+def test_commands_in_one_session_see_each_other(kompass: Kompass) -> None:
     session = kompass.session()
     handle(c.ProposeInitiative(ref="14-new", region="14", title="New", areas=("leadership",), type="analysis"), session, ADMIN)
     handle(c.JoinInitiative(ref="14-new", actor="digg", role="expert"), session, ADMIN)
@@ -225,7 +225,7 @@ def test_commands_in_one_session_see_each_other(kompass):
     assert session.changed() == []
 
 
-def test_execute_gives_up_with_a_concurrent_change_after_retrying(kompass, monkeypatch):
+def test_execute_gives_up_with_a_concurrent_change_after_retrying(kompass: Kompass, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
     @contextmanager
@@ -241,7 +241,7 @@ def test_execute_gives_up_with_a_concurrent_change_after_retrying(kompass, monke
     assert len(calls) > 1, "the command is retried on fresh state"
 
 
-def test_an_initiative_with_hundreds_of_events_saves_and_reloads(kompass):
+def test_an_initiative_with_hundreds_of_events_saves_and_reloads(kompass: Kompass) -> None:
     # Guards against snapshots of aggregates holding values the transcoder cannot encode
     # (FundingLine, Result, Indicator), which once broke the save of the 200th event.
     session = kompass.session()
@@ -267,32 +267,32 @@ def merge(kompass: Kompass, key: str, into: str) -> None:
     kompass.execute(c.MergeActor(key=key, into=into), ADMIN)
 
 
-def test_joining_a_merged_actor_joins_its_survivor(kompass):
+def test_joining_a_merged_actor_joins_its_survivor(kompass: Kompass) -> None:
     merge(kompass, "vinnova", "digg")
     kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
     assert initiative(kompass).participants == {"digg": "funder"}
 
 
-def test_joining_the_survivor_when_the_merged_actor_already_takes_part_is_refused(kompass):
+def test_joining_the_survivor_when_the_merged_actor_already_takes_part_is_refused(kompass: Kompass) -> None:
     kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
     merge(kompass, "vinnova", "digg")
     refused(kompass, AlreadyExists, c.JoinInitiative(ref="14-open", actor="digg", role="partner"), match="already takes part")
 
 
-def test_joining_the_merged_actor_when_it_already_takes_part_is_refused(kompass):
+def test_joining_the_merged_actor_when_it_already_takes_part_is_refused(kompass: Kompass) -> None:
     kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
     merge(kompass, "vinnova", "digg")
     refused(kompass, AlreadyExists, c.JoinInitiative(ref="14-open", actor="vinnova", role="partner"))
 
 
-def test_leaving_by_the_survivor_ends_a_participation_recorded_under_the_merged_key(kompass):
+def test_leaving_by_the_survivor_ends_a_participation_recorded_under_the_merged_key(kompass: Kompass) -> None:
     kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
     merge(kompass, "vinnova", "digg")
     kompass.execute(c.LeaveInitiative(ref="14-open", actor="digg"), ADMIN)
     assert initiative(kompass).participants == {}
 
 
-def test_leaving_by_the_merged_key_ends_the_survivors_participation(kompass):
+def test_leaving_by_the_merged_key_ends_the_survivors_participation(kompass: Kompass) -> None:
     merge(kompass, "vinnova", "digg")
     kompass.execute(c.JoinInitiative(ref="14-open", actor="digg", role="partner"), ADMIN)
     kompass.execute(c.LeaveInitiative(ref="14-open", actor="vinnova"), ADMIN)
@@ -300,7 +300,7 @@ def test_leaving_by_the_merged_key_ends_the_survivors_participation(kompass):
 
 
 @pytest.mark.parametrize("leaving", ["digg", "vinnova"])
-def test_leaving_ends_every_participation_that_resolves_to_the_same_actor(kompass, leaving):
+def test_leaving_ends_every_participation_that_resolves_to_the_same_actor(kompass: Kompass, leaving: str) -> None:
     # Both took part before the merge: afterwards they are one actor, and one `leave` ends it.
     kompass.execute(c.JoinInitiative(ref="14-open", actor="vinnova", role="funder"), ADMIN)
     kompass.execute(c.JoinInitiative(ref="14-open", actor="digg", role="partner"), ADMIN)
@@ -311,35 +311,35 @@ def test_leaving_ends_every_participation_that_resolves_to_the_same_actor(kompas
     assert initiative(kompass).participants == {"digg": "expert"}
 
 
-def test_leaving_an_initiative_the_actor_does_not_take_part_in_is_refused(kompass):
+def test_leaving_an_initiative_the_actor_does_not_take_part_in_is_refused(kompass: Kompass) -> None:
     refused(kompass, NotFound, c.LeaveInitiative(ref="14-open", actor="digg"), match="does not take part")
 
 
-def test_merging_into_a_merged_actor_merges_into_its_survivor(kompass):
+def test_merging_into_a_merged_actor_merges_into_its_survivor(kompass: Kompass) -> None:
     merge(kompass, "vinnova", "digg")
     merge(kompass, "kommun-1480", "vinnova")
     assert actor(kompass, "kommun-1480").merged_into == "digg"
 
 
-def test_merging_an_actor_into_one_that_was_merged_into_it_is_refused(kompass):
+def test_merging_an_actor_into_one_that_was_merged_into_it_is_refused(kompass: Kompass) -> None:
     merge(kompass, "vinnova", "digg")
     refused(kompass, RuleViolation, c.MergeActor(key="digg", into="vinnova"), match="into itself")
 
 
-def test_a_merged_actor_cannot_be_merged_or_renamed_again(kompass):
+def test_a_merged_actor_cannot_be_merged_or_renamed_again(kompass: Kompass) -> None:
     merge(kompass, "vinnova", "digg")
     refused(kompass, RuleViolation, c.MergeActor(key="vinnova", into="kommun-1480"), match="merged into digg")
     refused(kompass, RuleViolation, c.RenameActor(key="vinnova", name="Vinnova 2"), match="merged into digg")
 
 
-def test_merging_keeps_both_actors_histories(kompass):
+def test_merging_keeps_both_actors_histories(kompass: Kompass) -> None:
     merge(kompass, "vinnova", "digg")
     assert actor(kompass, "vinnova").key == "vinnova"
     assert actor(kompass, "vinnova").merged_into == "digg"
     assert actor(kompass, "digg").merged_into is None
 
 
-def test_the_lead_region_cannot_be_joined_explicitly_through_the_service(kompass):
+def test_the_lead_region_cannot_be_joined_explicitly_through_the_service(kompass: Kompass) -> None:
     refused(kompass, RuleViolation, c.JoinInitiative(ref="12-skills", actor="region-12", role="partner"), match="leads")
     kompass.execute(c.JoinInitiative(ref="12-skills", actor="region-14", role="partner"), ADMIN)
     assert initiative(kompass, "12-skills").participants == {"region-14": "partner"}
@@ -348,18 +348,18 @@ def test_the_lead_region_cannot_be_joined_explicitly_through_the_service(kompass
 # --- permissions ---------------------------------------------------------------------------
 
 
-def test_grants_and_open_access():
+def test_grants_and_open_access() -> None:
     assert OpenAccess().grants.is_admin
     assert OpenAccess("root").user == "root"
     assert not COORD_14.grants.is_admin
 
 
-def test_a_coordinator_proposes_in_their_own_region(kompass):
+def test_a_coordinator_proposes_in_their_own_region(kompass: Kompass) -> None:
     kompass.execute(c.ProposeInitiative(ref="14-mine", region="14", title="t", areas=("security",), type="project"), COORD_14)
     assert stored_events(kompass.app)[-1].by == "coord-14"
 
 
-def test_a_coordinator_cannot_propose_in_another_region(kompass):
+def test_a_coordinator_cannot_propose_in_another_region(kompass: Kompass) -> None:
     error = refused(
         kompass,
         PermissionDenied,
@@ -386,18 +386,18 @@ OTHER_REGION_COMMANDS = [
 
 
 @pytest.mark.parametrize("command", OTHER_REGION_COMMANDS, ids=lambda cmd: type(cmd).__name__)
-def test_a_coordinator_changes_only_their_own_regions(kompass, command):
+def test_a_coordinator_changes_only_their_own_regions(kompass: Kompass, command: c.Command) -> None:
     refused(kompass, PermissionDenied, command, COORD_14)
 
 
-def test_a_coordinator_of_several_regions_changes_each_of_them(kompass):
+def test_a_coordinator_of_several_regions_changes_each_of_them(kompass: Kompass) -> None:
     both = grants("coord-12-14", "coordinator", regions=("12", "14"))
     kompass.execute(c.ChangeStatus(ref="12-skills", status="planned"), both)
     kompass.execute(c.ChangeStatus(ref="14-open", status="planned"), both)
     assert initiative(kompass, "12-skills").status == initiative(kompass).status == "planned"
 
 
-def test_a_coordinator_maintains_their_own_initiatives_and_portfolio(kompass):
+def test_a_coordinator_maintains_their_own_initiatives_and_portfolio(kompass: Kompass) -> None:
     for command in [
         c.ChangeStatus(ref="14-open", status="active"),
         c.TagArea(ref="14-open", area="innovation"),
@@ -410,7 +410,7 @@ def test_a_coordinator_maintains_their_own_initiatives_and_portfolio(kompass):
     assert kompass.session().portfolio("14").assessments[2021].score == 8
 
 
-def test_a_coordinator_may_register_and_rename_their_regions_actors(kompass):
+def test_a_coordinator_may_register_and_rename_their_regions_actors(kompass: Kompass) -> None:
     kompass.execute(c.RegisterActor(key="gu", name="Göteborgs universitet", kind="university", region="14"), COORD_14)
     kompass.execute(c.RenameActor(key="gu", name="University of Gothenburg"), COORD_14)
     kompass.execute(c.RenameActor(key="kommun-1480", name="Göteborgs Stad"), COORD_14)
@@ -428,12 +428,12 @@ def test_a_coordinator_may_register_and_rename_their_regions_actors(kompass):
     ],
     ids=["register-for-12", "register-without-region", "rename-region-01", "rename-without-region", "merge"],
 )
-def test_a_coordinator_may_not_touch_actors_of_other_regions_or_of_none(kompass, command):
+def test_a_coordinator_may_not_touch_actors_of_other_regions_or_of_none(kompass: Kompass, command: c.Command) -> None:
     refused(kompass, PermissionDenied, command, COORD_14, match="^coord-14 may not .*: only an admin")
     kompass.execute(command, ADMIN)
 
 
-def test_only_a_regions_coordinator_adds_or_removes_its_region_actor(kompass):
+def test_only_a_regions_coordinator_adds_or_removes_its_region_actor(kompass: Kompass) -> None:
     """Joining region-01 to a 14 initiative would make it one of region 01's and fill region 01's cells."""
     join_01 = c.JoinInitiative(ref="14-open", actor="region-01", role="target")
     refused(kompass, PermissionDenied, join_01, COORD_14, match="only an admin or a coordinator of region 01")
@@ -448,7 +448,7 @@ def test_only_a_regions_coordinator_adds_or_removes_its_region_actor(kompass):
     assert set(initiative(kompass, "12-skills").participants) == {"region-14"}
 
 
-def test_an_import_line_obeys_the_same_participant_rule(kompass):
+def test_an_import_line_obeys_the_same_participant_rule(kompass: Kompass) -> None:
     before = head(kompass.app)
     with pytest.raises(LineRefused) as info:
         kompass.import_commands(
@@ -459,17 +459,17 @@ def test_an_import_line_obeys_the_same_participant_rule(kompass):
     assert head(kompass.app) == before
 
 
-def test_only_an_admin_merges_actors(kompass):
+def test_only_an_admin_merges_actors(kompass: Kompass) -> None:
     refused(kompass, PermissionDenied, c.MergeActor(key="vinnova", into="digg"), COORD_14, match="only an admin")
 
 
-def test_only_an_admin_assigns_coordinators(kompass):
+def test_only_an_admin_assigns_coordinators(kompass: Kompass) -> None:
     refused(kompass, PermissionDenied, c.AssignCoordinator(region="14", user="coord-14"), COORD_14)
     kompass.execute(c.AssignCoordinator(region="14", user="coord-14"), ADMIN)
     assert kompass.session().portfolio("14").coordinator == "coord-14"
 
 
-def test_a_portfolio_coordinator_is_a_registered_user_named_by_id(kompass):
+def test_a_portfolio_coordinator_is_a_registered_user_named_by_id(kompass: Kompass) -> None:
     refused(kompass, InvalidValue, c.AssignCoordinator(region="14", user="Kristina Exempelsdotter"), match="slug")
     refused(kompass, InvalidValue, c.AssignCoordinator(region="14", user="kristina@region.example"), match="slug")
     refused(kompass, NotFound, c.AssignCoordinator(region="14", user="kristina"), match="not a registered user")
@@ -478,7 +478,7 @@ def test_a_portfolio_coordinator_is_a_registered_user_named_by_id(kompass):
 
 
 @pytest.mark.parametrize("by", ["Kristina Exempelsdotter", "kristina@region.example", "Coord-14"])
-def test_by_is_a_user_id_on_every_path(kompass, by):
+def test_by_is_a_user_id_on_every_path(kompass: Kompass, by: str) -> None:
     refused(kompass, InvalidValue, c.ChangeStatus(ref="14-open", status="active", by=by), match="by")
     with pytest.raises(LineRefused) as info:
         kompass.import_commands(numbered(c.ChangeStatus(ref="14-open", status="active", by=by)), ADMIN)
@@ -498,25 +498,25 @@ WRITES = [
 
 @pytest.mark.parametrize("access", [ANALYST, AUDITOR, grants("nobody")], ids=["analyst", "auditor", "no-role"])
 @pytest.mark.parametrize("command", WRITES, ids=lambda cmd: type(cmd).__name__)
-def test_analysts_and_auditors_cannot_write(kompass, access, command):
+def test_analysts_and_auditors_cannot_write(kompass: Kompass, access: Access, command: c.Command) -> None:
     refused(kompass, PermissionDenied, command, access)
 
 
-def test_a_coordinator_with_a_region_but_without_the_role_cannot_write(kompass):
+def test_a_coordinator_with_a_region_but_without_the_role_cannot_write(kompass: Kompass) -> None:
     refused(kompass, PermissionDenied, c.ChangeStatus(ref="14-open", status="active"), grants("x", "analyst", regions=("14",)))
 
 
-def test_by_defaults_to_the_acting_user(kompass):
+def test_by_defaults_to_the_acting_user(kompass: Kompass) -> None:
     kompass.execute(c.ChangeStatus(ref="14-open", status="active"), COORD_14)
     assert stored_events(kompass.app)[-1].by == "coord-14"
 
 
-def test_anyone_may_name_themselves_as_by(kompass):
+def test_anyone_may_name_themselves_as_by(kompass: Kompass) -> None:
     kompass.execute(c.ChangeStatus(ref="14-open", status="active", by="coord-14"), COORD_14)
     assert stored_events(kompass.app)[-1].by == "coord-14"
 
 
-def test_only_an_admin_may_record_on_behalf_of_another_user(kompass):
+def test_only_an_admin_may_record_on_behalf_of_another_user(kompass: Kompass) -> None:
     refused(kompass, PermissionDenied, c.ChangeStatus(ref="14-open", status="active", by="coord-12"), COORD_14, match="on behalf")
     kompass.execute(c.ChangeStatus(ref="14-open", status="active", by="coord-14"), ADMIN)
     assert stored_events(kompass.app)[-1].by == "coord-14"
@@ -525,27 +525,27 @@ def test_only_an_admin_may_record_on_behalf_of_another_user(kompass):
 # --- effective dates --------------------------------------------------------------------------
 
 
-def test_effective_defaults_to_today(kompass):
+def test_effective_defaults_to_today(kompass: Kompass) -> None:
     kompass.execute(c.ChangeStatus(ref="14-open", status="active"), ADMIN)
     assert stored_events(kompass.app)[-1].effective == TODAY
 
 
 @pytest.mark.parametrize("effective", [TODAY, date(2021, 3, 1), date(2000, 1, 1)])
-def test_effective_dates_may_be_today_or_backdated(kompass, effective):
+def test_effective_dates_may_be_today_or_backdated(kompass: Kompass, effective: date) -> None:
     kompass.execute(c.ChangeStatus(ref="14-open", status="active", effective=effective), ADMIN)
     assert stored_events(kompass.app)[-1].effective == effective
 
 
 @pytest.mark.parametrize("effective", [TODAY + timedelta(days=1), date(2100, 1, 1)])
-def test_effective_dates_in_the_future_are_refused(kompass, effective):
+def test_effective_dates_in_the_future_are_refused(kompass: Kompass, effective: date) -> None:
     refused(kompass, InvalidValue, c.ChangeStatus(ref="14-open", status="active", effective=effective), match="in the future")
 
 
-def test_effective_dates_before_2000_are_refused(kompass):
+def test_effective_dates_before_2000_are_refused(kompass: Kompass) -> None:
     refused(kompass, InvalidValue, c.ChangeStatus(ref="14-open", status="active", effective=date(1999, 12, 31)))
 
 
-def test_a_future_effective_date_is_refused_for_registering_too(kompass):
+def test_a_future_effective_date_is_refused_for_registering_too(kompass: Kompass) -> None:
     refused(kompass, InvalidValue, c.RegisterActor(key="later", name="L", kind="company", effective=TODAY + timedelta(days=1)))
 
 
@@ -556,7 +556,7 @@ def numbered(*commands: c.Command) -> list[tuple[int, c.Command, None]]:
     return [(line, command, None) for line, command in enumerate(commands, start=1)]
 
 
-def test_an_import_applies_every_line_and_later_lines_see_earlier_ones(kompass):
+def test_an_import_applies_every_line_and_later_lines_see_earlier_ones(kompass: Kompass) -> None:
     before = head(kompass.app)
     summary = kompass.import_commands(
         numbered(
@@ -573,7 +573,7 @@ def test_an_import_applies_every_line_and_later_lines_see_earlier_ones(kompass):
     assert (reloaded.status, reloaded.participants) == ("active", {"gu": "expert"})
 
 
-def test_an_imported_long_history_reloads_the_same(kompass):
+def test_an_imported_long_history_reloads_the_same(kompass: Kompass) -> None:
     lines: list[c.Command] = [c.DefineIndicator(ref="14-open", name="n", target=100, unit="st")]
     for n in range(120):
         lines += [
@@ -587,7 +587,7 @@ def test_an_imported_long_history_reloads_the_same(kompass):
     assert reloaded.indicators["n"].measurements == [(TODAY, n) for n in range(120)]
 
 
-def test_an_import_with_a_refused_line_writes_nothing_and_names_the_line(kompass):
+def test_an_import_with_a_refused_line_writes_nothing_and_names_the_line(kompass: Kompass) -> None:
     before = head(kompass.app)
     with pytest.raises(LineRefused) as info:
         kompass.import_commands(
@@ -606,7 +606,7 @@ def test_an_import_with_a_refused_line_writes_nothing_and_names_the_line(kompass
         kompass.session().initiative("14-imp")
 
 
-def test_an_import_refused_for_permission_keeps_exit_code_4(kompass):
+def test_an_import_refused_for_permission_keeps_exit_code_4(kompass: Kompass) -> None:
     before = head(kompass.app)
     with pytest.raises(LineRefused) as info:
         kompass.import_commands(numbered(c.ChangeStatus(ref="14-open", status="active", by="someone-else")), COORD_14)
@@ -614,13 +614,13 @@ def test_an_import_refused_for_permission_keeps_exit_code_4(kompass):
     assert head(kompass.app) == before
 
 
-def test_an_admin_import_may_backfill_on_behalf_of_coordinators(kompass):
+def test_an_admin_import_may_backfill_on_behalf_of_coordinators(kompass: Kompass) -> None:
     kompass.import_commands(numbered(c.ChangeStatus(ref="14-open", status="active", by="coord-14", effective=date(2021, 2, 1))), ADMIN)
     event = stored_events(kompass.app)[-1]
     assert (event.by, event.effective) == ("coord-14", date(2021, 2, 1))
 
 
-def test_every_refusal_is_a_kompass_error(kompass):
+def test_every_refusal_is_a_kompass_error(kompass: Kompass) -> None:
     for command in [c.ChangeStatus(ref="nope", status="active"), c.ChangeStatus(ref="14-open", status="x")]:
         with pytest.raises(KompassError):
             kompass.execute(command, ADMIN)

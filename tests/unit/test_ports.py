@@ -8,12 +8,16 @@ import re
 from pathlib import Path
 
 from kompass.application import ports
+from kompass.infrastructure.auditor import StoreAuditor
 from kompass.infrastructure.eventstore import AppendTransaction, AtomicAppender, NotificationFacts
 from kompass.infrastructure.language import BabelLanguage
+from kompass.infrastructure.network_cache import NetworkCache
 from kompass.infrastructure.network_projection import NetworkBatch
 from kompass.infrastructure.portfolio_projection import PortfolioBatch
 from kompass.infrastructure.read_model import ReadModel
+from tests.unit.test_audit_service import FakeAuditor
 from tests.unit.test_handlers import MemoryAppender, MemoryTransaction
+from tests.unit.test_network_service import EmptyLog, MemoryCache, TableNetwork
 
 KOMPASS = Path(__file__).resolve().parents[2] / "kompass"
 NOT_PORTS = {"domain/merges.py": {"Mergeable"}, "application/records.py": {"PortfolioBook"}}
@@ -36,10 +40,12 @@ def test_adapters_and_fakes_implement_the_ports() -> None:
     implementations = {
         ports.AppendTransaction: (AppendTransaction, MemoryTransaction),
         ports.AtomicAppender: (AtomicAppender, MemoryAppender),
-        ports.FactLog: (NotificationFacts,),
-        ports.ReadModelPort: (ReadModel,),
+        ports.FactLog: (NotificationFacts, EmptyLog),
+        ports.ReadModelPort: (ReadModel, TableNetwork),
+        ports.MetricsCache: (NetworkCache, MemoryCache),
         ports.ProjectionBatch: (PortfolioBatch, NetworkBatch),
         ports.Language: (BabelLanguage,),
+        ports.Auditor: (StoreAuditor, FakeAuditor),
     }
     for port, classes in implementations.items():
         for cls in classes:
