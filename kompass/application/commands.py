@@ -246,6 +246,15 @@ class MoveLeadRegion(Command):
     reason: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class PublishKey(Command):
+    """A user's public signing key (base64 of the 32 raw Ed25519 bytes), published by that user;
+    kompass records it by itself before the first checkpoint the key signs (docs/security.md)."""
+
+    user: str
+    public_key: str
+
+
 OPS: dict[str, type[Command]] = {
     "actor.register": RegisterActor,
     "actor.rename": RenameActor,
@@ -272,6 +281,7 @@ OPS: dict[str, type[Command]] = {
     "initiative.lead_region": MoveLeadRegion,
     "portfolio.assess": AssessPortfolio,
     "portfolio.coordinator": AssignCoordinator,
+    "key.publish": PublishKey,
 }
 """The command log's op names (docs/command-log.md) and the command each one stands for."""
 

@@ -17,6 +17,7 @@ from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists
 from kompass.domain.initiative import Initiative
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
+from kompass.domain.signing_key import SigningKey, require_own
 from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import require_assessed_year, require_effective
 
@@ -282,3 +283,14 @@ def move_lead_region(command: c.MoveLeadRegion, session: Session, access: Access
     initiative = session.initiative(command.ref)
     _existing_on(session, initiative, effective)
     initiative.move_lead(command.region, reason=command.reason, by=by, effective=effective)
+
+
+@_handle.register
+def publish_key(command: c.PublishKey, session: Session, access: Access, by: str, effective: date) -> None:
+    """Only the user a key is for publishes it, never an admin on their behalf: the acting user must be
+    that user (a restore re-records what the log holds, where `by` is that user)."""
+    if not session.restoring:
+        require_own(command.user, access.user)
+    if session.has_signing_key(command.user, command.public_key):
+        raise AlreadyExists(f"that signing key of {command.user} is already published")
+    session.add(SigningKey.publish(user=command.user, public_key=command.public_key, by=by, effective=effective))

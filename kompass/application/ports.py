@@ -65,11 +65,12 @@ class AtomicAppender(Protocol):
 
 
 class Signer(Protocol):
-    """Signs the log's checkpoints (Ed25519): the store's key today; a user's own key where users have keys."""
+    """Signs the log's checkpoints (Ed25519): the store's key on SQLite; on PostgreSQL the acting user's own
+    key, whose public half is published in the log (docs/security.md)."""
 
     @property
     def name(self) -> str:
-        """The key's name in signature lines (the log's origin for the store's key)."""
+        """The key's name in signature lines: the log's origin for the store's key, `<origin>/<user id>` for a user's."""
         ...
 
     @property

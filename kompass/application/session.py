@@ -13,6 +13,7 @@ from kompass.application.ports import AggregateSource, UserDirectory
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
+from kompass.domain.identity import signing_key_id
 from kompass.domain.initiative import Initiative
 from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
@@ -98,6 +99,9 @@ class Session:
         if not isinstance(found, Portfolio):
             raise NotFound(f"region {region} has no portfolio yet: run `kompass init`")
         return found
+
+    def has_signing_key(self, user: str, public_key: str) -> bool:
+        return self._get(signing_key_id(user, public_key)) is not None
 
     def has_portfolio(self, region: str) -> bool:
         return self._get(portfolio_id(region)) is not None

@@ -34,7 +34,8 @@ def _write(settings: Settings, text: str, output: Path | None, force: bool) -> N
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default stdout); an existing file only with --force.")
 @force_option
-@click.option("--key", "show_key", is_flag=True, help="Print the store's public verifier key instead.")
+@click.option("--key", "show_key", is_flag=True,
+              help="Print the public verifier key that signed the latest checkpoint instead (on PostgreSQL the writer's own).")
 @pass_settings
 def checkpoint(settings: Settings, output: Path | None, force: bool, show_key: bool) -> None:
     """Print the latest signed checkpoint (C2SP tlog-checkpoint, signed note). Keep it elsewhere.
@@ -48,7 +49,7 @@ def checkpoint(settings: Settings, output: Path | None, force: bool, show_key: b
 
     log = settings.store().log
     if show_key:
-        _write(settings, "".join(k.encode() + "\n" for k in log.trusted_keys()), output, force)
+        _write(settings, "".join(k.encode() + "\n" for k in log.keys_of_latest()), output, force)
         return
     latest = log.latest()
     if latest is None:

@@ -29,3 +29,9 @@ def actor_id(key: str) -> UUID:
 @lru_cache(maxsize=ID_CACHE)
 def portfolio_id(region: str) -> UUID:
     return uuid5(KOMPASS_NAMESPACE, f"portfolio:{region}")
+
+
+def signing_key_id(user: str, public_key: str) -> UUID:
+    """The aggregate recording that `public_key` (base64) is one with which `user` signs checkpoints: one per
+    key, so a user with a new machine or a replaced key publishes another, and the old one still verifies."""
+    return uuid5(KOMPASS_NAMESPACE, f"signing-key:{user}:{public_key}")

@@ -36,7 +36,7 @@ from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.rebuild_lock import REBUILDING
 from kompass.infrastructure.settings import StoreLocation, locate
-from kompass.infrastructure.signing import key_path
+from kompass.infrastructure.signing import key_path, user_key_path
 from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
 from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
@@ -79,6 +79,8 @@ class Store:
             self.log.ensure_identity()
             self.created = self.kompass.initialise()
             appoint_first_admin(self, user)
+            if self.location.backend == "postgres":
+                self._install_database_rules()
 
     def _open(self) -> None:
         self.app = open_application(self.location)
@@ -90,7 +92,7 @@ class Store:
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
-        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.user)
         appender = AtomicAppender(self.app, self.location.backend, self.log)
         self.kompass = Kompass(self.app, appender, self.framework, self.today, users=self.users)
 
@@ -104,6 +106,14 @@ class Store:
             f"encrypted the contact details of {sealed} people, which an older kompass kept in clear text; "
             f"their keys are in {self.persons.keys.directory}"
         )
+
+    def _install_database_rules(self) -> None:
+        """On PostgreSQL the database enforces the roles itself (kompass.infrastructure.pg_roles)."""
+        from kompass.infrastructure import pg_roles
+
+        snapshots: Any = self.app.snapshots.recorder if self.app.snapshots else None
+        snapshots_table = snapshots.events_table_name if snapshots is not None else "kompass_snapshots"
+        pg_roles.install(self.location, events_table(self.app), str(snapshots_table))
 
     @property
     def reference_events(self) -> int:
@@ -130,10 +140,10 @@ class Store:
         return PersonRegister(self.engine, PersonKeys(person_keys_dir(self.log.store_id)))
 
     def own_files(self) -> StoreFiles:
-        """The files no output may replace: the SQLite database and its companions, the signing key, the person keys."""
+        """The files no output may replace: the SQLite database and its companions, the signing keys, the person keys."""
         store_id = self.log.store_id
         database = self.location.path if self.location.backend == "sqlite" else None
-        return StoreFiles.of(database, [key_path(store_id)], [person_keys_dir(store_id)])
+        return StoreFiles.of(database, [key_path(store_id), user_key_path(self.user)], [person_keys_dir(store_id)])
 
     def people(self) -> People:
         """The person register's use cases, under the acting user's permissions."""

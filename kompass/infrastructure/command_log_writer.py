@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from json.encoder import encode_basestring as _string
+from typing import TYPE_CHECKING, Any, cast
 
 from kompass.application.catalogue import AGGREGATES, CATALOGUE
 from kompass.application.commands import OP_OF, Command
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from kompass.infrastructure.tlog import TransparencyLog
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
-"""`json.dumps(record, ensure_ascii=False)`, without building an encoder per line (every write hashes every line)."""
+"""`json.dumps(value, ensure_ascii=False)`, without building an encoder per call."""
 
 
 def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
@@ -36,23 +39,70 @@ def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
 
 def event_line(fact: Fact, key: str) -> str:
     """The export line of one event (UTF-8 JSON, no newline): leaf i of the tree is the line of event i."""
-    return _ENCODER.encode(command_record(fact, key))
+    return _line(fact.type, fact.aggregate, fact.data, key, fact.by, fact.effective, fact.recorded_at)
+
+
+def object_line(event: Any, key: str) -> str:
+    """The same line, made from the library's event object as an aggregate triggered it: what a write
+    hashes into the tree before the event was ever read back (tests/integration/test_leaf_lines.py
+    shows both give the same bytes for every kind of event)."""
+    cls = type(event)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        aggregate, _, name = cls.__qualname__.partition(".")
+        kind = _KINDS[cls] = (name, aggregate.lower())
+    state = event.__dict__
+    return _line(kind[0], kind[1], state, key, state["by"], state["effective"], state["timestamp"])
+
+
+_KINDS: dict[type, tuple[str, str]] = {}
+"""Event class → (event type, aggregate), as facts name them."""
 
 
 def command_record(fact: Fact, key: str) -> dict[str, Any]:
-    export = CATALOGUE[fact.type].export
+    """The line's fields as a dict; `event_line` writes exactly `json.dumps(command_record(…), ensure_ascii=False)`."""
+    return cast(dict[str, Any], json.loads(event_line(fact, key)))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one kind of event is written: the text before the aggregate's key, and each field's label."""
+
+    head: str
+    key_field: str | None
+    """The export field that holds the aggregate's key in the event itself (its creation event), else None."""
+    fields: tuple[tuple[str, str], ...]
+    skip_empty_region: bool
+
+
+@cache
+def _plan(name: str, aggregate: str) -> _Plan:
+    export = CATALOGUE[name].export
     if export is None:
-        raise ValueError(f"{fact.type} is recorded by kompass itself and never exported")
-    record: dict[str, Any] = {"op": export.op, AGGREGATES[fact.aggregate].key_field: key}
-    for name in export.fields:
-        value = fact.data.get(name)
-        if name == "region" and value is None and fact.aggregate == "actor":
+        raise ValueError(f"{name} is recorded by kompass itself and never exported")
+    key_field = AGGREGATES[aggregate].key_field
+    head = f'{{"op": {_string(export.op)}, {_string(key_field)}: '
+    fields = tuple((f, f", {_string(f)}: ") for f in export.fields if f != key_field)
+    return _Plan(head, key_field if key_field in export.fields else None, fields, aggregate == "actor")
+
+
+def _line(name: str, aggregate: str, data: Mapping[str, Any], key: str, by: str, effective: date, recorded_at: datetime) -> str:
+    """`json.dumps(record, ensure_ascii=False)` of the record {op, key, fields…, by, effective, recorded_at},
+    written field by field with the json module's own string encoder, and its encoder for anything else:
+    every write hashes every line, and building a dict to encode it was a tenth of an import."""
+    plan = _plan(name, aggregate)
+    if plan.key_field is not None:
+        key = data.get(plan.key_field)  # type: ignore[assignment]
+    encode = _ENCODER.encode
+    parts = [plan.head, _string(key) if type(key) is str else encode(key)]
+    for field, label in plan.fields:
+        value = data.get(field)
+        if value is None and plan.skip_empty_region and field == "region":
             continue
-        record[name] = value
-    record["by"] = fact.by
-    record["effective"] = fact.effective.isoformat()
-    record["recorded_at"] = fact.recorded_at.isoformat()
-    return record
+        parts += (label, _string(value) if type(value) is str else encode(value))
+    parts += (', "by": ', _string(by) if type(by) is str else encode(by), ', "effective": "', effective.isoformat(),
+              '", "recorded_at": "', recorded_at.isoformat(), '"}')
+    return "".join(parts)
 
 
 def export_lines(facts: FactLog, log: TransparencyLog) -> Iterator[str]:

@@ -3,8 +3,10 @@ appender for imports, and the notification log read as facts."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +17,10 @@ from kompass.application import ports
 from kompass.application.app import PortfolioApplication
 from kompass.application.facts import Fact
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
+from kompass.domain.identity import signing_key_id
+from kompass.domain.signing_key import SigningKey
 from kompass.infrastructure.fact_decoder import FactDecoder
+from kompass.infrastructure.pg_roles import EventsLock, refusal
 from kompass.infrastructure.settings import StoreLocation
 from kompass.infrastructure.tlog import TransparencyLog
 
@@ -126,7 +131,7 @@ class AppendTransaction(ports.AppendTransaction):
     def __call__(self, events: Sequence[Any]) -> None:
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         self._insert(self.cursor, stored)
-        self.log.extend(stored)
+        self.log.extend(events)
 
     def get(self, aggregate_id: UUID) -> Any:
         self.cursor.execute(self._select_one, (self._key(aggregate_id),))
@@ -193,6 +198,11 @@ class AtomicAppender(ports.AtomicAppender):
             ) from None
         except OperationalError as error:
             raise StorageUnavailable(f"the store refused the write: {_first_line(error)}") from None
+        except PersistenceError as error:
+            denied = refusal(error)
+            if denied is None:
+                raise
+            raise denied from None
 
     @contextmanager
     def _sqlite(self) -> Iterator[AppendTransaction]:
@@ -228,7 +238,25 @@ class AtomicAppender(ports.AtomicAppender):
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
             append = AppendTransaction(self.app, cursor, PostgresCopy(recorder).insert, self.backend, self.log)
             yield append
+            self._publish_signing_key(append)
             append.log.finish()
+
+    def _publish_signing_key(self, append: AppendTransaction) -> None:
+        """On PostgreSQL the writer signs the checkpoint with their own key: unless the log already holds it, its
+        public half is published here, by them, in this transaction and before the checkpoint it is about to sign
+        (docs/security.md). Not for a transaction that appended nothing, nor for a new store's first (the
+        reference data `init` records, signed by the store's key, the same events in every store)."""
+        extension = append.log
+        if extension.tree is None or extension.start_size == 0:
+            return
+        user, public_key = self.log.user, base64.b64encode(self.log.user_signer(extension.store_id).public_key).decode()
+        try:
+            append.get(signing_key_id(user, public_key))
+            return
+        except AggregateNotFoundError:
+            pass
+        key = SigningKey.publish(user=user, public_key=public_key, by=user, effective=date.today())
+        append(key.collect_events())
 
 
 class PostgresCopy:
@@ -251,11 +279,12 @@ class PostgresCopy:
             "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
         self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea"]
+        self.lock = EventsLock(recorder)
 
     def insert(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
         if not stored_events:
             return
-        self.recorder._lock_table(cursor)
+        self.lock(cursor)
         self.recorder._notify_channel(cursor)
         with cursor.copy(self.statement) as copy:
             copy.set_types(self.types)

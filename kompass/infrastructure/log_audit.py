@@ -19,12 +19,13 @@ from kompass.application.history import identity, keyed
 from kompass.application.ports import FactLog
 from kompass.application.proofs import check_extension, inclusion_document
 from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey
-from kompass.domain.errors import IntegrityViolation, NotFound, StoreDamaged
+from kompass.domain.errors import IntegrityViolation, InvalidValue, NotFound, StoreDamaged
 from kompass.domain.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hash, subtree_hash
+from kompass.domain.signing_key import require_public_key
 from kompass.infrastructure.command_log_writer import event_line
 from kompass.infrastructure.fact_decoder import FactDecoder
 from kompass.infrastructure.tlog import StoredCheckpoint, TransparencyLog
-from kompass.infrastructure.tlog_write import Pending
+from kompass.infrastructure.tlog_write import Pending, user_key_name
 
 if TYPE_CHECKING:
     from kompass.infrastructure.bootstrap import Store
@@ -54,14 +55,17 @@ def _verify_log(facts: FactLog, log: TransparencyLog) -> LogVerdict:
     checked = signatures = 0
     position = 0
     signers: set[str] = set()
+    published: list[VerifierKey] = []
     with closing(log.nodes_in_append_order()) as stored:
         for fact, key, _region in keyed(facts.facts()):
             position = fact.position
+            if fact.type == "KeyPublished":
+                published.append(_published_key(fact, log.origin))
             for node in tree.append(leaf_hash(event_line(fact, key).encode())):
                 _check_node(node, next(stored, None), position)
             mark = marks.pop(tree.size, None)
             if mark is not None:
-                keys = _check_mark(mark, tree, position, log.origin, trusted)
+                keys = _check_mark(mark, tree, position, log.origin, [*trusted, *published])
                 signatures += len(keys)
                 signers.update(k.name for k in keys)
                 checked += 1
@@ -106,6 +110,21 @@ def _check_node(computed: tuple[int, int, bytes], recorded: tuple[int, int, byte
         )
 
 
+def _published_key(fact: Fact, origin: str) -> VerifierKey:
+    """The key a KeyPublished event adds, named for its user; one published by anyone else is a forgery."""
+    user = fact.data["user"]
+    if fact.by != user:
+        raise IntegrityViolation(
+            f"the event at position {fact.position} publishes a signing key for {user}, but {fact.by} recorded it: "
+            "a user publishes only their own key"
+        )
+    try:
+        public_key = require_public_key(fact.data["public_key"])
+    except InvalidValue as error:
+        raise IntegrityViolation(f"the signing key published at position {fact.position} is not one: {error}") from None
+    return VerifierKey(user_key_name(origin, user), public_key)
+
+
 def _check_mark(
     mark: StoredCheckpoint, tree: CompactRange, position: int, origin: str, trusted: list[VerifierKey]
 ) -> list[VerifierKey]:
@@ -116,6 +135,13 @@ def _check_mark(
         raise IntegrityViolation(f"{where} does not describe this log")
     if checkpoint.root != tree.root():
         raise IntegrityViolation(f"{where} has a root the events do not give: the events before position {position} were altered")
+    known = {(k.name, k.id) for k in trusted}
+    for signature in note.signatures:
+        if (signature.name, signature.key_id) not in known:
+            raise IntegrityViolation(
+                f"{where} is signed by the key {signature.name} (key id {signature.key_id.hex()}), which is neither the "
+                "store's key nor a key its user published in the log before"
+            )
     try:
         return note.verified_by(trusted)
     except IntegrityViolation as error:
@@ -138,7 +164,7 @@ def verify_against(log: TransparencyLog, notes: Sequence[tuple[str, str]], keys:
     current = Checkpoint.from_note(SignedNote.parse(latest.note))
     if current.root != log.state()[2].root():
         raise IntegrityViolation("the store's last checkpoint does not match its tree")
-    trusted = [*log.trusted_keys(), *keys]
+    trusted = [*log.trusted_keys(), *log.published_keys(), *keys]
     done = []
     for source, text in notes:
         try:
@@ -171,8 +197,7 @@ def prove(store: Store, position: int, note: str | None = None) -> dict[str, obj
         raise IntegrityViolation("that checkpoint's root is not this log's root at its size")
     line = event_line(fact, _key(store, fact))
     path = inclusion_proof(index, checkpoint.size, log.node)
-    keys = log.trusted_keys()
-    signer = next((k for k in keys if k.name == log.origin), keys[0])
+    signer = SignedNote.parse(text).verified_by([*log.trusted_keys(), *log.published_keys()])[0]
     return inclusion_document(line, index, position, path, text, signer)
 
 

@@ -1,20 +1,22 @@
-"""The store's Ed25519 signing key, kept in a file outside the database.
+"""Ed25519 signing keys, kept in files outside the database.
 
 Why outside: whoever can rewrite the database could otherwise also re-sign the rewritten log.
-The key lives in the user's configuration directory (`keys/<store id>.pem`, readable by the
-owner only) or wherever KOMPASS_SIGNING_KEY points; `kompass init` (or the first use of a new
-store) creates it. Without it kompass still reads the store, but refuses to write.
+On SQLite (one machine) the store has one key, `keys/<store id>.pem` in the user's configuration
+directory (readable by the owner only), which `kompass init` creates. On PostgreSQL each user
+signs with a key of their own, `keys/users/<user id>.pem`, created on their first write and
+published in the log (docs/security.md). KOMPASS_SIGNING_KEY, if set, is the path of the key
+this process signs with instead. Without its key kompass still reads the store, but refuses to write.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kompass.application.ports import Signer
 from kompass.domain.checkpoint import VerifierKey
 from kompass.domain.errors import SigningKeyMissing
 
@@ -31,17 +33,37 @@ def key_path(store_id: str) -> Path:
     return user_config_path("kompass") / "keys" / f"{store_id}.pem"
 
 
-@dataclass(frozen=True)
-class FileSigner:
-    """A signer (application.ports.Signer) holding an Ed25519 private key read from a file."""
+def user_key_path(user: str) -> Path:
+    """KOMPASS_SIGNING_KEY if set, else keys/users/<user id>.pem in the user's configuration directory
+    (a user id is a slug: letters, digits, `.`, `_`, `-`, so it is a safe file name)."""
+    given = os.environ.get(KEY_ENV, "").strip()
+    if given:
+        return Path(given).expanduser()
+    from platformdirs import user_config_path
 
-    name: str
-    key: Ed25519PrivateKey
-    path: Path
+    return user_config_path("kompass") / "keys" / "users" / f"{user}.pem"
+
+
+class FileSigner(Signer):
+    """The Signer port over an Ed25519 private key read from a file."""
+
+    def __init__(self, name: str, key: Ed25519PrivateKey, path: Path) -> None:
+        self._name = name
+        self.key = key
+        self.path = path
+        self._public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    @property
+    def name(self) -> str:
+        return self._name
 
     @property
     def public_key(self) -> bytes:
-        return self.key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return self._public
+
+    def renamed(self, name: str) -> FileSigner:
+        """The same key under another key name (a user's key is named after the store it signs for)."""
+        return FileSigner(name, self.key, self.path)
 
     @property
     def verifier(self) -> VerifierKey:

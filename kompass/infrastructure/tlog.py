@@ -6,6 +6,8 @@ identity and signing key, and answers what proofs and `verify` read.
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -16,13 +18,15 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from kompass.application.ports import Signer
-from kompass.domain.checkpoint import VerifierKey
-from kompass.domain.errors import IntegrityViolation, SigningKeyMissing
+from kompass.domain.checkpoint import SignedNote, VerifierKey
+from kompass.domain.errors import IntegrityViolation, InvalidValue, SigningKeyMissing
+from kompass.domain.identity import signing_key_id
 from kompass.domain.merkle import CompactRange
+from kompass.domain.signing_key import SigningKey, require_public_key
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.fact_decoder import FactDecoder
-from kompass.infrastructure.signing import FileSigner, create_key, key_path, load_key
-from kompass.infrastructure.tlog_write import LeafLines, LogExtension, origin_of
+from kompass.infrastructure.signing import FileSigner, create_key, key_path, load_key, user_key_path
+from kompass.infrastructure.tlog_write import LeafLines, LogExtension, origin_of, user_key_name
 
 
 @dataclass(frozen=True)
@@ -33,20 +37,50 @@ class StoredCheckpoint:
 
 
 class TransparencyLog:
-    def __init__(self, engine: Engine, mapper: Any, events_table: str, backend: str) -> None:
+    def __init__(self, engine: Engine, mapper: Any, events_table: str, backend: str, user: str = "") -> None:
         self.engine = engine
         self.sqlite = backend == "sqlite"
         self.events_table = events_table
+        self.user = user
         self.lines = LeafLines(FactDecoder(mapper), events_table, self.sqlite)
         self._signer: FileSigner | None = None
+        self._user_signer: FileSigner | None = None
 
     # --- writing ------------------------------------------------------------------------------
 
     def extension(self, cursor: Any) -> LogExtension:
         return LogExtension(cursor, self.events_table, self.sqlite, self.lines, self.signers)
 
-    def signers(self, store_id: str) -> list[Signer]:
-        """The keys that sign this write's checkpoint: the store's key, which must be one it knows."""
+    def signers(self, store_id: str, cursor: Any = None, first: bool = False) -> list[Signer]:
+        """Who signs this write's checkpoint. On SQLite, and for a new store's first checkpoint (the reference
+        data `init` records), the store's key, which must be one it knows. On PostgreSQL otherwise the acting
+        user's own key, which must be published in the log by then (the appender publishes it in the same
+        transaction): a checkpoint signed by a key the log does not hold would fail `verify`."""
+        if self.sqlite or first:
+            return [self.store_signer(store_id)]
+        signer = self.user_signer(store_id)
+        if not self._published(cursor, signer):
+            raise SigningKeyMissing(
+                f"the signing key of {self.user} at {signer.path} is not published in this store's log; nothing was written"
+            )
+        return [signer]
+
+    def user_signer(self, store_id: str) -> FileSigner:
+        """The acting user's key (created on first use), named for this store."""
+        if self._user_signer is None:
+            self._user_signer = create_key(user_key_path(self.user), user_key_name(origin_of(store_id), self.user))
+        return self._user_signer
+
+    def _published(self, cursor: Any, signer: FileSigner) -> bool:
+        key = signing_key_id(self.user, base64.b64encode(signer.public_key).decode())
+        if self.sqlite:
+            cursor.execute(f"SELECT count(*) AS n FROM {self.events_table} WHERE originator_id = ?", (key.hex,))
+        else:
+            cursor.execute(f"SELECT count(*) AS n FROM {self.events_table} WHERE originator_id = %s", (key,))
+        return int(cursor.fetchone()["n"]) > 0
+
+    def store_signer(self, store_id: str) -> FileSigner:
+        """The store's key, which must be one it knows."""
         if self._signer is None:
             signer = load_key(key_path(store_id), origin_of(store_id))
             if signer.verifier not in self.trusted_keys():
@@ -54,7 +88,7 @@ class TransparencyLog:
                     f"the signing key at {signer.path} is not this store's key (kompass_keys); nothing was written"
                 )
             self._signer = signer
-        return [self._signer]
+        return self._signer
 
     def ensure_identity(self) -> None:
         """Give a new store its id and signing key; the key file is created unless it exists."""
@@ -100,6 +134,28 @@ class TransparencyLog:
     def trusted_keys(self) -> list[VerifierKey]:
         with self.engine.connect() as conn:
             return [VerifierKey(str(n), bytes(k)) for n, k in conn.execute(select(t.signing_keys.c.name, t.signing_keys.c.public_key))]
+
+    def published_keys(self) -> list[VerifierKey]:
+        """The users' keys as the log publishes them (named `<origin>/<user id>`), unchecked: `verify` checks who
+        published each; proofs and `verify --against` only need to find the key that signed a checkpoint."""
+        topic = f"{SigningKey.__module__}:{SigningKey.__qualname__}.KeyPublished"
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(f"SELECT state FROM {self.events_table} WHERE topic = :topic"), {"topic": topic}).all()
+        keys = []
+        for (state,) in rows:
+            try:
+                data = json.loads(bytes(state))
+                keys.append(VerifierKey(user_key_name(self.origin, str(data["user"])), require_public_key(str(data["public_key"]))))
+            except (ValueError, KeyError, TypeError, InvalidValue):
+                continue
+        return keys
+
+    def keys_of_latest(self) -> list[VerifierKey]:
+        """The keys that signed the latest checkpoint (the store's before the first one): what to pin elsewhere."""
+        latest = self.latest()
+        if latest is None:
+            return self.trusted_keys()
+        return SignedNote.parse(latest.note).verified_by([*self.trusted_keys(), *self.published_keys()])
 
     def latest(self) -> StoredCheckpoint | None:
         with self.engine.connect() as conn:

@@ -31,6 +31,7 @@ from kompass.application.service import IMPORT_WINDOW
 from kompass.domain.recording import initiative_id
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.eventstore import events_table
+from tests.integration.helpers import key_events
 
 VENV_KOMPASS = Path(sys.executable).parent / "kompass"
 KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
@@ -110,8 +111,9 @@ def log_facts(url: str) -> tuple[list[int], list[tuple[str, int]]]:
 
 
 def assert_log_is_whole(url: str, expected_events: int) -> None:
+    """`expected_events`, and on PostgreSQL the writer's signing key, which the first write after init publishes."""
     ids, versions = log_facts(url)
-    assert len(ids) == expected_events
+    assert len(ids) == expected_events + key_events(url)
     assert ids == sorted(set(ids)), "a duplicate or out-of-order notification id"
     assert len(set(versions)) == len(versions), "an aggregate version stored twice"
     per_aggregate: dict[str, list[int]] = {}
@@ -167,7 +169,7 @@ def test_writers_on_different_initiatives_and_on_the_same_one_lose_and_duplicate
     expected = REFERENCE_EVENTS + 1 + WRITERS + WRITERS + 2 * WRITERS
     assert_log_is_whole(db_url, expected)
     history = as_json(db_url, "history")["events"]
-    assert len(history) == expected
+    assert len(history) == expected + key_events(db_url)
     assert [e["position"] for e in history] == sorted({e["position"] for e in history})
     assert Counter(e["type"] for e in history if e["key"] == "14-shared") == Counter(
         {"InitiativeProposed": 1, "ResultRecorded": WRITERS, "FundingAdded": WRITERS}
@@ -370,7 +372,7 @@ def test_a_reader_following_the_log_never_skips_an_event(db_url: str) -> None:
     conflicts = sum(r[2] for r in reports)
     gave_up = sum(r[3] for r in reports)
     written = sum(len(r[1]) - 1 for r in reports) + workers * IMPORTED  # an import is listed once
-    assert len(in_table) == REFERENCE_EVENTS + 1 + written
+    assert len(in_table) == REFERENCE_EVENTS + 1 + written + key_events(db_url)
     assert conflicts >= workers - 1, "the forced collisions did not collide"
     shared_texts = sorted(text for r in reports for kind, text in r[1] if kind == "result")
     assert len(shared_texts) + gave_up == workers * rounds  # a change that kept losing (exit 3) wrote nothing

@@ -79,3 +79,9 @@ def same_log(one: bytes, other: bytes) -> bool:
         return [line for line in data.decode("utf-8").splitlines() if "kompass/" not in line]
 
     return kept(one) == kept(other)
+
+
+def key_events(url: str) -> int:
+    """Events a store adds for its writer's signing key: on PostgreSQL the first write after `init` publishes
+    the writer's own key in the log (docs/security.md); on SQLite the store's key signs and nothing is added."""
+    return 0 if url.startswith("sqlite") else 1

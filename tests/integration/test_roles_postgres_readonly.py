@@ -1,6 +1,8 @@
 """Auditors and analysts on a read-only PostgreSQL role (docs/postgres-roles.md).
 
-The role is created as the docs say (CONNECT, USAGE on the schema, SELECT on every table).
+The role is made by hand (CONNECT, USAGE on the schema, SELECT on every table), as a database
+administrator might for a reporting tool; kompass's own auditor and analyst roles are shown in
+test_pg_rules.py.
 kompass connects as that role once the projections are current: every read works, and
 every write is refused by the database itself — a storage error (exit 7, one line on
 stderr), nothing written — even when the kompass user (`--as`) is an admin.
@@ -20,7 +22,7 @@ from tests.integration.helpers import as_json, invoke, ok
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
 
 STORAGE_ERROR = 7
-HEAD = 80
+HEAD = 81  # 42 reference events, the 38 lines of small.jsonl, and the importing admin's signing key (docs/security.md)
 
 
 def as_superuser(url: str, *statements: str) -> None:

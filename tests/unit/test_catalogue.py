@@ -18,9 +18,10 @@ from kompass.domain.actor import Actor
 from kompass.domain.initiative import Initiative
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate
+from kompass.domain.signing_key import SigningKey
 from kompass.infrastructure import network_projection, portfolio_projection
 
-AGGREGATE_CLASSES = (Initiative, Actor, Portfolio)
+AGGREGATE_CLASSES = (Initiative, Actor, Portfolio, SigningKey)
 
 
 def domain_events() -> dict[str, str]:

@@ -13,6 +13,7 @@ from kompass.application.proofs import sign
 from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey, key_id
 from kompass.domain.merkle import ProofFailed
 from kompass.infrastructure.signing import FileSigner
+from kompass.infrastructure.tlog_write import origin_of, user_key_name
 
 VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 SEED = base64.b64decode("AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz")[1:]
@@ -52,3 +53,16 @@ def test_a_checkpoint_body_round_trips() -> None:
     for body in ("kompass/abc\n080\nAAAA\n", "kompass/abc\nx\nAAAA\n", "kompass/abc\n8\nAAAA\n", "\n8\n" + "A" * 44 + "\n"):
         with pytest.raises(ProofFailed):
             Checkpoint.from_note(SignedNote(body, ()))
+
+
+@pytest.mark.parametrize("user", ["admin", "coord-14", "a.b_c-9"])
+def test_a_user_key_name_is_a_valid_signed_note_key_name(user: str) -> None:
+    """The Go reference accepts a key name that is non-empty, holds no space and no `+`: a user's key
+    (`kompass/<store id>/<user id>`) is one, and its note and verifier key round-trip like Peter's."""
+    name = user_key_name(origin_of("3f2b8c1e-0000-4000-8000-000000000000"), user)
+    assert name and "+" not in name and not any(ch.isspace() for ch in name)
+    signer = FileSigner(name, Ed25519PrivateKey.from_private_bytes(SEED), Path("/dev/null"))
+    verifier = VerifierKey.parse(signer.verifier.encode())
+    assert verifier.encode().split("+")[0] == name
+    note = sign(Checkpoint(origin_of("3f2b8c1e-0000-4000-8000-000000000000"), 3, bytes(32)).body(), [signer])
+    assert SignedNote.parse(note.render()).verified_by([verifier]) == [verifier]

@@ -1,0 +1,147 @@
+"""Each user signs with a key of their own on PostgreSQL, published in the log (docs/security.md).
+
+Shown on a real PostgreSQL store: every writer's key appears in the log before the first
+checkpoint it signs, `verify` names each key, a checkpoint signed by a key the log does not hold
+fails `verify` (exit 5) naming it, and nobody can publish a key in someone else's name (exit 4),
+neither through kompass nor by writing the event behind its back. The export round-trips the
+publications byte for byte, on both backends.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import update
+
+from kompass.application.proofs import sign
+from kompass.domain.checkpoint import Checkpoint, SignedNote
+from kompass.infrastructure import tables as t
+from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.signing import FileSigner
+from tests.conftest import drop_pg_database, new_pg_database
+from tests.integration.helpers import invoke, ok, refused
+from tests.integration.test_audit_roundtrip import export_bytes
+from tests.integration.test_audit_tamper import Raw
+
+VERIFY_FAILED = 5
+DENIED = 4
+
+
+def public_key_text() -> str:
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def exported(url: str) -> list[dict[str, object]]:
+    text = export_bytes(url).decode("utf-8")
+    return [json.loads(line) for line in text.split("\n") if line and not line.startswith("#")]
+
+
+def signers_of(url: str) -> list[str]:
+    return [s.name for s in SignedNote.parse(ok(url, "checkpoint").stdout).signatures]
+
+
+@pytest.mark.postgres
+def test_each_writer_signs_with_their_own_key_published_before_it_signs(pg_url: str) -> None:
+    origin = ok(pg_url, "checkpoint").stdout.split("\n")[0]
+    ok(pg_url, "user", "grant", "coord-14", "--role", "coordinator", "--region", "14")
+    ok(pg_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    assert signers_of(pg_url) == [f"{origin}/admin"]
+    ok(pg_url, "actor", "add", "--key", "gbg", "--name", "Göteborg", "--kind", "municipality", "--region", "14", user="coord-14")
+    assert signers_of(pg_url) == [f"{origin}/coord-14"]
+    ok(pg_url, "actor", "rename", "digg", "--name", "Digg 2")
+    lines = exported(pg_url)
+    published = [line for line in lines if line["op"] == "key.publish"]
+    assert [(p["user"], p["by"]) for p in published] == [("admin", "admin"), ("coord-14", "coord-14")], "one key each, once"
+    ops = [line["op"] for line in lines]
+    assert ops[42:] == ["actor.register", "key.publish", "actor.register", "key.publish", "actor.rename"], (
+        "each key is published in the transaction whose checkpoint it first signs, before that checkpoint"
+    )
+    verified = ok(pg_url, "verify").stdout
+    assert f"{origin}/admin" in verified and f"{origin}/coord-14" in verified
+
+
+@pytest.mark.postgres
+def test_a_checkpoint_signed_by_a_key_not_in_the_log_fails_verify_naming_it(pg_url: str) -> None:
+    ok(pg_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    store = Store(pg_url, "admin")
+    latest = store.log.latest()
+    assert latest is not None
+    body = Checkpoint.from_note(SignedNote.parse(latest.note)).body()
+    intruder = FileSigner(f"{store.log.origin}/mallory", Ed25519PrivateKey.generate(), Path("/nonexistent"))
+    with store.engine.begin() as conn:
+        conn.execute(update(t.checkpoints).where(t.checkpoints.c.size == latest.size).values(note=sign(body, [intruder]).render()))
+    store.close()
+    result = invoke(pg_url, "verify")
+    assert result.exit_code == VERIFY_FAILED, result.output
+    assert f"{store.log.origin}/mallory" in result.stderr and intruder.verifier.id.hex() in result.stderr
+
+
+@pytest.mark.postgres
+def test_the_same_name_with_another_key_fails_verify(pg_url: str) -> None:
+    """A key in the name of a user who did publish one, but not that key: still unknown."""
+    ok(pg_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    store = Store(pg_url, "admin")
+    latest = store.log.latest()
+    assert latest is not None
+    body = Checkpoint.from_note(SignedNote.parse(latest.note)).body()
+    forger = FileSigner(f"{store.log.origin}/admin", Ed25519PrivateKey.generate(), Path("/nonexistent"))
+    with store.engine.begin() as conn:
+        conn.execute(update(t.checkpoints).where(t.checkpoints.c.size == latest.size).values(note=sign(body, [forger]).render()))
+    store.close()
+    result = invoke(pg_url, "verify")
+    assert result.exit_code == VERIFY_FAILED and forger.verifier.id.hex() in result.stderr, result.output
+
+
+def test_a_key_for_another_user_is_refused(db_url: str, tmp_path: Path) -> None:
+    ok(db_url, "user", "grant", "coord-14", "--role", "coordinator", "--region", "14")
+    before = export_bytes(db_url)
+    file = tmp_path / "keys.jsonl"
+    for line in ({"op": "key.publish", "user": "coord-14", "public_key": public_key_text()},
+                 {"op": "key.publish", "user": "coord-14", "public_key": public_key_text(), "by": "coord-14"}):
+        file.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        message = refused(db_url, "import", str(file), code=DENIED)
+        assert "coord-14" in message and "own key" in message
+    assert export_bytes(db_url) == before, "nothing was written"
+    file.write_text(json.dumps({"op": "key.publish", "user": "coord-14", "public_key": public_key_text()}) + "\n", encoding="utf-8")
+    ok(db_url, "import", str(file), user="coord-14")
+
+
+def test_a_key_publication_recorded_for_someone_else_behind_kompass_back_fails_verify(db_url: str) -> None:
+    ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    raw = Raw(db_url)
+    rows = raw.sql(f"SELECT {raw.position}, state FROM {raw.table} ORDER BY {raw.position} DESC LIMIT 1")
+    position, state = rows[0]
+    forged = bytes(state).replace(b'"by":"admin"', b'"by":"mallory"')
+    assert forged != bytes(state)
+    raw.sql(f"UPDATE {raw.table} SET state = ? WHERE {raw.position} = ?", forged, position)
+    result = invoke(db_url, "verify")
+    assert result.exit_code == VERIFY_FAILED, result.output
+    if not db_url.startswith("sqlite"):  # on PostgreSQL that last event is the key publication
+        assert "mallory" in result.stderr and "own key" in result.stderr, result.stderr
+
+
+def test_key_publications_round_trip_byte_for_byte(db_url: str, tmp_path: Path) -> None:
+    key = public_key_text()
+    file = tmp_path / "keys.jsonl"
+    file.write_text(json.dumps({"op": "key.publish", "user": "admin", "public_key": key}) + "\n", encoding="utf-8")
+    ok(db_url, "import", str(file))
+    ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    original = export_bytes(db_url)
+    assert any(line.get("public_key") == key for line in exported(db_url))
+    saved = tmp_path / "export.jsonl"
+    saved.write_bytes(original)
+    target = f"sqlite:///{tmp_path / 'restored.db'}" if db_url.startswith("sqlite") else new_pg_database()
+    try:
+        ok(target, "import", "--restore", str(saved))
+        again = export_bytes(target)
+        assert [x for x in again.split(b"\n") if not x.startswith(b"#")] == [x for x in original.split(b"\n") if not x.startswith(b"#")]
+        ok(target, "verify")
+    finally:
+        if not target.startswith("sqlite"):
+            drop_pg_database(target)
