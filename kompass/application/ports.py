@@ -24,14 +24,15 @@ if TYPE_CHECKING:
     from kompass.application.audit_service import Extended, Verified
     from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers
     from kompass.application.network import NetworkData
+    from kompass.application.permissions import Grants
     from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
     from kompass.domain.checkpoint import VerifierKey
     from kompass.domain.framework import Framework
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates", "Projection",
-    "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates",
+    "PersonStore", "Projection", "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer", "UserDirectory",
 ]
 
 
@@ -79,6 +80,26 @@ class Signer(Protocol):
         ...
 
     def sign(self, message: bytes) -> bytes: ...
+
+
+class UserDirectory(Protocol):
+    """Who holds which role now (the user register)."""
+
+    def grants_of(self, user: str) -> Grants: ...
+
+
+class PersonStore(Protocol):
+    """The person register: names and contacts outside the log, each person's under a key of their own."""
+
+    def put(self, person_id: str, name: str, email: str | None, phone: str | None) -> None: ...
+
+    def get(self, person_id: str) -> dict[str, Any]:
+        """The person's details in clear text; NotFound when none are recorded."""
+        ...
+
+    def forget(self, person_id: str) -> None:
+        """Erase the person's details, key first, so that no copy of them can be read again."""
+        ...
 
 
 # --- reading ----------------------------------------------------------------------------------------

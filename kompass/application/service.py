@@ -12,7 +12,7 @@ from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import aggregates_named, handle
 from kompass.application.permissions import Access
-from kompass.application.ports import AtomicAppender
+from kompass.application.ports import AtomicAppender, UserDirectory
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
 from kompass.domain.errors import ConcurrentChange, KompassError
@@ -67,14 +67,17 @@ class Kompass:
         appender: AtomicAppender,
         framework: Framework,
         today: Callable[[], date] = date.today,
+        users: UserDirectory | None = None,
     ) -> None:
         self.app = app
+        self.users = users
+        """Who holds a role now: a coordinator assigned to a portfolio must be one of them."""
         self.appender = appender
         self.framework = framework
         self.today = today
 
     def session(self) -> Session:
-        return Session(self.app.repository, self.framework, self.today())
+        return Session(self.app.repository, self.framework, self.today(), self.users)
 
     def is_initialised(self) -> bool:
         return self.session().has_portfolio(max(REGIONS))
@@ -133,7 +136,7 @@ class Kompass:
         count = events = 0
         long_histories: set[Any] = set()
         with self.appender.transaction() as append:
-            session = Session(append, self.framework, self.today())
+            session = Session(append, self.framework, self.today(), self.users)
             for chunk in _windows(commands, IMPORT_WINDOW):
                 session.forget_if_over(IMPORT_CACHE)  # everything collected so far has been appended
                 session.preload((i for _line, command, _recorded in chunk for i in aggregates_named(command)), append.get_many)

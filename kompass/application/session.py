@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from kompass.application.ports import AggregateSource
+from kompass.application.ports import AggregateSource, UserDirectory
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
@@ -18,14 +18,17 @@ from kompass.domain.initiative import Initiative
 from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
+from kompass.domain.text import require_user_id
 from kompass.domain.vocabulary import require_region
 
 
 class Session:
     """Loads aggregates once per request and remembers which ones changed."""
 
-    def __init__(self, source: AggregateSource, framework: Framework, today: date) -> None:
+    def __init__(self, source: AggregateSource, framework: Framework, today: date, users: UserDirectory | None = None) -> None:
         self.source = source
+        self.users = users
+        """Who holds a role now; None (a session of a test or a tool) knows nobody."""
         self.framework = framework
         self.today = today
         self._loaded: dict[UUID, KompassAggregate | None] = {}
@@ -69,6 +72,12 @@ class Session:
     def check_new_initiative(self, ref: str) -> None:
         if self._get(initiative_id(ref)) is not None:
             raise AlreadyExists(f"an initiative with ref {ref!r} already exists")
+
+    def require_registered_user(self, user: str) -> None:
+        """A user id the log may name: a slug that holds a role now (the log keeps no names of people)."""
+        require_user_id(user)
+        if self.users is None or not self.users.grants_of(user).roles:
+            raise NotFound(f"{user} is not a registered user: an admin grants them a role first (kompass user grant)")
 
     def actor(self, key: str) -> Actor:
         found = self._get(actor_id(key))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from kompass.application.permissions import ROLES
 from kompass.cli.context import Settings, pass_settings
 from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 
 
 @click.group()
 def user() -> None:
-    """Users and their roles: admin, coordinator (for regions), auditor, analyst. Admin only.
+    """Users and their roles: admin, coordinator (for regions), auditor, analyst, projector. Admin only.
 
     Example: kompass user add coord-14 --role coordinator --region 14
     """
@@ -18,7 +19,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("user_id")
-@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "auditor", "analyst"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--region", "regions", multiple=True, metavar="CC", help="Regions a coordinator coordinates; repeat.")
 @pass_settings
 def add(settings: Settings, user_id: str, role: str, regions: tuple[str, ...]) -> None:
@@ -34,7 +35,7 @@ def add(settings: Settings, user_id: str, role: str, regions: tuple[str, ...]) -
 
 @user.command("grant")
 @click.argument("user_id")
-@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "auditor", "analyst"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--region", "regions", multiple=True, metavar="CC")
 @click.pass_context
 def grant(ctx: click.Context, user_id: str, role: str, regions: tuple[str, ...]) -> None:
@@ -47,7 +48,7 @@ def grant(ctx: click.Context, user_id: str, role: str, regions: tuple[str, ...])
 
 @user.command("revoke")
 @click.argument("user_id")
-@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "auditor", "analyst"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @pass_settings
 def revoke(settings: Settings, user_id: str, role: str) -> None:
     """Take a role away.
@@ -93,13 +94,13 @@ def person() -> None:
 @click.option("--phone", default=None)
 @pass_settings
 def person_add(settings: Settings, person_id: str, name: str, email: str | None, phone: str | None) -> None:
-    """Record (or update) a person's contact details under their user id.
+    """Record (or update) a person's contact details under their user id, encrypted under their own key.
+
+    Admins record anyone's details; a coordinator records their own.
 
     Example: kompass person add coord-14 --name "Anna Andersson" --email anna@example.se
     """
-    store = settings.store()
-    store.access().require_writer("record people")
-    store.persons.put(person_id, name, email, phone)
+    settings.store().people().record(person_id, name, email, phone)
     message(f"recorded {person_id}")
 
 
@@ -108,11 +109,11 @@ def person_add(settings: Settings, person_id: str, name: str, email: str | None,
 @format_option()
 @pass_settings
 def person_show(settings: Settings, person_id: str, fmt: str) -> None:
-    """Show a person's contact details.
+    """Show a person's contact details (admins, and the person themselves).
 
     Example: kompass person show coord-14
     """
-    data = settings.store().persons.get(person_id)
+    data = settings.store().people().show(person_id)
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":
@@ -126,11 +127,11 @@ def person_show(settings: Settings, person_id: str, fmt: str) -> None:
 @click.argument("person_id")
 @pass_settings
 def forget(settings: Settings, person_id: str) -> None:
-    """Erase a person's details everywhere; the log names them by id only and still verifies.
+    """Erase a person's details: their key is destroyed, so no copy of the database can show them again.
+
+    The log names people by id only and still verifies. Admin only.
 
     Example: kompass person forget coord-14
     """
-    store = settings.store()
-    store.access().require_admin("erase people")
-    store.persons.forget(person_id)
+    settings.store().people().forget(person_id)
     message(f"erased {person_id}")

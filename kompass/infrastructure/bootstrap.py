@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError as SqlOperationalError
 from kompass.application.audit_service import AuditService
 from kompass.application.import_service import ImportService
 from kompass.application.network_service import NetworkService
+from kompass.application.people import People
 from kompass.application.permissions import Access
 from kompass.application.reports.service import ReportService
 from kompass.application.service import Kompass
@@ -28,11 +29,14 @@ from kompass.infrastructure.durability import durability_warnings
 from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.network_cache import NetworkCache
+from kompass.infrastructure.output_files import StoreFiles
+from kompass.infrastructure.person_keys import PersonKeys, person_keys_dir
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.rebuild_lock import REBUILDING
 from kompass.infrastructure.settings import StoreLocation, locate
+from kompass.infrastructure.signing import key_path, user_key_path
 from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
 from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
@@ -66,6 +70,7 @@ class Store:
         if not create:
             require_store(self.location)
             self._open()
+            self._seal_person_register()
             return
         require_user_id(user, "the user id of a store's first admin")  # before anything is made: a store without its admin
         require_creatable(self.location)
@@ -88,7 +93,27 @@ class Store:
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
         self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.user)
-        self.kompass = Kompass(self.app, AtomicAppender(self.app, self.location.backend, self.log), self.framework, self.today)
+        appender = AtomicAppender(self.app, self.location.backend, self.log)
+        self.kompass = Kompass(self.app, appender, self.framework, self.today, users=self.users)
+
+    def _seal_person_register(self) -> None:
+        """A register an older kompass kept in clear text is encrypted the first time an admin opens the store
+        (docs/usage.md, "People"). Only an admin's opening looks: on PostgreSQL others may not read the register,
+        and a login the database keeps from it (whatever kompass user it acts as) leaves it to an admin's login."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not self.access().grants.is_admin:
+            return
+        try:
+            if not self.persons.holds_clear_text():
+                return
+        except SQLAlchemyError:
+            return  # this login may not read the register
+        sealed = self.persons.seal()
+        self.warnings.append(
+            f"encrypted the contact details of {sealed} people, which an older kompass kept in clear text; "
+            f"their keys are in {self.persons.keys.directory}"
+        )
 
     def _install_database_rules(self) -> None:
         """On PostgreSQL the database enforces the roles itself (kompass.infrastructure.pg_roles)."""
@@ -120,7 +145,17 @@ class Store:
 
     @cached_property
     def persons(self) -> PersonRegister:
-        return PersonRegister(self.engine)
+        return PersonRegister(self.engine, PersonKeys(person_keys_dir(self.log.store_id)))
+
+    def own_files(self) -> StoreFiles:
+        """The files no output may replace: the SQLite database and its companions, the signing keys, the person keys."""
+        store_id = self.log.store_id
+        database = self.location.path if self.location.backend == "sqlite" else None
+        return StoreFiles.of(database, [key_path(store_id), user_key_path(self.user)], [person_keys_dir(store_id)])
+
+    def people(self) -> People:
+        """The person register's use cases, under the acting user's permissions."""
+        return People(self.persons, self.access())
 
     @cached_property
     def network_cache(self) -> NetworkCache:

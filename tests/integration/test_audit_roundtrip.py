@@ -35,6 +35,8 @@ HISTORY_KEYS = {"position", "recorded_at", "effective", "by", "aggregate", "key"
 def apply(url: str, commands: list[c.Command], user: str = "admin") -> int:
     """Execute each command through the service layer; refused ones are skipped. Returns how many were accepted."""
     store = Store(url, user, create=True)
+    for coordinator, region in (("coord-14", "14"), ("coord-12", "12")):  # the users AssignCoordinator names must hold a role
+        invoke(url, "user", "grant", coordinator, "--role", "coordinator", "--region", region)
     accepted = 0
     try:
         for command in commands:
