@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from kompass.application.bitemporal import time_key
+from kompass.application.bitemporal import remembered_time_key
 from kompass.application.catalogue import COVERAGE, concerning
 from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
@@ -46,13 +46,7 @@ def point_of(axis: str) -> Callable[[Fact], str]:
     """Where a fact takes effect on the axis, as the text the rows are ordered by."""
     if axis == EFFECTIVE:
         return lambda fact: _day_key(fact.effective)
-    return lambda fact: _time_key(fact.recorded_at)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _time_key(moment: datetime) -> str:
-    """`time_key`, remembered: an actor's facts are folded with every initiative naming it."""
-    return time_key(moment)
+    return lambda fact: remembered_time_key(fact.recorded_at)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -60,38 +54,62 @@ def _day_key(day: date) -> str:
     return day.isoformat()
 
 
-def steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str) -> list[Step]:
-    """The initiative's contribution along `axis`, from its facts and its actors' facts (any order)."""
+Prefixes = dict[int, Contribution | None]
+"""What an initiative adds once the first n of its facts (in log order) are folded, by n: the same on
+both axes, so the second axis takes it from the first instead of working it out again."""
+
+
+def steps(
+    facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str, prefixes: Prefixes | None = None
+) -> list[Step]:
+    """The initiative's contribution along `axis`, from its facts and its actors' facts (any order).
+    `prefixes`, if given, is shared by the calls for the two axes of the same facts."""
     ordered = sorted(facts, key=lambda f: f.position)
+    index = {f.position: n for n, f in enumerate(ordered)}
     point = point_of(axis)
     groups: dict[str, list[Fact]] = {}
     for fact in ordered:
         groups.setdefault(point(fact), []).append(fact)
     result: list[Step] = []
     state: PortfolioState | None = _empty()
+    pending: list[Fact] = []
+    """Facts that extend `state` but are not folded into it yet: they wait until its contribution is
+    wanted and not already known from the other axis."""
     applied = -1
-    """The log position of the last fact folded into `state` (None: it misses some)."""
+    """The log position of the last fact of `state` and `pending` (None: it misses some)."""
+    folded = 0
+    """How many facts `state` and `pending` hold: when they are the first ones in log order, a prefix."""
     for here in sorted(groups):
         new = groups[here]
         moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
         if state is not None and new[0].position > applied:
             # the usual case: this point's facts come after every fact folded so far, so they extend the fold
-            for fact in new:
-                state.apply(fact)
+            pending += new
             applied = new[-1].position
+            folded += len(new)
         elif moved:
             # a fact back-dated on this axis: fold this point's view again, in log order
-            state = _empty()
+            state, pending, folded = _empty(), [], 0
             for fact in ordered:
                 if point(fact) <= here:
                     state.apply(fact)
                     applied = fact.position
+                    folded += 1
         else:
-            state = None  # nothing that concerns coverage came, and the fold is left behind
+            state, pending = None, []  # nothing that concerns coverage came, and the fold is left behind
         if not moved:
             continue  # nothing that concerns coverage: it adds what it added before
         assert state is not None
-        added = _contribution(state, initiative_id, areas)
+        prefix = prefixes is not None and index[applied] == folded - 1
+        if prefix and prefixes is not None and folded in prefixes:
+            added = prefixes[folded]
+        else:
+            for fact in pending:
+                state.apply(fact)
+            pending = []
+            added = _contribution(state, initiative_id, areas)
+            if prefix and prefixes is not None:
+                prefixes[folded] = added
         if not result or result[-1][1] != added:
             result.append((here, added))
     return result
@@ -141,32 +159,52 @@ Shares = dict[Cell, tuple[Amounts, frozenset[str]]]
 _NOTHING: tuple[Amounts, frozenset[str]] = ((0, 0, 0, 0), frozenset())
 
 
-def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pairs) -> None:
+Memo = dict[int, tuple[Contribution, Shares]]
+"""What contributions add to the cells, by the contribution's identity (`changes`)."""
+
+
+def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pairs, memo: Memo | None = None) -> None:
     """Add to `cells` and `pairs` what replacing one initiative's steps `old` by `new` changes: at each
     step, the difference between what it adds and what the step before added. Steps the two share
-    at their start cancel out and are skipped."""
+    at their start cancel out and are skipped. `memo`, if given, is shared by the calls for one
+    initiative's two axes."""
+    memo = {} if memo is None else memo
     same = 0
     while same < min(len(old), len(new)) and old[same] == new[same]:
         same += 1
     for sign, series in ((-1, old), (1, new)):
-        before = _shares(series[same - 1][1]) if same else {}
+        before = _shares(series[same - 1][1], memo) if same else {}
         for point, added in series[same:]:
-            after = _shares(added)
+            after = _shares(added, memo)
             _step(axis, point, sign, before, after, cells, pairs)
             before = after
 
 
-def _shares(added: Contribution | None) -> Shares:
-    return {} if added is None else {cell: (numbers, keys) for cell, numbers, keys in amounts(added)}
+def _shares(added: Contribution | None, memo: Memo) -> Shares:
+    if added is None:
+        return {}
+    found = memo.get(id(added))
+    if found is None or found[0] is not added:
+        # the two axes of an initiative mostly step through the same contributions (`Prefixes`): remembered
+        # by identity, and kept alive with it so that an id is never taken for another's
+        found = memo[id(added)] = (added, {cell: (numbers, keys) for cell, numbers, keys in amounts(added)})
+    return found[1]
 
 
 def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
     for cell in before.keys() | after.keys():
-        (old, old_keys), (new, new_keys) = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
+        was, now = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
+        if was == now:
+            continue
+        (old, old_keys), (new, new_keys) = was, now
         if old != new:
             total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
-            for i in range(4):
-                total[i] += sign * (new[i] - old[i])
+            total[0] += sign * (new[0] - old[0])
+            total[1] += sign * (new[1] - old[1])
+            total[2] += sign * (new[2] - old[2])
+            total[3] += sign * (new[3] - old[3])
+        if old_keys is new_keys:
+            continue  # one contribution's cells share its actors' set
         for key in new_keys - old_keys:
             counts = pairs.setdefault((axis, *cell, key), {})
             counts[point] = counts.get(point, 0) + sign
@@ -175,8 +213,24 @@ def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells
             counts[point] = counts.get(point, 0) - sign
 
 
-def to_json(series: list[Step]) -> list[Any]:
-    return [[p, None if c is None else _contribution_json(c)] for p, c in series]
+Written = dict[int, tuple[Contribution, dict[str, Any]]]
+"""Contributions as stored, by the contribution's identity (`to_json`)."""
+
+
+def to_json(series: list[Step], memo: Written | None = None) -> list[Any]:
+    """The steps as stored. `memo` (by the contribution's identity, kept alive with it) lets one initiative's
+    two axes, which mostly share their contributions, write each once."""
+    memo = {} if memo is None else memo
+    rows: list[Any] = []
+    for p, c in series:
+        if c is None:
+            rows.append([p, None])
+            continue
+        found = memo.get(id(c))
+        if found is None or found[0] is not c:
+            found = memo[id(c)] = (c, _contribution_json(c))
+        rows.append([p, found[1]])
+    return rows
 
 
 def _contribution_json(c: Contribution) -> dict[str, Any]:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import add
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, delete, select
 
 from kompass.application import coverage_series as cs
 from kompass.application.facts import Fact
 from kompass.infrastructure import tables as t
-from kompass.infrastructure.database import insert_many, upsert
+from kompass.infrastructure.database import insert_many, insert_rows, upsert
 
 CHUNK = 400
 T = TypeVar("T")
@@ -51,10 +52,13 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     rows = []
     for i in sorted(recount):
         mine = facts.get(i, []) + [f for key in named[i] for f in facts.get(actor_ids.get(key) or _NONE, [])]
-        now = {axis: cs.steps(mine, i, areas, axis) for axis in cs.AXES}
+        prefixes: cs.Prefixes = {}
+        now = {axis: cs.steps(mine, i, areas, axis, prefixes) for axis in cs.AXES}
+        memo: cs.Memo = {}
         for axis in cs.AXES:
-            cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs)
-        rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis]) for axis in cs.AXES}})
+            cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs, memo)
+        written: cs.Written = {}
+        rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis], written) for axis in cs.AXES}})
     if rows:
         conn.execute(upsert(conn.dialect.name, t.bt_steps, ["initiative_id"]), rows)
     _write_depends(conn, recount, named)
@@ -139,25 +143,25 @@ def _write_depends(conn: Connection, ids: set[UUID], named: dict[UUID, set[str]]
     insert_many(conn, t.bt_depends, [{"actor": k, "initiative_id": str(i)} for i in ids for k in sorted(named[i])])
 
 
-def _running(base: list[int], old: list[tuple[str, list[int]]], deltas: dict[str, list[int]]) -> Iterator[tuple[str, list[int], list[int]]]:
-    """At every point of a series or its changes, in order: the old value and the new one."""
-    stored = dict(old)
-    value, added = base, [0] * len(base)
-    for point in sorted(stored.keys() | deltas.keys()):
-        value = stored.get(point, value)
-        if point in deltas:
-            added = [a + d for a, d in zip(added, deltas[point], strict=True)]
-        yield point, value, [v + a for v, a in zip(value, added, strict=True)]
-
-
-def _compact(base: list[int], rows: Iterable[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
-    """Leave out the rows that repeat the value before them."""
-    kept, last = [], base
-    for point, value in rows:
-        if value != last:
-            kept.append((point, value))
-            last = value
-    return kept
+def _rewritten(
+    key: tuple[str, str, str], base: tuple[int, ...], old: dict[str, tuple[int, ...]], deltas: dict[str, list[int]]
+) -> list[tuple[Any, ...]]:
+    """A cell's rows from its earliest change on: at every point of the stored series or its changes, the
+    stored value plus the changes summed so far, leaving out the rows that repeat the value before them.
+    Sums by `map(add)` on tuples: a rebuild meets every point of every cell here."""
+    value = last = base
+    added = (0,) * len(base)
+    rows: list[tuple[Any, ...]] = []
+    for point in sorted(old.keys() | deltas.keys()) if old else sorted(deltas):
+        value = old.get(point, value)
+        change = deltas.get(point)
+        if change is not None:
+            added = tuple(map(add, added, change))
+        new = tuple(map(add, value, added))
+        if new != last:
+            rows.append((*key, point, *new))
+            last = new
+    return rows
 
 
 def _apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> None:
@@ -165,54 +169,70 @@ def _apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> N
     cells' distinct actors."""
     a = t.bt_series_actors.c
     touched = sorted(k for k, d in pairs.items() if any(d.values()))
-    stored: defaultdict[tuple[str, str, str, str], list[tuple[str, list[int]]]] = defaultdict(list)
+    stored: defaultdict[tuple[str, str, str, str], dict[str, int]] = defaultdict(dict)
     quote = conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     table, columns = quote(t.bt_series_actors.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
-    for chunk in _chunks(touched, 200):
+    # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key
+    empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
+    for chunk in [] if empty else _chunks(touched, 200):
         # plain driver SQL: SQLAlchemy renders a tuple IN (…) anew for every chunk, which cost more than the query
         keys = ", ".join([f"({mark}, {mark}, {mark}, {mark})"] * len(chunk))
         values = tuple(x for k in chunk for x in k)
         where = f"WHERE ({columns}) IN (VALUES {keys})" if conn.dialect.name == "sqlite" else f"WHERE ({columns}) IN ({keys})"
         query = f"SELECT {columns}, {quote('point')}, {quote('n')} FROM {table} {where}"
         for axis, region, area, actor, point, n in conn.exec_driver_sql(query, values):
-            stored[(axis, region, area, actor)].append((point, [n]))
+            stored[(axis, region, area, actor)][point] = n
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for key in touched:
-        deltas = {p: [d] for p, d in pairs[key].items()}
-        before_diff = 0
-        new_rows = []
-        for point, old, new in _running([0], stored[key], deltas):
-            diff = (new[0] > 0) - (old[0] > 0)
+        # `_rewritten` for one number, inline: this loop meets every actor of every cell
+        old_counts, deltas = stored.get(key, {}), pairs[key]
+        value = added = last = before_diff = 0
+        for point in sorted(old_counts.keys() | deltas.keys()):
+            value = old_counts.get(point, value)
+            added += deltas.get(point, 0)
+            new = value + added
+            diff = (new > 0) - (value > 0)
             if diff != before_diff:
                 cells.setdefault(key[:3], {}).setdefault(point, [0, 0, 0, 0, 0])[4] += diff - before_diff
                 before_diff = diff
-            new_rows.append((point, new))
-        axis, region, area, actor = key
-        rows += [
-            {"axis": axis, "region": region, "area": area, "actor": actor, "point": p, "n": v[0]} for p, v in _compact([0], new_rows)
-        ]
-    insert_many(conn, t.bt_series_actors, rows)
+            if new != last:
+                rows.append((*key, point, new))
+                last = new
+    insert_rows(conn, t.bt_series_actors, rows)
 
 
 def _apply_cells(conn: Connection, cells: cs.Cells) -> None:
-    s = t.bt_series.c
-    numbers = (s.initiatives, s.weighted60, s.pipeline, s.budget60, s.actors)
-    rows = []
-    for key, changed in sorted(cells.items()):
-        deltas = {p: d for p, d in changed.items() if any(d)}
-        if not deltas:
-            continue
-        start = min(deltas)
-        same = and_(s.axis == key[0], s.region == key[1], s.area == key[2])
-        before = conn.execute(select(*numbers).where(same, s.point < start).order_by(s.point.desc()).limit(1)).first()
-        base = list(before) if before is not None else [0] * 5
-        old = [(r[0], list(r[1:])) for r in conn.execute(select(s.point, *numbers).where(same, s.point >= start).order_by(s.point))]
-        conn.execute(delete(t.bt_series).where(same, s.point >= start))
-        new = _compact(base, ((p, v) for p, _o, v in _running(base, old, deltas)))
-        rows += [{"axis": key[0], "region": key[1], "area": key[2], "point": p, **dict(zip(_NAMES, v, strict=True))} for p, v in new]
-    insert_many(conn, t.bt_series, rows)
+    """Rewrite each changed cell's series from its earliest change on. Three small statements per cell on
+    the driver's own cursor: SQLAlchemy compiling them anew for every cell cost more than running them."""
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    table, names = quote(t.bt_series.name), ", ".join(quote(n) for n in _NAMES)
+    same = f"{quote('axis')} = {mark} AND {quote('region')} = {mark} AND {quote('area')} = {mark}"
+    point = quote("point")
+    base_sql = f"SELECT {names} FROM {table} WHERE {same} AND {point} < {mark} ORDER BY {point} DESC LIMIT 1"
+    old_sql = f"SELECT {point}, {names} FROM {table} WHERE {same} AND {point} >= {mark} ORDER BY {point}"
+    delete_sql = f"DELETE FROM {table} WHERE {same} AND {point} >= {mark}"
+    rows: list[tuple[Any, ...]] = []
+    cursor = conn.connection.cursor()
+    try:
+        for key, changed in sorted(cells.items()):
+            deltas = {p: d for p, d in changed.items() if any(d)}
+            if not deltas:
+                continue
+            where = (*key, min(deltas))
+            cursor.execute(base_sql, where)
+            before = cursor.fetchone()
+            base = tuple(before) if before is not None else (0,) * 5
+            cursor.execute(old_sql, where)
+            old = {r[0]: tuple(r[1:]) for r in cursor.fetchall()}
+            if old:
+                cursor.execute(delete_sql, where)
+            rows += _rewritten(key, base, old, deltas)
+    finally:
+        cursor.close()
+    insert_rows(conn, t.bt_series, rows)
 
 
 _NAMES = ("initiatives", "weighted60", "pipeline", "budget60", "actors")
