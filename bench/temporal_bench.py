@@ -6,7 +6,8 @@ the timing), side by side in one run, each the best CPU time (time.process_time)
 in-process calls taking turns (a loaded machine slows all alike):
   - `kompass gaps` (present time; the lean SQLite read) and `kompass coverage`;
   - `kompass gaps --as-of 2021-06-30` and `kompass coverage --known-at <the middle of the log>`,
-    answered from the bitemporal rows;
+    answered from the coverage series the bitemporal projection keeps (one row per cell, whatever
+    the log's length; kompass.application.coverage_series);
   - the same two by replaying the log (`queries.coverage_report` without the rows), the reference.
 Targets (issue 17): past ÷ present ≤ 3 on the big store; past big ÷ past small ≤ 1.5.
 

@@ -14,8 +14,9 @@ over an empty state: the same state the fold gives (the property tests compare t
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,8 +31,16 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 
 def time_key(moment: datetime) -> str:
-    """A recording time as stored: UTC, fixed width, so that text order is time order."""
-    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+    """A recording time as stored: UTC, fixed width, so that text order is time order (TIME_FORMAT).
+    Written by isoformat, which gives the same text as strftime with TIME_FORMAT at a fraction of the cost."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+remembered_time_key: Callable[[datetime], str] = functools.lru_cache(maxsize=1 << 17)(time_key)
+"""`time_key`, remembered for a batch's worth of recording times: a rebuild asks for each fact's three
+times or more (its aggregate's versions, and the steps of every initiative the fact concerns)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ def versions(facts: Sequence[Fact]) -> list[Version]:
     """The rectangles of one aggregate, from all its facts in log order."""
     if not facts:
         return []
-    keyed = [(time_key(f.recorded_at), f) for f in facts]
+    keyed = [(remembered_time_key(f.recorded_at), f) for f in facts]
     recorded = sorted({r for r, _ in keyed})
     effective = sorted({f.effective for f in facts})
     days = [d.isoformat() for d in effective]

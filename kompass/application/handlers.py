@@ -19,12 +19,15 @@ from kompass.domain.identity import user_aggregate_id
 from kompass.domain.initiative import Initiative
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.signing_key import SigningKey, require_own
+from kompass.domain.text import require_user_id
 from kompass.domain.user import User
 from kompass.domain.vocabulary import require_assessed_year, require_effective
 
 
 def stamp(command: c.Command, session: Session, access: Access) -> tuple[str, date]:
     """Who records the change and from when it holds (docs/command-log.md, the envelope)."""
+    if command.by is not None and not session.restoring:
+        require_user_id(command.by, "by")  # a restore keeps what older versions recorded
     by = command.by or access.user
     access.require_author(by)
     effective = require_effective(command.effective or session.today, session.today)
@@ -69,15 +72,16 @@ def _handle(command: c.Command, session: Session, access: Access, by: str, effec
 
 @_handle.register
 def register_actor(command: c.RegisterActor, session: Session, access: Access, by: str, effective: date) -> None:
-    access.require_writer("register actors")
+    where = f"region {command.region}" if command.region else "no region"
+    access.require_actor(command.region, f"register actors for {where}")
     session.check_new_actor(command.key)
     session.add(Actor.register(key=command.key, name=command.name, kind=command.kind, region=command.region, by=by, effective=effective))
 
 
 @_handle.register
 def rename_actor(command: c.RenameActor, session: Session, access: Access, by: str, effective: date) -> None:
-    access.require_writer("rename actors")
     actor = session.actor(command.key)
+    access.require_actor(actor.region, f"rename {actor.key}")
     _existing_on(session, actor, effective)
     actor.rename(command.name, by=by, effective=effective)
 
@@ -150,8 +154,10 @@ def untag_area(command: c.UntagArea, session: Session, access: Access, by: str, 
 
 @_handle.register
 def join_initiative(command: c.JoinInitiative, session: Session, access: Access, by: str, effective: date) -> None:
-    initiative = _initiative(session, access, command.ref, "add participants to", effective)
+    initiative = session.initiative(command.ref)
     actor = session.live_actor(command.actor)
+    access.require_participant(initiative.region, actor.kind, actor.region, f"add {actor.key} to {command.ref}")
+    _existing_on(session, initiative, effective)
     _existing_on(session, actor, effective)
     already = {session.live_actor(key).key for key in initiative.participants}
     if actor.key in already:
@@ -165,12 +171,14 @@ def leave_initiative(command: c.LeaveInitiative, session: Session, access: Acces
 
     A restore replays each recorded ActorLeft exactly as it was, one key per line.
     """
-    initiative = _initiative(session, access, command.ref, "remove participants from", effective)
+    initiative = session.initiative(command.ref)
+    leaving = session.live_actor(command.actor)
+    access.require_participant(initiative.region, leaving.kind, leaving.region, f"remove {command.actor} from {command.ref}")
+    _existing_on(session, initiative, effective)
     if session.restoring and command.actor in initiative.participants:
         keys = [command.actor]
     else:
-        target = session.live_actor(command.actor).key
-        keys = [k for k in initiative.participants if session.live_actor(k).key == target] or [command.actor]
+        keys = [k for k in initiative.participants if session.live_actor(k).key == leaving.key] or [command.actor]
     for key in keys:
         initiative.leave(key, by=by, effective=effective)
 
@@ -224,6 +232,8 @@ def assess_portfolio(command: c.AssessPortfolio, session: Session, access: Acces
 @_handle.register
 def assign_coordinator(command: c.AssignCoordinator, session: Session, access: Access, by: str, effective: date) -> None:
     access.require_admin("assign coordinators")
+    if not session.restoring:
+        session.require_registered_user(command.user)
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
 
 

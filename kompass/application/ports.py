@@ -22,15 +22,17 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kompass.application.audit_service import Extended, Verified
-    from kompass.application.coverage import CellNumbers, NationalNumbers
+    from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers
     from kompass.application.network import NetworkData
+    from kompass.application.permissions import Grants
     from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
     from kompass.domain.checkpoint import VerifierKey
+    from kompass.domain.framework import Framework
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates", "Projection",
-    "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates",
+    "PersonStore", "Projection", "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer", "UserDirectory",
 ]
 
 
@@ -84,6 +86,26 @@ class Signer(Protocol):
     def sign(self, message: bytes) -> bytes: ...
 
 
+class UserDirectory(Protocol):
+    """Who holds which role now (the user register)."""
+
+    def grants_of(self, user: str) -> Grants: ...
+
+
+class PersonStore(Protocol):
+    """The person register: names and contacts outside the log, each person's under a key of their own."""
+
+    def put(self, person_id: str, name: str, email: str | None, phone: str | None) -> None: ...
+
+    def get(self, person_id: str) -> dict[str, Any]:
+        """The person's details in clear text; NotFound when none are recorded."""
+        ...
+
+    def forget(self, person_id: str) -> None:
+        """Erase the person's details, key first, so that no copy of them can be read again."""
+        ...
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 
@@ -131,6 +153,9 @@ class PastStates(Protocol):
     """The portfolio at any effective date and recording time, from rows kept in advance (no replay)."""
 
     def past_state(self, as_of: date | None, known_at: datetime | None) -> PortfolioState: ...
+
+    def past_coverage(self, framework: Framework, today: date, as_of: date | None, known_at: datetime | None) -> CoverageReport | None:
+        """Coverage at a past point kept in advance, or None where only the whole past state answers."""
 
 
 # --- importing -----------------------------------------------------------------------------------------

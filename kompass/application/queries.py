@@ -40,6 +40,8 @@ def coverage_report(
     index: PastStates | None = None,
 ) -> CoverageReport:
     if not is_present(as_of, known_at):
+        if index is not None and (report := index.past_coverage(framework, today, as_of, known_at)) is not None:
+            return report
         return report_from_state(past_state(log, as_of, known_at, index), framework, as_of or today)
     if framework.crosswalk is None:
         cells, national = read_model.coverage_cells()

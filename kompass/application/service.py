@@ -12,7 +12,7 @@ from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import aggregates_named, handle
 from kompass.application.permissions import Access, Grants
-from kompass.application.ports import AtomicAppender
+from kompass.application.ports import AtomicAppender, UserDirectory
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
 from kompass.domain.errors import ConcurrentChange, KompassError
@@ -69,8 +69,11 @@ class Kompass:
         framework: Framework,
         today: Callable[[], date] = date.today,
         admins: Callable[[], frozenset[str]] = frozenset,
+        users: UserDirectory | None = None,
     ) -> None:
         self.app = app
+        self.users = users
+        """Who holds a role now: a coordinator assigned to a portfolio must be one of them."""
         self.appender = appender
         self.framework = framework
         self.today = today
@@ -78,7 +81,7 @@ class Kompass:
         """The store's admins as stored (the rule that one always remains needs them all)."""
 
     def session(self) -> Session:
-        return Session(self.app.repository, self.framework, self.today(), self.admins)
+        return Session(self.app.repository, self.framework, self.today(), self.admins, self.users)
 
     def is_initialised(self) -> bool:
         return self.session().has_portfolio(max(REGIONS))
@@ -186,7 +189,7 @@ class Kompass:
         count = events = 0
         long_histories: set[Any] = set()
         with self.appender.transaction(restore=restore) as append:
-            session = Session(append, self.framework, self.today(), self.admins)
+            session = Session(append, self.framework, self.today(), self.admins, self.users)
             for chunk in _windows(commands, IMPORT_WINDOW):
                 session.forget_if_over(IMPORT_CACHE)  # everything collected so far has been appended
                 session.preload((i for _line, command, _at, _by in chunk for i in aggregates_named(command)), append.get_many)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from kompass.application.ports import AggregateSource
+from kompass.application.ports import AggregateSource, UserDirectory
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
@@ -18,6 +18,7 @@ from kompass.domain.initiative import Initiative
 from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
+from kompass.domain.text import require_user_id
 from kompass.domain.user import User
 from kompass.domain.vocabulary import require_region
 
@@ -26,11 +27,18 @@ class Session:
     """Loads aggregates once per request and remembers which ones changed."""
 
     def __init__(
-        self, source: AggregateSource, framework: Framework, today: date, admins: Callable[[], frozenset[str]] = frozenset
+        self,
+        source: AggregateSource,
+        framework: Framework,
+        today: date,
+        admins: Callable[[], frozenset[str]] = frozenset,
+        users: UserDirectory | None = None,
     ) -> None:
         self.source = source
         self.committed_admins = admins
         """The admins as the store holds them before this session (for the rule that one always remains)."""
+        self.users = users
+        """Who holds a role now, as stored; None (a session of a test or a tool) knows nobody."""
         self.framework = framework
         self.today = today
         self._loaded: dict[UUID, KompassAggregate | None] = {}
@@ -74,6 +82,17 @@ class Session:
     def check_new_initiative(self, ref: str) -> None:
         if self._get(initiative_id(ref)) is not None:
             raise AlreadyExists(f"an initiative with ref {ref!r} already exists")
+
+    def require_registered_user(self, user: str) -> None:
+        """A user id the log may name: a slug that holds a role now (the log keeps no names of people). Roles are
+        the log's user events, so this session's own grants (earlier lines of an import) count too."""
+        require_user_id(user)
+        held = self.user(user)
+        if held is not None and held.roles:
+            return
+        if held is None and self.users is not None and self.users.grants_of(user).roles:
+            return
+        raise NotFound(f"{user} is not a registered user: an admin grants them a role first (kompass user grant)")
 
     def actor(self, key: str) -> Actor:
         found = self._get(actor_id(key))

@@ -20,13 +20,17 @@ from kompass.application.records import ActorRecord, AssessmentRecord, Initiativ
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 
+_PORTFOLIO_REGIONS = {portfolio_id(code): code for code in REGIONS}
+"""Each region's portfolio aggregate: worked out once (a rebuild makes a state for every fold, and
+working it out for each was a fiftieth of the rebuild), copied into each state."""
+
 
 @dataclass
 class PortfolioState:
     initiatives: dict[UUID, InitiativeRecord] = field(default_factory=dict)
     actors: dict[str, ActorRecord] = field(default_factory=region_actors)
     actor_keys: dict[UUID, str] = field(default_factory=dict)
-    portfolio_regions: dict[UUID, str] = field(default_factory=lambda: {portfolio_id(code): code for code in REGIONS})
+    portfolio_regions: dict[UUID, str] = field(default_factory=lambda: dict(_PORTFOLIO_REGIONS))
     assessments: dict[tuple[str, int], AssessmentRecord] = field(default_factory=dict)
     coordinators: dict[str, str] = field(default_factory=dict)
 

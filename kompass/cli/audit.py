@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from kompass.cli.context import Settings, parse_date, pass_settings
+from kompass.cli.files import check_output, force_option, output_text, write_file
 from kompass.cli.output import emit_json, emit_rows, format_option, message
 
 
@@ -44,9 +45,11 @@ def history(settings: Settings, initiative: str | None, actor: str | None, regio
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "xlsx", "csv"]), default="jsonl", show_default=True,
               help="jsonl: the whole log (re-import with --restore); xlsx: a workbook to edit; csv: the initiatives sheet.")
 @click.option("--region", default=None, metavar="CC", help="xlsx and csv: only the initiatives this region leads.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default stdout); an existing file only with --force.")
+@force_option
 @pass_settings
-def export(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
+def export(settings: Settings, fmt: str, region: str | None, output: Path | None, force: bool) -> None:
     """Write the whole log as a command log with recording times (re-import with --restore), or the
     portfolio as a workbook (xlsx) or a CSV of initiatives that `kompass import` reads back.
 
@@ -57,24 +60,24 @@ def export(settings: Settings, fmt: str, region: str | None, output: Path | None
 
     Example: kompass export --format xlsx --region 14 --output portfolj-14.xlsx
     """
+    check_output(settings, output, force)
     if fmt != "jsonl":
-        _export_sheets(settings, fmt, region, output)
+        _export_sheets(settings, fmt, region, output, force)
         return
     if region is not None:
         raise click.UsageError("--region is for --format xlsx and csv; the command log holds the whole store")
     lines = settings.store().audit().export_log()
-    stream = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
+    if output is None:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        return
+    with output_text(settings, output, force) as stream:
         for line in lines:
             stream.write(line + "\n")
-    finally:
-        if output:
-            stream.close()
-    if output:
-        message(f"exported to {output}")
+    message(f"exported to {output}")
 
 
-def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Path | None) -> None:
+def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Path | None, force: bool) -> None:
     from kompass.infrastructure.workbook import write_initiatives_csv, write_workbook
 
     sheets = settings.store().audit().sheets(region)
@@ -83,17 +86,18 @@ def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Pat
         if output is None:
             write_initiatives_csv(sys.stdout, tables["initiatives"])
             return
-        with output.open("w", encoding="utf-8", newline="") as stream:
+        with output_text(settings, output, force) as stream:
             write_initiatives_csv(stream, tables["initiatives"])
     else:
         if output is None and sys.stdout.isatty():
             raise click.UsageError("--format xlsx needs --output FILE on a terminal (a workbook is not text)")
-        target = output or io.BytesIO()
-        write_workbook(target, tables, sheets.columns, sheets.allowed, region)
-        if isinstance(target, io.BytesIO):
-            sys.stdout.buffer.write(target.getvalue())
+        workbook = io.BytesIO()
+        write_workbook(workbook, tables, sheets.columns, sheets.allowed, region)
+        if output is None:
+            sys.stdout.buffer.write(workbook.getvalue())
             sys.stdout.buffer.flush()
             return
+        write_file(settings, output, workbook.getvalue(), force)
     message(f"wrote {len(tables['initiatives'])} initiatives to {output}")
 
 

@@ -33,7 +33,7 @@ class Settings:
             _warn(self._store.warnings)
         return self._store
 
-    def current_coverage(self) -> CoverageReport | None:
+    def current_coverage(self, as_of: date | None = None, known_at: datetime | None = None) -> CoverageReport | None:
         """The present-time report under the base framework, read without opening the store; None if it cannot be.
 
         Why: opening the `Store` imports SQLAlchemy and the eventsourcing library, which made a
@@ -42,6 +42,7 @@ class Settings:
         here with the stdlib (`infrastructure.sqlite_coverage`) and fed to the same report code.
         Anything else (PostgreSQL, a store that is new, behind, read-only or odd) returns None,
         and the caller takes the full path, which catches up first and keeps its own messages.
+        With exactly one of `as_of` / `known_at`, the report then, from the coverage series.
         """
         if self._store is not None:
             return None
@@ -60,17 +61,20 @@ class Settings:
         from kompass.domain.identity import portfolio_id
         from kompass.domain.vocabulary import REGIONS
         from kompass.infrastructure.frameworks import load_framework
-        from kompass.infrastructure.sqlite_coverage import read_current_coverage
+        from kompass.infrastructure.sqlite_coverage import past_point, read_current_coverage
 
+        past = past_point(as_of, known_at)
+        if past is None and (as_of is not None or known_at is not None):
+            return None  # both times at once: the full path
         # the last region's portfolio: what `Kompass.is_initialised` looks for
-        current = read_current_coverage(location.path, portfolio_id(max(REGIONS)))
+        current = read_current_coverage(location.path, portfolio_id(max(REGIONS)), past)
         if current is None:
             return None
         framework = load_framework(None)
         if not current.covers(REGIONS, framework.area_keys):
             return None
         _warn(current.warnings)
-        return build_report(framework, date.today(), current.cells, current.national, current.assessments)
+        return build_report(framework, as_of or date.today(), current.cells, current.national, current.assessments)
 
     def close(self) -> None:
         if self._store is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
+from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import emit_csv, emit_json, format_option
 
 if TYPE_CHECKING:
@@ -32,8 +33,9 @@ def _filters(f: Any) -> Any:
 
 
 def _report(settings: Settings, framework: str | None, as_of: str | None, known_at: str | None) -> CoverageReport:
-    if framework is None and as_of is None and known_at is None:
-        current = settings.current_coverage()  # the lean read of a current SQLite store (issue 7)
+    when, known = parse_date(as_of), parse_timestamp(known_at)
+    if framework is None and (when is None or known is None):
+        current = settings.current_coverage(when, known)  # the lean read of a current SQLite store (issue 7)
         if current is not None:
             return current
 
@@ -41,7 +43,6 @@ def _report(settings: Settings, framework: str | None, as_of: str | None, known_
     from kompass.infrastructure.frameworks import load_framework
 
     store = settings.store()
-    when, known = parse_date(as_of), parse_timestamp(known_at)
     if is_present(when, known):
         return coverage_report(store.fresh_read_model(), store.facts, load_framework(framework), store.today())
     return coverage_report(store.read_model, store.facts, load_framework(framework), store.today(), when, known, store.past_index())
@@ -62,7 +63,9 @@ def _check_filters(report: CoverageReport, region: str | None, area: str | None)
 @time_options
 @format_option("table", "json", "csv", "png", "svg")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With png or svg: the file to write the heatmap to (default: standard output, when it is not a terminal).")
+              help="With png or svg: the file to write the heatmap to (default: standard output, when it is not a terminal); "
+                   "an existing file only with --force.")
+@force_option
 @pass_settings
 def coverage(
     settings: Settings,
@@ -73,6 +76,7 @@ def coverage(
     known_at: str | None,
     fmt: str,
     output: Path | None,
+    force: bool,
 ) -> None:
     """Coverage per region and strategy area, with gaps marked; png or svg draw the heatmap.
 
@@ -86,6 +90,8 @@ def coverage(
 
     if fmt == "png" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format png writes binary data: give --output FILE or redirect standard output")
+    if fmt in ("png", "svg"):
+        check_output(settings, output, force)
     report = _report(settings, framework, as_of, known_at)
     _check_filters(report, region, area)
     if fmt == "table":
@@ -96,13 +102,13 @@ def coverage(
         emit_json(data)
         return
     if fmt in ("png", "svg"):
-        _heatmap(data, report, fmt, output)
+        _heatmap(settings, data, report, fmt, output, force)
         return
     rows = [{"region": r["region"], "name": r["name"], "area": a, **cell} for r in data["regions"] for a, cell in r["areas"].items()]
     emit_csv(rows, ("region", "name", "area", "initiatives", "weighted", "pipeline", "budget_sek", "actors", "gap"))
 
 
-def _heatmap(data: dict[str, Any], report: CoverageReport, fmt: str, output: Path | None) -> None:
+def _heatmap(settings: Settings, data: dict[str, Any], report: CoverageReport, fmt: str, output: Path | None, force: bool) -> None:
     from kompass.cli.output import message
     from kompass.infrastructure.charts import coverage_heatmap
 
@@ -113,7 +119,7 @@ def _heatmap(data: dict[str, Any], report: CoverageReport, fmt: str, output: Pat
         sys.stdout.buffer.write(picture)
         sys.stdout.buffer.flush()
         return
-    output.write_bytes(picture)
+    write_file(settings, output, picture, force)
     message(f"wrote {output}")
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
+from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import emit_csv, emit_json, emit_table, format_option
 
 if TYPE_CHECKING:
@@ -184,12 +185,14 @@ def whatif(settings: Settings, remove: tuple[str, ...], region: str | None, area
 @network.command("export")
 @click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "json", "png", "svg")), default="graphml", show_default=True,
               help="graphml/gexf/json for Gephi and other tools; png/svg for a picture.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of stdout; an existing file only with --force.")
+@force_option
 @_scope
 @time_options
 @pass_settings
-def export(settings: Settings, fmt: str, output: Path | None, region: str | None, area: str | None, as_of: str | None,
-           known_at: str | None) -> None:
+def export(settings: Settings, fmt: str, output: Path | None, force: bool, region: str | None, area: str | None,
+           as_of: str | None, known_at: str | None) -> None:
     """The network as GraphML, GEXF or JSON (node-link), with actor names, kinds and regions
     on the nodes and weights on the ties, stamped with the log position it was made from;
     or as a picture (png, svg): nodes coloured by kind, sized by betweenness, key actors marked.
@@ -198,6 +201,7 @@ def export(settings: Settings, fmt: str, output: Path | None, region: str | None
     """
     from kompass.cli.output import message
 
+    check_output(settings, output, force)
     labels = {"as_of": as_of, "known_at": known_at, "region": region, "area": area}
     scope, when = _asked(region, area, as_of, known_at)
     made = _service(settings).export(fmt, scope, when, labels=labels)
@@ -209,7 +213,7 @@ def export(settings: Settings, fmt: str, output: Path | None, region: str | None
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
         return
-    output.write_bytes(content)
+    write_file(settings, output, content, force)
     message(f"wrote {output} ({made.actors} actors, {made.ties} ties, log position {made.position})")
 
 

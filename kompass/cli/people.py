@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kompass.application.permissions import ROLES
 from kompass.cli.context import Settings, effective_option, parse_date, pass_settings
 from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
 from kompass.cli.run import execute
@@ -20,7 +21,7 @@ def user() -> None:
     """
 
 
-ROLE_CHOICE = click.Choice(["admin", "coordinator", "auditor", "analyst", "projector"])
+ROLE_CHOICE = click.Choice(ROLES)
 
 
 @user.command("add")
@@ -103,13 +104,13 @@ def person() -> None:
 @click.option("--phone", default=None)
 @pass_settings
 def person_add(settings: Settings, person_id: str, name: str, email: str | None, phone: str | None) -> None:
-    """Record (or update) a person's contact details under their user id.
+    """Record (or update) a person's contact details under their user id, encrypted under their own key.
+
+    Admins record anyone's details; a coordinator records their own.
 
     Example: kompass person add coord-14 --name "Anna Andersson" --email anna@example.se
     """
-    store = settings.store()
-    store.access().require_writer("record people")
-    store.persons.put(person_id, name, email, phone)
+    settings.store().people().record(person_id, name, email, phone)
     message(f"recorded {person_id}")
 
 
@@ -118,11 +119,11 @@ def person_add(settings: Settings, person_id: str, name: str, email: str | None,
 @format_option()
 @pass_settings
 def person_show(settings: Settings, person_id: str, fmt: str) -> None:
-    """Show a person's contact details.
+    """Show a person's contact details (admins, and the person themselves).
 
     Example: kompass person show coord-14
     """
-    data = settings.store().persons.get(person_id)
+    data = settings.store().people().show(person_id)
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":
@@ -136,11 +137,11 @@ def person_show(settings: Settings, person_id: str, fmt: str) -> None:
 @click.argument("person_id")
 @pass_settings
 def forget(settings: Settings, person_id: str) -> None:
-    """Erase a person's details everywhere; the log names them by id only and still verifies.
+    """Erase a person's details: their key is destroyed, so no copy of the database can show them again.
+
+    The log names people by id only and still verifies. Admin only.
 
     Example: kompass person forget coord-14
     """
-    store = settings.store()
-    store.access().require_admin("erase people")
-    store.persons.forget(person_id)
+    settings.store().people().forget(person_id)
     message(f"erased {person_id}")

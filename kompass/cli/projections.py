@@ -56,13 +56,14 @@ def rebuild(settings: Settings, batch: int) -> None:
     """Replay the whole log into fresh tables, then swap them in at once (a progress bar on a terminal).
 
     Queries meanwhile answer from the tables in use and say so; a rebuild that is stopped or
-    killed leaves those tables as they were. One rebuild runs at a time.
+    killed leaves those tables as they were. One rebuild runs at a time. For admins and the projector.
 
     Example: kompass projections rebuild
     """
     import sys
 
     store = settings.store()
+    store.access().require_projector("rebuild the projections")
     head = store.facts.head()
     if sys.stderr.isatty():
         with click.progressbar(length=head, label="replaying", file=sys.stderr) as bar:

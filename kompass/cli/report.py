@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from kompass.cli.context import Settings, parse_timestamp, pass_settings
+from kompass.cli.files import check_output, force_option, write_file
 from kompass.cli.output import message
 
 FORMATS = ("md", "html", "json", "docx", "pdf", "xlsx")
@@ -25,8 +26,9 @@ def _report_options(f: Any) -> Any:
                      help="View under another framework (e.g. se-2025); the report says how the crosswalk splits weights.")(f)
     f = click.option("--lang", type=click.Choice(("sv", "en")), default="sv", show_default=True,
                      help="The report's language: Swedish (sv) or English (en).")(f)
+    f = force_option(f)
     f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Write the report to this file (default: standard output).")(f)
+                     help="Write the report to this file (default: standard output); an existing file only with --force.")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
                      help="md to read, html for a self-contained page (phone and print), json for programs, docx for Word, "
                           "pdf to print or send, xlsx for the tables in full.")(f)
@@ -45,16 +47,17 @@ def report() -> None:
     """
 
 
-def _make(settings: Settings, fmt: str, output: Path | None, **request: Any) -> None:
+def _make(settings: Settings, fmt: str, output: Path | None, force: bool, **request: Any) -> None:
     from kompass.application.reports.service import ReportRequest
     from kompass.infrastructure.report_formats import BINARY, render
 
+    check_output(settings, output, force)
     made = settings.store().reports().make(ReportRequest(**request))
     data = render(made, fmt)
     p = made.provenance
     message(f"report made from log position {p.position}, stamped with its signed checkpoint")
     if output is not None:
-        output.write_bytes(data)
+        write_file(settings, output, data, force)
         message(f"wrote {output}")
     elif fmt in BINARY and sys.stdout.isatty():
         raise click.UsageError(f"a {fmt} file is not for a terminal: give --output FILE")
@@ -76,7 +79,7 @@ def _command(kind: str, args: list[str], fmt: str, lang: str, framework: str | N
                    "(e.g. 2022-01-31T23:59:59+01:00, or a date for its end, UTC).")
 @_report_options
 @pass_settings
-def annual(settings: Settings, region: str, known_at: str | None, year: int, fmt: str, output: Path | None, lang: str,
+def annual(settings: Settings, region: str, known_at: str | None, year: int, fmt: str, output: Path | None, force: bool, lang: str,
            framework: str | None, position: int | None) -> None:
     """A region's annual report: initiatives per area and type (status, partners, funding, results),
     the self-assessment and its movement, declared focus against coverage, gaps, the actor
@@ -85,7 +88,7 @@ def annual(settings: Settings, region: str, known_at: str | None, year: int, fmt
     Example: kompass report annual --region 14 --year 2021 --format docx -o vgr-2021.docx
     """
     extra = ["--known-at", known_at] if known_at else []
-    _make(settings, fmt, output, kind="annual", year=year, lang=lang, region=region, framework=framework, position=position,
+    _make(settings, fmt, output, force, kind="annual", year=year, lang=lang, region=region, framework=framework, position=position,
           known_at=parse_timestamp(known_at),
           command=_command("annual", ["--region", region, "--year", str(year)], fmt, lang, framework, extra))
 
@@ -95,8 +98,8 @@ def annual(settings: Settings, region: str, known_at: str | None, year: int, fmt
               help="The report as it could have been written then: only what had been recorded by this time.")
 @_report_options
 @pass_settings
-def national(settings: Settings, known_at: str | None, year: int, fmt: str, output: Path | None, lang: str, framework: str | None,
-             position: int | None) -> None:
+def national(settings: Settings, known_at: str | None, year: int, fmt: str, output: Path | None, force: bool, lang: str,
+             framework: str | None, position: int | None) -> None:
     """The national report: movement and traffic lights of the 21 regions, the area ranking, the
     coverage heatmap, the evaluation's own tables (activity types, orientation, the coordinator's
     roles, results, funding, declared focus; year by year when earlier years are in the log), the
@@ -109,7 +112,7 @@ def national(settings: Settings, known_at: str | None, year: int, fmt: str, outp
     Example: kompass report national --year 2021 --format json
     """
     extra = ["--known-at", known_at] if known_at else []
-    _make(settings, fmt, output, kind="national", year=year, lang=lang, framework=framework, position=position,
+    _make(settings, fmt, output, force, kind="national", year=year, lang=lang, framework=framework, position=position,
           known_at=parse_timestamp(known_at), command=_command("national", ["--year", str(year)], fmt, lang, framework, extra))
 
 
@@ -119,8 +122,8 @@ def national(settings: Settings, known_at: str | None, year: int, fmt: str, outp
               help="The deadline: changes recorded after it are listed (e.g. 2022-01-31 for the end of that day, UTC).")
 @_report_options
 @pass_settings
-def changes(settings: Settings, region: str, since: str, year: int, fmt: str, output: Path | None, lang: str, framework: str | None,
-            position: int | None) -> None:
+def changes(settings: Settings, region: str, since: str, year: int, fmt: str, output: Path | None, force: bool, lang: str,
+            framework: str | None, position: int | None) -> None:
     """What was corrected after a deadline: every change recorded after --since that alters the region's
     figures for the year (its initiatives as of 31 December, its self-assessment for the year), with who
     recorded it and why, and each annual-report figure as reported by the deadline and as corrected.
@@ -128,5 +131,5 @@ def changes(settings: Settings, region: str, since: str, year: int, fmt: str, ou
     Example: kompass report changes --region 14 --year 2021 --since 2022-01-31
     """
     moment = parse_timestamp(since, "--since")
-    _make(settings, fmt, output, kind="changes", year=year, lang=lang, region=region, framework=framework, position=position,
+    _make(settings, fmt, output, force, kind="changes", year=year, lang=lang, region=region, framework=framework, position=position,
           since=moment, command=_command("changes", ["--region", region, "--year", str(year), "--since", since], fmt, lang, framework))

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kompass.cli.context import Settings, pass_settings
+from kompass.cli.files import force_option, write_file
 from kompass.cli.output import message
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,19 +23,21 @@ def _key_option(f: F) -> F:
     )(f)
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(settings: Settings, text: str, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_file(settings, output, text.encode("utf-8"), force)
 
 
 @click.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default stdout); an existing file only with --force.")
+@force_option
 @click.option("--key", "show_key", is_flag=True,
               help="Print the public verifier key that signed the latest checkpoint instead (on PostgreSQL the writer's own).")
 @pass_settings
-def checkpoint(settings: Settings, output: Path | None, show_key: bool) -> None:
+def checkpoint(settings: Settings, output: Path | None, force: bool, show_key: bool) -> None:
     """Print the latest signed checkpoint (C2SP tlog-checkpoint, signed note). Keep it elsewhere.
 
     Whoever holds a checkpoint can later prove, with `kompass verify --against FILE`, that the
@@ -46,12 +49,12 @@ def checkpoint(settings: Settings, output: Path | None, show_key: bool) -> None:
 
     log = settings.store().log
     if show_key:
-        _write("".join(k.encode() + "\n" for k in log.keys_of_latest()), output)
+        _write(settings, "".join(k.encode() + "\n" for k in log.keys_of_latest()), output, force)
         return
     latest = log.latest()
     if latest is None:
         raise NotFound("the store has no checkpoint yet")
-    _write(latest.note, output)
+    _write(settings, latest.note, output, force)
     if output:
         message(f"checkpoint of {latest.size} events written to {output}")
 
@@ -60,9 +63,11 @@ def checkpoint(settings: Settings, output: Path | None, show_key: bool) -> None:
 @click.argument("position", type=click.IntRange(min=1))
 @click.option("--checkpoint", "held", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Prove inclusion in this checkpoint of the log (default the latest).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default stdout); an existing file only with --force.")
+@force_option
 @pass_settings
-def prove(settings: Settings, position: int, held: Path | None, output: Path | None) -> None:
+def prove(settings: Settings, position: int, held: Path | None, output: Path | None, force: bool) -> None:
     """Write an inclusion proof (JSON) that the event at POSITION is in the signed log.
 
     Anyone checks it with `kompass verify-proof`, without the store.
@@ -74,7 +79,7 @@ def prove(settings: Settings, position: int, held: Path | None, output: Path | N
 
     note = find_note(held.read_text(encoding="utf-8")) if held else None
     document = make_proof(settings.store(), position, note)
-    _write(json.dumps(document, ensure_ascii=False, indent=1) + "\n", output)
+    _write(settings, json.dumps(document, ensure_ascii=False, indent=1) + "\n", output, force)
 
 
 @click.command("verify-proof")

@@ -19,18 +19,19 @@ from sqlalchemy import Connection, delete, select
 from kompass.application.bitemporal import TIME_FORMAT, time_key, versions
 from kompass.application.facts import Fact
 from kompass.application.ports import ProjectionBatch
+from kompass.infrastructure import coverage_series_rows
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import insert_many
 
 NAME = "bitemporal"
 """Tracking name of this projection."""
-TABLES = (t.bt_facts, t.bt_versions)
+TABLES = (t.bt_facts, t.bt_versions, *coverage_series_rows.TABLES)
 CHUNK = 500
 T = TypeVar("T")
 
 
 def batch(conn: Connection, areas: Iterable[str]) -> BitemporalBatch:
-    return BitemporalBatch(conn)
+    return BitemporalBatch(conn, frozenset(areas))
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
@@ -60,8 +61,9 @@ def _fact(row: Any) -> Fact:
 
 
 class BitemporalBatch(ProjectionBatch):
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, areas: frozenset[str]) -> None:
         self.conn = conn
+        self.areas = areas
         self.new: defaultdict[UUID, list[Fact]] = defaultdict(list)
 
     def apply(self, fact: Fact) -> None:
@@ -84,6 +86,8 @@ class BitemporalBatch(ProjectionBatch):
             for v in versions(stored.get(i, []) + self.new[i])
         ]
         insert_many(self.conn, t.bt_versions, rows)
+        every = {i: stored.get(i, []) + self.new[i] for i in ids}
+        coverage_series_rows.update(self.conn, self.areas, dict(self.new), every, self._stored)
         self.new.clear()
 
     def _stored(self, ids: list[UUID]) -> dict[UUID, list[Fact]]:

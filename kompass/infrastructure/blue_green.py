@@ -158,8 +158,21 @@ def swap(live: Engine, staged: Engine, projections: Sequence[Any]) -> None:
 def _refill(conn: Connection, live_tables: Sequence[Any]) -> None:
     copies = MetaData()
     for table in live_tables:
+        conn.execute(delete(table))
+        name = conn.dialect.identifier_preparer.quote(table.name)
+        if conn.dialect.name == "sqlite" and _same_columns(conn, name):
+            # without a column list SQLite copies the records and index entries as they are, instead of decoding
+            # and inserting row by row (its transfer optimisation): a swap took a tenth of a rebuild before
+            conn.exec_driver_sql(f"INSERT INTO main.{name} SELECT * FROM {SCHEMA}.{name}")
+            continue
         copy = table.to_metadata(copies, schema=SCHEMA)
         columns = [c.name for c in table.columns]
-        conn.execute(delete(table))
         conn.execute(insert(table).from_select(columns, select(*(copy.c[name] for name in columns))))
 
+
+
+def _same_columns(conn: Connection, name: str) -> bool:
+    """Do the live table and its copy have the same columns in the same order (SELECT * lines them up)?"""
+    live = conn.exec_driver_sql(f"PRAGMA main.table_info({name})").all()
+    copy = conn.exec_driver_sql(f"PRAGMA {SCHEMA}.table_info({name})").all()
+    return [tuple(r) for r in live] == [tuple(r) for r in copy]

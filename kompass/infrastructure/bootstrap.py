@@ -17,6 +17,7 @@ from kompass.application.audit_service import AuditService
 from kompass.application.identity import Identity, require_may_act
 from kompass.application.import_service import ImportService
 from kompass.application.network_service import NetworkService
+from kompass.application.people import People
 from kompass.application.permissions import Access
 from kompass.application.reports.service import ReportService
 from kompass.application.service import Kompass
@@ -29,11 +30,14 @@ from kompass.infrastructure.durability import durability_warnings
 from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.network_cache import NetworkCache
+from kompass.infrastructure.output_files import StoreFiles
+from kompass.infrastructure.person_keys import PersonKeys, person_keys_dir
 from kompass.infrastructure.persons import PersonRegister
 from kompass.infrastructure.projector import Projector
 from kompass.infrastructure.read_model import ReadModel
 from kompass.infrastructure.rebuild_lock import REBUILDING
 from kompass.infrastructure.settings import StoreLocation, locate
+from kompass.infrastructure.signing import key_path, user_key_path
 from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
 from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
@@ -94,6 +98,8 @@ class Store:
         self.identity = Identity(self.real, normal(as_user) if as_user else self.real)
         if self.identity.on_behalf and not (restore and self.created):  # a store just made for a restore is its maker's
             require_may_act(self.identity, self.users.grants_of(self.real))
+        if not create:
+            self._seal_person_register()
 
     @property
     def user(self) -> str:
@@ -113,7 +119,7 @@ class Store:
             self.warnings.append(REBUILDING)
         self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.real)
         appender = AtomicAppender(self.app, self.location.backend, self.log, self.real)
-        self.kompass = Kompass(self.app, appender, self.framework, self.today, self.users.admins)
+        self.kompass = Kompass(self.app, appender, self.framework, self.today, self.users.admins, users=self.users)
 
     def _established_identity(self) -> str:
         """The OS account on SQLite; on PostgreSQL the login the server authenticated (kompass ids are role names)."""
@@ -121,6 +127,25 @@ class Store:
             return os_account()
         with self.engine.connect() as conn:
             return normal(str(conn.execute(text("SELECT session_user")).scalar()))
+
+    def _seal_person_register(self) -> None:
+        """A register an older kompass kept in clear text is encrypted the first time an admin opens the store
+        (docs/usage.md, "People"). Only an admin's opening looks: on PostgreSQL others may not read the register,
+        and a login the database keeps from it (whatever kompass user it acts as) leaves it to an admin's login."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not self.access().grants.is_admin:
+            return
+        try:
+            if not self.persons.holds_clear_text():
+                return
+        except SQLAlchemyError:
+            return  # this login may not read the register
+        sealed = self.persons.seal()
+        self.warnings.append(
+            f"encrypted the contact details of {sealed} people, which an older kompass kept in clear text; "
+            f"their keys are in {self.persons.keys.directory}"
+        )
 
     def _install_database_rules(self) -> None:
         """On PostgreSQL the database enforces the roles itself (kompass.infrastructure.pg_roles)."""
@@ -153,7 +178,17 @@ class Store:
 
     @cached_property
     def persons(self) -> PersonRegister:
-        return PersonRegister(self.engine)
+        return PersonRegister(self.engine, PersonKeys(person_keys_dir(self.log.store_id)))
+
+    def own_files(self) -> StoreFiles:
+        """The files no output may replace: the SQLite database and its companions, the signing keys, the person keys."""
+        store_id = self.log.store_id
+        database = self.location.path if self.location.backend == "sqlite" else None
+        return StoreFiles.of(database, [key_path(store_id), user_key_path(self.user)], [person_keys_dir(store_id)])
+
+    def people(self) -> People:
+        """The person register's use cases, under the acting user's permissions."""
+        return People(self.persons, self.access())
 
     @cached_property
     def network_cache(self) -> NetworkCache:

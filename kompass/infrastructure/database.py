@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 from typing import Any
 
@@ -87,8 +88,21 @@ def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     if json_columns:
         values = [tuple(_json_text(row[n]) if n in json_columns else row[n] for n in names) for row in rows]
     else:
-        values = [tuple(row[n] for n in names) for row in rows]
+        # itemgetter picks a row's values in C: building the tuples in Python was a twentieth of a rebuild
+        pick = operator.itemgetter(*names)
+        values = [pick(row) for row in rows] if len(names) > 1 else [(pick(row),) for row in rows]
     conn.exec_driver_sql(sql, values)
+
+
+def insert_rows(conn: Any, table: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows given as tuples in the table's column order (no JSON columns) through the
+    driver's executemany: for the rows a rebuild writes by the hundred thousand, without a dict each."""
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join(mark for _ in table.columns)})", rows)
 
 
 def upsert(dialect_name: str, table: Any, keys: list[str]) -> Any:

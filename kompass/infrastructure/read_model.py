@@ -9,14 +9,28 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, or_, select
 
 from kompass.application.bitemporal import state_from, time_key
-from kompass.application.coverage import CellNumbers, NationalNumbers
+from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers, build_report
+from kompass.application.coverage_series import EFFECTIVE, NATIONAL, RECORDED
 from kompass.application.network import ActorInfo, Membership, NetworkData, actors_from_records, pair
 from kompass.application.ports import ReadModelPort
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord
 from kompass.application.state import PortfolioState
-from kompass.domain.vocabulary import region_actor_key
+from kompass.domain.framework import Framework
+from kompass.domain.recording import portfolio_id
+from kompass.domain.vocabulary import REGIONS, region_actor_key
 from kompass.infrastructure import tables as t
+from kompass.infrastructure.coverage_series_rows import cells_at
 from kompass.infrastructure.portfolio_projection import SCALE
+
+
+def _holds(row: Any, day: str | None, moment: str | None) -> bool:
+    """Whether a version row holds effective day `day` and recording time `moment` (None: the open end)."""
+    return _within(row.eff_from, row.eff_to, day) and _within(row.rec_from, row.rec_to, moment)
+
+
+def _within(start: str, end: str | None, at: str | None) -> bool:
+    """[start, end) holds `at`; `at` None stands past every end, so only an open interval holds it."""
+    return end is None if at is None else start <= at and (end is None or end > at)
 
 
 class ReadModel(ReadModelPort):
@@ -81,6 +95,40 @@ class ReadModel(ReadModelPort):
             query = query.where(v.rec_from <= moment, or_(v.rec_to.is_(None), v.rec_to > moment))
         with self.engine.connect() as conn:
             return state_from((str(a), p) for a, p in conn.execute(query))
+
+    def past_coverage(self, framework: Framework, today: date, as_of: date | None, known_at: datetime | None) -> CoverageReport | None:
+        """Coverage as of `as_of` with everything recorded, or known at `known_at` on every effective date,
+        from the coverage series: one row per cell. None for what the series do not hold (both times
+        given, or a framework viewed through a crosswalk): the caller takes the whole past state."""
+        if (as_of is None) == (known_at is None) or framework.crosswalk is not None:
+            return None
+        axis, point = (EFFECTIVE, as_of.isoformat()) if as_of is not None else (RECORDED, time_key(known_at))  # type: ignore[arg-type]
+        areas = framework.area_keys
+        wanted = [(r, a) for r in (*REGIONS, NATIONAL) for a in areas]
+        with self.engine.connect() as conn:
+            found = cells_at(conn, axis, point, wanted)
+        cells = {
+            (r, a): CellNumbers(n[0], Fraction(n[1], SCALE), n[2], Fraction(n[3], SCALE), n[4])
+            for (r, a), n in found.items()
+            if r != NATIONAL
+        }
+        national = {a: NationalNumbers(n[0], Fraction(n[1], SCALE)) for (r, a), n in found.items() if r == NATIONAL}
+        regions = self._past_regions(as_of, known_at)
+        return build_report(framework, as_of or today, cells, national, regions.assessments.values())
+
+    def _past_regions(self, as_of: date | None, known_at: datetime | None) -> PortfolioState:
+        """The regions' assessments and coordinators then: every row of the 21 portfolio aggregates (a few
+        each), read by their key and the one holding the date and time picked here (with the range
+        conditions in SQL, SQLite chose an index over the whole table)."""
+        v = t.bt_versions.c
+        day = None if as_of is None else as_of.isoformat()
+        moment = None if known_at is None else time_key(known_at)
+        query = select(v.aggregate_id, v.payload, v.eff_from, v.eff_to, v.rec_from, v.rec_to).where(
+            v.aggregate_id.in_([str(portfolio_id(code)) for code in REGIONS])
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return state_from((str(r.aggregate_id), r.payload) for r in rows if _holds(r, day, moment))
 
     # --- the actor network (kompass.infrastructure.network_projection) -------------------------
 

@@ -21,6 +21,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from fractions import Fraction
 from pathlib import Path
 from uuid import UUID
@@ -28,6 +29,8 @@ from uuid import UUID
 from kompass.application.coverage import CellNumbers, NationalNumbers
 from kompass.application.records import AssessmentRecord
 from kompass.domain.errors import KompassError
+from kompass.domain.identity import portfolio_id
+from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure.durability import sqlite_warnings
 from kompass.infrastructure.settings import sqlite_lock_timeout
@@ -39,6 +42,33 @@ PROJECTIONS = ("portfolio", "network", "bitemporal")
 SCALE = 60
 """`portfolio_projection.SCALE`: rm_coverage and rm_national store weights and budgets times 60."""
 NEEDED_TABLES = frozenset({EVENTS_TABLE, "rm_tracking", "rm_coverage", "rm_national", "rm_assessments", "kompass_users"})
+PAST_TABLES = frozenset({"rm_bt_series", "rm_bt_versions"})
+"""What a past question on one axis reads besides: the coverage series and the regions' versions."""
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+"""`bitemporal.TIME_FORMAT`: recording times as the bitemporal rows hold them (UTC)."""
+EFFECTIVE, RECORDED, NATIONAL = "e", "r", ""
+"""`coverage_series.EFFECTIVE`, `RECORDED` and `NATIONAL`."""
+
+
+@dataclass(frozen=True)
+class PastPoint:
+    """A point on one axis of the coverage series: `--as-of DAY` (everything recorded) or `--known-at
+    MOMENT` (every effective date)."""
+
+    axis: str
+    point: str
+    day: str | None
+    moment: str | None
+
+
+def past_point(as_of: date | None, known_at: datetime | None) -> PastPoint | None:
+    """The series' point for a question on exactly one axis; None for any other question."""
+    if as_of is not None and known_at is None:
+        return PastPoint(EFFECTIVE, as_of.isoformat(), as_of.isoformat(), None)
+    if as_of is None and known_at is not None:
+        moment = known_at.astimezone(UTC).strftime(TIME_FORMAT)
+        return PastPoint(RECORDED, moment, None, moment)
+    return None
 
 
 @dataclass(frozen=True)
@@ -58,8 +88,9 @@ class CurrentCoverage:
         return all((r, a) in self.cells for r in regions for a in areas) and all(a in self.national for a in areas)
 
 
-def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | None:
-    """The coverage rows of the SQLite store at `path` if its projections are at the head of the log, else None.
+def read_current_coverage(path: Path, initialised: UUID, past: PastPoint | None = None) -> CurrentCoverage | None:
+    """The coverage rows of the SQLite store at `path` if its projections are at the head of the log, else None;
+    with `past`, the cells and assessments at that point of the coverage series instead.
 
     `initialised` is the id of an aggregate every initialised store holds (the full path would
     otherwise record the reference events first). Nothing here writes, and nothing here raises
@@ -77,7 +108,7 @@ def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | No
     except sqlite3.Error:
         return None
     try:
-        current = _read(conn, initialised)
+        current = _read(conn, initialised, past)
         if current is not None and rebuild_lock.under_way(path):
             current.warnings.append(rebuild_lock.REBUILDING)
         return current
@@ -87,14 +118,14 @@ def read_current_coverage(path: Path, initialised: UUID) -> CurrentCoverage | No
         conn.close()
 
 
-def _read(conn: sqlite3.Connection, initialised: UUID) -> CurrentCoverage | None:
+def _read(conn: sqlite3.Connection, initialised: UUID, past: PastPoint | None) -> CurrentCoverage | None:
     if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
         return None  # the library switches the file to WAL when it opens it: let it
     warnings = sqlite_warnings(conn.cursor())
     conn.execute("BEGIN")  # one read snapshot: head, positions and rows agree even while a worker commits
     try:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not NEEDED_TABLES.issubset(tables):
+        if not (NEEDED_TABLES | (PAST_TABLES if past is not None else frozenset())).issubset(tables):
             return None
         head = int(conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0] or 0)
         positions = {name: int(position) for name, position in conn.execute("SELECT projection, position FROM rm_tracking")}
@@ -118,6 +149,45 @@ def _read(conn: sqlite3.Connection, initialised: UUID) -> CurrentCoverage | None
                 "SELECT region, year, score, light, focus, effective FROM rm_assessments"
             )
         ]
+        if past is not None:
+            cells, national, assessments = _read_past(conn, past, cells, national)
     finally:
         conn.execute("ROLLBACK")
     return CurrentCoverage(head, cells, national, assessments, warnings)
+
+
+def _read_past(
+    conn: sqlite3.Connection, past: PastPoint, cells: dict[tuple[str, str], CellNumbers], national: dict[str, NationalNumbers]
+) -> tuple[dict[tuple[str, str], CellNumbers], dict[str, NationalNumbers], list[AssessmentRecord]]:
+    """The present cells' and national areas' numbers at `past` (`coverage_series_rows.cells_at`), and the
+    regions' assessments then (`ReadModel._past_regions`)."""
+    query = (
+        "SELECT initiatives, weighted60, pipeline, budget60, actors FROM rm_bt_series "
+        "WHERE axis = ? AND region = ? AND area = ? AND point <= ? ORDER BY point DESC LIMIT 1"
+    )
+
+    def at(region: str, area: str) -> tuple[int, int, int, int, int]:
+        row = conn.execute(query, (past.axis, region, area, past.point)).fetchone()
+        return (0, 0, 0, 0, 0) if row is None else tuple(int(x) for x in row)  # type: ignore[return-value]
+
+    then = {}
+    for region, area in cells:
+        n, weighted60, pipeline, budget60, actors = at(region, area)
+        then[(region, area)] = CellNumbers(n, Fraction(weighted60, SCALE), pipeline, Fraction(budget60, SCALE), actors)
+    national_then = {}
+    for area in national:
+        n, weighted60, *_ = at(NATIONAL, area)
+        national_then[area] = NationalNumbers(n, Fraction(weighted60, SCALE))
+    ids = [str(portfolio_id(code)) for code in REGIONS]
+    marks = ", ".join("?" * len(ids))
+    rows = conn.execute(f"SELECT payload, eff_from, eff_to, rec_from, rec_to FROM rm_bt_versions WHERE aggregate_id IN ({marks})", ids)
+    assessments = []
+    for payload, eff_from, eff_to, rec_from, rec_to in rows:
+        if _within(eff_from, eff_to, past.day) and _within(rec_from, rec_to, past.moment):
+            assessments += [AssessmentRecord(**a) for a in json.loads(payload).get("assessments", [])]
+    return then, national_then, assessments
+
+
+def _within(start: str, end: str | None, at: str | None) -> bool:
+    """`read_model._within`: [start, end) holds `at`; `at` None stands past every end."""
+    return end is None if at is None else start <= at and (end is None or end > at)

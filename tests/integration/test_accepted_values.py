@@ -21,7 +21,7 @@ from kompass.application import commands as c
 from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
 from tests.conftest import drop_pg_database, init_store, new_pg_database
-from tests.integration.helpers import as_json, ok, same_log
+from tests.integration.helpers import as_json, invoke, ok, same_log
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=120)
 """Any Unicode that UTF-8 can carry: newlines, escapes, bidi marks, NUL (which the rules refuse)."""
@@ -70,6 +70,8 @@ def apply(url: str, commands: list[c.Command]) -> int:
     accepted = 0
     try:
         for command in commands:
+            if isinstance(command, c.AssignCoordinator):
+                invoke(url, "user", "grant", command.user, "--role", "analyst")  # a coordinator must be a registered user
             try:
                 store.kompass.execute(command, store.access())
             except KompassError:

@@ -34,6 +34,8 @@ HISTORY_KEYS = {"position", "recorded_at", "effective", "by", "recorded_by", "ag
 
 def apply(url: str, commands: list[c.Command], user: str = "admin") -> int:
     """Execute each command through the service layer; refused ones are skipped. Returns how many were accepted."""
+    for coordinator, region in (("coord-14", "14"), ("coord-12", "12")):  # the users AssignCoordinator names must hold a role
+        invoke(url, "user", "grant", coordinator, "--role", "coordinator", "--region", region)  # (refused when they do)
     store = Store(url, user)
     accepted = 0
     try:

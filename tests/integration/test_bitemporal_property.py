@@ -5,7 +5,10 @@ Random commands with random (often back-dated) effective dates run against a sto
 bitemporal projection is caught up at random points in random batch sizes; then, for 40 dates and
 recording times per example (around the facts' own dates and times, where answers change, and
 anywhere), the state read from the rows equals the replayed one: every initiative record, actor,
-assessment and coordinator. 25 examples on SQLite (1,000 questions), a few on PostgreSQL.
+assessment and coordinator. Where only one of the two is given (`gaps --as-of`, `coverage
+--known-at`), the coverage report read from the coverage series (kompass.application.coverage_series)
+equals the one tallied from the replayed state. 25 examples on SQLite (1,000 questions), a few on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompass.application import commands as c
+from kompass.application.coverage import report_from_state
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.errors import KompassError
 from kompass.infrastructure import bitemporal_projection
@@ -42,6 +46,7 @@ corrections = st.one_of(
 plans = st.builds(lambda first, more: first + more, steps, st.lists(step | corrections, max_size=20))
 
 QUESTIONS = 40
+TODAY = date(2026, 1, 1)
 __all__ = ["pg_template"]  # the fixture, imported for the PostgreSQL test
 
 
@@ -78,6 +83,11 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
             replayed = fold(facts, as_of, known_at)
             indexed = store.read_model.past_state(as_of, known_at)
             assert seen(indexed) == seen(replayed), f"as of {as_of}, known at {known_at}"
+            if (as_of is None) != (known_at is None):
+                series = store.read_model.past_coverage(store.framework, TODAY, as_of, known_at)
+                assert series is not None
+                tallied = report_from_state(replayed, store.framework, as_of or TODAY)
+                assert series == tallied, f"coverage as of {as_of}, known at {known_at}"
     finally:
         store.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,20 @@ def test_a_rebuild_where_no_scratch_file_can_be_made_is_refused_in_one_line(tmp_
     finally:
         tmp_path.chmod(0o755)
     assert "cannot rebuild beside" in message
+
+
+def test_a_live_table_whose_columns_are_in_another_order_is_refilled_by_name(sqlite_url: str, small_log: Path) -> None:
+    """The swap copies a table with SELECT * only when the live columns line up with the copy's; a live
+    table made with its columns in another order (by hand, or by a future migration) is refilled by name."""
+    ok(sqlite_url, "import", str(small_log))
+    right, _said = cell(sqlite_url)
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(rm_coverage)")]
+        conn.execute("ALTER TABLE rm_coverage RENAME TO rm_coverage_old")
+        conn.execute(f"CREATE TABLE rm_coverage AS SELECT {', '.join(reversed(columns))} FROM rm_coverage_old")
+        conn.execute("DROP TABLE rm_coverage_old")
+        conn.execute("UPDATE rm_coverage SET initiatives = 999 WHERE region = ? AND area = ?", CELL)
+    assert cell(sqlite_url)[0] == 999
+    ok(sqlite_url, "projections", "rebuild")
+    assert cell(sqlite_url)[0] == right

@@ -191,6 +191,8 @@ def test_portfolio_commands(db_url: str) -> None:
        "--focus", "leadership=high", "--focus", "security=low", "--effective", "2022-01-20")
     ok(db_url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "9", "--light", "green",
        "--focus", "leadership=high", "--effective", "2022-01-21")  # replaces the earlier 2021 assessment
+    assert "not a registered user" in refused(db_url, "portfolio", "coordinator", "--region", "14", "--user", "coord-14")
+    ok(db_url, "user", "grant", "coord-14", "--role", "coordinator", "--region", "14")
     ok(db_url, "portfolio", "coordinator", "--region", "14", "--user", "coord-14")
     shown = as_json(db_url, "portfolio", "show", "--region", "14")
     assert shown["region"] == "14" and shown["name"] == "Västra Götaland"

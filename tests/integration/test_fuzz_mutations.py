@@ -30,6 +30,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kompass.application.commands import GrantRole
+from kompass.infrastructure.bootstrap import Store
 from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import invoke
 
@@ -183,10 +185,36 @@ def mutate(draw: st.DrawFn, lines: list[str]) -> tuple[str, bytes]:
     return kind, (newline.join(lines) + newline).encode("utf-8", "surrogatepass")
 
 
+def coordinators_named(lines: list[str]) -> list[tuple[str, str]]:
+    """The (user, region) of every `portfolio.coordinator` line: users the store must know before the import."""
+    named = []
+    for line in lines:
+        if line.strip() and not line.lstrip().startswith("#"):
+            record = json.loads(line)
+            if record.get("op") == "portfolio.coordinator":
+                named.append((record["user"], record["region"]))
+    return named
+
+
+def register(url: str, coordinators: list[tuple[str, str]]) -> None:
+    """Grant each a coordinator role, as an admin would before assigning them (one place to adapt)."""
+    if not coordinators:
+        return
+    store = Store(url, "admin")
+    try:
+        for user, region in dict.fromkeys(coordinators):  # each grant once: granting what is held is refused
+            if region not in store.users.grants_of(user).regions:
+                store.kompass.execute(GrantRole(user=user, role="coordinator", regions=(region,)), store.access())
+    finally:
+        store.close()
+
+
 @st.composite
-def damaged_log(draw: st.DrawFn) -> tuple[str, bytes]:
+def damaged_log(draw: st.DrawFn) -> tuple[str, bytes, list[tuple[str, str]]]:
+    """A mutated log, and the coordinators its undamaged lines assign (registered before the import)."""
     base = draw(st.sampled_from(["small"] * 19 + ["demo"]))
     lines = unique(SMALL if base == "small" else DEMO, f"-z{next(_serial):07d}")
+    coordinators = coordinators_named(lines)
     names = []
     for _ in range(draw(st.integers(1, 2))):
         name, data = draw(mutate(lines))
@@ -194,7 +222,7 @@ def damaged_log(draw: st.DrawFn) -> tuple[str, bytes]:
         if name in {"byte_flip", "truncate", "endings"}:
             break  # the bytes are no longer lines of text to mutate further
         lines = data.decode("utf-8", "surrogatepass").split("\n")  # a second mutation works on the first one's result
-    return "+".join(names), data
+    return "+".join(names), data, coordinators
 
 
 # --- the store and its state ------------------------------------------------------------------------------------
@@ -262,9 +290,13 @@ def sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
 @settings(FUZZ, max_examples=EXAMPLES_SQLITE)
 @given(case=damaged_log())
-def test_a_damaged_real_log_is_taken_whole_or_refused_at_a_line_on_sqlite(sqlite_store: tuple[str, Path], case: tuple[str, bytes]) -> None:
+def test_a_damaged_real_log_is_taken_whole_or_refused_at_a_line_on_sqlite(
+    sqlite_store: tuple[str, Path], case: tuple[str, bytes, list[tuple[str, str]]]
+) -> None:
     url, work = sqlite_store
-    check(url, work, "sqlite", *case)
+    name, data, coordinators = case
+    register(url, coordinators)
+    check(url, work, "sqlite", name, data)
 
 
 @pytest.fixture(scope="module")
@@ -284,15 +316,19 @@ def postgres_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
 @settings(FUZZ, max_examples=EXAMPLES_POSTGRES)
 @given(case=damaged_log())
 def test_a_damaged_real_log_is_taken_whole_or_refused_at_a_line_on_postgres(
-    postgres_store: tuple[str, Path], case: tuple[str, bytes]
+    postgres_store: tuple[str, Path], case: tuple[str, bytes, list[tuple[str, str]]]
 ) -> None:
     url, work = postgres_store
-    check(url, work, "postgres", *case)
+    name, data, coordinators = case
+    register(url, coordinators)
+    check(url, work, "postgres", name, data)
 
 
 def test_an_undamaged_log_is_accepted_so_that_refusals_mean_damage(sqlite_store: tuple[str, Path]) -> None:
     url, work = sqlite_store
     for lines in (SMALL, DEMO):
         path = work / "whole.jsonl"
-        path.write_text("\n".join(unique(lines, f"-w{next(_serial):07d}")) + "\n", encoding="utf-8")
+        whole = unique(lines, f"-w{next(_serial):07d}")
+        register(url, coordinators_named(whole))
+        path.write_text("\n".join(whole) + "\n", encoding="utf-8")
         assert invoke(url, "import", str(path)).exit_code == 0

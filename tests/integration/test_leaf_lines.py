@@ -66,8 +66,8 @@ EVERY_KIND = [
     c.AssignCoordinator(region="14", user="coord-14"),
     c.MergeActor(key="gbg", into="digg"),
     c.PublishKey(user="admin", public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
-    c.GrantRole(user="coord-14", role="coordinator", regions=("14",)),
-    c.RevokeRole(user="coord-14", role="coordinator", regions=("14",)),
+    c.GrantRole(user="revisor", role="auditor"),
+    c.RevokeRole(user="revisor", role="auditor"),
 ]
 
 

@@ -133,6 +133,32 @@ def test_lean_and_full_paths_print_the_same_bytes(
     assert (lean.stdout, lean.stderr, lean.exit_code) == (full.stdout, full.stderr, full.exit_code)
 
 
+PAST = [
+    ("gaps", "--as-of", "2021-06-30"), ("coverage", "--as-of", "2022-03-31"), ("gaps", "--as-of", "2019-01-01"),
+    ("coverage", "--known-at", "2021-09-01T12:00:00+02:00"), ("gaps", "--known-at", "2022-12-31"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+@pytest.mark.parametrize("question", PAST, ids=" ".join)
+def test_past_questions_on_one_axis_read_the_series_and_print_what_the_full_path_prints(
+    current: str, question: tuple[str, ...], fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--as-of` or `--known-at` alone: the lean read of the coverage series, byte for byte the full path's."""
+    lean = _lean(current, *question, "--format", fmt, monkeypatch=monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_coverage, "read_current_coverage", lambda *_: None)
+        full = invoke(current, *question, "--format", fmt)
+    assert lean.exit_code in (0, 6), (lean.exit_code, lean.stderr, lean.exception)
+    assert (lean.stdout, lean.stderr, lean.exit_code) == (full.stdout, full.stderr, full.exit_code)
+
+
+def test_a_past_question_on_one_axis_imports_neither_library(current: str) -> None:
+    for question in (("gaps", "--as-of", "2021-06-30"), ("coverage", "--known-at", "2022-12-31")):
+        done, heavy = _heavy_imports(current, *question, "--format", "json")
+        assert done.returncode in (0, 6) and heavy == set(), (question, done.stderr[-2000:], heavy)
+
+
 def test_the_compared_data_holds_every_kind_of_gap(current: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The byte comparison above means something only if the data exercises every branch."""
     data = json.loads(_lean(current, "gaps", "--format", "json", monkeypatch=monkeypatch).stdout)
@@ -177,9 +203,10 @@ def test_a_current_store_is_read_without_eventsourcing_or_sqlalchemy_and_a_behin
     assert json.loads(done.stdout)["regions"][REGIONS_INDEX["09"]]["areas"]["security"]["gap"] == "pipeline_only"
 
 
-def test_time_and_framework_options_take_the_full_path(current: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    for options in (("--as-of", "2021-06-30"), ("--known-at", "2030-01-01"), ("--framework", "se-2025"),
-                    ("--framework", "se-2017")):
+def test_both_times_and_framework_options_take_the_full_path(current: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One time alone is read from the coverage series (below); both at once, or a framework, are not."""
+    for options in (("--as-of", "2021-06-30", "--known-at", "2030-01-01"), ("--framework", "se-2025"),
+                    ("--framework", "se-2017"), ("--as-of", "2021-06-30", "--framework", "se-2025")):
         result = _lean(current, "gaps", "--format", "json", *options, monkeypatch=monkeypatch)
         assert isinstance(result.exception, AssertionError), (options, result.exit_code, result.stdout[:200])
         assert invoke(current, "gaps", "--format", "json", *options).exit_code == 0
@@ -298,6 +325,7 @@ def test_the_lean_path_declines_postgres_and_urls_it_cannot_use() -> None:
 
 
 def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) -> None:
+    from kompass.application import bitemporal, coverage_series
     from kompass.infrastructure import portfolio_projection, tables
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.eventstore import events_table
@@ -305,6 +333,11 @@ def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) ->
 
     assert tuple(p.NAME for p in default_projections()) == sqlite_coverage.PROJECTIONS
     assert sqlite_coverage.SCALE == portfolio_projection.SCALE
+    assert sqlite_coverage.TIME_FORMAT == bitemporal.TIME_FORMAT
+    assert (sqlite_coverage.EFFECTIVE, sqlite_coverage.RECORDED, sqlite_coverage.NATIONAL) == (
+        coverage_series.EFFECTIVE, coverage_series.RECORDED, coverage_series.NATIONAL
+    )
+    assert set(tables.metadata.tables) >= sqlite_coverage.PAST_TABLES
     store = Store(init_store(f"sqlite:///{tmp_path / 'kompass.db'}"), "admin")
     try:
         assert events_table(store.app) == sqlite_coverage.EVENTS_TABLE

@@ -1,7 +1,9 @@
 """Who may do what (DESIGN §6), through the command line.
 
-admin: everything. coordinator: their regions' initiatives and portfolios, and registering
-(and renaming) actors; not merging them, not users. auditor and analyst: read only.
+admin: everything. coordinator: their regions' initiatives and portfolios, their regions' actors
+(registering and renaming; not merging), their own region's actor as a participant anywhere, and
+their own contact details; not users. auditor and analyst: read only. The attacks on these rules
+are in test_permission_holes.py.
 Every refusal exits 4 with one line naming who may do it, and changes nothing.
 """
 
@@ -145,7 +147,8 @@ def test_a_coordinator_changes_their_own_regions_portfolio(store: str) -> None:
     ok(store, "initiative", "tag", "14-ny", "--area", "competence", user=c14)
     ok(store, "initiative", "status", "14-dataverkstad", "completed", "--reason", "klart", user=c14)
     ok(store, "initiative", "reopen", "14-dataverkstad", "--reason", "fas 2", user=c14)
-    ok(store, "initiative", "join", "14-ny", "--actor", "region-12", user=c14)  # another region may take part in 14's work
+    ok(store, "initiative", "join", "14-ny", "--actor", "digg", user=c14)
+    ok(store, "initiative", "join", "14-ny", "--actor", "region-12", user="coord-12")  # region 12 takes part in 14's work
     ok(store, "initiative", "fund", "14-ny", "--source", "regional", "--amount-sek", "100000", "--year", "2025", user=c14)
     ok(store, "portfolio", "assess", "--region", "14", "--year", "2022", "--score", "7", "--light", "green", user=c14)
     events = as_json(store, "history", "--by", c14)["events"]

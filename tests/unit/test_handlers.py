@@ -21,7 +21,7 @@ from kompass.application import commands as c
 from kompass.application.app import PortfolioApplication
 from kompass.application.handlers import handle
 from kompass.application.permissions import Access, Grants, OpenAccess
-from kompass.application.ports import AppendTransaction, AtomicAppender
+from kompass.application.ports import AppendTransaction, AtomicAppender, UserDirectory
 from kompass.application.service import Kompass, LineRefused
 from kompass.domain.errors import (
     AlreadyExists,
@@ -47,8 +47,22 @@ def grants(user: str, *roles: str, regions: tuple[str, ...] = ()) -> Access:
 
 
 COORD_14 = grants("coord-14", "coordinator", regions=("14",))
+COORD_12 = grants("coord-12", "coordinator", regions=("12",))
 ANALYST = grants("ana", "analyst")
 AUDITOR = grants("audit", "auditor")
+
+
+class Directory(UserDirectory):
+    """The user register of these tests: the users above hold their roles."""
+
+    def __init__(self, *known: Access) -> None:
+        self.known = {access.user: access.grants for access in known}
+
+    def grants_of(self, user: str) -> Grants:
+        return self.known.get(user, Grants(user))
+
+
+USERS = Directory(ADMIN, COORD_14, COORD_12, ANALYST, AUDITOR)
 
 
 class MemoryTransaction(AppendTransaction):
@@ -106,7 +120,7 @@ def app() -> PortfolioApplication:
 
 @pytest.fixture
 def kompass(app: PortfolioApplication) -> Kompass:
-    service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY)
+    service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY, users=USERS)
     assert service.initialise(None, by="admin")
     for key, kind, region in [("digg", "agency", None), ("vinnova", "agency", None), ("kommun-1480", "municipality", "14")]:
         service.execute(c.RegisterActor(key=key, name=key.title(), kind=kind, region=region, effective=SINCE), ADMIN)
@@ -396,10 +410,53 @@ def test_a_coordinator_maintains_their_own_initiatives_and_portfolio(kompass: Ko
     assert kompass.session().portfolio("14").assessments[2021].score == 8
 
 
-def test_a_coordinator_may_register_and_rename_actors(kompass: Kompass) -> None:
+def test_a_coordinator_may_register_and_rename_their_regions_actors(kompass: Kompass) -> None:
     kompass.execute(c.RegisterActor(key="gu", name="Göteborgs universitet", kind="university", region="14"), COORD_14)
     kompass.execute(c.RenameActor(key="gu", name="University of Gothenburg"), COORD_14)
+    kompass.execute(c.RenameActor(key="kommun-1480", name="Göteborgs Stad"), COORD_14)
     assert actor(kompass, "gu").name == "University of Gothenburg"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        c.RegisterActor(key="lu", name="Lunds universitet", kind="university", region="12"),
+        c.RegisterActor(key="agency-x", name="X", kind="agency"),
+        c.RenameActor(key="region-01", name="Region Pwned"),
+        c.RenameActor(key="digg", name="Digg (taken over)"),
+        c.MergeActor(key="kommun-1480", into="digg"),
+    ],
+    ids=["register-for-12", "register-without-region", "rename-region-01", "rename-without-region", "merge"],
+)
+def test_a_coordinator_may_not_touch_actors_of_other_regions_or_of_none(kompass: Kompass, command: c.Command) -> None:
+    refused(kompass, PermissionDenied, command, COORD_14, match="^coord-14 may not .*: only an admin")
+    kompass.execute(command, ADMIN)
+
+
+def test_only_a_regions_coordinator_adds_or_removes_its_region_actor(kompass: Kompass) -> None:
+    """Joining region-01 to a 14 initiative would make it one of region 01's and fill region 01's cells."""
+    join_01 = c.JoinInitiative(ref="14-open", actor="region-01", role="target")
+    refused(kompass, PermissionDenied, join_01, COORD_14, match="only an admin or a coordinator of region 01")
+    refused(kompass, PermissionDenied, c.JoinInitiative(ref="14-open", actor="region-12"), COORD_14)
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="region-12", role="partner"), COORD_12)  # 12 joins 14's work
+    refused(kompass, PermissionDenied, c.LeaveInitiative(ref="14-open", actor="region-12"), COORD_14)
+    kompass.execute(c.LeaveInitiative(ref="14-open", actor="region-12"), COORD_12)
+    refused(kompass, PermissionDenied, c.JoinInitiative(ref="14-open", actor="digg"), COORD_12, match="region 14")
+    kompass.execute(c.JoinInitiative(ref="14-open", actor="digg"), COORD_14)  # any other actor, in 14's own initiative
+    kompass.execute(c.JoinInitiative(ref="12-skills", actor="region-14"), COORD_14)
+    assert set(initiative(kompass).participants) == {"digg"}
+    assert set(initiative(kompass, "12-skills").participants) == {"region-14"}
+
+
+def test_an_import_line_obeys_the_same_participant_rule(kompass: Kompass) -> None:
+    before = head(kompass.app)
+    with pytest.raises(LineRefused) as info:
+        kompass.import_commands(
+            numbered(c.TagArea(ref="14-open", area="innovation"), c.JoinInitiative(ref="14-open", actor="region-01", role="target")),
+            COORD_14,
+        )
+    assert (info.value.line, info.value.exit_code) == (2, 4)
+    assert head(kompass.app) == before
 
 
 def test_only_an_admin_merges_actors(kompass: Kompass) -> None:
@@ -410,6 +467,22 @@ def test_only_an_admin_assigns_coordinators(kompass: Kompass) -> None:
     refused(kompass, PermissionDenied, c.AssignCoordinator(region="14", user="coord-14"), COORD_14)
     kompass.execute(c.AssignCoordinator(region="14", user="coord-14"), ADMIN)
     assert kompass.session().portfolio("14").coordinator == "coord-14"
+
+
+def test_a_portfolio_coordinator_is_a_registered_user_named_by_id(kompass: Kompass) -> None:
+    refused(kompass, InvalidValue, c.AssignCoordinator(region="14", user="Kristina Exempelsdotter"), match="slug")
+    refused(kompass, InvalidValue, c.AssignCoordinator(region="14", user="kristina@region.example"), match="slug")
+    refused(kompass, NotFound, c.AssignCoordinator(region="14", user="kristina"), match="not a registered user")
+    no_register = Kompass(kompass.app, MemoryAppender(kompass.app), FRAMEWORK, today=lambda: TODAY)
+    refused(no_register, NotFound, c.AssignCoordinator(region="14", user="coord-14"), match="not a registered user")
+
+
+@pytest.mark.parametrize("by", ["Kristina Exempelsdotter", "kristina@region.example", "Coord-14"])
+def test_by_is_a_user_id_on_every_path(kompass: Kompass, by: str) -> None:
+    refused(kompass, InvalidValue, c.ChangeStatus(ref="14-open", status="active", by=by), match="by")
+    with pytest.raises(LineRefused) as info:
+        kompass.import_commands(numbered(c.ChangeStatus(ref="14-open", status="active", by=by)), ADMIN)
+    assert isinstance(info.value.error, InvalidValue)
 
 
 WRITES = [

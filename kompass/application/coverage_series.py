@@ -1,0 +1,255 @@
+"""Coverage along one time axis, per initiative: the steps at which what it adds to the cells changes.
+
+A question about the past on one axis — `--as-of D` with everything recorded, or `--known-at T`
+with every effective date — sees each initiative as it was then: folded from its own facts and the
+facts of the actors it names (a merge changes whom it counts), effective by D (or recorded by T),
+in log order. What it then adds to the cells is `domain.coverage.contribution`, the one statement
+of the rule. Along the axis that contribution is a step function of the points (effective days,
+or recording times) at which its facts take effect; the bitemporal projection keeps these steps,
+and the per-cell sums of them as running series, so that a question reads one row per cell
+(kompass.infrastructure.coverage_series_rows) instead of every initiative.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from kompass.application.bitemporal import remembered_time_key
+from kompass.application.catalogue import COVERAGE, concerning
+from kompass.application.facts import Fact
+from kompass.application.records import initiative_facts, region_actors
+from kompass.application.state import PortfolioState
+from kompass.domain.coverage import Contribution, contribution
+
+EFFECTIVE = "e"
+"""The axis of `--as-of`: effective days (ISO text), everything recorded so far."""
+RECORDED = "r"
+"""The axis of `--known-at`: recording times (`bitemporal.time_key` text), every effective date."""
+AXES = (EFFECTIVE, RECORDED)
+NATIONAL = ""
+"""The region of the national figures' rows (per area, over all regions)."""
+SCALE = 60
+"""Weights and budgets are kept times 60, as in the present-time tables: every share 1/n, n ≤ 5, is whole."""
+
+Step = tuple[str, Contribution | None]
+"""From this point on the axis (until the next step), the initiative adds this (None: nothing)."""
+Cell = tuple[str, str]
+Amounts = tuple[int, int, int, int]
+"""A cell's initiatives, weighted × SCALE, pipeline and budget × SCALE."""
+
+
+def point_of(axis: str) -> Callable[[Fact], str]:
+    """Where a fact takes effect on the axis, as the text the rows are ordered by."""
+    if axis == EFFECTIVE:
+        return lambda fact: _day_key(fact.effective)
+    return lambda fact: remembered_time_key(fact.recorded_at)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _day_key(day: date) -> str:
+    return day.isoformat()
+
+
+Prefixes = dict[int, Contribution | None]
+"""What an initiative adds once the first n of its facts (in log order) are folded, by n: the same on
+both axes, so the second axis takes it from the first instead of working it out again."""
+
+
+def steps(
+    facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str, prefixes: Prefixes | None = None
+) -> list[Step]:
+    """The initiative's contribution along `axis`, from its facts and its actors' facts (any order).
+    `prefixes`, if given, is shared by the calls for the two axes of the same facts."""
+    ordered = sorted(facts, key=lambda f: f.position)
+    index = {f.position: n for n, f in enumerate(ordered)}
+    point = point_of(axis)
+    groups: dict[str, list[Fact]] = {}
+    for fact in ordered:
+        groups.setdefault(point(fact), []).append(fact)
+    result: list[Step] = []
+    state: PortfolioState | None = _empty()
+    pending: list[Fact] = []
+    """Facts that extend `state` but are not folded into it yet: they wait until its contribution is
+    wanted and not already known from the other axis."""
+    applied = -1
+    """The log position of the last fact of `state` and `pending` (None: it misses some)."""
+    folded = 0
+    """How many facts `state` and `pending` hold: when they are the first ones in log order, a prefix."""
+    for here in sorted(groups):
+        new = groups[here]
+        moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
+        if state is not None and new[0].position > applied:
+            # the usual case: this point's facts come after every fact folded so far, so they extend the fold
+            pending += new
+            applied = new[-1].position
+            folded += len(new)
+        elif moved:
+            # a fact back-dated on this axis: fold this point's view again, in log order
+            state, pending, folded = _empty(), [], 0
+            for fact in ordered:
+                if point(fact) <= here:
+                    state.apply(fact)
+                    applied = fact.position
+                    folded += 1
+        else:
+            state, pending = None, []  # nothing that concerns coverage came, and the fold is left behind
+        if not moved:
+            continue  # nothing that concerns coverage: it adds what it added before
+        assert state is not None
+        prefix = prefixes is not None and index[applied] == folded - 1
+        if prefix and prefixes is not None and folded in prefixes:
+            added = prefixes[folded]
+        else:
+            for fact in pending:
+                state.apply(fact)
+            pending = []
+            added = _contribution(state, initiative_id, areas)
+            if prefix and prefixes is not None:
+                prefixes[folded] = added
+        if not result or result[-1][1] != added:
+            result.append((here, added))
+    return result
+
+
+_REGION_ACTORS = region_actors()
+RECOUNTED = concerning(COVERAGE)
+"""The initiative events after which its contribution is taken again (as the portfolio projection does)."""
+
+
+def _empty() -> PortfolioState:
+    """A state to fold into, sharing the region actors' records (no fact changes them; building them anew
+    for every fold was a sixth of a rebuild)."""
+    return PortfolioState(actors=dict(_REGION_ACTORS))
+
+
+def _contribution(state: PortfolioState, initiative_id: UUID, areas: Collection[str]) -> Contribution | None:
+    record = state.initiatives.get(initiative_id)
+    return None if record is None else contribution(initiative_facts(record, state.actor), areas)
+
+
+def named_actors(facts: Sequence[Fact]) -> set[str]:
+    """The actor keys an initiative's facts name (those whose merges change what it counts)."""
+    return {str(f.data["actor"]) for f in facts if f.aggregate == "initiative" and "actor" in f.data}
+
+
+def merge_targets(facts: Sequence[Fact]) -> set[str]:
+    """The actors that actors' facts merge into (followed like the actors named)."""
+    return {str(f.data["into"]) for f in facts if f.type == "ActorMerged"}
+
+
+def amounts(added: Contribution) -> Iterator[tuple[Cell, Amounts, frozenset[str]]]:
+    """What a contribution adds to each cell (and to the national row of each area): the numbers
+    and the actors it brings to the cell's distinct actors."""
+    weighted, budget = added.scaled(SCALE)
+    for area in added.areas:
+        yield (NATIONAL, area), (added.initiatives, weighted, 0, 0), frozenset()
+        for region in added.regions:
+            yield (region, area), (added.initiatives, weighted, added.pipeline, budget), added.cell_actors
+
+
+Cells = dict[tuple[str, str, str], dict[str, list[int]]]
+"""(axis, region, area) → point → what to add to the cell's numbers and distinct actors from there on."""
+Pairs = dict[tuple[str, str, str, str], dict[str, int]]
+"""(axis, region, area, actor) → point → what to add to the actor's count in the cell from there on."""
+Shares = dict[Cell, tuple[Amounts, frozenset[str]]]
+_NOTHING: tuple[Amounts, frozenset[str]] = ((0, 0, 0, 0), frozenset())
+
+
+Memo = dict[int, tuple[Contribution, Shares]]
+"""What contributions add to the cells, by the contribution's identity (`changes`)."""
+
+
+def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pairs, memo: Memo | None = None) -> None:
+    """Add to `cells` and `pairs` what replacing one initiative's steps `old` by `new` changes: at each
+    step, the difference between what it adds and what the step before added. Steps the two share
+    at their start cancel out and are skipped. `memo`, if given, is shared by the calls for one
+    initiative's two axes."""
+    memo = {} if memo is None else memo
+    same = 0
+    while same < min(len(old), len(new)) and old[same] == new[same]:
+        same += 1
+    for sign, series in ((-1, old), (1, new)):
+        before = _shares(series[same - 1][1], memo) if same else {}
+        for point, added in series[same:]:
+            after = _shares(added, memo)
+            _step(axis, point, sign, before, after, cells, pairs)
+            before = after
+
+
+def _shares(added: Contribution | None, memo: Memo) -> Shares:
+    if added is None:
+        return {}
+    found = memo.get(id(added))
+    if found is None or found[0] is not added:
+        # the two axes of an initiative mostly step through the same contributions (`Prefixes`): remembered
+        # by identity, and kept alive with it so that an id is never taken for another's
+        found = memo[id(added)] = (added, {cell: (numbers, keys) for cell, numbers, keys in amounts(added)})
+    return found[1]
+
+
+def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
+    for cell in before.keys() | after.keys():
+        was, now = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
+        if was == now:
+            continue
+        (old, old_keys), (new, new_keys) = was, now
+        if old != new:
+            total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
+            total[0] += sign * (new[0] - old[0])
+            total[1] += sign * (new[1] - old[1])
+            total[2] += sign * (new[2] - old[2])
+            total[3] += sign * (new[3] - old[3])
+        if old_keys is new_keys:
+            continue  # one contribution's cells share its actors' set
+        for key in new_keys - old_keys:
+            counts = pairs.setdefault((axis, *cell, key), {})
+            counts[point] = counts.get(point, 0) + sign
+        for key in old_keys - new_keys:
+            counts = pairs.setdefault((axis, *cell, key), {})
+            counts[point] = counts.get(point, 0) - sign
+
+
+Written = dict[int, tuple[Contribution, dict[str, Any]]]
+"""Contributions as stored, by the contribution's identity (`to_json`)."""
+
+
+def to_json(series: list[Step], memo: Written | None = None) -> list[Any]:
+    """The steps as stored. `memo` (by the contribution's identity, kept alive with it) lets one initiative's
+    two axes, which mostly share their contributions, write each once."""
+    memo = {} if memo is None else memo
+    rows: list[Any] = []
+    for p, c in series:
+        if c is None:
+            rows.append([p, None])
+            continue
+        found = memo.get(id(c))
+        if found is None or found[0] is not c:
+            found = memo[id(c)] = (c, _contribution_json(c))
+        rows.append([p, found[1]])
+    return rows
+
+
+def _contribution_json(c: Contribution) -> dict[str, Any]:
+    return {
+        "regions": sorted(c.regions), "areas": list(c.areas), "counting": c.counting, "parts": c.parts,
+        "budget_sek": c.budget_sek, "actors": sorted(c.actors),
+    }
+
+
+def from_json(rows: list[Any]) -> list[Step]:
+    return [
+        (
+            str(p),
+            None
+            if c is None
+            else Contribution(
+                frozenset(c["regions"]), tuple(c["areas"]), bool(c["counting"]), int(c["parts"]), int(c["budget_sek"]),
+                frozenset(c["actors"]),
+            ),
+        )
+        for p, c in rows
+    ]
