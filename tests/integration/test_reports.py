@@ -188,7 +188,7 @@ def test_national_report_markdown_has_every_section(demo_url: str) -> None:
 
 def test_html_reports_are_self_contained_and_responsive(demo_url: str, tmp_path: Path) -> None:
     for args, pictures in ((["annual", "--region", "14"], 2), (["national"], 3)):
-        target = tmp_path / "report.html"
+        target = tmp_path / f"report-{args[0]}.html"  # a new file each: --output refuses to replace one
         ok(demo_url, "report", *args, "--year", "2021", "--format", "html", "--output", str(target))
         page = target.read_text("utf-8")
         assert page.startswith("<!DOCTYPE html>")
