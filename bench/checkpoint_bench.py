@@ -49,7 +49,7 @@ def one_import(url: str, log: Path, tree: bool) -> None:
     if not tree:
         from kompass.infrastructure import tlog_write
 
-        tlog_write.LogExtension.extend = lambda self, events: None  # type: ignore[method-assign]
+        tlog_write.LogExtension.extend = lambda self, events, recorded_by: None  # type: ignore[method-assign]
         tlog_write.LogExtension.finish = lambda self: None  # type: ignore[method-assign]
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.command_log import read_command_log

@@ -26,6 +26,9 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kompass-test-config-")
 """Signing keys of test stores go to a directory of this test run, never the user's own."""
 os.environ.pop("KOMPASS_SIGNING_KEY", None)
 
+NEW_STORE_EVENTS = 44
+"""What `init_store` leaves: the 21 regions' actors and portfolios, the real identity's grant as first admin, `admin`'s grant."""
+
 PG_ADMIN_URL = os.environ.get("KOMPASS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -77,10 +80,36 @@ def empty_pg_store() -> Iterator[str]:
 
 
 def init_store(url: str, admin: str = "admin") -> str:
-    """What `kompass init` does: create the store at `url` (regions registered, `admin` its first admin)."""
+    """What `kompass init` does: create the store at `url`, whose first admin is the real identity of this
+    test run (its OS account on SQLite, its PostgreSQL login), who then also makes `admin` an admin. The
+    tests act as `admin` (and as coordinators) with `--as`, which only an admin may: the real identity is one."""
+    from kompass.application.commands import GrantRole
     from kompass.infrastructure.bootstrap import Store
 
-    Store(url, admin, create=True).close()
+    store = Store(url, create=True)
+    try:
+        if admin != store.identity.real:
+            store.kompass.execute(GrantRole(user=admin, role="admin"), store.access())
+    finally:
+        store.close()
+    return url
+
+
+def restore_store(url: str, export: Path, admin: str = "admin") -> str:
+    """What `kompass import --restore EXPORT` does into the new store at `url` (by the real identity of this
+    test run, who is its admin when the export names none), then `admin` made an admin too, as `init_store` does."""
+    from kompass.application.commands import GrantRole
+    from kompass.infrastructure.bootstrap import Store
+    from kompass.infrastructure.command_log import read_command_log, restore_items
+
+    store = Store(url, create=True, restore=True)
+    try:
+        assert store.is_empty(), f"{url} is not a new store"
+        store.kompass.restore(restore_items(read_command_log(export, restore=True), None), store.identity.real)
+        if admin not in store.users.admins():
+            store.kompass.execute(GrantRole(user=admin, role="admin"), store.access())
+    finally:
+        store.close()
     return url
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from kompass.application.history import HistoryFilter, history_entry, keyed, matches
 from kompass.application.ports import Auditor, FactLog, ReadModelPort
+from kompass.application.recorder_audit import RecorderVerdict
 from kompass.domain.framework import Framework
 
 __all__ = ["AuditService", "Extended", "Sheets", "Verified"]
@@ -23,7 +24,8 @@ __all__ = ["AuditService", "Extended", "Sheets", "Verified"]
 @dataclass(frozen=True)
 class Verified:
     """What `kompass verify` checked and found in order: the log's events, checkpoints and signatures,
-    the snapshots and the read-model rows that match a replay."""
+    the snapshots and the read-model rows that match a replay, and the events whose recorder held the
+    right to record them (and those stored before kompass kept recorders, which cannot be checked)."""
 
     events: int
     checkpoints: int
@@ -32,6 +34,7 @@ class Verified:
     signers: tuple[str, ...]
     snapshots: int
     rows: int
+    recorders: RecorderVerdict
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,9 @@ class AuditService:
         return Sheets(tables, sheet_columns(self.framework), allowed_values(self.framework), region)
 
     def verify(self) -> Verified:
-        """The tree recomputed from the stored events, every checkpoint and its signatures, every snapshot and every
-        read-model row against a replay; IntegrityViolation (exit 5) names the first thing altered."""
+        """The tree recomputed from the stored events, every checkpoint and its signatures, who recorded each event,
+        every snapshot and every read-model row against a replay; IntegrityViolation (exit 5) names the first thing
+        altered (or the first event recorded by someone without the right to it)."""
         return self.auditor.verify_store()
 
     def verify_against(self, held: Sequence[tuple[str, str]], keys: Sequence[str] = ()) -> list[Extended]:
@@ -100,7 +104,8 @@ class AuditService:
         return self.auditor.verify_against(notes, [VerifierKey.parse(k) for k in keys])
 
     def replay(self, until: int | datetime, target: str) -> int:
-        """Rebuild the empty store at `target` from the log up to a position (or a recording time); the events written."""
+        """Rebuild the new store at `target` from the log up to a position (or a recording time), as a restore of
+        that part of the export: each event keeps its recorder; the events written."""
         if isinstance(until, int):
             return self.auditor.restore_into(self.facts.facts(upto=until), target)
         return self.auditor.restore_into((f for f in self.facts.facts() if f.recorded_at <= until), target)

@@ -179,6 +179,24 @@ class AssignCoordinator(Command):
     user: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class GrantRole(Command):
+    """A role for a user (a coordinator's for regions): a `user` aggregate's event, so roles have a history."""
+
+    user: str
+    role: str
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeRole(Command):
+    """A role taken away; a coordinator's regions may be taken away one by one (none given: all)."""
+
+    user: str
+    role: str
+    regions: tuple[str, ...] = ()
+
+
 # --- corrections: each a new event; `reason` is kept in the history for auditors ---------
 
 
@@ -281,6 +299,8 @@ OPS: dict[str, type[Command]] = {
     "initiative.lead_region": MoveLeadRegion,
     "portfolio.assess": AssessPortfolio,
     "portfolio.coordinator": AssignCoordinator,
+    "user.grant": GrantRole,
+    "user.revoke": RevokeRole,
     "key.publish": PublishKey,
 }
 """The command log's op names (docs/command-log.md) and the command each one stands for."""

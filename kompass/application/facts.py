@@ -28,9 +28,11 @@ class Fact(NamedTuple):
     type: str
     """The event's class name, e.g. `ActorJoined`."""
     data: dict[str, Any]
+    recorded_by: str | None = None
+    """Who stored it, as the store established (None for events stored before kompass kept it)."""
 
 
-def fact_from_event(event: Any, position: int) -> Fact:
+def fact_from_event(event: Any, position: int, recorded_by: str | None = None) -> Fact:
     """Turn a decoded library event into a fact."""
     aggregate, _, name = type(event).__qualname__.partition(".")
     data = {k: v for k, v in event.__dict__.items() if k not in ENVELOPE}
@@ -44,4 +46,5 @@ def fact_from_event(event: Any, position: int) -> Fact:
         version=event.originator_version,
         type=name,
         data=data,
+        recorded_by=recorded_by,
     )

@@ -14,11 +14,13 @@ from kompass.application import commands as c
 from kompass.application.permissions import Access
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
-from kompass.domain.errors import AlreadyExists
+from kompass.domain.errors import AlreadyExists, NotFound, RuleViolation
+from kompass.domain.identity import user_aggregate_id
 from kompass.domain.initiative import Initiative
 from kompass.domain.recording import actor_id, initiative_id, portfolio_id
 from kompass.domain.signing_key import SigningKey, require_own
 from kompass.domain.text import require_user_id
+from kompass.domain.user import User
 from kompass.domain.vocabulary import require_assessed_year, require_effective
 
 
@@ -58,6 +60,8 @@ def aggregates_named(command: c.Command) -> list[UUID]:
     named += [actor_id(key) for key in (getattr(command, name, None) for name in ACTOR_FIELDS) if isinstance(key, str)]
     if isinstance(command, PORTFOLIO_COMMANDS):
         named.append(portfolio_id(command.region))
+    if isinstance(command, (c.GrantRole, c.RevokeRole)):
+        named.append(user_aggregate_id(command.user))
     return named
 
 
@@ -231,6 +235,28 @@ def assign_coordinator(command: c.AssignCoordinator, session: Session, access: A
     if not session.restoring:
         session.require_registered_user(command.user)
     session.portfolio(command.region).assign_coordinator(command.user, by=by, effective=effective)
+
+
+@_handle.register
+def grant_role(command: c.GrantRole, session: Session, access: Access, by: str, effective: date) -> None:
+    access.require_admin("manage users")
+    user = session.user(command.user)
+    if user is None:
+        session.add(User.register(user=command.user, role=command.role, regions=list(command.regions), by=by, effective=effective))
+    else:
+        user.grant(command.role, list(command.regions), by=by, effective=effective)
+
+
+@_handle.register
+def revoke_role(command: c.RevokeRole, session: Session, access: Access, by: str, effective: date) -> None:
+    """The one place of the rule that a store keeps an admin: without one, nobody could grant roles again."""
+    access.require_admin("manage users")
+    user = session.user(command.user)
+    if user is None:
+        raise NotFound(f"{command.user} has no role")
+    if command.role == "admin" and "admin" in user.roles and not session.admins() - {command.user}:
+        raise RuleViolation(f"{command.user} is the last admin: grant admin to someone else first")
+    user.revoke(command.role, list(command.regions), by=by, effective=effective)
 
 
 # --- corrections ------------------------------------------------------------------------

@@ -74,6 +74,7 @@ def history_entry(fact: Fact, key: str) -> dict[str, Any]:
         "recorded_at": fact.recorded_at.isoformat(),
         "effective": fact.effective.isoformat(),
         "by": fact.by,
+        "recorded_by": fact.recorded_by,
         "aggregate": fact.aggregate,
         "key": key,
         "type": fact.type,

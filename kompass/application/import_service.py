@@ -32,6 +32,7 @@ class ImportService:
         framework: Framework,
         is_empty: Callable[[], bool],
         read_sheet: SheetReader,
+        restorer: str,
     ) -> None:
         self.kompass = kompass
         self.access = access
@@ -42,17 +43,21 @@ class ImportService:
         self.is_empty = is_empty
         """Whether the store holds nothing but the reference data every new store starts with."""
         self.read_sheet = read_sheet
+        self.restorer = restorer
+        """Who really runs the import (the store established it): a restore into a new store is theirs."""
 
-    def command_log(self, lines: Iterable[tuple[int, Command, datetime | None]], source: str, *, restore: bool = False) -> ImportSummary:
-        """Apply every (line number, command, recording time) in one transaction; a refused line is named
-        SOURCE:LINE and nothing is written. A restore keeps the recording times and needs an empty store."""
-        if restore and not self.is_empty():
-            raise InvalidValue("--restore needs an empty store: it reproduces an exported store exactly")
-        try:
-            return self.kompass.import_commands(lines, self.access())
-        except LineRefused as refused:
-            refused.args = (f"{source}:{refused}",)
-            raise
+    def command_log(self, lines: Iterable[tuple[int, Command, datetime | None]], source: str) -> ImportSummary:
+        """Apply every (line number, command, recording time) in one transaction as the acting user; a refused
+        line is named SOURCE:LINE and nothing is written."""
+        return _named(source, lambda: self.kompass.import_commands(lines, self.access()))
+
+    def restore(self, lines: Iterable[tuple[int, Command, datetime, str | None]], source: str) -> ImportSummary:
+        """Restore an export (line number, command, recording time, recorder) into a new store, whole or not at
+        all: each line keeps its recording time and recorder, and the export's role events name the admins
+        (`Kompass.restore`). Anything but the reference data in the store is refused."""
+        if not self.is_empty():
+            raise InvalidValue("--restore needs a new store: it reproduces an exported store exactly")
+        return _named(source, lambda: self.kompass.restore(lines, self.restorer))
 
     def plan_sheet(self, path: Path) -> list[Planned]:
         """The commands that would make the store match the file (a dry run: nothing is written)."""
@@ -67,3 +72,12 @@ class ImportService:
         from kompass.application.sheet_import import apply_import
 
         return apply_import(self.kompass, self.access(), self.plan_sheet(path), str(path))
+
+
+def _named(source: str, run: Callable[[], ImportSummary]) -> ImportSummary:
+    """A refused line named SOURCE:LINE, as an editor jumps to it."""
+    try:
+        return run()
+    except LineRefused as refused:
+        refused.args = (f"{source}:{refused}",)
+        raise

@@ -48,7 +48,10 @@ class AggregateSource(Protocol):
 class AppendTransaction(AggregateSource, Protocol):
     """Appends batches of events; `get` and `get_many` read aggregates as this transaction sees them."""
 
-    def __call__(self, events: Sequence[Any]) -> None: ...
+    def __call__(self, events: Sequence[Any], recorded_by: Sequence[str | None] | None = None) -> None:
+        """Append a batch. The store records who stored each event (`recorded_by`); only a restore
+        passes the recorders its export names (one per event), which the store keeps for an admin."""
+        ...
 
     def get_many(self, aggregate_ids: Collection[UUID]) -> dict[UUID, Any]:
         """Several aggregates at once, as `get` would read each of them; None for those not stored."""
@@ -56,8 +59,9 @@ class AppendTransaction(AggregateSource, Protocol):
 
 
 class AtomicAppender(Protocol):
-    def transaction(self) -> AbstractContextManager[AppendTransaction]:
+    def transaction(self, *, restore: bool = False) -> AbstractContextManager[AppendTransaction]:
         """A context in which events are appended in batches and committed together at the end.
+        `restore`: the batches may name their recorders (`import --restore`).
 
         Raises ConcurrentChange if another writer recorded a conflicting event meanwhile. Every
         transaction that appends ends by storing the log's next checkpoint, signed by a Signer.
@@ -183,7 +187,8 @@ class Auditor(Protocol):
         ...
 
     def restore_into(self, facts: Iterable[Fact], target: str) -> int:
-        """Write these facts, with their recording times, into the empty store at `target`; the events written."""
+        """Write these facts, with their recording times and recorders, into a new store at `target` (a restore
+        by whoever runs it); the events written."""
         ...
 
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from kompass.application import commands as c
 from kompass.application.app import SNAPSHOT_INTERVAL, PortfolioApplication
 from kompass.application.handlers import aggregates_named, handle
-from kompass.application.permissions import Access
+from kompass.application.permissions import Access, Grants
 from kompass.application.ports import AtomicAppender, UserDirectory
 from kompass.application.session import Session
 from kompass.domain.actor import Actor
@@ -19,6 +19,7 @@ from kompass.domain.errors import ConcurrentChange, KompassError
 from kompass.domain.framework import Framework
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import recorded_at
+from kompass.domain.user import User
 from kompass.domain.vocabulary import REGIONS, region_actor_key, region_actor_name
 
 T = TypeVar("T")
@@ -67,6 +68,7 @@ class Kompass:
         appender: AtomicAppender,
         framework: Framework,
         today: Callable[[], date] = date.today,
+        admins: Callable[[], frozenset[str]] = frozenset,
         users: UserDirectory | None = None,
     ) -> None:
         self.app = app
@@ -75,23 +77,36 @@ class Kompass:
         self.appender = appender
         self.framework = framework
         self.today = today
+        self.admins = admins
+        """The store's admins as stored (the rule that one always remains needs them all)."""
 
     def session(self) -> Session:
-        return Session(self.app.repository, self.framework, self.today(), self.users)
+        return Session(self.app.repository, self.framework, self.today(), self.admins, self.users)
 
     def is_initialised(self) -> bool:
         return self.session().has_portfolio(max(REGIONS))
 
-    def initialise(self) -> bool:
-        """Register the 21 regions (actors and portfolios); False if they already were.
+    def initialise(self, first_admin: str | None, by: str) -> bool:
+        """Register the 21 regions (actors and portfolios) and name the store's first admin, in one
+        transaction; False (and nothing written) if the store already was initialised.
 
-        These reference events are the same bytes in every store (fixed recording time,
-        author and date), so two stores holding the same history hold the same log.
+        The reference events are the same bytes in every store (fixed recording time, author,
+        date and recorder `kompass`), so two stores holding the same history hold the same log.
+        The first admin is a `user.grant` event by whoever creates the store, so a store never
+        exists without its admin, and its log says who named them. A store made for a restore
+        (`first_admin` None) gets its admins from the export (see `restore`).
         """
         if self.is_initialised():
             return False
+        reference = [e for a in reference_aggregates() for e in a.collect_events()]
+        grant = [] if first_admin is None else (
+            User.register(user=first_admin, role="admin", regions=[], by=by, effective=self.today()).collect_events()
+        )
         try:
-            self._append([e for a in reference_aggregates() for e in a.collect_events()])
+            with self.appender.transaction() as append:
+                append(reference, [SYSTEM_USER] * len(reference))
+                if grant:
+                    append(grant)
         except ConcurrentChange:
             return False  # another process initialised the store at the same moment
         return True
@@ -125,9 +140,47 @@ class Kompass:
         access: Access,
         on_progress: Callable[[int], None] | None = None,
     ) -> ImportSummary:
+        """Apply a whole file of commands in one transaction, or nothing of it (see `_import`)."""
+        return self._import(((line, command, recorded, None) for line, command, recorded in commands), access, on_progress, False)
+
+    def restore_commands(
+        self,
+        commands: Iterable[tuple[int, c.Command, datetime, str | None]],
+        access: Access,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Restore an export: each command with its original recording time and recorder, which the store keeps."""
+        return self._import(commands, access, on_progress, True)
+
+    def restore(
+        self,
+        commands: Iterable[tuple[int, c.Command, datetime, str | None]],
+        restorer: str,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Restore an export into the new store `restorer` just made (only reference data in it).
+
+        The restorer made the store, so the restore is theirs to write, on the export's authority: each
+        line keeps its `by`, recording time and recorder, and the export's own `user.grant` lines name
+        the admins, so the restored log is the exported one. An export that names no admin (made before
+        roles were events) leaves the restorer its admin, by a grant recorded now.
+        """
+        access = Access(Grants(restorer, frozenset({"admin"})))
+        summary = self.restore_commands(commands, access, on_progress)
+        if not self.admins():
+            self.execute(c.GrantRole(user=restorer, role="admin"), access)
+        return summary
+
+    def _import(
+        self,
+        commands: Iterable[tuple[int, c.Command, datetime | None, str | None]],
+        access: Access,
+        on_progress: Callable[[int], None] | None,
+        restore: bool,
+    ) -> ImportSummary:
         """Apply a whole file of commands in one transaction, or nothing of it.
 
-        Each command comes with its line number and, for a restore, its original recording time.
+        Each command comes with its line number and, for a restore, its original recording time and recorder.
 
         Commands are taken a window at a time: the aggregates a window names are read in one
         query, and its events are appended together, in command order. Memory stays bounded by
@@ -135,17 +188,17 @@ class Kompass:
         """
         count = events = 0
         long_histories: set[Any] = set()
-        with self.appender.transaction() as append:
-            session = Session(append, self.framework, self.today(), self.users)
+        with self.appender.transaction(restore=restore) as append:
+            session = Session(append, self.framework, self.today(), self.admins, self.users)
             for chunk in _windows(commands, IMPORT_WINDOW):
                 session.forget_if_over(IMPORT_CACHE)  # everything collected so far has been appended
-                session.preload((i for _line, command, _recorded in chunk for i in aggregates_named(command)), append.get_many)
-                pending = self._apply_window(chunk, session, access)
+                session.preload((i for _line, command, _at, _by in chunk for i in aggregates_named(command)), append.get_many)
+                pending, recorders = self._apply_window(chunk, session, access)
                 long_histories.update(
                     e.originator_id for e in pending if e.originator_version % SNAPSHOT_INTERVAL == 0 and isinstance(e, SNAPSHOTTED)
                 )
                 if pending:
-                    append(pending)
+                    append(pending, recorders if restore else None)
                 count += len(chunk)
                 events += len(pending)
                 if on_progress:
@@ -154,18 +207,24 @@ class Kompass:
         return ImportSummary(commands=count, events=events)
 
     @staticmethod
-    def _apply_window(chunk: list[tuple[int, c.Command, datetime | None]], session: Session, access: Access) -> list[Any]:
-        """Carry out a window's commands; their events, in command order (the log keeps the file's order)."""
+    def _apply_window(
+        chunk: list[tuple[int, c.Command, datetime | None, str | None]], session: Session, access: Access
+    ) -> tuple[list[Any], list[str | None]]:
+        """Carry out a window's commands; their events, in command order (the log keeps the file's order),
+        and for each event the recorder its line named (a restore's)."""
         pending: list[Any] = []
-        for line, command, recorded in chunk:
+        recorders: list[str | None] = []
+        for line, command, recorded, recorder in chunk:
             session.restoring = recorded is not None
             try:
                 with recorded_at(recorded) if recorded else nullcontext():
                     handle(command, session, access)
             except KompassError as error:
                 raise LineRefused(line, error) from None
-            pending += session.collect_events()
-        return pending
+            events = session.collect_events()
+            pending += events
+            recorders += [recorder] * len(events)
+        return pending, recorders
 
     def _snapshot_long_histories(self, aggregate_ids: set[Any]) -> None:
         """Imports bypass Application.save, so they take the snapshots it would have taken."""

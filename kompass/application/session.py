@@ -13,22 +13,32 @@ from kompass.application.ports import AggregateSource, UserDirectory
 from kompass.domain.actor import Actor
 from kompass.domain.errors import AlreadyExists, NotFound
 from kompass.domain.framework import Framework
-from kompass.domain.identity import signing_key_id
+from kompass.domain.identity import signing_key_id, user_aggregate_id
 from kompass.domain.initiative import Initiative
 from kompass.domain.merges import survivor
 from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate, actor_id, initiative_id, portfolio_id
 from kompass.domain.text import require_user_id
+from kompass.domain.user import User
 from kompass.domain.vocabulary import require_region
 
 
 class Session:
     """Loads aggregates once per request and remembers which ones changed."""
 
-    def __init__(self, source: AggregateSource, framework: Framework, today: date, users: UserDirectory | None = None) -> None:
+    def __init__(
+        self,
+        source: AggregateSource,
+        framework: Framework,
+        today: date,
+        admins: Callable[[], frozenset[str]] = frozenset,
+        users: UserDirectory | None = None,
+    ) -> None:
         self.source = source
+        self.committed_admins = admins
+        """The admins as the store holds them before this session (for the rule that one always remains)."""
         self.users = users
-        """Who holds a role now; None (a session of a test or a tool) knows nobody."""
+        """Who holds a role now, as stored; None (a session of a test or a tool) knows nobody."""
         self.framework = framework
         self.today = today
         self._loaded: dict[UUID, KompassAggregate | None] = {}
@@ -74,10 +84,15 @@ class Session:
             raise AlreadyExists(f"an initiative with ref {ref!r} already exists")
 
     def require_registered_user(self, user: str) -> None:
-        """A user id the log may name: a slug that holds a role now (the log keeps no names of people)."""
+        """A user id the log may name: a slug that holds a role now (the log keeps no names of people). Roles are
+        the log's user events, so this session's own grants (earlier lines of an import) count too."""
         require_user_id(user)
-        if self.users is None or not self.users.grants_of(user).roles:
-            raise NotFound(f"{user} is not a registered user: an admin grants them a role first (kompass user grant)")
+        held = self.user(user)
+        if held is not None and held.roles:
+            return
+        if held is None and self.users is not None and self.users.grants_of(user).roles:
+            return
+        raise NotFound(f"{user} is not a registered user: an admin grants them a role first (kompass user grant)")
 
     def actor(self, key: str) -> Actor:
         found = self._get(actor_id(key))
@@ -105,6 +120,18 @@ class Session:
 
     def has_portfolio(self, region: str) -> bool:
         return self._get(portfolio_id(region)) is not None
+
+    def user(self, user: str) -> User | None:
+        found = self._get(user_aggregate_id(user))
+        return found if isinstance(found, User) else None
+
+    def admins(self) -> frozenset[str]:
+        """The admins once this session's changes are stored: the store's, updated by the users held here."""
+        admins = set(self.committed_admins())
+        for aggregate in self:
+            if isinstance(aggregate, User):
+                (admins.add if "admin" in aggregate.roles else admins.discard)(aggregate.user)
+        return frozenset(admins)
 
     def changed(self) -> list[KompassAggregate]:
         return [a for a in self._touched.values() if a.pending_events]

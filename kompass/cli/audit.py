@@ -128,6 +128,9 @@ def verify(settings: Settings, held: tuple[Path, ...], keys: tuple[str, ...]) ->
         f"{verdict.snapshots} snapshots, {verdict.rows} read-model rows match a replay; root {base64.b64encode(verdict.root).decode()}"
     )
     click.echo(f"signed by: {', '.join(verdict.signers) or 'nobody (empty log)'}")
+    recorders = verdict.recorders
+    unverifiable = f"; {recorders.unverifiable} stored before kompass kept recorders cannot be checked" if recorders.unverifiable else ""
+    click.echo(f"recorders: {recorders.checked} events recorded by someone who held the right to{unverifiable}")
 
 
 @click.command()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,15 +19,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 @dataclass
 class Settings:
     db: str | None
-    user: str
+    as_user: str | None
+    """`--as` / KOMPASS_USER: whom to act as (admins only); None acts as yourself, as the store establishes you."""
     _store: Store | None = field(default=None, repr=False)
 
-    def store(self, *, create: bool = False) -> Store:
-        """The store at --db; only `create` (init, demo, a restore) makes one where none exists."""
+    def store(self, *, create: bool = False, admin: str | None = None, restore: bool = False) -> Store:
+        """The store at --db; only `create` (init, demo, a restore) makes one where none exists, with `admin`
+        (default: you) as its first admin."""
         if self._store is None:
             from kompass.infrastructure.bootstrap import Store
 
-            self._store = Store(self.db, self.user, create=create)
+            self._store = Store(self.db, self.as_user, create=create, admin=admin, restore=restore)
             _warn(self._store.warnings)
         return self._store
 
@@ -55,6 +55,8 @@ class Settings:
             return None  # the full path refuses it with its own message
         if location.backend != "sqlite" or location.path is None:
             return None
+        if self.as_user and not _is_me(self.as_user):
+            return None  # acting on someone's behalf: the full path checks that you may
         from kompass.application.coverage import build_report
         from kompass.domain.identity import portfolio_id
         from kompass.domain.vocabulary import REGIONS
@@ -84,18 +86,15 @@ def _warn(warnings: list[str]) -> None:
         click.echo(f"Warning: {warning}", err=True)
 
 
-def acting_user(given: str | None) -> str:
-    """`--as`, then KOMPASS_USER, then the operating-system login; in NFC, as every user id is compared."""
+def _is_me(user: str) -> bool:
+    from kompass.domain.errors import KompassError
     from kompass.domain.text import normal
+    from kompass.infrastructure.whoami import os_account
 
-    if given:
-        return normal(given)
-    if os.environ.get("KOMPASS_USER"):
-        return normal(os.environ["KOMPASS_USER"])
     try:
-        return normal(getpass.getuser())
-    except (KeyError, OSError):
-        return "unknown"
+        return normal(user) == os_account()
+    except KompassError:
+        return False
 
 
 pass_settings = click.make_pass_decorator(Settings)

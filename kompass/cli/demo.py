@@ -44,7 +44,7 @@ def demo(settings: Settings, directory: Path | None) -> None:
     from kompass.cli.grid import print_grid
     from kompass.cli.network import print_top_risks
     from kompass.infrastructure.bootstrap import Store
-    from kompass.infrastructure.command_log import read_command_log
+    from kompass.infrastructure.command_log import read_command_log, restore_items
     from kompass.infrastructure.workbook import write_workbook
 
     place = directory or Path(tempfile.mkdtemp(prefix="kompass-demo-"))
@@ -52,12 +52,13 @@ def demo(settings: Settings, directory: Path | None) -> None:
     db = place / "kompass.db"
     if db.exists():
         raise click.UsageError(f"{db} exists already: give an empty --dir")
-    store = Store(f"sqlite:///{db}", settings.user, create=True)
+    store = Store(f"sqlite:///{db}", settings.as_user, create=True)
     try:
         with resources.as_file(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl")) as demo_file:
-            # the restore path: each line keeps its recording time, so the past can be asked about
-            commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(demo_file, restore=True))
-            summary = store.kompass.import_commands(commands, store.access())
+            # made like any store (you are its first admin), then the restore path: each line keeps its
+            # recording time, so the past can be asked about; you are recorded as the one who stored it
+            logged = read_command_log(demo_file, restore=True)
+            summary = store.kompass.restore_commands(restore_items(logged, store.identity.real), store.real_access())
         read_model = store.fresh_read_model()
         workbook = place / WORKBOOK
         write_workbook(workbook, current_tables(read_model, store.framework, "14"), sheet_columns(store.framework),

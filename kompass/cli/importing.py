@@ -30,7 +30,7 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
 
     Example: kompass import portfolj-14.xlsx --dry-run
     """
-    from kompass.infrastructure.command_log import read_command_log, source_name
+    from kompass.infrastructure.command_log import read_command_log, restore_items, source_name
 
     if file.suffix.lower() in SHEET_SUFFIXES:
         if restore:
@@ -40,8 +40,11 @@ def import_(settings: Settings, file: Path, restore: bool, dry_run: bool) -> Non
     if dry_run:
         raise click.UsageError("--dry-run is for workbooks (.xlsx) and CSV files of initiatives (.csv)")
     logged = read_command_log(file, restore=restore)  # an unreadable path is refused before the store is touched
-    commands = ((c.line, c.command, c.recorded_at) for c in logged)
-    summary = settings.store(create=restore).imports().command_log(commands, source_name(file), restore=restore)
+    if restore:  # a new store, made by you; the export names its admins and each event's recorder
+        summary = settings.store(create=True, restore=True).imports().restore(restore_items(logged, None), source_name(file))
+    else:
+        commands = ((c.line, c.command, c.recorded_at) for c in logged)
+        summary = settings.store().imports().command_log(commands, source_name(file))
     message(f"imported {summary.commands} commands ({summary.events} events) from {source_name(file)}")
 
 

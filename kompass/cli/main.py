@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kompass import __version__
-from kompass.cli.context import Settings, acting_user
+from kompass.cli.context import Settings
 from kompass.cli.errors import KompassGroup, require_text_arguments
 
 
@@ -14,7 +14,8 @@ from kompass.cli.errors import KompassGroup, require_text_arguments
               help="Store: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB (env KOMPASS_DB; "
                    "default a SQLite file in your data directory).")
 @click.option("--as", "as_user", envvar="KOMPASS_USER", metavar="USER", default=None,
-              help="Act as this user id (env KOMPASS_USER; default your login).")
+              help="Act on this user's behalf, like sudo: admins only (env KOMPASS_USER). You are who the "
+                   "system says: your OS account on SQLite, your database login on PostgreSQL.")
 @click.version_option(__version__, prog_name="kompass")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
@@ -30,7 +31,7 @@ def cli(ctx: click.Context, db: str | None, as_user: str | None) -> None:
       kompass initiative list           what is in the portfolios
     """
     require_text_arguments([value for value in (db, as_user) if value], "--db, --as or their environment variable")
-    settings = Settings(db=db, user=acting_user(as_user))
+    settings = Settings(db=db, as_user=as_user or None)
     ctx.obj = settings
     ctx.call_on_close(settings.close)
 

@@ -5,77 +5,87 @@ from __future__ import annotations
 import click
 
 from kompass.application.permissions import ROLES
-from kompass.cli.context import Settings, pass_settings
+from kompass.cli.context import Settings, effective_option, parse_date, pass_settings
 from kompass.cli.output import emit_csv, emit_json, emit_rows, format_option, message, visible
+from kompass.cli.run import execute
+from kompass.domain.text import normal
 
 
 @click.group()
 def user() -> None:
     """Users and their roles: admin, coordinator (for regions), auditor, analyst, projector. Admin only.
 
+    Roles are events of the log (user.grant, user.revoke): history, export and --as-of cover them.
+
     Example: kompass user add coord-14 --role coordinator --region 14
     """
+
+
+ROLE_CHOICE = click.Choice(ROLES)
 
 
 @user.command("add")
 @click.argument("user_id")
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=ROLE_CHOICE)
 @click.option("--region", "regions", multiple=True, metavar="CC", help="Regions a coordinator coordinates; repeat.")
+@effective_option
 @pass_settings
-def add(settings: Settings, user_id: str, role: str, regions: tuple[str, ...]) -> None:
-    """Add a user with a role (or grant one more role).
+def add(settings: Settings, user_id: str, role: str, regions: tuple[str, ...], effective: str | None) -> None:
+    """Add a user with a role (or grant one more role): a `user.grant` event in the log.
 
     Example: kompass user add coord-14 --role coordinator --region 14
     """
+    from kompass.application.commands import GrantRole
+
     store = settings.store()
-    store.access().require_admin("manage users")
-    grants = store.users.grant(user_id, role, regions)
-    message(f"{user_id}: {', '.join(sorted(grants.roles))} {' '.join(sorted(grants.regions))}".rstrip())
+    execute(settings, GrantRole(user=user_id, role=role, regions=tuple(regions), effective=parse_date(effective, "--effective")))
+    grants = store.users.grants_of(normal(user_id))
+    message(f"{grants.user}: {', '.join(sorted(grants.roles))} {' '.join(sorted(grants.regions))}".rstrip())
 
 
 @user.command("grant")
 @click.argument("user_id")
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=ROLE_CHOICE)
 @click.option("--region", "regions", multiple=True, metavar="CC")
+@effective_option
 @click.pass_context
-def grant(ctx: click.Context, user_id: str, role: str, regions: tuple[str, ...]) -> None:
+def grant(ctx: click.Context, user_id: str, role: str, regions: tuple[str, ...], effective: str | None) -> None:
     """Grant a role (a coordinator role adds regions).
 
     Example: kompass user grant coord-14 --role coordinator --region 13
     """
-    ctx.invoke(add, user_id=user_id, role=role, regions=regions)
+    ctx.invoke(add, user_id=user_id, role=role, regions=regions, effective=effective)
 
 
 @user.command("revoke")
 @click.argument("user_id")
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=ROLE_CHOICE)
+@click.option("--region", "regions", multiple=True, metavar="CC", help="Only these regions of a coordinator; repeat.")
+@effective_option
 @pass_settings
-def revoke(settings: Settings, user_id: str, role: str) -> None:
-    """Take a role away.
+def revoke(settings: Settings, user_id: str, role: str, regions: tuple[str, ...], effective: str | None) -> None:
+    """Take a role away (a `user.revoke` event); the last admin cannot be revoked.
 
     Example: kompass user revoke coord-14 --role coordinator
     """
-    from kompass.domain.errors import RuleViolation
+    from kompass.application.commands import RevokeRole
 
-    store = settings.store()
-    store.access().require_admin("manage users")
-    if role == "admin" and [g.user for g in store.users.all() if g.is_admin] == [user_id]:
-        raise RuleViolation(f"{user_id} is the last admin: grant admin to someone else first")
-    store.users.revoke(user_id, role)
-    message(f"revoked {role} from {user_id}")
+    execute(settings, RevokeRole(user=user_id, role=role, regions=tuple(regions), effective=parse_date(effective, "--effective")))
+    message(f"revoked {role} from {normal(user_id)}")
 
 
 @user.command("list")
 @format_option()
+@click.option("--as-of", metavar="DATE", default=None, help="Who held which role on this date (effective dates).")
 @pass_settings
-def list_(settings: Settings, fmt: str) -> None:
-    """List users and their roles.
+def list_(settings: Settings, fmt: str, as_of: str | None) -> None:
+    """List users and their roles, now or on a date (from the log's grant and revoke events).
 
-    Example: kompass user list --format json
+    Example: kompass user list --as-of 2021-06-30 --format json
     """
     store = settings.store()
     store.access().require_admin("list users")
-    rows = [{"user": g.user, "roles": sorted(g.roles), "regions": sorted(g.regions)} for g in store.users.all()]
+    rows = [{"user": g.user, "roles": sorted(g.roles), "regions": sorted(g.regions)} for g in store.users.all(parse_date(as_of))]
     emit_rows(fmt, rows, ("user", "roles", "regions"))
 
 

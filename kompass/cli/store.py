@@ -9,18 +9,21 @@ from kompass.cli.output import message
 
 
 @click.command()
+@click.option("--admin", "admin", metavar="USER", default=None,
+              help="The new store's first admin (default: you, as the system knows you).")
 @pass_settings
-def init(settings: Settings) -> None:
-    """Create the store and register the 21 regions and the se-2017 framework.
+def init(settings: Settings, admin: str | None) -> None:
+    """Create the store, register the 21 regions and the se-2017 framework, and name its first admin.
 
     Only init, demo and import --restore create a store; every other command refuses
-    (exit 7) where none exists, so a mistyped --db never becomes an empty store. The
-    user who creates a store becomes its admin. On an existing store init changes
-    nothing and says so.
+    (exit 7) where none exists, so a mistyped --db never becomes an empty store. The first
+    admin is --admin USER, or you: your OS account on SQLite, your database login on
+    PostgreSQL. Their grant is the store's first `user.grant` event. On an existing store
+    init changes nothing and says so (of many started at once, one creates the store).
 
-    Example: kompass --db sqlite:///kompass.db --as admin init
+    Example: kompass --db sqlite:///kompass.db init --admin alice
     """
-    store = settings.store(create=True)
+    store = settings.store(create=True, admin=admin)
     roles = ", ".join(sorted(store.access().grants.roles)) or "a reader"
-    done = "created a store" if store.created else "a store exists already"
-    message(f"{done} at {store.location.shown_url} ({store.facts.head()} events); {settings.user} is {roles}")
+    done = "created a store" if store.created else "a store exists already (nothing changed)"
+    message(f"{done} at {store.location.shown_url} ({store.facts.head()} events); {store.user} is {roles}")

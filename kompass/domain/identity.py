@@ -31,6 +31,12 @@ def portfolio_id(region: str) -> UUID:
     return uuid5(KOMPASS_NAMESPACE, f"portfolio:{region}")
 
 
+@lru_cache(maxsize=ID_CACHE)
+def user_aggregate_id(user: str) -> UUID:
+    """The aggregate holding one user's roles: its grants and revocations, in the log."""
+    return uuid5(KOMPASS_NAMESPACE, f"user:{user}")
+
+
 def signing_key_id(user: str, public_key: str) -> UUID:
     """The aggregate recording that `public_key` (base64) is one with which `user` signs checkpoints: one per
     key, so a user with a new machine or a replaced key publishes another, and the old one still verifies."""

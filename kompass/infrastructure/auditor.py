@@ -24,7 +24,9 @@ class StoreAuditor(ports.Auditor):
 
         verdict = verify_store(self.store)
         log = verdict.log
-        return Verified(log.events, log.checkpoints, log.signatures, log.root, log.signers, verdict.snapshots, verdict.rows)
+        return Verified(
+            log.events, log.checkpoints, log.signatures, log.root, log.signers, verdict.snapshots, verdict.rows, verdict.recorders
+        )
 
     def verify_against(self, notes: Sequence[tuple[str, str]], keys: Sequence[VerifierKey]) -> list[Extended]:
         from kompass.infrastructure.log_audit import verify_against
@@ -39,18 +41,19 @@ class StoreAuditor(ports.Auditor):
 
     def restore_into(self, facts: Iterable[Fact], target: str) -> int:
         """As `kompass export` and `kompass import --restore` would: each fact written as its command-log line
-        and read back, the regions kompass registers itself left to the new store."""
+        (with its recorder) and read back, the regions kompass registers itself left to the new store, which
+        is made by, and restored as, whoever really runs this (not whom an admin acts as)."""
         from kompass.domain.errors import InvalidValue
         from kompass.infrastructure.bootstrap import Store
-        from kompass.infrastructure.command_log import is_reference, parse_command
+        from kompass.infrastructure.command_log import is_reference, parse_command, restore_items
         from kompass.infrastructure.command_log_writer import command_lines
 
-        destination = Store(target, self.store.user, create=True)  # a restore into a new store
+        destination = Store(target, create=True, restore=True)  # a restore into a new store, by you
         try:
             if not destination.is_empty():
-                raise InvalidValue(f"{target} is not empty: replay needs an empty store")
+                raise InvalidValue(f"{target} is not empty: replay needs a new store")
             lines = (parse_command(text, n, restore=True) for n, text in enumerate(command_lines(facts), start=1) if not is_reference(text))
-            summary = destination.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in lines), destination.access())
+            summary = destination.kompass.restore(restore_items(lines, None), destination.identity.real)
         finally:
             destination.close()
         return summary.events

@@ -10,10 +10,11 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
 from kompass.application.audit_service import AuditService
+from kompass.application.identity import Identity, require_may_act
 from kompass.application.import_service import ImportService
 from kompass.application.network_service import NetworkService
 from kompass.application.people import People
@@ -22,7 +23,7 @@ from kompass.application.reports.service import ReportService
 from kompass.application.service import Kompass
 from kompass.domain.errors import StorageUnavailable
 from kompass.domain.framework import Framework
-from kompass.domain.text import require_user_id
+from kompass.domain.text import normal, require_user_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
@@ -40,14 +41,7 @@ from kompass.infrastructure.signing import key_path, user_key_path
 from kompass.infrastructure.store_presence import creation_lock, require_creatable, require_store
 from kompass.infrastructure.tlog import TransparencyLog
 from kompass.infrastructure.users import UserRegister
-
-
-def appoint_first_admin(store: Store, user: str) -> None:
-    """Who administers a new store: the user who creates it. Called under the creation lock, so of many
-    processes creating the same store at once exactly one becomes admin. One small function, so that the
-    rule can change (e.g. to an admin named at `init`) in one place."""
-    if store.users.is_empty():
-        store.users.grant(user, "admin")
+from kompass.infrastructure.whoami import os_account
 
 
 def _network_picture(*args: Any, **kwargs: Any) -> bytes:
@@ -58,43 +52,81 @@ def _network_picture(*args: Any, **kwargs: Any) -> bytes:
 
 
 class Store:
-    """An opened kompass store. Only `create=True` (init, demo, a restore) makes a new one; without it
-    a store that does not exist is refused (exit 7) and nothing is created."""
+    """An opened kompass store, and who is using it.
 
-    def __init__(self, url: str | None, user: str, today: Callable[[], date] = date.today, *, create: bool = False) -> None:
+    Who is established here, never taken from the caller: on SQLite the operating-system account,
+    on PostgreSQL the server's `session_user` (`identity.real`). `as_user` (`--as`, KOMPASS_USER)
+    names whom to act as; only an admin may name someone else (application/identity.py), and that
+    is checked as the store opens, before any read or write.
+
+    Only `create=True` (init, demo, a restore) makes a new store, whose first admin is `admin`
+    (default: the real identity), named by a `user.grant` event recorded by the real identity in
+    the store's first transaction; with `restore` it has no admin until the restore names them
+    (`Kompass.restore`). Without `create` a store that does not exist is refused (exit 7)
+    and nothing is created or granted.
+    """
+
+    def __init__(
+        self,
+        url: str | None,
+        as_user: str | None = None,
+        today: Callable[[], date] = date.today,
+        *,
+        create: bool = False,
+        admin: str | None = None,
+        restore: bool = False,
+    ) -> None:
         self.location: StoreLocation = locate(url)
-        self.user = user
         self.today = today
         self.framework: Framework = load_framework(None)
         self.created = False
+        if admin is not None:
+            require_user_id(admin, "the user id of a store's first admin")  # before anything is made
+        if as_user:
+            require_user_id(normal(as_user), "--as")
         if not create:
             require_store(self.location)
             self._open()
+        else:
+            require_creatable(self.location)
+            with creation_lock(self.location):
+                self._open()
+                self.log.ensure_identity()
+                self.created = self.kompass.initialise(None if restore else admin or self.real, by=self.real)
+                if self.location.backend == "postgres":
+                    self._install_database_rules()
+        self.identity = Identity(self.real, normal(as_user) if as_user else self.real)
+        if self.identity.on_behalf and not (restore and self.created):  # a store just made for a restore is its maker's
+            require_may_act(self.identity, self.users.grants_of(self.real))
+        if not create:
             self._seal_person_register()
-            return
-        require_user_id(user, "the user id of a store's first admin")  # before anything is made: a store without its admin
-        require_creatable(self.location)
-        with creation_lock(self.location):
-            self._open()
-            self.log.ensure_identity()
-            self.created = self.kompass.initialise()
-            appoint_first_admin(self, user)
-            if self.location.backend == "postgres":
-                self._install_database_rules()
+
+    @property
+    def user(self) -> str:
+        """Whom this store acts as (the real identity unless an admin named another)."""
+        return self.identity.acting
 
     def _open(self) -> None:
         self.app = open_application(self.location)
         try:
             self.engine: Engine = make_engine(self.location)
             self.projector.ensure_tables()
+            self.real = self._established_identity()
         except SqlOperationalError as error:
             raise StorageUnavailable(f"cannot open the read tables at {self.location.shown_url}: {error.orig}") from None
         self.warnings = durability_warnings(self.app.recorder, self.location.backend)
         if self.projector.rebuild_under_way():
             self.warnings.append(REBUILDING)
-        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.user)
-        appender = AtomicAppender(self.app, self.location.backend, self.log)
-        self.kompass = Kompass(self.app, appender, self.framework, self.today, users=self.users)
+        self.log = TransparencyLog(self.engine, self.app.mapper, events_table(self.app), self.location.backend, self.real)
+        appender = AtomicAppender(self.app, self.location.backend, self.log, self.real)
+        self.kompass = Kompass(self.app, appender, self.framework, self.today, self.users.admins, users=self.users)
+
+    def _established_identity(self) -> str:
+        """The OS account on SQLite; on PostgreSQL the login the server authenticated (kompass ids are role names)."""
+        if self.location.backend == "sqlite":
+            return os_account()
+        with self.engine.connect() as conn:
+            return normal(str(conn.execute(text("SELECT session_user")).scalar()))
 
     def _seal_person_register(self) -> None:
         """A register an older kompass kept in clear text is encrypted the first time an admin opens the store
@@ -129,11 +161,12 @@ class Store:
         return 2 * len(REGIONS)
 
     def is_empty(self) -> bool:
+        """Nothing but the reference data every store begins with: what a restore may go into."""
         return self.facts.head() <= self.reference_events
 
     @cached_property
     def facts(self) -> NotificationFacts:
-        return NotificationFacts(self.app)
+        return NotificationFacts(self.app, self.location.backend)
 
     @cached_property
     def projector(self) -> Projector:
@@ -141,7 +174,7 @@ class Store:
 
     @cached_property
     def users(self) -> UserRegister:
-        return UserRegister(self.engine)
+        return UserRegister(self.app, self.facts)
 
     @cached_property
     def persons(self) -> PersonRegister:
@@ -166,7 +199,12 @@ class Store:
         return ReadModel(self.engine)
 
     def access(self) -> Access:
-        return Access(self.users.grants_of(self.user))
+        return Access(self.users.grants_of(self.identity.acting))
+
+    def real_access(self) -> Access:
+        """The permissions of who really runs kompass (not of whom an admin acts as): for what is theirs by
+        making it, such as the demo store they create."""
+        return Access(self.users.grants_of(self.identity.real))
 
     def fresh_read_model(self) -> ReadModel:
         """The read model, first brought up to the head of the log (cheap when it is there)."""
@@ -205,7 +243,9 @@ class Store:
         """Command logs and edited workbooks applied to this store, all or nothing."""
         from kompass.infrastructure.workbook import read_sheet_file
 
-        return ImportService(self.kompass, self.access, self.fresh_read_model, self.framework, self.is_empty, read_sheet_file)
+        return ImportService(
+            self.kompass, self.access, self.fresh_read_model, self.framework, self.is_empty, read_sheet_file, self.identity.real
+        )
 
     def network(self) -> NetworkService:
         """The network questions, answered from this store's tables or a replay of its log."""

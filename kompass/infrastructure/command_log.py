@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +35,7 @@ DATE = "a date YYYY-MM-DD"
 FIELD_KINDS: dict[str, str] = {
     "areas": TEXT_LIST,
     "roles": TEXT_LIST,
+    "regions": TEXT_LIST,
     "amount_sek": INTEGER,
     "year": INTEGER,
     "score": INTEGER,
@@ -64,6 +65,9 @@ class LoggedCommand:
     line: int
     command: Command
     recorded_at: datetime | None = None
+    recorded_by: str | None = None
+    names_recorder: bool = False
+    """The line named its recorder (`recorded_by`, null for an event stored before kompass kept it): a restore keeps it."""
 
 
 STDIN = "-"
@@ -91,6 +95,16 @@ def read_command_log(path: Path, *, restore: bool = False) -> Iterator[LoggedCom
     except OSError as error:
         raise InvalidValue(f"{path}: cannot read the file ({error.strerror})") from None
     return _read_and_close(handle, str(path), restore)
+
+
+def restore_items(logged: Iterable[LoggedCommand], restorer: str | None) -> Iterator[tuple[int, Command, datetime, str | None]]:
+    """A restore's commands with their recording times and recorders (`Kompass.restore`); a line that names
+    no recorder (an export made before kompass kept them) is recorded by `restorer`: the restorer
+    (None: unknown, as the export says nothing)."""
+    from kompass.domain.recording import now
+
+    for c in logged:
+        yield c.line, c.command, c.recorded_at or now(), c.recorded_by if c.names_recorder else restorer
 
 
 def _read_and_close(handle: IO[bytes], source: str, restore: bool) -> Iterator[LoggedCommand]:
@@ -123,8 +137,9 @@ def _reference_lines() -> frozenset[str]:
     from kompass.application.history import identity
     from kompass.application.service import reference_aggregates
     from kompass.infrastructure.command_log_writer import event_line
+    from kompass.infrastructure.recorded_by import SYSTEM_RECORDER
 
-    facts = [fact_from_event(e, 0) for a in reference_aggregates() for e in a.collect_events()]
+    facts = [fact_from_event(e, 0, SYSTEM_RECORDER) for a in reference_aggregates() for e in a.collect_events()]
     return frozenset(event_line(f, identity(f)[0]) for f in facts)
 
 
@@ -227,6 +242,8 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
     if command_class is None:
         raise InvalidValue(f"unknown op {op!r}")
     recorded_at = _recorded_at(record.pop("recorded_at", None), restore) if "recorded_at" in record else None
+    names_recorder = "recorded_by" in record
+    recorded_by = _recorded_by(record.pop("recorded_by", None), restore) if names_recorder else None
     fields = FIELDS[command_class]
     for name in record:
         if name not in fields:
@@ -238,7 +255,16 @@ def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedC
                 raise InvalidValue(f"missing field {name!r} for {op}")
             continue
         values[name] = _convert(name, record[name], field.default)
-    return LoggedCommand(line, command_class(**values), recorded_at)
+    return LoggedCommand(line, command_class(**values), recorded_at, recorded_by, names_recorder)
+
+
+def _recorded_by(value: Any, restore: bool) -> str | None:
+    """Who stored an event is the store's to say: only a restore carries it over from an export."""
+    if not restore:
+        raise InvalidValue("recorded_by is only accepted by `kompass import --restore` (the store records who stores each event)")
+    if value is not None and not isinstance(value, str):
+        raise InvalidValue("recorded_by must be a user id or null")
+    return value
 
 
 def _recorded_at(value: Any, restore: bool) -> datetime:

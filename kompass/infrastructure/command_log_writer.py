@@ -39,20 +39,20 @@ def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
 
 def event_line(fact: Fact, key: str) -> str:
     """The export line of one event (UTF-8 JSON, no newline): leaf i of the tree is the line of event i."""
-    return _line(fact.type, fact.aggregate, fact.data, key, fact.by, fact.effective, fact.recorded_at)
+    return _line(fact.type, fact.aggregate, fact.data, key, fact.by, fact.effective, fact.recorded_at, fact.recorded_by)
 
 
-def object_line(event: Any, key: str) -> str:
-    """The same line, made from the library's event object as an aggregate triggered it: what a write
-    hashes into the tree before the event was ever read back (tests/integration/test_leaf_lines.py
-    shows both give the same bytes for every kind of event)."""
+def object_line(event: Any, key: str, recorded_by: str | None) -> str:
+    """The same line, made from the library's event object as an aggregate triggered it and the recorder
+    the store kept for its row: what a write hashes into the tree before the event was ever read back
+    (tests/integration/test_leaf_lines.py shows both give the same bytes for every kind of event)."""
     cls = type(event)
     kind = _KINDS.get(cls)
     if kind is None:
         aggregate, _, name = cls.__qualname__.partition(".")
         kind = _KINDS[cls] = (name, aggregate.lower())
     state = event.__dict__
-    return _line(kind[0], kind[1], state, key, state["by"], state["effective"], state["timestamp"])
+    return _line(kind[0], kind[1], state, key, state["by"], state["effective"], state["timestamp"], recorded_by)
 
 
 _KINDS: dict[type, tuple[str, str]] = {}
@@ -86,8 +86,11 @@ def _plan(name: str, aggregate: str) -> _Plan:
     return _Plan(head, key_field if key_field in export.fields else None, fields, aggregate == "actor")
 
 
-def _line(name: str, aggregate: str, data: Mapping[str, Any], key: str, by: str, effective: date, recorded_at: datetime) -> str:
-    """`json.dumps(record, ensure_ascii=False)` of the record {op, key, fields…, by, effective, recorded_at},
+def _line(
+    name: str, aggregate: str, data: Mapping[str, Any], key: str, by: str, effective: date, recorded_at: datetime,
+    recorded_by: str | None,
+) -> str:
+    """`json.dumps(record, ensure_ascii=False)` of the record {op, key, fields…, by, effective, recorded_at, recorded_by},
     written field by field with the json module's own string encoder, and its encoder for anything else:
     every write hashes every line, and building a dict to encode it was a tenth of an import."""
     plan = _plan(name, aggregate)
@@ -101,7 +104,8 @@ def _line(name: str, aggregate: str, data: Mapping[str, Any], key: str, by: str,
             continue
         parts += (label, _string(value) if type(value) is str else encode(value))
     parts += (', "by": ', _string(by) if type(by) is str else encode(by), ', "effective": "', effective.isoformat(),
-              '", "recorded_at": "', recorded_at.isoformat(), '"}')
+              '", "recorded_at": "', recorded_at.isoformat(), '", "recorded_by": ',
+              _string(recorded_by) if type(recorded_by) is str else encode(recorded_by), "}")
     return "".join(parts)
 
 

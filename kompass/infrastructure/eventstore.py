@@ -7,7 +7,7 @@ import base64
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
@@ -21,6 +21,7 @@ from kompass.domain.identity import signing_key_id
 from kompass.domain.signing_key import SigningKey
 from kompass.infrastructure.fact_decoder import FactDecoder
 from kompass.infrastructure.pg_roles import EventsLock, refusal
+from kompass.infrastructure.recorded_by import RESTORE_SETTING, add_column, has_column
 from kompass.infrastructure.settings import StoreLocation
 from kompass.infrastructure.tlog import TransparencyLog
 
@@ -92,8 +93,19 @@ def _protect_log(app: PortfolioApplication, location: StoreLocation) -> None:
     recorder: Any = app.recorder
     statements = APPEND_ONLY_SQLITE if location.backend == "sqlite" else APPEND_ONLY_POSTGRES
     with recorder.datastore.transaction(commit=True) as cursor:
+        if location.backend == "postgres" and not _may_alter(cursor, events_table(app)):
+            return  # a role that may not change the table opens the store as its owner left it
         for statement in statements:
             cursor.execute(statement.format(table=events_table(app)))
+        add_column(cursor, events_table(app), location.backend)
+
+
+def _may_alter(cursor: Any, table: str) -> bool:
+    """Whether this PostgreSQL role owns the events table (only the owner may add a column or a trigger)."""
+    cursor.execute("SELECT pg_has_role(session_user, tableowner, 'USAGE') AS owner FROM pg_tables "
+                   "WHERE tablename = %s AND schemaname = current_schema()", (table,))
+    row = cursor.fetchone()
+    return bool(row and (row["owner"] if isinstance(row, dict) else row[0]))
 
 
 def events_table(app: PortfolioApplication) -> str:
@@ -116,11 +128,18 @@ class AppendTransaction(ports.AppendTransaction):
     importer can forget aggregates it is done with and keep memory bounded."""
 
     def __init__(
-        self, app: PortfolioApplication, cursor: Any, insert: Callable[[Any, list[Any]], Any], backend: str, log: TransparencyLog
+        self,
+        app: PortfolioApplication,
+        cursor: Any,
+        insert: Callable[[Any, list[Any], list[str | None]], list[str | None]],
+        backend: str,
+        log: TransparencyLog,
+        recorder: str,
     ) -> None:
         self.app = app
         self.cursor = cursor
         self._insert = insert
+        self.recorder = recorder
         self.log = log.extension(cursor)
         self._sqlite = backend == "sqlite"
         columns = f"SELECT originator_id, originator_version, topic, state FROM {events_table(app)} WHERE originator_id"
@@ -128,10 +147,13 @@ class AppendTransaction(ports.AppendTransaction):
         self._select_one = f"{columns} = {'?' if self._sqlite else '%s'} {order}"
         self._select_many = f"{columns} IN ({{marks}}) {order}" if self._sqlite else f"{columns} = ANY(%s) {order}"
 
-    def __call__(self, events: Sequence[Any]) -> None:
+    def __call__(self, events: Sequence[Any], recorded_by: Sequence[str | None] | None = None) -> None:
+        """The one place events are stored: each row with its recorder, each line into the tree with the
+        recorder the store kept (on PostgreSQL its trigger decides, see `recorded_by`)."""
         stored = [self.app.mapper.to_stored_event(e) for e in events]
-        self._insert(self.cursor, stored)
-        self.log.extend(events)
+        asked: list[str | None] = list(recorded_by) if recorded_by is not None else [self.recorder] * len(stored)
+        kept = self._insert(self.cursor, stored, asked)
+        self.log.extend(events, kept)
 
     def get(self, aggregate_id: UUID) -> Any:
         self.cursor.execute(self._select_one, (self._key(aggregate_id),))
@@ -178,19 +200,21 @@ class AtomicAppender(ports.AtomicAppender):
     here, so each one extends the Merkle tree and stores its signed checkpoint before it commits.
     """
 
-    def __init__(self, app: PortfolioApplication, backend: str, log: TransparencyLog) -> None:
+    def __init__(self, app: PortfolioApplication, backend: str, log: TransparencyLog, recorder: str) -> None:
         self.app = app
         self.backend = backend
         self.log = log
+        self.recorder = recorder
+        """Who this process is, as the store established it: what SQLite rows record (PostgreSQL's trigger sets its own)."""
 
     @contextmanager
-    def transaction(self) -> Iterator[AppendTransaction]:
+    def transaction(self, *, restore: bool = False) -> Iterator[AppendTransaction]:
         try:
             if self.backend == "sqlite":
                 with self._sqlite() as append:
                     yield append
             else:
-                with self._postgres() as append:
+                with self._postgres(restore) as append:
                     yield append
         except IntegrityError:
             raise ConcurrentChange(
@@ -218,7 +242,8 @@ class AtomicAppender(ports.AtomicAppender):
             try:
                 try:
                     cursor.execute("BEGIN IMMEDIATE")
-                    append = AppendTransaction(self.app, cursor, recorder._insert_events, self.backend, self.log)
+                    insert = SqliteInsert(events_table(self.app)).insert
+                    append = AppendTransaction(self.app, cursor, insert, self.backend, self.log, self.recorder)
                     yield append
                     append.log.finish()
                 except BaseException:
@@ -233,10 +258,13 @@ class AtomicAppender(ports.AtomicAppender):
                 cursor.sqlite_cursor.close()
 
     @contextmanager
-    def _postgres(self) -> Iterator[AppendTransaction]:
+    def _postgres(self, restore: bool) -> Iterator[AppendTransaction]:
         recorder: Any = self.app.recorder
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            append = AppendTransaction(self.app, cursor, PostgresCopy(recorder).insert, self.backend, self.log)
+            if restore:
+                cursor.execute(f"SELECT set_config('{RESTORE_SETTING}', 'on', true)")
+            insert = PostgresCopy(recorder, self.recorder).insert
+            append = AppendTransaction(self.app, cursor, insert, self.backend, self.log, self.recorder)
             yield append
             self._publish_signing_key(append)
             append.log.finish()
@@ -259,6 +287,21 @@ class AtomicAppender(ports.AtomicAppender):
         append(key.collect_events())
 
 
+class SqliteInsert:
+    """Stores rows as the library's insert does, with the `recorded_by` column kompass fills on SQLite."""
+
+    def __init__(self, table: str) -> None:
+        self.statement = f"INSERT INTO {table} (originator_id, originator_version, topic, state, recorded_by) VALUES (?, ?, ?, ?, ?)"
+
+    def insert(self, cursor: Any, stored_events: Sequence[StoredEvent], recorded_by: list[str | None]) -> list[str | None]:
+        rows = [
+            (e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id, e.originator_version, e.topic, e.state, who)
+            for e, who in zip(stored_events, recorded_by, strict=True)
+        ]
+        cursor.executemany(self.statement, rows)
+        return recorded_by
+
+
 class PostgresCopy:
     """Appends stored events on PostgreSQL with COPY, storing exactly what the library's insert stores.
 
@@ -271,44 +314,94 @@ class PostgresCopy:
     and sends the same NOTIFY on the library's channel.
     """
 
-    def __init__(self, recorder: Any) -> None:
+    def __init__(self, recorder: Any, login: str) -> None:
         from psycopg.sql import SQL, Identifier
 
         self.recorder = recorder
+        self.login = login
+        table = SQL("{schema}.{table}").format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
         self.statement = SQL(
-            "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
-        ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
-        self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea"]
+            "COPY {table} (originator_id, originator_version, topic, state, recorded_by) FROM STDIN (FORMAT BINARY)"
+        ).format(table=table)
+        self.read_back = SQL("SELECT recorded_by FROM {table} ORDER BY notification_id DESC LIMIT %s").format(table=table)
+        self.types = [recorder.datastore.originator_id_type, "int8", "text", "bytea", "text"]
         self.lock = EventsLock(recorder)
 
-    def insert(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
+    def insert(self, cursor: Any, stored_events: Sequence[StoredEvent], recorded_by: list[str | None]) -> list[str | None]:
+        """The trigger sets `recorded_by` to the login; where kompass asked for another recorder (a restore, the
+        reference data of a new store) the rows are read back, under the table lock, to learn what it kept."""
         if not stored_events:
-            return
+            return []
         self.lock(cursor)
         self.recorder._notify_channel(cursor)
         with cursor.copy(self.statement) as copy:
             copy.set_types(self.types)
-            for event in stored_events:
-                copy.write_row((event.originator_id, event.originator_version, event.topic, event.state))
+            for event, who in zip(stored_events, recorded_by, strict=True):
+                copy.write_row((event.originator_id, event.originator_version, event.topic, event.state, who))
+        if all(who == self.login for who in recorded_by):
+            return recorded_by
+        cursor.execute(self.read_back, (len(stored_events),))
+        return [row["recorded_by"] for row in reversed(cursor.fetchall())]
 
 
 class NotificationFacts(ports.FactLog):
     """The notification log, read in order as facts."""
 
-    def __init__(self, app: PortfolioApplication) -> None:
+    def __init__(self, app: PortfolioApplication, backend: str) -> None:
         self.app = app
         self.decode = FactDecoder(app.mapper)
+        self.sqlite = backend == "sqlite"
+        self._select: str | None = None
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
-    def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000) -> Iterator[Fact]:
+    def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000, topic_prefix: str | None = None) -> Iterator[Fact]:
+        """The stored events after `after` (up to `upto`), in log order, each with its `recorded_by`
+        (the library's own reader does not know the column). `topic_prefix`: only events of those topics."""
         decode = self.decode
         position = after
+        stop = upto if upto is not None else (1 << 62)
+        recorder: Any = self.app.recorder
+        statement = self._statement(topic_prefix)
         while True:
-            notifications = self.app.recorder.select_notifications(start=position, limit=batch, stop=upto, inclusive_of_start=False)
-            for n in notifications:
-                yield decode(n)
-            if len(notifications) < batch:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                params: tuple[Any, ...] = (position, stop, *((topic_prefix + "%",) if topic_prefix else ()), batch)
+                cursor.execute(statement, params)
+                rows = cursor.fetchall()
+            for row in rows:
+                yield decode(_row(row))
+            if len(rows) < batch:
                 return
-            position = notifications[-1].id
+            position = int(rows[-1]["id"])
+
+    def _statement(self, topic_prefix: str | None) -> str:
+        table = events_table(self.app)
+        recorder: Any = self.app.recorder
+        if self._select is None:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                column = "recorded_by" if has_column(cursor, table, "sqlite" if self.sqlite else "postgres") else "NULL"
+            key, m = ("rowid", "?") if self.sqlite else ("notification_id", "%s")
+            self._select = (f"SELECT {key} AS id, originator_id, originator_version, topic, state, {column} AS recorded_by "
+                            f"FROM {table} WHERE {key} > {m} AND {key} <= {m} {{topics}}ORDER BY {key} LIMIT {m}")
+        mark = "?" if self.sqlite else "%s"
+        return self._select.format(topics=f"AND topic LIKE {mark} " if topic_prefix else "")
+
+
+class StoredRow(NamedTuple):
+    """A row of the events table with its position and recorder, as the fact decoder reads it."""
+
+    id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    recorded_by: str | None
+
+
+def _row(row: Any) -> StoredRow:
+    originator = row["originator_id"]
+    return StoredRow(
+        int(row["id"]), UUID(originator) if isinstance(originator, str) else originator, int(row["originator_version"]),
+        str(row["topic"]), bytes(row["state"]), row["recorded_by"],
+    )

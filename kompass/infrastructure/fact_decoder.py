@@ -66,11 +66,12 @@ class FactDecoder:
     def _decode(self, notification: Any) -> Fact:
         names = self._names(notification.topic) if self.plain else None
         state = notification.state
+        recorded_by = getattr(notification, "recorded_by", None)
         if names is None or state.count(CUSTOM_TYPE) != ENVELOPE_TYPES:
-            return fact_from_event(self.mapper.to_domain_event(notification), notification.id)
+            return fact_from_event(self.mapper.to_domain_event(notification), notification.id, recorded_by)
         data = orjson.loads(state)
         if "class_version" in data:
-            return fact_from_event(self.mapper.to_domain_event(notification), notification.id)
+            return fact_from_event(self.mapper.to_domain_event(notification), notification.id, recorded_by)
         recorded_at = data.pop("timestamp")["_data_"]
         effective = data.pop("effective")["_data_"]
         by = data.pop("by")
@@ -85,6 +86,7 @@ class FactDecoder:
             notification.originator_version,
             names[1],
             data,
+            recorded_by,
         )
 
     def _names(self, topic: str) -> tuple[str, str] | None:

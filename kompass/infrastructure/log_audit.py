@@ -18,6 +18,7 @@ from kompass.application.facts import Fact
 from kompass.application.history import identity, keyed
 from kompass.application.ports import FactLog
 from kompass.application.proofs import check_extension, inclusion_document
+from kompass.application.recorder_audit import RecorderVerdict, Unauthorised, audit_recorders
 from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey
 from kompass.domain.errors import IntegrityViolation, InvalidValue, NotFound, StoreDamaged
 from kompass.domain.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hash, subtree_hash
@@ -87,14 +88,28 @@ class StoreVerdict:
     log: LogVerdict
     snapshots: int
     rows: int
+    recorders: RecorderVerdict
 
 
 def verify_store(store: Store) -> StoreVerdict:
-    """Everything `kompass verify` checks, in order: the log and its checkpoints, then what is derived from it."""
+    """Everything `kompass verify` checks, in order: the log and its checkpoints, who recorded each event,
+    then what is derived from it."""
     from kompass.infrastructure.derived_audit import verify_read_models, verify_snapshots
 
     verdict = verify_log(store.facts, store.log)
-    return StoreVerdict(verdict, verify_snapshots(store), verify_read_models(store))
+    recorders = verify_recorders(store.facts)
+    return StoreVerdict(verdict, verify_snapshots(store), verify_read_models(store), recorders)
+
+
+def verify_recorders(facts: FactLog) -> RecorderVerdict:
+    """Every event's recorder held the right to record it then; the first who did not is named (exit 5)."""
+    found = audit_recorders(keyed(facts.facts()))
+    if isinstance(found, Unauthorised):
+        raise IntegrityViolation(
+            f"verification failed at position {found.position}: recorded by {found.recorded_by}, who had no right to it "
+            f"({found.reason})"
+        )
+    return found
 
 
 def _check_node(computed: tuple[int, int, bytes], recorded: tuple[int, int, bytes] | None, position: int) -> None:

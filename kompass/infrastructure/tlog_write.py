@@ -57,6 +57,7 @@ class Pending(NamedTuple):
     originator_version: int
     topic: str
     state: bytes
+    recorded_by: str | None = None
 
 
 class LeafLines:
@@ -71,8 +72,9 @@ class LeafLines:
         self.select = f"SELECT originator_id, originator_version, topic, state FROM {events_table} WHERE originator_version = 1 AND "
         self.select += "originator_id IN ({marks})" if sqlite else f"originator_id = ANY({mark})"
 
-    def __call__(self, cursor: Any, events: Sequence[Any]) -> list[str]:
-        """The export lines of `events` (the library's event objects, as the aggregates triggered them)."""
+    def __call__(self, cursor: Any, events: Sequence[Any], recorded_by: Sequence[str | None]) -> list[str]:
+        """The export lines of `events` (the library's event objects, as the aggregates triggered them), each
+        with the recorder the store kept for its row (so the tree and the export agree)."""
         if len(self.keys) > KEY_CACHE:
             self.keys.clear()
         keys = self.keys
@@ -80,7 +82,10 @@ class LeafLines:
             if event.originator_version == 1:
                 keys[event.originator_id] = key_of_created(event)
         self._look_up(cursor, {e.originator_id for e in events if e.originator_id not in keys})
-        return [object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id)) for e in events]
+        return [
+            object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id), who)
+            for e, who in zip(events, recorded_by, strict=True)
+        ]
 
     def _look_up(self, cursor: Any, missing: set[UUID]) -> None:
         wanted = list(missing)
@@ -118,14 +123,15 @@ class LogExtension:
         self.start_size = self.start_position = 0
         self._inserts: dict[int, str] = {}
 
-    def extend(self, events: Sequence[Any]) -> None:
-        """Called after each batch of `events` is inserted (so on PostgreSQL the table lock is already held)."""
+    def extend(self, events: Sequence[Any], recorded_by: Sequence[str | None]) -> None:
+        """Called after each batch of `events` is inserted (so on PostgreSQL the table lock is already held),
+        with the recorders the store kept for their rows."""
         if not events:
             return
         if self.tree is None:
             self._load()
         assert self.tree is not None
-        nodes = self.tree.extend(line.encode() for line in self.lines(self.cursor, events))
+        nodes = self.tree.extend(line.encode() for line in self.lines(self.cursor, events, recorded_by))
         if self.mark == "%s":
             with self.cursor.copy("COPY kompass_log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int4", "int8", "bytea"])

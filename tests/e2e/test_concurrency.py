@@ -31,6 +31,7 @@ from kompass.application.service import IMPORT_WINDOW
 from kompass.domain.recording import initiative_id
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.eventstore import events_table
+from tests.conftest import NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import key_events
 
 VENV_KOMPASS = Path(sys.executable).parent / "kompass"
@@ -38,7 +39,6 @@ KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass"
 pytestmark = pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)")
 
 WRITERS = 5
-REFERENCE_EVENTS = 42
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -166,7 +166,7 @@ def test_writers_on_different_initiatives_and_on_the_same_one_lose_and_duplicate
     shared = as_json(db_url, "initiative", "show", "14-shared")
     assert sorted(r["text"] for r in shared["results"]) == sorted(f"från process {n}" for n in range(WRITERS))
     assert sorted(f["amount_sek"] for f in shared["funding"]) == list(range(1, WRITERS + 1))
-    expected = REFERENCE_EVENTS + 1 + WRITERS + WRITERS + 2 * WRITERS
+    expected = NEW_STORE_EVENTS + 1 + WRITERS + WRITERS + 2 * WRITERS
     assert_log_is_whole(db_url, expected)
     history = as_json(db_url, "history")["events"]
     assert len(history) == expected + key_events(db_url)
@@ -195,7 +195,7 @@ def test_two_processes_activating_one_initiative_one_succeeds_the_others_are_tol
     assert as_json(db_url, "initiative", "show", "14-race")["status"] == "active"
     events = as_json(db_url, "history", "--initiative", "14-race")["events"]
     assert [e["type"] for e in events] == ["InitiativeProposed", "StatusChanged"]
-    assert_log_is_whole(db_url, REFERENCE_EVENTS + 2)
+    assert_log_is_whole(db_url, NEW_STORE_EVENTS + 2)
 
 
 # --- a reader following the log by position never skips an event ----------------------------------------------
@@ -372,7 +372,7 @@ def test_a_reader_following_the_log_never_skips_an_event(db_url: str) -> None:
     conflicts = sum(r[2] for r in reports)
     gave_up = sum(r[3] for r in reports)
     written = sum(len(r[1]) - 1 for r in reports) + workers * IMPORTED  # an import is listed once
-    assert len(in_table) == REFERENCE_EVENTS + 1 + written + key_events(db_url)
+    assert len(in_table) == NEW_STORE_EVENTS + 1 + written + key_events(db_url)
     assert conflicts >= workers - 1, "the forced collisions did not collide"
     shared_texts = sorted(text for r in reports for kind, text in r[1] if kind == "result")
     assert len(shared_texts) + gave_up == workers * rounds  # a change that kept losing (exit 3) wrote nothing
@@ -455,7 +455,7 @@ def test_an_import_and_a_writer_at_once_on_sqlite_both_succeed(sqlite_url: str, 
         assert writer.returncode == 0, w_err
     texts = [r["text"] for r in as_json(sqlite_url, "initiative", "show", "14-both")["results"]]
     assert sorted(texts) == sorted([f"import {n}" for n in range(3000)] + [f"cli {n}" for n in range(3)])
-    assert_log_is_whole(sqlite_url, REFERENCE_EVENTS + 1 + 6000 + 3)
+    assert_log_is_whole(sqlite_url, NEW_STORE_EVENTS + 1 + 6000 + 3)
 
 
 # --- a store that cannot be used ---------------------------------------------------------------------------------
@@ -477,8 +477,7 @@ def test_a_read_only_store_gives_one_line_a_storage_exit_code_and_nothing_half_w
     directory = Path(tempfile.mkdtemp(prefix="kompass-ro-"))  # not under pytest's 0700 directory: nobody must reach it
     try:
         directory.chmod(0o755)
-        url = f"sqlite:///{directory / 'kompass.db'}"
-        succeeded(kompass(url, "init"))
+        url = init_store(f"sqlite:///{directory / 'kompass.db'}")  # its admins: who runs the tests, and `admin`
         succeeded(kompass(url, *propose("14-before")))
         before = log_facts(url)
         files = sorted(directory.iterdir())
@@ -493,7 +492,7 @@ def test_a_read_only_store_gives_one_line_a_storage_exit_code_and_nothing_half_w
             ["gaps", "--format", "json"],
         ):
             result = subprocess.run(
-                [*prefix, KOMPASS, "--db", url, "--as", "admin", *args],
+                [*prefix, KOMPASS, "--db", url, *args],  # as `nobody` itself: the store cannot even be opened
                 capture_output=True,
                 text=True,
                 env=_env({"HOME": str(directory)}),

@@ -91,8 +91,7 @@ def test_a_user_error_exits_1_with_one_line_and_no_traceback(demo: tuple[str, su
     assert created.returncode == 0, created.stderr
     before = kompass("--db", url, "initiative", "list", "--format", "json").stdout
     cases = [
-        ("--as", "admin", "initiative", "add", "--ref", "x", "--region", "99", "--title", "t", "--area", "innovation",
-         "--type", "project"),
+        ("initiative", "add", "--ref", "x", "--region", "99", "--title", "t", "--area", "innovation", "--type", "project"),
         ("initiative", "show", "no-such-initiative"),
     ]
     for args in cases:

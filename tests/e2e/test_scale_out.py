@@ -83,7 +83,7 @@ def together(url: str, commands: list[list[str]]) -> None:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    url = new_pg_database()
+    url = new_pg_database(initialised=False)
     try:
         yield init_store(url)
     finally:

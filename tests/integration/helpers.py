@@ -16,13 +16,13 @@ from kompass.infrastructure.projector import Projector
 ADMIN = "admin"
 
 
-def invoke(url: str, *args: str, user: str = ADMIN) -> Result:
-    """`kompass --db URL --as USER ARGS…`, never touching the caller's environment."""
+def invoke(url: str, *args: str, user: str | None = ADMIN) -> Result:
+    """`kompass --db URL --as USER ARGS…` (no `--as` for None: as the real identity), never touching the caller's environment."""
     runner = CliRunner(env={"KOMPASS_DB": None, "KOMPASS_USER": None, "NO_COLOR": "1"})
-    return runner.invoke(cli, ["--db", url, "--as", user, *args])
+    return runner.invoke(cli, ["--db", url, *(("--as", user) if user is not None else ()), *args])
 
 
-def ok(url: str, *args: str, user: str = ADMIN) -> Result:
+def ok(url: str, *args: str, user: str | None = ADMIN) -> Result:
     result = invoke(url, *args, user=user)
     assert result.exit_code == 0, (
         f"kompass {' '.join(args)} exited {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n"
@@ -31,7 +31,7 @@ def ok(url: str, *args: str, user: str = ADMIN) -> Result:
     return result
 
 
-def refused(url: str, *args: str, code: int = 1, user: str = ADMIN) -> str:
+def refused(url: str, *args: str, code: int = 1, user: str | None = ADMIN) -> str:
     """Run a command that must be refused; returns its one-line message (without `Error: `)."""
     result = invoke(url, *args, user=user)
     assert result.exit_code == code, (
@@ -47,11 +47,11 @@ def refused(url: str, *args: str, code: int = 1, user: str = ADMIN) -> str:
     return lines[0].removeprefix("Error: ")
 
 
-def as_json(url: str, *args: str, user: str = ADMIN) -> Any:
+def as_json(url: str, *args: str, user: str | None = ADMIN) -> Any:
     return json.loads(ok(url, *args, "--format", "json", user=user).stdout)
 
 
-def as_csv(url: str, *args: str, user: str = ADMIN) -> list[dict[str, str]]:
+def as_csv(url: str, *args: str, user: str | None = ADMIN) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(ok(url, *args, "--format", "csv", user=user).stdout)))
 
 

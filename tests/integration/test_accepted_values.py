@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from kompass.application import commands as c
 from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import drop_pg_database, new_pg_database
+from tests.conftest import drop_pg_database, init_store, new_pg_database
 from tests.integration.helpers import as_json, invoke, ok, same_log
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=120)
@@ -101,10 +101,10 @@ def read_everything(url: str, directory: Path) -> None:
     file = directory / "export.jsonl"
     file.write_bytes(exported)
     restored = f"sqlite:///{directory / 'restored.db'}"
-    ok(restored, "import", "--restore", str(file))
-    assert same_log(ok(restored, "export").stdout_bytes, exported)  # only the store's name and signature differ
-    assert as_json(restored, "initiative", "list") == initiatives
-    ok(restored, "verify")
+    ok(restored, "import", "--restore", str(file), user=None)
+    assert same_log(ok(restored, "export", user=None).stdout_bytes, exported)  # only the store's name and signature differ
+    assert as_json(restored, "initiative", "list", user=None) == initiatives
+    ok(restored, "verify", user=None)
 
 
 FAST = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -123,7 +123,7 @@ def built_plan(draw: st.DrawFn) -> list[c.Command]:
 def test_every_accepted_command_is_stored_projected_queried_exported_and_restored_on_sqlite(commands: list[c.Command]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{directory}/kompass.db"
-        Store(url, "admin", create=True).close()
+        init_store(url)
         apply(url, commands)
         read_everything(url, Path(directory))
 

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from kompass.application import commands as c
 from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import drop_pg_database, new_pg_database
+from tests.conftest import NEW_STORE_EVENTS, drop_pg_database, init_store, new_pg_database
 from tests.integration.helpers import as_json, invoke, ok, refused, same_log
 
 REFERENCE_EVENTS = 42
-HEAD = 80  # the worked example: 42 reference events, then the 38 lines of small.jsonl
-HISTORY_KEYS = {"position", "recorded_at", "effective", "by", "aggregate", "key", "type", "data"}
+HEAD = NEW_STORE_EVENTS + 38  # the worked example: 42 reference events, two grants, then the 38 lines of small.jsonl
+HISTORY_KEYS = {"position", "recorded_at", "effective", "by", "recorded_by", "aggregate", "key", "type", "data"}
 
 
 # --- applying commands directly, as the property test does --------------------------------------------
@@ -34,9 +34,9 @@ HISTORY_KEYS = {"position", "recorded_at", "effective", "by", "aggregate", "key"
 
 def apply(url: str, commands: list[c.Command], user: str = "admin") -> int:
     """Execute each command through the service layer; refused ones are skipped. Returns how many were accepted."""
-    store = Store(url, user, create=True)
     for coordinator, region in (("coord-14", "14"), ("coord-12", "12")):  # the users AssignCoordinator names must hold a role
-        invoke(url, "user", "grant", coordinator, "--role", "coordinator", "--region", region)
+        invoke(url, "user", "grant", coordinator, "--role", "coordinator", "--region", region)  # (refused when they do)
+    store = Store(url, user)
     accepted = 0
     try:
         for command in commands:
@@ -51,17 +51,17 @@ def apply(url: str, commands: list[c.Command], user: str = "admin") -> int:
 
 
 def export_bytes(url: str) -> bytes:
-    return ok(url, "export").stdout_bytes
+    return ok(url, "export", user=None).stdout_bytes
 
 
 def views(url: str) -> dict[str, bytes]:
     """Everything a restored store must answer exactly as the original does."""
     return {
-        "coverage": ok(url, "coverage", "--format", "json").stdout_bytes,
-        "coverage 2021": ok(url, "coverage", "--format", "json", "--as-of", "2021-12-31").stdout_bytes,
-        "history": ok(url, "history", "--format", "json").stdout_bytes,
-        "initiatives": ok(url, "initiative", "list", "--format", "json").stdout_bytes,
-        "actors": ok(url, "actor", "list", "--merged", "--format", "json").stdout_bytes,
+        "coverage": ok(url, "coverage", "--format", "json", user=None).stdout_bytes,
+        "coverage 2021": ok(url, "coverage", "--format", "json", "--as-of", "2021-12-31", user=None).stdout_bytes,
+        "history": ok(url, "history", "--format", "json", user=None).stdout_bytes,
+        "initiatives": ok(url, "initiative", "list", "--format", "json", user=None).stdout_bytes,
+        "actors": ok(url, "actor", "list", "--merged", "--format", "json", user=None).stdout_bytes,
     }
 
 
@@ -70,13 +70,15 @@ def assert_round_trip(source: str, target: str, directory: Path) -> bytes:
     exported = export_bytes(source)
     file = directory / "export.jsonl"
     file.write_bytes(exported)
-    ok(target, "import", "--restore", str(file))
+    ok(target, "import", "--restore", str(file), user=None)
     assert same_log(export_bytes(target), exported)
     assert views(target) == views(source)
     to_file = directory / "again.jsonl"
-    ok(target, "export", "--output", str(to_file))
+    ok(target, "export", "--output", str(to_file), user=None)
     assert same_log(to_file.read_bytes(), exported)
-    assert ok(target, "verify", "--against", str(file), "--key", ok(source, "checkpoint", "--key").stdout.strip()).exit_code == 0
+    key = ok(source, "checkpoint", "--key", user=None).stdout.strip()
+    assert ok(target, "verify", "--against", str(file), "--key", key, user=None).exit_code == 0
+    ok(target, "verify", user=None)  # every recorder, as restored, held the right to record
     return exported
 
 
@@ -157,6 +159,10 @@ commands = st.one_of(
     command(c.ScheduleInitiative, ref=st.sampled_from(REFS), start=st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2026, 1, 1))),
             end=st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2026, 1, 1))), reason=texts),
     command(c.MoveLeadRegion, ref=st.sampled_from(REFS), region=st.sampled_from(REGIONS), reason=texts),
+    command(c.GrantRole, user=st.sampled_from(["coord-14", "coord-12", "revisor"]),
+            role=st.sampled_from(["coordinator", "auditor", "admin"]), regions=st.lists(st.sampled_from(REGIONS), max_size=2).map(tuple)),
+    command(c.RevokeRole, user=st.sampled_from(["coord-14", "coord-12", "revisor", "admin"]),
+            role=st.sampled_from(["coordinator", "auditor", "admin"]), regions=st.lists(st.sampled_from(REGIONS), max_size=2).map(tuple)),
     command(c.PublishKey, user=st.sampled_from(["admin", "coord-14"]),
             public_key=st.sampled_from(["11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "A" * 43 + "=", "not a key"])),
 )
@@ -167,7 +173,7 @@ commands = st.one_of(
 def test_export_restore_export_gives_the_same_bytes_and_the_same_answers(sequence: list[c.Command]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         source, target = f"sqlite:///{directory}/source.db", f"sqlite:///{directory}/target.db"
-        apply(source, sequence)
+        apply(init_store(source), sequence)
         assert_round_trip(source, target, Path(directory))
 
 
@@ -180,7 +186,7 @@ def test_the_worked_example_round_trips_on_each_backend_and_across_backends(db_u
     if db_url.startswith("sqlite"):
         exported = assert_round_trip(db_url, f"sqlite:///{tmp_path / 'restored.db'}", tmp_path)
     else:
-        target = new_pg_database()
+        target = new_pg_database(initialised=False)
         try:
             exported = assert_round_trip(db_url, target, tmp_path)
         finally:
@@ -188,8 +194,9 @@ def test_the_worked_example_round_trips_on_each_backend_and_across_backends(db_u
         crossed = tmp_path / "crossed"
         crossed.mkdir()
         assert assert_round_trip(db_url, f"sqlite:///{crossed / 'from-postgres.db'}", crossed) == exported
-    published = 0 if db_url.startswith("sqlite") else 1  # on PostgreSQL the import also publishes admin's signing key
-    assert header_of(exported)["position"] == str(HEAD + published + 4)
+    published = 0 if db_url.startswith("sqlite") else 1  # on PostgreSQL the real identity's key, published with admin's grant
+    grants = 2  # `apply` grants coord-14 and coord-12 the coordinator role first
+    assert header_of(exported)["position"] == str(HEAD + published + grants + 4)
 
 
 # --- export header, ordinary import and restore refusals -----------------------------------------------
@@ -221,31 +228,33 @@ def test_an_ordinary_import_of_an_export_is_refused_because_of_recorded_at(loade
     file = tmp_path / "export.jsonl"
     file.write_bytes(export_bytes(loaded))
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
-    ok(empty, "init")
-    message = refused(empty, "import", str(file))
+    ok(empty, "init", user=None)
+    message = refused(empty, "import", str(file), user=None)
     first_command = next(n for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1) if not line.startswith("#"))
     assert message.startswith(f"{file}:{first_command}: "), message
     assert "recorded_at" in message
-    assert as_json(empty, "projections", "status")[0]["head"] == REFERENCE_EVENTS
-    assert as_json(empty, "history")["events"][-1]["position"] == REFERENCE_EVENTS
+    assert as_json(empty, "projections", "status", user=None)[0]["head"] == REFERENCE_EVENTS + 1  # and the first admin
+    assert as_json(empty, "history", user=None)["events"][-1]["position"] == REFERENCE_EVENTS + 1
 
 
 def test_restore_into_a_store_that_is_not_empty_is_refused(loaded: str, tmp_path: Path) -> None:
     file = tmp_path / "export.jsonl"
     file.write_bytes(export_bytes(loaded))
     other = f"sqlite:///{tmp_path / 'other.db'}"
-    ok(other, "init")
-    ok(other, "actor", "add", "--key", "vinnova", "--name", "Vinnova", "--kind", "agency")
-    before = ok(other, "history", "--format", "json").stdout
-    message = refused(other, "import", "--restore", str(file))
-    assert "empty" in message
-    assert ok(other, "history", "--format", "json").stdout == before
+    ok(other, "init", user=None)
+    before = ok(other, "history", "--format", "json", user=None).stdout
+    assert "new store" in refused(other, "import", "--restore", str(file), user=None)  # it holds its first admin
+    ok(other, "actor", "add", "--key", "vinnova", "--name", "Vinnova", "--kind", "agency", user=None)
+    before = ok(other, "history", "--format", "json", user=None).stdout
+    message = refused(other, "import", "--restore", str(file), user=None)
+    assert "new store" in message
+    assert ok(other, "history", "--format", "json", user=None).stdout == before
     # and restoring into the very store it came from is refused too
     refused(loaded, "import", "--restore", str(file))
     assert header_of(export_bytes(loaded))["position"] == str(HEAD)
 
 
-def test_restore_of_a_file_with_lines_lacking_recorded_at_records_them_now(sqlite_url: str, tmp_path: Path) -> None:
+def test_restore_of_a_file_with_lines_lacking_recorded_at_records_them_now(tmp_path: Path) -> None:
     """A restore keeps recording times where given; lines without one are recorded now (still exactly once)."""
     file = tmp_path / "partial.jsonl"
     file.write_text(
@@ -253,8 +262,9 @@ def test_restore_of_a_file_with_lines_lacking_recorded_at_records_them_now(sqlit
         '{"op": "actor.rename", "key": "digg", "name": "Myndigheten för digital förvaltning"}\n',
         encoding="utf-8",
     )
-    ok(sqlite_url, "import", "--restore", str(file))
-    events = as_json(sqlite_url, "history", "--actor", "digg")["events"]
+    sqlite_url = f"sqlite:///{tmp_path / 'new.db'}"
+    ok(sqlite_url, "import", "--restore", str(file), user=None)
+    events = as_json(sqlite_url, "history", "--actor", "digg", user=None)["events"]
     assert events[0]["recorded_at"][:10] == "2021-01-10"
     assert events[1]["recorded_at"][:10] == date.today().isoformat()
 
@@ -293,7 +303,7 @@ def test_replay_until_an_earlier_position_and_until_a_recording_time(loaded: str
     assert as_json(early, "history")["events"] == as_json(loaded, "history")["events"][:60]
     reference_only = f"sqlite:///{tmp_path / 'reference.db'}"
     ok(loaded, "replay", "--until", "2019-01-01", "--into", reference_only)  # before any import: the regions only
-    assert as_json(reference_only, "history")["events"][-1]["position"] == REFERENCE_EVENTS
+    assert as_json(reference_only, "history", user=None)["events"][-1]["position"] == REFERENCE_EVENTS + 1  # its maker's grant
     # an auditor, not an admin, may replay into a store of their own
     mine = f"sqlite:///{tmp_path / 'mine.db'}"
     ok(loaded, "user", "add", "revisor", "--role", "auditor")
@@ -322,11 +332,11 @@ def test_history_json_has_the_shape_of_design_section_5(loaded: str) -> None:
     for event in events:
         assert set(event) >= HISTORY_KEYS, event
         assert isinstance(event["position"], int) and isinstance(event["data"], dict)
-        assert event["aggregate"] in {"initiative", "actor", "portfolio"}
+        assert event["aggregate"] in {"initiative", "actor", "portfolio", "user"}
         date.fromisoformat(event["effective"])
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", event["recorded_at"]), event["recorded_at"]
     status = next(e for e in events if e["type"] == "StatusChanged")
-    assert status == {**status, "position": 54, "effective": "2021-03-01", "by": "coord-14", "aggregate": "initiative",
+    assert status == {**status, "position": 56, "effective": "2021-03-01", "by": "coord-14", "aggregate": "initiative",
                       "key": "14-dataverkstad", "data": {"status": "active", "reason": "financing confirmed"}}
     merged = next(e for e in events if e["type"] == "ActorMerged")
     assert (merged["aggregate"], merged["key"], merged["data"], merged["by"]) == ("actor", "iis", {"into": "internetstiftelsen"}, "admin")
@@ -337,11 +347,11 @@ def test_history_json_has_the_shape_of_design_section_5(loaded: str) -> None:
 
 
 def test_history_filters(loaded: str) -> None:
-    assert positions(loaded, "--initiative", "14-dataverkstad") == list(range(49, 56))
+    assert positions(loaded, "--initiative", "14-dataverkstad") == list(range(51, 58))
     assert positions(loaded, "--initiative", "no-such-ref") == []
-    assert positions(loaded, "--actor", "digg") == [43, 51, 76]
-    assert positions(loaded, "--actor", "iis") == [47, 53, 56]
-    assert positions(loaded, "--actor", "internetstiftelsen") == [48, 56]
+    assert positions(loaded, "--actor", "digg") == [45, 53, 78]
+    assert positions(loaded, "--actor", "iis") == [49, 55, 58]
+    assert positions(loaded, "--actor", "internetstiftelsen") == [50, 58]
     by_08 = as_json(loaded, "history", "--by", "coord-08")["events"]
     assert {e["by"] for e in by_08} == {"coord-08"} and len(by_08) == 8
     assert positions(loaded, "--by", "kompass") == list(range(1, REFERENCE_EVENTS + 1))
@@ -351,11 +361,11 @@ def test_history_filters(loaded: str) -> None:
         ("InitiativeProposed", "12-cyber"), ("StatusChanged", "12-cyber"), ("StatusChanged", "12-cyber"),
         ("InitiativeReopened", "12-cyber"), ("InitiativeProposed", "12-5g"), ("ActorJoined", "12-5g"),
         ("StatusChanged", "12-5g")]
-    assert positions(loaded, "--region", "14", "--by", "admin") == [45]  # gbg, an actor of region 14
-    assert positions(loaded, "--region", "14", "--initiative", "14-open-data", "--by", "coord-14") == list(range(57, 64))
+    assert positions(loaded, "--region", "14", "--by", "admin") == [47]  # gbg, an actor of region 14
+    assert positions(loaded, "--region", "14", "--initiative", "14-open-data", "--by", "coord-14") == list(range(59, 66))
 
 
-def test_history_since_and_until_bound_the_recording_date(sqlite_url: str, tmp_path: Path) -> None:
+def test_history_since_and_until_bound_the_recording_date(tmp_path: Path) -> None:
     file = tmp_path / "dated.jsonl"
     lines = [
         {"op": "actor.register", "key": "digg", "name": "Digg", "kind": "agency", "by": "admin", "effective": "2021-01-10",
@@ -368,14 +378,16 @@ def test_history_since_and_until_bound_the_recording_date(sqlite_url: str, tmp_p
          "recorded_at": "2022-01-20T12:00:00+00:00"},
     ]
     file.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    ok(sqlite_url, "import", "--restore", str(file))
+    sqlite_url = f"sqlite:///{tmp_path / 'new.db'}"
+    ok(sqlite_url, "import", "--restore", str(file), user=None)
+    ok(sqlite_url, "user", "grant", "admin", "--role", "admin", user=None)  # after the restorer's own grant, recorded now
     first = REFERENCE_EVENTS + 1
     assert positions(sqlite_url, "--since", "2021-06-01", "--until", "2021-06-01") == [first + 1]
     assert positions(sqlite_url, "--since", "2021-06-01", "--until", "2021-06-02") == [first + 1, first + 2]
-    assert positions(sqlite_url, "--since", "2022-01-01") == [first + 3]
+    assert positions(sqlite_url, "--since", "2022-01-01", "--until", "2022-12-31") == [first + 3]
     assert positions(sqlite_url, "--until", "2020-12-31") == list(range(1, first))
     assert positions(sqlite_url, "--since", "2021-01-01", "--by", "admin") == [first, first + 1, first + 3]
-    assert positions(sqlite_url, "--since", "2023-01-01") == []
+    assert positions(sqlite_url, "--since", "2023-01-01", "--until", "2025-12-31") == []
     assert invoke(sqlite_url, "history", "--since", "2021-13-01").exit_code == 2
     assert invoke(sqlite_url, "history", "--until", "yesterday").exit_code == 2
 

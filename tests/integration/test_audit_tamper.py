@@ -5,7 +5,8 @@ where the attack needs it, the tree, the checkpoints and even the signing key re
 consistently, so that only a checkpoint kept elsewhere can tell (`verify --against` exits 5).
 Snapshot and read-model forgeries are caught by plain `verify`.
 
-The worked example has 42 reference events followed by the 38 lines of small.jsonl (positions 43–80).
+The worked example has 42 reference events and two grants (the first admin's and `admin`'s) followed by the
+38 lines of small.jsonl (positions 45–82).
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.command_log_writer import command_lines
 from kompass.infrastructure.signing import FileSigner
+from tests.conftest import NEW_STORE_EVENTS
 from tests.integration.helpers import invoke, ok
 
 VERIFY_FAILED = 5
-HEAD = 80
-FUNDING = 55  # small.jsonl line 13: initiative.fund 14-dataverkstad 3000000 SEK
+HEAD = NEW_STORE_EVENTS + 38
+FUNDING = NEW_STORE_EVENTS + 13  # small.jsonl line 13: initiative.fund 14-dataverkstad 3000000 SEK (SQLite)
 
 
 class Raw:
@@ -47,12 +49,14 @@ class Raw:
             self.conn.execute("DROP TRIGGER IF EXISTS stored_events_append_only_update")
             self.conn.execute("DROP TRIGGER IF EXISTS stored_events_append_only_delete")
             self.table, self.position, self.snapshots = "stored_events", "rowid", "stored_snapshots"
+            self.funding = FUNDING
         else:
             import psycopg
 
             self.conn = psycopg.connect(url.replace("+psycopg", "", 1), autocommit=True)
             self.conn.execute("DROP TRIGGER kompass_events_append_only ON kompass_events")
             self.table, self.position, self.snapshots = "kompass_events", "notification_id", "kompass_snapshots"
+            self.funding = FUNDING + 1  # after the real identity's key, published with admin's grant
 
     def sql(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
         if not self.sqlite:
@@ -99,12 +103,13 @@ def rewrite_log_consistently(url: str) -> None:
 
 
 def head_of(url: str) -> int:
-    """Events after the worked example's import: on PostgreSQL the import also publishes admin's signing key."""
+    """Events after the worked example's import: on PostgreSQL the first write after `init` (admin's grant) also
+    published the real identity's signing key."""
     return HEAD if url.startswith("sqlite") else HEAD + 1
 
 
 def verify_fails(url: str, *args: str, why: str = "") -> str:
-    result = invoke(url, "verify", *args)
+    result = invoke(url, "verify", *args, user=None)
     assert result.exit_code == VERIFY_FAILED, f"{why} exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
@@ -147,7 +152,7 @@ def test_an_outside_tool_recomputes_the_root_from_an_export(loaded: tuple[str, P
 def test_an_untouched_store_verifies_with_real_counts(loaded: tuple[str, Path]) -> None:
     url, kept = loaded
     out = ok(url, "verify").stdout
-    assert out.startswith(f"verified: {head_of(url)} events, 2 checkpoints and 2 signatures, 0 snapshots, ")
+    assert out.startswith(f"verified: {head_of(url)} events, 3 checkpoints and 3 signatures, 0 snapshots, ")
     assert f"extends this checkpoint of {head_of(url)} events" in ok(url, "verify", "--against", str(kept)).stdout
 
 
@@ -155,9 +160,9 @@ def test_an_untouched_store_verifies_with_real_counts(loaded: tuple[str, Path]) 
 
 
 def _rewrite_an_event(db: Raw) -> None:
-    state = db.state(FUNDING)
+    state = db.state(db.funding)
     assert state.count(b"3000000") == 1
-    db.set_state(FUNDING, state.replace(b"3000000", b"9000000"))
+    db.set_state(db.funding, state.replace(b"3000000", b"9000000"))
 
 
 def _delete_the_newest_event(db: Raw) -> None:
@@ -216,7 +221,7 @@ def test_events_deleted_with_their_checkpoint_are_caught_by_a_later_kept_checkpo
 def test_an_event_recorded_behind_kompass_s_back_is_in_no_checkpoint(loaded: tuple[str, Path]) -> None:
     url, _kept = loaded
     with raw(url) as db:
-        row = db.sql(f"SELECT originator_id, topic, state FROM {db.table} WHERE {db.position} = ?", FUNDING)[0]
+        row = db.sql(f"SELECT originator_id, topic, state FROM {db.table} WHERE {db.position} = ?", db.funding)[0]
         version = db.sql(f"SELECT max(originator_version) FROM {db.table} WHERE originator_id = ?", row[0])[0][0]
         db.sql(f"INSERT INTO {db.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
                row[0], version + 1, row[1], bytes(row[2]).replace(b'"originator_version":', b'"x":'))
@@ -288,8 +293,9 @@ def test_postgres_verify_counts_events_not_ids(pg_url: str, small_log: Path) -> 
         for _ in range(5):
             db.sql("SELECT nextval(pg_get_serial_sequence('kompass_events', 'notification_id'))")
     ok(pg_url, "actor", "add", "--key", "late", "--name", "Late AB", "--kind", "company")
-    assert ok(pg_url, "verify").stdout.startswith(f"verified: {head_of(pg_url) + 1} events, 3 checkpoints")
-    assert ok(pg_url, "history", "--format", "json").stdout.count('"position": 87') == 1  # 81: admin's key; 82-86 skipped
+    assert ok(pg_url, "verify").stdout.startswith(f"verified: {head_of(pg_url) + 1} events, 4 checkpoints")
+    late = head_of(pg_url) + 6  # the real identity's key published with admin's grant; five ids skipped
+    assert ok(pg_url, "history", "--format", "json").stdout.count(f'"position": {late}') == 1
 
 
 def test_a_store_whose_checkpoints_were_all_deleted_fails_and_refuses_writes_but_can_be_restored(
@@ -308,5 +314,5 @@ def test_a_store_whose_checkpoints_were_all_deleted_fails_and_refuses_writes_but
     ok(url, "export", "--output", str(export))
     assert "no checkpoint covers this log" in export.read_text(encoding="utf-8")
     restored = f"sqlite:///{tmp_path / 'restored.db'}"
-    ok(restored, "import", "--restore", str(export))
-    assert ok(restored, "verify").stdout.startswith(f"verified: {head_of(url)} events")
+    ok(restored, "import", "--restore", str(export), user=None)
+    assert ok(restored, "verify", user=None).stdout.startswith(f"verified: {head_of(url)} events")

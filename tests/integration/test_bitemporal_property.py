@@ -31,7 +31,7 @@ from kompass.application.state import PortfolioState, fold
 from kompass.domain.errors import KompassError
 from kompass.infrastructure import bitemporal_projection
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import drop_pg_database
+from tests.conftest import drop_pg_database, init_store
 from tests.integration.helpers import use_projector
 from tests.integration.test_projections_property import CATCH_UP, LEADS, batches, effective, keys, pg_copy, pg_template, refs, step, steps
 
@@ -96,7 +96,7 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
 def sqlite_template() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.db"
-        store = Store(f"sqlite:///{path}", "admin", create=True)
+        store = Store(init_store(f"sqlite:///{path}"), "admin")
         store.projector.catch_up()
         store.close()
         yield path

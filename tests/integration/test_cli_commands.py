@@ -18,8 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from kompass.cli.main import cli
-from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES, init_store
+from tests.conftest import FIXTURES, NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import as_csv, as_json, invoke, key_events, ok, refused, snapshot
 
 REF = "14-2021-opendata"
@@ -54,18 +53,19 @@ def test_init_registers_the_regions_and_makes_the_first_user_admin(db_url: str) 
     assert result.stdout == ""
     assert "admin is admin" in result.stderr
     statuses = as_json(db_url, "projections", "status")
-    assert [s["head"] for s in statuses] == [42, 42, 42]  # 21 region actors + 21 portfolios
-    assert "applied 42 events" in ok(db_url, "projections", "run").stderr
+    n = NEW_STORE_EVENTS + key_events(db_url)  # 21 region actors + 21 portfolios, the grants of the first admin and of `admin`
+    assert [s["head"] for s in statuses] == [n, n, n]
+    assert f"applied {n} events" in ok(db_url, "projections", "run").stderr
     assert as_json(db_url, "projections", "status") == [
-        {"projection": name, "position": 42, "head": 42, "behind": 0} for name in ("portfolio", "network", "bitemporal")
+        {"projection": name, "position": n, "head": n, "behind": 0} for name in ("portfolio", "network", "bitemporal")
     ]
     actors = as_json(db_url, "actor", "list")
     assert sorted(a["key"] for a in actors) == sorted(f"region-{r}" for r in REGIONS)
     assert all(a["kind"] == "region" for a in actors)
-    # init again changes nothing; a later user is not made admin
-    second = ok(db_url, "init", user="someone")
+    # init again changes nothing; a later user is not made admin, whoever they name
+    second = ok(db_url, "init", "--admin", "someone", user="someone")
     assert "someone is a reader" in second.stderr
-    assert as_json(db_url, "projections", "status")[0]["head"] == 42
+    assert as_json(db_url, "projections", "status")[0]["head"] == n
 
 
 # --- initiative --------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_import_and_the_queries_over_it(db_url: str, small_log: Path) -> None:
 
     statuses = as_json(db_url, "projections", "status")
     assert [s["projection"] for s in statuses] == ["portfolio", "network", "bitemporal"]
-    head = 42 + 38 + key_events(db_url)
+    head = NEW_STORE_EVENTS + key_events(db_url) + 38
     assert all(s["position"] == s["head"] == head and s["behind"] == 0 for s in statuses)
     assert "applied 0 events" in ok(db_url, "projections", "run").stderr
     assert f"rebuilt from {head} events" in ok(db_url, "projections", "rebuild").stderr
@@ -381,16 +381,12 @@ def _check_denied(url: str, attempts: list[tuple[str, ...]]) -> None:
     ok(url, "init")  # admin is the first user
     add_initiative(url)
     ok(url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+    ok(url, "user", "add", "coord-12", "--role", "coordinator", "--region", "12")
     before = snapshot(url)
-    for args in attempts:  # `someone` was granted nothing
+    for args in attempts:  # `someone` was granted nothing (an admin acts as them, with their permissions)
         text = refused(url, *args, code=4, user="someone")
         assert text.startswith("someone may not"), text
     # a coordinator of region 12 may change region 12, not region 14
-    store = Store(url, "admin")
-    try:
-        store.users.grant("coord-12", "coordinator", ("12",))
-    finally:
-        store.close()
     text = refused(url, "initiative", "status", REF, "active", code=4, user="coord-12")
     assert "region 14" in text
     refused(url, "portfolio", "assess", "--region", "14", "--year", "2021", "--score", "5", "--light", "green",
@@ -638,13 +634,14 @@ def test_diff_in_every_format(loaded: str) -> None:
 
 
 def test_portfolio_and_projection_queries(loaded: str) -> None:
+    head = str(NEW_STORE_EVENTS + 38)  # the worked example's 38 events after a new store's
     table = ok(loaded, "portfolio", "show", "--region", "14").stdout.splitlines()
     assert table[0].split() == ["year", "score", "light", "focus", "effective"]
     assert table[1].split() == ["2020", "6", "green", "innovation=high;infrastructure=medium", "2021-01-20"]
     assert as_csv(loaded, "projections", "status") == [
-        {"projection": name, "position": "80", "head": "80", "behind": "0"} for name in ("portfolio", "network", "bitemporal")
+        {"projection": name, "position": head, "head": head, "behind": "0"} for name in ("portfolio", "network", "bitemporal")
     ]
-    assert ok(loaded, "projections", "status").stdout.splitlines()[1].split() == ["portfolio", "80", "80", "0"]
+    assert ok(loaded, "projections", "status").stdout.splitlines()[1].split() == ["portfolio", head, head, "0"]
 
 
 # --- Swedish characters ------------------------------------------------------------------------------

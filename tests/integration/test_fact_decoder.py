@@ -14,6 +14,7 @@ from typing import Any
 from kompass.application.facts import fact_from_event
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.fact_decoder import FactDecoder
+from tests.conftest import restore_store
 from tests.integration.helpers import ok
 
 DEMO = Path(__file__).resolve().parents[2] / "kompass" / "infrastructure" / "data" / "demo.jsonl"
@@ -28,8 +29,8 @@ def library_fact(store: Store, notification: Any) -> Any:
     return fact_from_event(store.app.mapper.to_domain_event(notification), notification.id)
 
 
-def test_every_event_of_the_demo_decodes_as_the_library_decodes_it(db_url: str) -> None:
-    ok(db_url, "import", "--restore", str(DEMO))
+def test_every_event_of_the_demo_decodes_as_the_library_decodes_it(no_store_url: str) -> None:
+    db_url = restore_store(no_store_url, DEMO)
     store, notifications = stored(db_url)
     try:
         decode = FactDecoder(store.app.mapper)

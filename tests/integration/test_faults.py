@@ -82,8 +82,8 @@ class WriteBeforeFirstAppend:
         self.write: Callable[[], None] | None = write
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        with self.inner.transaction() as append:
+    def transaction(self, *, restore: bool = False) -> Iterator[Any]:
+        with self.inner.transaction(restore=restore) as append:
             yield _Interrupted(append, self)
 
 
@@ -94,11 +94,11 @@ class _Interrupted:
         self.get = append.get
         self.get_many = append.get_many
 
-    def __call__(self, events: Any) -> None:
+    def __call__(self, events: Any, recorded_by: Any = None) -> None:
         if self.owner.write is not None:
             write, self.owner.write = self.owner.write, None
             write()
-        self.append(events)
+        self.append(events, recorded_by)
 
 
 @pytest.mark.postgres

@@ -30,6 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kompass.application.commands import GrantRole
 from kompass.infrastructure.bootstrap import Store
 from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import invoke
@@ -201,8 +202,9 @@ def register(url: str, coordinators: list[tuple[str, str]]) -> None:
         return
     store = Store(url, "admin")
     try:
-        for user, region in coordinators:
-            store.users.grant(user, "coordinator", (region,))
+        for user, region in dict.fromkeys(coordinators):  # each grant once: granting what is held is refused
+            if region not in store.users.grants_of(user).regions:
+                store.kompass.execute(GrantRole(user=user, role="coordinator", regions=(region,)), store.access())
     finally:
         store.close()
 

@@ -296,11 +296,7 @@ def test_a_bad_line_names_its_line_number_counting_blank_and_comment_lines(examp
 
 def test_by_naming_another_user_is_refused_for_a_non_admin(db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init")  # admin is the first user
-    store = Store(db_url, "admin")
-    try:
-        store.users.grant("coord-14", "coordinator", ("14",))
-    finally:
-        store.close()
+    ok(db_url, "user", "add", "coord-14", "--role", "coordinator", "--region", "14")
     lines = [
         '{"op": "initiative.propose", "ref": "14-x", "region": "14", "title": "X", "areas": ["security"], "type": "seminar"}',
         '{"op": "initiative.status", "ref": "14-x", "status": "active", "by": "coord-14"}',
@@ -328,11 +324,7 @@ def test_by_naming_another_user_is_refused_for_a_non_admin(db_url: str, tmp_path
 
 def test_import_exit_code_of_a_region_the_coordinator_does_not_hold(sqlite_url: str, tmp_path: Path) -> None:
     ok(sqlite_url, "init")
-    store = Store(sqlite_url, "admin")
-    try:
-        store.users.grant("coord-14", "coordinator", ("14",))
-    finally:
-        store.close()
+    ok(sqlite_url, "user", "add", "coord-14", "--role", "coordinator", "--region", "14")
     path = tmp_path / "other.jsonl"
     path.write_text('{"op": "initiative.propose", "ref": "12-x", "region": "12", "title": "X", "areas": ["security"], '
                     '"type": "seminar"}\n', encoding="utf-8")

@@ -31,6 +31,7 @@ from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.command_log_writer import event_line
 from kompass.infrastructure.tlog_write import LeafLines
+from tests.conftest import init_store
 from tests.integration.helpers import ok
 from tests.integration.test_audit_roundtrip import apply, commands
 
@@ -65,6 +66,8 @@ EVERY_KIND = [
     c.AssignCoordinator(region="14", user="coord-14"),
     c.MergeActor(key="gbg", into="digg"),
     c.PublishKey(user="admin", public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
+    c.GrantRole(user="revisor", role="auditor"),
+    c.RevokeRole(user="revisor", role="auditor"),
 ]
 
 
@@ -74,8 +77,8 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     lines: list[str] = []
     making = LeafLines.__call__
 
-    def capture(self: LeafLines, cursor: Any, events: Sequence[Any]) -> list[str]:
-        made = making(self, cursor, events)
+    def capture(self: LeafLines, cursor: Any, events: Sequence[Any], recorded_by: Sequence[str | None]) -> list[str]:
+        made = making(self, cursor, events, recorded_by)
         lines.extend(made)
         return made
 
@@ -111,6 +114,7 @@ def reference_record(fact: Fact, key: str) -> dict[str, Any]:
     record["by"] = fact.by
     record["effective"] = fact.effective.isoformat()
     record["recorded_at"] = fact.recorded_at.isoformat()
+    record["recorded_by"] = fact.recorded_by
     return record
 
 
@@ -141,5 +145,5 @@ def test_random_logs_are_hashed_as_their_export_lines(hashed: list[str], sequenc
     hashed.clear()
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'leaves.db'}"
-        apply(url, sequence)
+        apply(init_store(url), sequence)
         assert_leaves_are_the_export(url, hashed)

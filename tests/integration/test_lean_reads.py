@@ -26,7 +26,7 @@ from kompass.cli.context import Settings
 from kompass.domain.identity import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import sqlite_coverage
-from tests.conftest import FIXTURES, init_store
+from tests.conftest import FIXTURES, NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import as_json, invoke, ok
 
 HEAVY = ("eventsourcing", "sqlalchemy")
@@ -105,14 +105,14 @@ def _lean(url: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> Result:
             raise AssertionError("the full path was taken")
 
         patch.setattr(Settings, "store", no_store)
-        return invoke(url, *args)
+        return invoke(url, *args, user=None)  # as yourself: acting as another user takes the full path, which checks it
 
 
 def _heavy_imports(url: str, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run `kompass` in a fresh interpreter with -X importtime; which of HEAVY it imported."""
     env = {k: v for k, v in os.environ.items() if k not in ("KOMPASS_DB", "KOMPASS_USER")}
     program = "from kompass.cli.main import main; main()"  # the installed `kompass` script, without needing it installed
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", program, "--db", url, "--as", "admin", *args],
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", program, "--db", url, *args],
                           capture_output=True, text=True, encoding="utf-8", env={**env, "NO_COLOR": "1"}, check=False)
     imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     return done, imported & set(HEAVY)
@@ -128,7 +128,7 @@ def test_lean_and_full_paths_print_the_same_bytes(
     lean = _lean(current, command, "--format", fmt, *filters, monkeypatch=monkeypatch)
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_coverage, "read_current_coverage", lambda *_: None)
-        full = invoke(current, command, "--format", fmt, *filters)
+        full = invoke(current, command, "--format", fmt, *filters, user=None)
     assert lean.exit_code in (0, 1, 6), (lean.exit_code, lean.stderr, lean.exception)
     assert (lean.stdout, lean.stderr, lean.exit_code) == (full.stdout, full.stderr, full.exit_code)
 
@@ -263,10 +263,10 @@ def test_the_reader_declines_a_store_without_the_reference_events(tmp_path: Path
         new.execute("UPDATE rm_tracking SET position = 0")
     url = f"sqlite:///{target}"
     assert not _reads(url)
-    assert invoke(url, "gaps").exit_code == 0
-    assert as_json(url, "projections", "status")[0]["head"] == 0  # a query writes nothing
-    ok(url, "init")
-    assert as_json(url, "projections", "status")[0]["head"] == 42
+    assert invoke(url, "gaps", user=None).exit_code == 0
+    assert as_json(url, "projections", "status", user=None)[0]["head"] == 0  # a query writes nothing
+    ok(url, "init", user=None)
+    assert as_json(url, "projections", "status", user=None)[0]["head"] == 43  # the regions, and the first admin
     ok(url, "projections", "run")
     assert _reads(url)
 
@@ -318,7 +318,7 @@ def test_a_read_only_file_takes_the_full_path(tmp_path: Path) -> None:
 
 def test_the_lean_path_declines_postgres_and_urls_it_cannot_use() -> None:
     for url in ("postgresql+psycopg://postgres@127.0.0.1:1/none", "sqlite:///:memory:", "mysql://x/y"):
-        assert Settings(db=url, user="admin").current_coverage() is None
+        assert Settings(db=url, as_user=None).current_coverage() is None
 
 
 # --- the reader's copies of the stored layout ------------------------------------------------------------------
@@ -338,10 +338,10 @@ def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) ->
         coverage_series.EFFECTIVE, coverage_series.RECORDED, coverage_series.NATIONAL
     )
     assert set(tables.metadata.tables) >= sqlite_coverage.PAST_TABLES
-    store = Store(f"sqlite:///{tmp_path / 'kompass.db'}", "admin", create=True)
+    store = Store(init_store(f"sqlite:///{tmp_path / 'kompass.db'}"), "admin")
     try:
         assert events_table(store.app) == sqlite_coverage.EVENTS_TABLE
-        assert store.facts.head() == 42
+        assert store.facts.head() == NEW_STORE_EVENTS
     finally:
         store.close()
     assert sqlite_coverage.NEEDED_TABLES - {sqlite_coverage.EVENTS_TABLE} <= set(tables.metadata.tables)
@@ -370,7 +370,7 @@ def test_the_reader_returns_what_the_read_model_returns(current: str) -> None:
 @pytest.mark.parametrize("table", ["rm_coverage", "rm_national"])
 def test_the_lean_path_declines_missing_cells(tmp_path: Path, table: str) -> None:
     url = _current_store(tmp_path)
-    settings = Settings(db=url, user="admin")
+    settings = Settings(db=url, as_user=None)
     assert settings.current_coverage() is not None
     with sqlite3.connect(_path(url)) as conn:
         conn.execute(f"DELETE FROM {table} WHERE rowid = (SELECT MIN(rowid) FROM {table})")

@@ -28,6 +28,7 @@ from kompass.application.state import fold
 from kompass.domain.errors import KompassError
 from kompass.infrastructure import network_projection
 from kompass.infrastructure.bootstrap import Store
+from tests.conftest import init_store
 from tests.integration.helpers import use_projector
 
 REFS = ("r0", "r1", "r2", "r3")
@@ -104,7 +105,7 @@ def check(url: str, plan: list[Any], batch: int) -> None:
 def sqlite_template() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.db"
-        store = Store(f"sqlite:///{path}", "admin", create=True)
+        store = Store(init_store(f"sqlite:///{path}"), "admin")
         store.projector.catch_up()
         store.close()
         yield path
@@ -123,13 +124,13 @@ def test_edge_table_equals_the_network_from_scratch(sqlite_template: Path, plan:
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(plan=steps, batch=batches)
 def test_edge_table_equals_the_network_from_scratch_on_postgres(plan: list[Any], batch: int) -> None:
-    from tests.conftest import PG_UNAVAILABLE, drop_pg_database, new_pg_database
+    from tests.conftest import PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
 
     if PG_UNAVAILABLE:
         pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database()
+    url = new_pg_database(initialised=False)
     try:
-        Store(url, "admin", create=True).close()
+        init_store(url)
         check(url, plan, batch)
     finally:
         drop_pg_database(url)

@@ -17,6 +17,7 @@ import pytest
 
 from kompass.infrastructure import database
 from kompass.infrastructure.persons import SEALED
+from tests.conftest import NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, ok, refused
 
 NAME = "Åsa Zyxwertsdóttir"
@@ -142,7 +143,8 @@ def open_reader(url: str) -> sqlite3.Connection:
     """An analyst's connection in the middle of a read: it holds a snapshot from before the erasure."""
     reader = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
     reader.execute("BEGIN")
-    assert reader.execute("SELECT count(*) FROM stored_events").fetchone()[0] == 82
+    # a new store, the worked example, coord-14's grant, their assignment and their status change
+    assert reader.execute("SELECT count(*) FROM stored_events").fetchone()[0] == NEW_STORE_EVENTS + 38 + 3
     return reader
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure import tables
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, key_events, ok, use_projector
 from tests.integration.test_projections_reference import (
     generate_log,
@@ -57,7 +57,7 @@ def test_status_shows_how_far_behind_and_a_query_catches_up(db_url: str, small_l
     before = status(db_url)
     assert set(before) == {"portfolio", "network", "bitemporal"}
     for row in before.values():
-        assert row["head"] == 42 + 38 + key_events(db_url), "21 regions' actors and portfolios, the 38 commands' events (and a key)"
+        assert row["head"] == NEW_STORE_EVENTS + key_events(db_url) + 38, "regions, two grants, a key, the 38 commands' events"
         assert row["behind"] == row["head"] - row["position"] > 0, "an import appends; it does not project"
     expected = json.loads((FIXTURES / "coverage.expected.json").read_text("utf-8"))
     expected.pop("as_of")
@@ -67,7 +67,7 @@ def test_status_shows_how_far_behind_and_a_query_catches_up(db_url: str, small_l
         assert (row["position"], row["behind"]) == (row["head"], 0)
     table = ok(db_url, "projections", "status").stdout.splitlines()
     assert table[0].split() == ["projection", "position", "head", "behind"]
-    head = str(80 + key_events(db_url))
+    head = str(NEW_STORE_EVENTS + key_events(db_url) + 38)
     assert [line.split() for line in table[1:]] == [[name, head, head, "0"] for name in ("portfolio", "network", "bitemporal")]
 
 
@@ -79,7 +79,7 @@ def test_rebuild_gives_the_same_coverage_gaps_and_tables(db_url: str, small_log:
     try:
         tables_before = read_tables(store)
         result = ok(db_url, "projections", "rebuild")
-        assert f"rebuilt from {81 + key_events(db_url)} events" in result.stderr
+        assert f"rebuilt from {NEW_STORE_EVENTS + key_events(db_url) + 39} events" in result.stderr
         assert read_tables(store) == tables_before
     finally:
         store.close()

@@ -28,7 +28,7 @@ from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import FOCUS_LEVELS, REGIONS
 from kompass.infrastructure import portfolio_projection
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, new_pg_database
+from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
 from tests.integration.helpers import use_projector
 from tests.integration.test_projections_reference import (
     AREAS,
@@ -136,7 +136,7 @@ def check(url: str, plan: list[Any], batch: int, page: int) -> None:
 def sqlite_template() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.db"
-        store = Store(f"sqlite:///{path}", "admin", create=True)
+        store = Store(init_store(f"sqlite:///{path}"), "admin")
         store.projector.catch_up()
         store.close()
         assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
@@ -158,7 +158,7 @@ def pg_template() -> Iterator[str]:
         pytest.skip(PG_UNAVAILABLE)
     url = new_pg_database()
     try:
-        store = Store(url, "admin", create=True)
+        store = Store(url, "admin")  # made by init_store
         store.projector.catch_up()
         store.close()
         yield url.rsplit("/", 1)[1]

@@ -13,9 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from kompass.cli.main import cli
+from tests.conftest import NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import invoke, ok
 
-HEAD = 80
+HEAD = NEW_STORE_EVENTS + 38
+"""A new store (reference data, two grants) and the worked example's 38 events."""
+RESULT = NEW_STORE_EVENTS + 21
+"""The position of the worked example's first recorded result (`12 kommuner`)."""
 
 
 def offline(*args: str) -> Any:
@@ -26,7 +30,7 @@ def offline(*args: str) -> Any:
 @pytest.fixture
 def proof(sqlite_url: str, small_log: Path, tmp_path: Path) -> tuple[str, dict[str, Any], str]:
     ok(sqlite_url, "import", str(small_log))
-    document = json.loads(ok(sqlite_url, "prove", "63").stdout)
+    document = json.loads(ok(sqlite_url, "prove", str(RESULT)).stdout)
     key = ok(sqlite_url, "checkpoint", "--key").stdout.strip()
     return sqlite_url, document, key
 
@@ -39,11 +43,11 @@ def write(tmp_path: Path, document: dict[str, Any]) -> str:
 
 def test_a_proof_verifies_offline_with_a_pinned_key(proof: tuple[str, dict[str, Any], str], tmp_path: Path) -> None:
     _url, document, key = proof
-    assert document["index"] == 62 and document["tree_size"] == HEAD and document["position"] == 63
+    assert document["index"] == RESULT - 1 and document["tree_size"] == HEAD and document["position"] == RESULT
     assert json.loads(document["leaf"])["op"] == "initiative.result"
     result = offline(write(tmp_path, document), "--key", key)
     assert result.exit_code == 0, result.output
-    assert "leaf 62 of 80" in result.stdout and "a pinned key" in result.stdout
+    assert f"leaf {RESULT - 1} of {HEAD}" in result.stdout and "a pinned key" in result.stdout
 
 
 def _swap(path: list[str]) -> list[str]:
@@ -86,10 +90,10 @@ def test_forged_proofs_are_refused(proof: tuple[str, dict[str, Any], str], tmp_p
 def test_a_proof_for_a_different_tree_is_refused(proof: tuple[str, dict[str, Any], str], tmp_path: Path, small_log: Path) -> None:
     _url, document, key = proof
     other = f"sqlite:///{tmp_path / 'other.db'}"
-    ok(other, "init")
+    init_store(other)
     ok(other, "import", str(small_log))
     ok(other, "actor", "add", "--key", "x", "--name", "X AB", "--kind", "company")
-    foreign = json.loads(ok(other, "prove", "63").stdout)
+    foreign = json.loads(ok(other, "prove", str(RESULT)).stdout)
     mixed = {**document, "audit_path": foreign["audit_path"], "tree_size": foreign["tree_size"]}
     assert offline(write(tmp_path, mixed), "--key", key).exit_code == 5
     assert offline(write(tmp_path, foreign), "--key", key).exit_code == 5  # good proof, but not by the pinned key

@@ -16,7 +16,7 @@ import pytest
 
 from kompass.application.reports.service import ReportRequest
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import init_store
+from tests.conftest import restore_store
 from tests.integration.helpers import invoke, ok
 
 DEMO = Path(__file__).resolve().parents[2] / "kompass" / "infrastructure" / "data" / "demo.jsonl"
@@ -26,8 +26,7 @@ PDFTOTEXT = shutil.which("pdftotext")
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = init_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}")
-    ok(url, "import", "--restore", str(DEMO))
+    url = restore_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}", DEMO)
     return url
 
 

@@ -16,8 +16,7 @@ from kompass.application.reports.service import ReportRequest
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.charts import agg_renderer, name_box, network_figure
 from kompass.infrastructure.report_html import draw
-from tests.conftest import init_store
-from tests.integration.helpers import ok
+from tests.conftest import restore_store
 
 DEMO = Path(__file__).resolve().parents[2] / "kompass" / "infrastructure" / "data" / "demo.jsonl"
 TEXT_WIDTH_PT = 16.5 / 2.54 * 72
@@ -26,8 +25,7 @@ TEXT_WIDTH_PT = 16.5 / 2.54 * 72
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Figure]]:
-    url = init_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}")
-    ok(url, "import", "--restore", str(DEMO))
+    url = restore_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}", DEMO)
     store = Store(url, "admin")
     try:
         made = {

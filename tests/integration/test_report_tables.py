@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, init_store
+from tests.conftest import FIXTURES, restore_store
 from tests.integration.helpers import ok
 
 DEMO = Path(__file__).resolve().parents[2] / "kompass" / "infrastructure" / "data" / "demo.jsonl"
@@ -108,8 +108,7 @@ def test_the_worked_example_s_tables_equal_the_calculation_and_the_shared_fixtur
 
 @pytest.mark.parametrize("year", [2020, 2021, 2022])
 def test_the_demo_s_tables_equal_the_calculation(tmp_path: Path, year: int) -> None:
-    url = init_store(f"sqlite:///{tmp_path / 'demo.db'}")
-    ok(url, "import", "--restore", str(DEMO))
+    url = restore_store(f"sqlite:///{tmp_path / 'demo.db'}", DEMO)
     data = national(url, "--year", str(year))
     expected = expected_tables(DEMO, year)
     for key, value in expected.items():
@@ -145,8 +144,7 @@ def test_a_correction_recorded_later_changes_the_tables(sqlite_url: str, small_l
 
 def test_the_tables_agree_with_each_other_and_with_the_headline_figures_every_year(tmp_path: Path) -> None:
     """Every counting initiative has one type and one orientation; every assessed region declares one level per area."""
-    url = init_store(f"sqlite:///{tmp_path / 'demo.db'}")
-    ok(url, "import", "--restore", str(DEMO))
+    url = restore_store(f"sqlite:///{tmp_path / 'demo.db'}", DEMO)
     for year in range(2019, 2026):
         data = national(url, "--year", str(year))
         counting = sum(data["types"].values())
@@ -159,8 +157,7 @@ def test_the_tables_agree_with_each_other_and_with_the_headline_figures_every_ye
 
 def test_the_document_shows_each_earlier_year_as_its_own_report_counts_it(tmp_path: Path) -> None:
     """The trend columns (2020 beside 2021) are the figures the 2020 report gives."""
-    url = init_store(f"sqlite:///{tmp_path / 'demo.db'}")
-    ok(url, "import", "--restore", str(DEMO))
+    url = restore_store(f"sqlite:///{tmp_path / 'demo.db'}", DEMO)
     earlier = national(url, "--year", "2020")
     text = ok(url, "report", "national", "--year", "2021", "--lang", "en").stdout
     assert "| Type | 2020 | 2021 |" in text

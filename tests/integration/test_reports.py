@@ -15,7 +15,7 @@ from kompass.application.queries import coverage_report, list_initiatives
 from kompass.application.views import coverage_json, gaps_json
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.bootstrap import Store
-from tests.conftest import FIXTURES, init_store
+from tests.conftest import FIXTURES, restore_store
 from tests.integration.helpers import invoke, ok, refused
 
 DEMO = Path(__file__).resolve().parents[2] / "kompass" / "infrastructure" / "data" / "demo.jsonl"
@@ -25,8 +25,7 @@ AREAS = ("competence", "security", "innovation", "leadership", "infrastructure")
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The shipped demo portfolio imported into a fresh SQLite store (read only in these tests)."""
-    url = init_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}")
-    ok(url, "import", "--restore", str(DEMO))
+    url = restore_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'kompass.db'}", DEMO)
     return url
 
 
@@ -189,7 +188,7 @@ def test_national_report_markdown_has_every_section(demo_url: str) -> None:
 
 def test_html_reports_are_self_contained_and_responsive(demo_url: str, tmp_path: Path) -> None:
     for args, pictures in ((["annual", "--region", "14"], 2), (["national"], 3)):
-        target = tmp_path / "report.html"
+        target = tmp_path / f"report-{args[0]}.html"  # a new file each: --output refuses to replace one
         ok(demo_url, "report", *args, "--year", "2021", "--format", "html", "--output", str(target))
         page = target.read_text("utf-8")
         assert page.startswith("<!DOCTYPE html>")

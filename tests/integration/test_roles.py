@@ -16,10 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from kompass.cli.main import cli
+from kompass.infrastructure.whoami import os_account
+from tests.conftest import NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, invoke, ok, refused
 
 PERMISSION_DENIED = 4
 READERS = ("revisor", "analytiker")
+REAL = os_account()
+"""Who runs the tests: the first admin of the stores they make (with `admin`, whom tests act as)."""
 
 
 def history(url: str) -> str:
@@ -58,10 +62,10 @@ def propose(ref: str, region: str) -> tuple[str, ...]:
 # --- the first user, and user management -------------------------------------------------------------
 
 
-def test_the_first_user_of_a_new_store_is_admin_and_later_ones_are_not(db_url: str) -> None:
-    assert "admin is admin" in ok(db_url, "init", user="admin").stderr
-    assert "newcomer is a reader" in ok(db_url, "init", user="newcomer").stderr
-    assert as_json(db_url, "user", "list") == [{"user": "admin", "roles": ["admin"], "regions": []}]
+def test_init_on_an_existing_store_makes_nobody_admin(db_url: str) -> None:
+    before = as_json(db_url, "user", "list")
+    assert "newcomer is a reader" in ok(db_url, "init", "--admin", "newcomer", user="newcomer").stderr
+    assert as_json(db_url, "user", "list") == before and "newcomer" not in {u["user"] for u in before}
     denied(db_url, "newcomer", "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
 
 
@@ -75,7 +79,7 @@ def test_user_management_is_for_admins_only(store: str) -> None:
         denied(store, user, "user", "revoke", "admin", "--role", "admin")
         denied(store, user, "user", "list")
     assert users(store) == before
-    assert as_json(store, "user", "list") == [
+    assert [u for u in as_json(store, "user", "list") if u["user"] != REAL] == [
         {"user": "admin", "roles": ["admin"], "regions": []},
         {"user": "analytiker", "roles": ["analyst"], "regions": []},
         {"user": "coord-12", "roles": ["coordinator"], "regions": ["12"]},
@@ -97,15 +101,19 @@ def test_admin_grants_and_revokes_roles(store: str) -> None:
 
 
 def test_the_last_admin_cannot_be_revoked(store: str) -> None:
-    before = as_json(store, "user", "list")
-    message = refused(store, "user", "revoke", "admin", "--role", "admin")
+    ok(store, "user", "revoke", "admin", "--role", "admin", user=REAL)  # two admins: allowed
+    before = as_json(store, "user", "list", user=REAL)
+    message = refused(store, "user", "revoke", REAL, "--role", "admin", user=REAL)
     assert "last admin" in message
-    assert as_json(store, "user", "list") == before
-    ok(store, "user", "grant", "chef", "--role", "admin")
-    ok(store, "user", "revoke", "admin", "--role", "admin")  # with a second admin it is allowed
-    refused(store, "user", "list", code=PERMISSION_DENIED, user="admin")
-    assert "last admin" in refused(store, "user", "revoke", "chef", "--role", "admin", user="chef")
-    assert [u["user"] for u in as_json(store, "user", "list", user="chef") if "admin" in u["roles"]] == ["chef"]
+    assert as_json(store, "user", "list", user=REAL) == before
+    ok(store, "user", "grant", "chef", "--role", "admin", user=REAL)
+    ok(store, "user", "revoke", REAL, "--role", "admin", user=REAL)  # with a second admin it is allowed
+    # the real identity is no admin now: it may not list users, nor act as anybody else
+    refused(store, "user", "list", code=PERMISSION_DENIED, user=REAL)
+    refused(store, "user", "list", code=PERMISSION_DENIED, user="chef")
+    grants = [e for e in as_json(store, "history", user=REAL)["events"] if e["aggregate"] == "user"]
+    assert [(e["type"], e["data"]["user"], e["recorded_by"]) for e in grants[-3:]] == [
+        ("RoleRevoked", "admin", REAL), ("Registered", "chef", REAL), ("RoleRevoked", REAL, REAL)]
 
 
 # --- admin ---------------------------------------------------------------------------------------------
@@ -214,12 +222,12 @@ def test_auditors_and_analysts_only_read(store: str, reader: str, tmp_path: Path
     # …and they read everything
     assert len(as_json(store, "coverage", user=reader)["regions"]) == 21
     assert as_json(store, "gaps", user=reader)["gaps"]
-    assert len(as_json(store, "history", user=reader)["events"]) == 80
+    assert len(as_json(store, "history", user=reader)["events"]) == NEW_STORE_EVENTS + 38 + 4  # the example, 4 grants
     assert len(as_json(store, "initiative", "list", user=reader)) == 6
     assert as_json(store, "initiative", "show", "14-dataverkstad", user=reader)["ref"] == "14-dataverkstad"
     assert as_json(store, "actor", "list", user=reader)
     assert as_json(store, "portfolio", "show", "--region", "14", user=reader)
-    assert ok(store, "verify", user=reader).stdout.startswith("verified: 80 events")
+    assert ok(store, "verify", user=reader).stdout.startswith(f"verified: {NEW_STORE_EVENTS + 42} events")
     assert ok(store, "export", user=reader).stdout.startswith("# kompass export")
     replayed = f"sqlite:///{tmp_path / 'replayed.db'}"
     ok(store, "replay", "--until", "60", "--into", replayed, user=reader)
@@ -275,24 +283,31 @@ def _last_by(url: str) -> str:
     return str(as_json(url, "history")["events"][-1]["by"])
 
 
-def test_the_acting_user_comes_from_as_then_kompass_user_then_the_os_login(store: str) -> None:
+def test_the_acting_user_is_the_os_account_and_as_is_for_admins_only(store: str) -> None:
+    """Environment variables name nobody: $USER and $LOGNAME are ignored; KOMPASS_USER is `--as`, which an
+    admin may use to act with another user's permissions, `by` that user and `recorded_by` the admin."""
     login = {"LOGNAME": "os-login", "USER": "os-login", "LNAME": "os-login", "USERNAME": "os-login"}
-    ok(store, "user", "add", "os-login", "--role", "coordinator", "--region", "14")
     _run(store, {"KOMPASS_USER": "coord-14", **login}, "--as", "admin", "initiative", "tag", "14-open-data", "--area", "security")
     assert _last_by(store) == "admin"
     _run(store, {"KOMPASS_USER": "coord-14", **login}, "initiative", "untag", "14-open-data", "--area", "security")
     assert _last_by(store) == "coord-14"
+    assert as_json(store, "history")["events"][-1]["recorded_by"] == REAL
     _run(store, {"KOMPASS_USER": None, **login}, "initiative", "tag", "14-open-data", "--area", "leadership")
-    assert _last_by(store) == "os-login"
+    assert _last_by(store) == REAL, "the OS account by uid, not $USER or $LOGNAME"
     _run(store, {"KOMPASS_USER": "", **login}, "initiative", "untag", "14-open-data", "--area", "leadership")
-    assert _last_by(store) == "os-login", "an empty KOMPASS_USER falls back to the login"
+    assert _last_by(store) == REAL, "an empty KOMPASS_USER is no one else"
     # the acting user's own rights apply: KOMPASS_USER names an analyst, who is refused
     runner = CliRunner(env={"KOMPASS_DB": store, "KOMPASS_USER": "analytiker", "NO_COLOR": "1", **login})
     result = runner.invoke(cli, ["initiative", "tag", "14-open-data", "--area", "security"])
     assert result.exit_code == PERMISSION_DENIED and "analytiker may not" in result.stderr
 
 
-def test_the_os_login_of_the_first_user_becomes_admin(tmp_path: Path) -> None:
+def test_init_names_the_os_account_or_the_admin_it_is_given(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     stderr = _run(url, {"KOMPASS_USER": None, "LOGNAME": "anna", "USER": "anna", "LNAME": "anna", "USERNAME": "anna"}, "init")
-    assert "anna is admin" in stderr
+    assert f"{REAL} is admin" in stderr
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert "a reader" in _run(other, {"KOMPASS_USER": None}, "init", "--admin", "anna")
+    refused(other, "user", "list", code=PERMISSION_DENIED, user="anna")  # you are not anna, and no admin here
+    grant = [e for e in as_json(other, "history", user=REAL)["events"] if e["aggregate"] == "user"]
+    assert [(e["data"]["user"], e["by"], e["recorded_by"]) for e in grant] == [("anna", REAL, REAL)]

@@ -5,7 +5,8 @@ administrator might for a reporting tool; kompass's own auditor and analyst role
 test_pg_rules.py.
 kompass connects as that role once the projections are current: every read works, and
 every write is refused by the database itself — a storage error (exit 7, one line on
-stderr), nothing written — even when the kompass user (`--as`) is an admin.
+stderr), nothing written — even though the log names the login an admin (granted before the
+login existed, so the database never made it a member of the admin group role).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, new_pg_database
+from tests.conftest import NEW_STORE_EVENTS, PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, new_pg_database
 from tests.integration.helpers import as_json, invoke, ok
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
 
 STORAGE_ERROR = 7
-HEAD = 81  # 42 reference events, the 38 lines of small.jsonl, and the importing admin's signing key (docs/security.md)
+HEAD = NEW_STORE_EVENTS + 1 + 38 + 2
+"""A new store, the real identity's signing key (docs/security.md), small.jsonl's 38 events, two grants."""
 
 
 def as_superuser(url: str, *statements: str) -> None:
@@ -52,6 +54,7 @@ def store_and_reader(small_log: Path) -> Iterator[tuple[str, str]]:
         ok(url, "init")
         ok(url, "import", str(small_log))
         ok(url, "user", "add", "revisor", "--role", "auditor")
+        ok(url, "user", "add", role, "--role", "admin")  # in the log; no such login yet, so no membership
         ok(url, "projections", "run")  # the projections are current before the reader connects
         as_superuser(
             url,
@@ -69,7 +72,7 @@ def store_and_reader(small_log: Path) -> Iterator[tuple[str, str]]:
         as_superuser(PG_ADMIN_URL, f"DROP ROLE IF EXISTS {role}")
 
 
-def storage_error(url: str, *args: str, user: str) -> str:
+def storage_error(url: str, *args: str, user: str | None) -> str:
     result = invoke(url, *args, user=user)
     assert result.exit_code == STORAGE_ERROR, (result.exit_code, result.stdout, result.stderr, result.exception)
     assert isinstance(result.exception, SystemExit)
@@ -91,7 +94,7 @@ def test_a_read_only_role_reads_everything(store_and_reader: tuple[str, str], tm
     assert ok(reader, "export", user="revisor").stdout == ok(owner, "export").stdout
     replayed = f"sqlite:///{tmp_path / 'audit.db'}"
     ok(reader, "replay", "--until", "60", "--into", replayed, user="revisor")
-    assert as_json(replayed, "history", user="revisor")["events"][-1]["position"] == 60
+    assert as_json(replayed, "history", user=None)["events"][-1]["position"] == 60  # the replay is yours to read
 
 
 def test_the_database_refuses_every_write_of_a_read_only_role(store_and_reader: tuple[str, str], tmp_path: Path) -> None:
@@ -101,7 +104,7 @@ def test_the_database_refuses_every_write_of_a_read_only_role(store_and_reader: 
     before = ok(owner, "export").stdout, as_json(owner, "user", "list"), ok(owner, "history", "--format", "json").stdout
     file = tmp_path / "one.jsonl"
     file.write_text('{"op": "actor.register", "key": "vinnova", "name": "Vinnova", "kind": "agency"}\n', encoding="utf-8")
-    # `admin` is an admin in kompass's own register: kompass allows these, the database does not
+    # the login is an admin in the log: kompass allows these as itself, the database does not
     for args in (
         ("actor", "add", "--key", "vinnova", "--name", "Vinnova", "--kind", "agency"),
         ("initiative", "status", "08-oppen-data", "completed"),
@@ -110,7 +113,7 @@ def test_the_database_refuses_every_write_of_a_read_only_role(store_and_reader: 
         ("person", "add", "coord-14", "--name", "Anna Andersson"),
         ("projections", "rebuild"),
     ):
-        message = storage_error(reader, *args, user="admin")
+        message = storage_error(reader, *args, user=None)
         # a rebuild first creates its scratch schema beside the live tables: refused for the database
         refused_on = "database" if args[0] == "projections" else "table"
         assert f"permission denied for {refused_on}" in message, message

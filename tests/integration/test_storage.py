@@ -15,6 +15,7 @@ from kompass.application.commands import ChangeStatus, FundInitiative, ProposeIn
 from kompass.domain.errors import ConcurrentChange
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.eventstore import events_table
+from tests.conftest import NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, invoke, key_events, ok
 
 REF = "14-2021-opendata"
@@ -60,7 +61,7 @@ def test_events_survive_reopening_the_store(db_url: str, small_log: Path) -> Non
         before = [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in notifications(first)]
     finally:
         first.close()
-    assert len(before) == 42 + key_events(db_url) + 2
+    assert len(before) == NEW_STORE_EVENTS + key_events(db_url) + 2
 
     again = Store(db_url, "someone")  # not the first user: opening must not initialise anything again
     try:
@@ -91,7 +92,7 @@ def test_the_notification_log_has_no_gaps(db_url: str, small_log: Path, tmp_path
     try:
         ids = notification_ids(store)
         assert ids == list(range(1, len(ids) + 1))
-        assert len(ids) == 42 + key_events(db_url) + 38 + 1 == store.facts.head() == event_rows(store)
+        assert len(ids) == NEW_STORE_EVENTS + key_events(db_url) + 38 + 1 == store.facts.head() == event_rows(store)
         # the log read in pages (as projections read it) gives the same positions
         paged = [f.position for f in store.facts.facts(batch=7)]
         assert paged == ids
@@ -146,7 +147,7 @@ def test_a_concurrent_change_is_retried_and_both_are_recorded(db_url: str) -> No
         assert len(attempts) == 2, "the first save should have conflicted and been retried once"
 
         ids = notification_ids(first)
-        assert len(ids) == 42 + key_events(db_url) + 3 == event_rows(first)
+        assert len(ids) == NEW_STORE_EVENTS + key_events(db_url) + 3 == event_rows(first)
         assert ids == sorted(ids)
     finally:
         first.close()
@@ -229,8 +230,8 @@ def test_an_import_on_postgres_stores_what_the_library_stores_under_its_table_lo
                 assert seen is not None and seen[0] == head, "another session saw the import before it committed"
             assert list(listener.notifies(timeout=2, stop_after=1)), "no NOTIFY on the library's channel"
         stored = list(store.app.recorder.select_notifications(start=head + 1, limit=100))
-        published = stored[len(expected):]  # the first write after init publishes admin's signing key, then signs
-        assert [n.topic for n in published] == ["kompass.domain.signing_key:SigningKey.KeyPublished"]
+        published = stored[len(expected):]  # the real identity's key was published by its first write after init
+        assert [n.topic for n in published] == []
         stored = stored[: len(expected)]
         assert [n.id for n in stored] == list(range(head + 1, head + 1 + len(expected)))
         assert [(n.originator_id, n.originator_version, n.topic, n.state) for n in stored] == [

@@ -365,19 +365,21 @@ def test_a_sqlite_file_of_another_program_is_refused_and_left_alone(tmp_path: Pa
 
 
 def test_only_init_demo_and_restore_create_a_store(no_store_url: str, tmp_path: Path) -> None:
-    assert refused(no_store_url, "init", user="Anna\n").startswith("the user id of a store's first admin 'Anna\\n' must be")
-    refused(no_store_url, "gaps", code=7)  # a refused init made nothing
-    created = ok(no_store_url, "init", user="anna").stderr
-    assert created.startswith("created a store at ") and created.rstrip().endswith("(42 events); anna is admin")
-    again = ok(no_store_url, "init", user="bo").stderr
-    assert "a store exists already" in again and again.rstrip().endswith("bo is a reader")
-    assert [u["user"] for u in as_json(no_store_url, "user", "list", user="anna")] == ["anna"]
+    assert refused(no_store_url, "init", "--admin", "Anna\n", user=None).startswith(
+        "the user id of a store's first admin 'Anna\\n' must be")
+    refused(no_store_url, "gaps", code=7, user=None)  # a refused init made nothing
+    created = ok(no_store_url, "init", user=None).stderr
+    assert created.startswith("created a store at ") and created.rstrip().endswith(" is admin")
+    assert "(43 events)" in created  # the regions, and the grant that names the first admin
+    again = ok(no_store_url, "init", "--admin", "bo", user=None).stderr
+    assert "a store exists already" in again and again.rstrip().endswith(" is admin")
+    assert [u["user"] for u in as_json(no_store_url, "user", "list", user=None)] == [again.split()[-3]]
     restored = f"sqlite:///{tmp_path / 'restored' / 'kompass.db'}"
-    ok(no_store_url, "import", str(FIXTURES / "small.jsonl"), user="anna")
+    ok(no_store_url, "import", str(FIXTURES / "small.jsonl"), user=None)
     export = tmp_path / "export.jsonl"
-    ok(no_store_url, "export", "--output", str(export), user="anna")
-    ok(restored, "import", "--restore", str(export))
-    assert as_json(restored, "initiative", "list") == as_json(no_store_url, "initiative", "list", user="anna")
+    ok(no_store_url, "export", "--output", str(export), user=None)
+    ok(restored, "import", "--restore", str(export), user=None)
+    assert as_json(restored, "initiative", "list", user=None) == as_json(no_store_url, "initiative", "list", user=None)
 
 
 # --- 8. values that make sense ---------------------------------------------------------------------------------

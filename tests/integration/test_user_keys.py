@@ -23,8 +23,9 @@ from kompass.domain.checkpoint import Checkpoint, SignedNote
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.signing import FileSigner
-from tests.conftest import drop_pg_database, new_pg_database
+from tests.conftest import NEW_STORE_EVENTS, PG_UNAVAILABLE, drop_pg_database, new_pg_database
 from tests.integration.helpers import invoke, ok, refused
+from tests.integration.pg_logins import drop_store, new_store
 from tests.integration.test_audit_roundtrip import export_bytes
 from tests.integration.test_audit_tamper import Raw
 
@@ -47,23 +48,38 @@ def signers_of(url: str) -> list[str]:
 
 
 @pytest.mark.postgres
-def test_each_writer_signs_with_their_own_key_published_before_it_signs(pg_url: str) -> None:
-    origin = ok(pg_url, "checkpoint").stdout.split("\n")[0]
-    ok(pg_url, "user", "grant", "coord-14", "--role", "coordinator", "--region", "14")
-    ok(pg_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
-    assert signers_of(pg_url) == [f"{origin}/admin"]
-    ok(pg_url, "actor", "add", "--key", "gbg", "--name", "Göteborg", "--kind", "municipality", "--region", "14", user="coord-14")
-    assert signers_of(pg_url) == [f"{origin}/coord-14"]
-    ok(pg_url, "actor", "rename", "digg", "--name", "Digg 2")
-    lines = exported(pg_url)
-    published = [line for line in lines if line["op"] == "key.publish"]
-    assert [(p["user"], p["by"]) for p in published] == [("admin", "admin"), ("coord-14", "coord-14")], "one key each, once"
-    ops = [line["op"] for line in lines]
-    assert ops[42:] == ["actor.register", "key.publish", "actor.register", "key.publish", "actor.rename"], (
-        "each key is published in the transaction whose checkpoint it first signs, before that checkpoint"
-    )
-    verified = ok(pg_url, "verify").stdout
-    assert f"{origin}/admin" in verified and f"{origin}/coord-14" in verified
+def test_each_writer_signs_with_their_own_key_published_before_it_signs() -> None:
+    """Each login signs with its own key: the real identity that made the store (its key published with its
+    first write after `init`), and a coordinator's login of its own; acting as `admin` changes no signer."""
+    if PG_UNAVAILABLE:
+        pytest.skip(PG_UNAVAILABLE)
+    store = new_store()
+    try:
+        url = store.url
+        origin = ok(url, "checkpoint").stdout.split("\n")[0]
+        opened = Store(url)
+        real = opened.identity.real
+        opened.close()
+        coord = store.login("coord")  # a login only: its role comes from the log
+        ok(url, "user", "grant", coord, "--role", "coordinator", "--region", "14")
+        ok(url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
+        assert signers_of(url) == [f"{origin}/{real}"]
+        ok(store.url_as(coord), "actor", "add", "--key", "gbg", "--name", "Göteborg", "--kind", "municipality", "--region", "14",
+           user=None)
+        assert signers_of(url) == [f"{origin}/{coord}"]
+        ok(url, "actor", "rename", "digg", "--name", "Digg 2")
+        lines = exported(url)
+        published = [line for line in lines if line["op"] == "key.publish"]
+        mine = [(p["user"], p["by"], p["recorded_by"]) for p in published]
+        assert mine == [(real, real, real), (coord, coord, coord)], "one key each, once, by its user"
+        ops = [line["op"] for line in lines]
+        assert ops[NEW_STORE_EVENTS - 1:] == [
+            "user.grant", "key.publish", "user.grant", "actor.register", "actor.register", "key.publish", "actor.rename"
+        ], "each key is published in the transaction whose checkpoint it first signs, before that checkpoint"
+        verified = ok(url, "verify").stdout
+        assert f"{origin}/{real}" in verified and f"{origin}/{coord}" in verified
+    finally:
+        drop_store(store)
 
 
 @pytest.mark.postgres
@@ -115,14 +131,17 @@ def test_a_key_for_another_user_is_refused(db_url: str, tmp_path: Path) -> None:
 def test_a_key_publication_recorded_for_someone_else_behind_kompass_back_fails_verify(db_url: str) -> None:
     ok(db_url, "actor", "add", "--key", "digg", "--name", "Digg", "--kind", "agency")
     raw = Raw(db_url)
-    rows = raw.sql(f"SELECT {raw.position}, state FROM {raw.table} ORDER BY {raw.position} DESC LIMIT 1")
+    # on PostgreSQL the real identity's key publication (after `init`), on SQLite the newest event
+    where = "" if db_url.startswith("sqlite") else "WHERE topic = 'kompass.domain.signing_key:SigningKey.KeyPublished' "
+    rows = raw.sql(f"SELECT {raw.position}, state FROM {raw.table} {where}ORDER BY {raw.position} DESC LIMIT 1")
     position, state = rows[0]
-    forged = bytes(state).replace(b'"by":"admin"', b'"by":"mallory"')
+    who = json.loads(bytes(state))["by"]
+    forged = bytes(state).replace(f'"by":"{who}"'.encode(), b'"by":"mallory"')
     assert forged != bytes(state)
     raw.sql(f"UPDATE {raw.table} SET state = ? WHERE {raw.position} = ?", forged, position)
     result = invoke(db_url, "verify")
     assert result.exit_code == VERIFY_FAILED, result.output
-    if not db_url.startswith("sqlite"):  # on PostgreSQL that last event is the key publication
+    if not db_url.startswith("sqlite"):
         assert "mallory" in result.stderr and "own key" in result.stderr, result.stderr
 
 
@@ -136,12 +155,12 @@ def test_key_publications_round_trip_byte_for_byte(db_url: str, tmp_path: Path) 
     assert any(line.get("public_key") == key for line in exported(db_url))
     saved = tmp_path / "export.jsonl"
     saved.write_bytes(original)
-    target = f"sqlite:///{tmp_path / 'restored.db'}" if db_url.startswith("sqlite") else new_pg_database()
+    target = f"sqlite:///{tmp_path / 'restored.db'}" if db_url.startswith("sqlite") else new_pg_database(initialised=False)
     try:
-        ok(target, "import", "--restore", str(saved))
+        ok(target, "import", "--restore", str(saved), user=None)
         again = export_bytes(target)
         assert [x for x in again.split(b"\n") if not x.startswith(b"#")] == [x for x in original.split(b"\n") if not x.startswith(b"#")]
-        ok(target, "verify")
+        ok(target, "verify", user=None)
     finally:
         if not target.startswith("sqlite"):
             drop_pg_database(target)

@@ -14,16 +14,32 @@ from kompass.application import ports
 from kompass.application.audit_service import AuditService, Extended, Verified
 from kompass.application.facts import Fact
 from kompass.application.history import HistoryFilter
+from kompass.application.recorder_audit import RecorderVerdict
 from kompass.application.service import Kompass
 from kompass.domain.checkpoint import VerifierKey
 from kompass.domain.merkle import ProofFailed
-from kompass.infrastructure.eventstore import NotificationFacts
+from kompass.infrastructure.fact_decoder import FactDecoder
 from tests.unit.helpers import FRAMEWORK
 from tests.unit.test_handlers import ADMIN, SINCE, app, kompass
 
 __all__ = ["app", "kompass"]  # the fixtures, shared with the handlers' tests
 
-VERIFIED = Verified(3, 1, 1, b"root", ("kompass/test",), 0, 5)
+VERIFIED = Verified(3, 1, 1, b"root", ("kompass/test",), 0, 5, RecorderVerdict(3, 0))
+
+
+class MemoryFacts(ports.FactLog):
+    """The in-memory store's notification log read as facts (the SQL stores' reader needs their tables)."""
+
+    def __init__(self, kompass: Kompass) -> None:
+        self.recorder = kompass.app.recorder
+        self.decode = FactDecoder(kompass.app.mapper)
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000) -> Iterator[Fact]:
+        notifications = self.recorder.select_notifications(start=after, limit=1 << 30, stop=upto, inclusive_of_start=False)
+        return (self.decode(n) for n in notifications)
 
 
 class FakeAuditor(ports.Auditor):
@@ -56,7 +72,7 @@ def audit(kompass: Kompass, auditor: FakeAuditor) -> AuditService:
     def no_read_model() -> ports.ReadModelPort:
         raise AssertionError("history, verify and replay read the log, not the read model")
 
-    return AuditService(NotificationFacts(kompass.app), auditor, no_read_model, FRAMEWORK)
+    return AuditService(MemoryFacts(kompass), auditor, no_read_model, FRAMEWORK)
 
 
 def test_history_lets_through_only_what_the_filter_asks_for(audit: AuditService, kompass: Kompass) -> None:

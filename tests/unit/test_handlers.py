@@ -72,7 +72,7 @@ class MemoryTransaction(AppendTransaction):
         self.app = app
         self.events: list[Any] = []
 
-    def __call__(self, events: Sequence[Any]) -> None:
+    def __call__(self, events: Sequence[Any], recorded_by: Sequence[str | None] | None = None) -> None:
         self.events.extend(events)
 
     def get(self, aggregate_id: UUID) -> Any:
@@ -104,7 +104,7 @@ class MemoryAppender(AtomicAppender):
         self.app = app
 
     @contextmanager
-    def transaction(self) -> Iterator[MemoryTransaction]:
+    def transaction(self, *, restore: bool = False) -> Iterator[MemoryTransaction]:
         append = MemoryTransaction(self.app)
         yield append
         try:
@@ -121,7 +121,7 @@ def app() -> PortfolioApplication:
 @pytest.fixture
 def kompass(app: PortfolioApplication) -> Kompass:
     service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY, users=USERS)
-    assert service.initialise()
+    assert service.initialise(None, by="admin")
     for key, kind, region in [("digg", "agency", None), ("vinnova", "agency", None), ("kommun-1480", "municipality", "14")]:
         service.execute(c.RegisterActor(key=key, name=key.title(), kind=kind, region=region, effective=SINCE), ADMIN)
     for ref, region in [("14-open", "14"), ("12-skills", "12")]:
@@ -165,11 +165,11 @@ def refused(kompass: Kompass, error: type[BaseException], command: c.Command, ac
 def test_initialising_registers_the_21_regions_once(app: PortfolioApplication) -> None:
     service = Kompass(app, MemoryAppender(app), FRAMEWORK, today=lambda: TODAY)
     assert not service.is_initialised()
-    assert service.initialise() is True
-    assert head(app) == 2 * len(REGIONS)
+    assert service.initialise("admin", by="root") is True
+    assert head(app) == 2 * len(REGIONS) + 1  # and the first admin's grant
     assert service.is_initialised()
-    assert service.initialise() is False
-    assert head(app) == 2 * len(REGIONS)
+    assert service.initialise("mallory", by="mallory") is False
+    assert head(app) == 2 * len(REGIONS) + 1
     session = service.session()
     for code in REGIONS:
         assert session.actor(f"region-{code}").kind == "region"

@@ -1,5 +1,5 @@
 """`ImportService` called from Python, without click, on an in-memory store: a command log is applied
-whole or not at all and a refused line is named SOURCE:LINE; a restore needs an empty store; a workbook
+whole or not at all and a refused line is named SOURCE:LINE; a restore needs a new store; a workbook
 is read through the `SheetReader` port with the framework's columns."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def service(kompass: Kompass, empty: bool = False, reader: ports.SheetReader | N
     def read_model() -> ports.ReadModelPort:
         raise NoReadModel
 
-    return ImportService(kompass, lambda: ADMIN, read_model, FRAMEWORK, lambda: empty, reader or Reader())
+    return ImportService(kompass, lambda: ADMIN, read_model, FRAMEWORK, lambda: empty, reader or Reader(), ADMIN.user)
 
 
 def test_a_command_log_is_applied_whole(kompass: Kompass) -> None:
@@ -65,8 +65,8 @@ def test_a_refused_line_is_named_with_its_source_and_nothing_is_written(kompass:
 
 def test_a_restore_into_a_store_that_holds_something_is_refused(kompass: Kompass) -> None:
     before = head(kompass.app)
-    with pytest.raises(InvalidValue, match="--restore needs an empty store"):
-        service(kompass, empty=False).command_log([], "export.jsonl", restore=True)
+    with pytest.raises(InvalidValue, match="--restore needs a new store"):
+        service(kompass, empty=False).restore([], "export.jsonl")
     assert head(kompass.app) == before
 
 
