@@ -22,8 +22,10 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kompass-test-config-")
-"""Signing keys of test stores go to a directory of this test run, never the user's own."""
+os.environ.setdefault("KOMPASS_TEST_CONFIG_HOME", tempfile.mkdtemp(prefix="kompass-test-config-"))
+os.environ["XDG_CONFIG_HOME"] = os.environ["KOMPASS_TEST_CONFIG_HOME"]
+"""Signing keys of test stores go to a directory of this test run, never the user's own. Worker processes that
+a test spawns import this module again: they inherit the run's directory, so they find the keys of its stores."""
 os.environ.pop("KOMPASS_SIGNING_KEY", None)
 
 NEW_STORE_EVENTS = 44
