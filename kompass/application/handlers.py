@@ -313,10 +313,11 @@ def move_lead_region(command: c.MoveLeadRegion, session: Session, access: Access
 
 @_handle.register
 def publish_key(command: c.PublishKey, session: Session, access: Access, by: str, effective: date) -> None:
-    """Only the user a key is for publishes it, never an admin on their behalf: the acting user must be
-    that user (a restore re-records what the log holds, where `by` is that user)."""
+    """Only the user a key is for publishes it, never an admin on their behalf: both the acting user and the
+    real login must be that user (a restore re-records what the log holds, where `by` is that user)."""
     if not session.restoring:
         require_own(command.user, access.user)
+        require_own(command.user, access.real)
     if session.has_signing_key(command.user, command.public_key):
         raise AlreadyExists(f"that signing key of {command.user} is already published")
     session.add(SigningKey.publish(user=command.user, public_key=command.public_key, by=by, effective=effective))

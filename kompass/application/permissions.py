@@ -46,8 +46,11 @@ class Grants:
 class Access:
     """The acting user's permissions, asked before anything is recorded."""
 
-    def __init__(self, grants: Grants) -> None:
+    def __init__(self, grants: Grants, real: str | None = None) -> None:
         self.grants = grants
+        self.real = real if real is not None else grants.user
+        """Who really acts (the login the store established); differs from `user` only when an admin acts as
+        another user. What only the person themself may do (publishing their signing key) is checked against it."""
 
     @property
     def user(self) -> str:

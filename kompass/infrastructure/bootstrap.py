@@ -199,7 +199,7 @@ class Store:
         return ReadModel(self.engine)
 
     def access(self) -> Access:
-        return Access(self.users.grants_of(self.identity.acting))
+        return Access(self.users.grants_of(self.identity.acting), real=self.identity.real)
 
     def real_access(self) -> Access:
         """The permissions of who really runs kompass (not of whom an admin acts as): for what is theirs by

@@ -33,7 +33,7 @@ from kompass.infrastructure.command_log_writer import event_line
 from kompass.infrastructure.tlog_write import LeafLines
 from tests.conftest import init_store
 from tests.integration.helpers import ok
-from tests.integration.test_audit_roundtrip import apply, commands
+from tests.integration.test_audit_roundtrip import SELF, apply, commands
 
 EVERY_KIND = [
     c.RegisterActor(key="digg", name="Myndigheten för \"digital\" förvaltning", kind="agency"),
@@ -65,7 +65,7 @@ EVERY_KIND = [
     c.AssessPortfolio(region="14", year=2021, score=7, light="green", focus={"competence": "high", "security": "low"}),
     c.AssignCoordinator(region="14", user="coord-14"),
     c.MergeActor(key="gbg", into="digg"),
-    c.PublishKey(user="admin", public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
+    c.PublishKey(user=SELF, public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
     c.GrantRole(user="revisor", role="auditor"),
     c.RevokeRole(user="revisor", role="auditor"),
 ]
