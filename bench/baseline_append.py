@@ -1,8 +1,8 @@
-"""The raw library doing the same appends as `kompass import` (DESIGN §9): the baseline.
+"""The raw library doing the same appends as `kompass import` (the performance targets): the baseline.
 
 Takes the same generated commands as bench/generate.py (in memory, no JSON), calls the same
 kompass.domain aggregate methods, and saves with the eventsourcing library's own
-`Application.save`, 100 aggregates per save (as DESIGN §8 measured). No parsing, no
+`Application.save`, 100 aggregates per save (as the scale-out measurements did). No parsing, no
 permission checks, no loading from the store, no single import transaction: what is left is
 the library's event creation, encoding and appending. Prints one JSON object on stdout.
 

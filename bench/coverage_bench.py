@@ -1,4 +1,4 @@
-"""Query latency against store size, and replay speed (DESIGN §9), on SQLite.
+"""Query latency against store size, and replay speed (the performance targets), on SQLite.
 
 Builds a store of about 10,000 events and one of about --big events (default 1,000,000) from
 bench/generate.py logs with `kompass import`, then on each, side by side:

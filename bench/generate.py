@@ -1,8 +1,8 @@
-"""Write a realistic command log (DESIGN §7) of N lines, for the benchmarks.
+"""Write a realistic command log (docs/command-log.md) of N lines, for the benchmarks.
 
 Deterministic (fixed seed), streamed line by line: memory stays bounded by the few hundred
 initiatives in progress at any moment, not by N. Every line is accepted by `kompass import`
-run as an admin: actors are registered before they are used, status moves follow DESIGN §2
+run as an admin: actors are registered before they are used, status moves follow the lifecycle (docs/definitions.md)
 (checked with kompass's own rules), effective dates run from 2019 to 2025 and never go
 backwards, and no line names another user (`by` is absent).
 
@@ -36,7 +36,7 @@ from kompass.domain.vocabulary import (
 
 AREAS = ("competence", "security", "innovation", "leadership", "infrastructure")
 AREA_WEIGHTS = (5, 1, 4, 3, 4)
-"""Digital trygghet (security) is the weakest area (DESIGN §1): fewer initiatives carry it."""
+"""Digital trygghet (security) is the weakest area: fewer initiatives carry it."""
 REGION_WEIGHTS = {code: 6 if code in {"01", "12", "14"} else 2 for code in REGIONS}
 """The three metropolitan regions run more initiatives than the others."""
 START = date(2019, 1, 1)

@@ -1,9 +1,9 @@
-"""Import throughput: `kompass import` against the raw library doing the same appends (DESIGN §9).
+"""Import throughput: `kompass import` against the raw library doing the same appends (the performance targets).
 
 Side by side in one run, on SQLite and (when a server answers) PostgreSQL, each on a fresh store:
   - `kompass import FILE` as a subprocess (after `kompass init`), wall time and peak RSS;
   - bench/baseline_append.py: the same commands through kompass.domain and the library's
-    own Application.save, at 100 aggregates per save (DESIGN §8) and at 2,000 (large batches).
+    own Application.save, at 100 aggregates per save and at 2,000 (large batches).
 Target: kompass events/s ≥ 0.5 × the faster baseline's.
 
     python bench/import_bench.py --lines 100000

@@ -1,4 +1,4 @@
-"""Peak memory of `kompass import` (DESIGN §8–9, issue 7): a generated command log of 1,000,000 lines
+"""Peak memory of `kompass import` (issue 7): a generated command log of 1,000,000 lines
 imported into a fresh SQLite store — target peak RSS < 300 MB.
 
 Imports stream: memory is bounded by the aggregates the file touches, not by its length. To show

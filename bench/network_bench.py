@@ -1,4 +1,4 @@
-"""Network metrics on large actor graphs, and their peak memory (DESIGN §9, issue 4).
+"""Network metrics on large actor graphs, and their peak memory (issue 4).
 
 Generates actor networks the way portfolios make them (actors in 21 regions plus national
 ones; initiatives of a few actors, mostly from one region), straight into the application

@@ -1,4 +1,4 @@
-"""CLI start-up (DESIGN §9, issue 7): `kompass --help` and a present-time `kompass gaps --format json` on a
+"""CLI start-up (issue 7): `kompass --help` and a present-time `kompass gaps --format json` on a
 large store, against `python -c "import click"` — target ≤ 4 ×, medians of several runs taken in turns.
 `kompass coverage --format json` reads the same tables and is held to the same target.
 

@@ -1,4 +1,4 @@
-"""A projection worker killed with SIGKILL in the middle of catching up (DESIGN §4).
+"""A projection worker killed with SIGKILL in the middle of catching up (docs/definitions.md).
 
 Real `kompass` processes: a few thousand events are imported, a `projections run` worker is
 killed once it has committed a batch but not all, a second one is killed part-way as well, and

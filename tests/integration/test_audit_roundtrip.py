@@ -1,4 +1,4 @@
-"""What auditors rely on besides the seal: export → restore → export, replay, and history (DESIGN §5, §7).
+"""What auditors rely on besides the seal: export → restore → export, replay, and history (docs/cli-reference.md, docs/command-log.md).
 
 The round trip is a property: for random command sequences (refused commands ignored),
 `export` → `import --restore` into an empty store → `export` gives the same bytes, and the

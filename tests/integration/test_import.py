@@ -1,4 +1,4 @@
-"""`kompass import FILE` (DESIGN §7): the worked example, and files that must be refused whole."""
+"""`kompass import FILE` (docs/command-log.md): the worked example, and files that must be refused whole."""
 
 from __future__ import annotations
 

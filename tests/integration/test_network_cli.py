@@ -1,4 +1,4 @@
-"""`kompass network metrics|risks|whatif|export|diff` on the worked example (DESIGN §4, §5)."""
+"""`kompass network metrics|risks|whatif|export|diff` on the worked example (docs/definitions.md, docs/cli-reference.md)."""
 
 from __future__ import annotations
 

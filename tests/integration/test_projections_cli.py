@@ -1,6 +1,6 @@
 """`kompass projections status|rebuild|run`, and the projector under concurrent catch-ups.
 
-Each event must be applied exactly once (DESIGN §4): two stores catching up the same
+Each event must be applied exactly once (docs/definitions.md): two stores catching up the same
 database at the same moment must leave every read table as one clean rebuild does.
 """
 

@@ -1,6 +1,6 @@
 """Property: however commands and catch-ups interleave, the incrementally kept projection,
 the projection rebuilt from scratch, the replayed log and an independent batch
-computation over the aggregates' final states agree on every coverage figure (DESIGN §4).
+computation over the aggregates' final states agree on every coverage figure (docs/definitions.md).
 
 Commands are random, so many are refused (a status move not allowed, an unknown ref…);
 refused ones are skipped, as a coordinator would see them refused. The projector's batch

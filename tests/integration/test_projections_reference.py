@@ -1,4 +1,4 @@
-"""An independent, straightforward computation of coverage (DESIGN §4), and a generator of
+"""An independent, straightforward computation of coverage (docs/definitions.md), and a generator of
 valid command logs; both shared by the projection tests.
 
 The reference reads the aggregates' final states from the event store (not the read model,

@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN §6), through the command line.
+"""Who may do what (docs/definitions.md, who may change what), through the command line.
 
 admin: everything. coordinator: their regions' initiatives and portfolios, their regions' actors
 (registering and renaming; not merging), their own region's actor as a participant anywhere, and

@@ -1,4 +1,4 @@
-"""Two kinds of time (DESIGN §3): `--as-of DATE` asks what was true then (effective dates),
+"""Two kinds of time (docs/definitions.md, time): `--as-of DATE` asks what was true then (effective dates),
 `--known-at TIMESTAMP` what the store said then (recording times). Back-dated events and a
 correction recorded later make the two give different answers, as they must.
 """

@@ -1,4 +1,4 @@
-"""The rules of actors and portfolios (DESIGN §2), on the aggregates alone."""
+"""The rules of actors and portfolios (docs/definitions.md, lifecycle), on the aggregates alone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fixed coverage definitions of DESIGN §4 on small hand-made facts.
+"""The fixed coverage definitions of docs/definitions.md on small hand-made facts.
 
 Medians are the 11th smallest of the 21 regions' values (zeros included); `thin` is
 strictly less than half the median, compared exactly, and only when the median > 0;

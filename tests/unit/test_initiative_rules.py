@@ -1,4 +1,4 @@
-"""The rules of an initiative (DESIGN §2), one behaviour per test, on the aggregate alone.
+"""The rules of an initiative (docs/definitions.md, lifecycle), one behaviour per test, on the aggregate alone.
 
 Every refused command must raise before anything changes: no pending event, same state
 (the pattern of the eventsourcing library's bank-accounts example).
@@ -191,7 +191,7 @@ def test_an_untagged_area_can_be_tagged_again() -> None:
 
 # --- the status machine ----------------------------------------------------------
 
-# How to reach each situation from `proposed`, and where each may go next (DESIGN §2).
+# How to reach each situation from `proposed`, and where each may go next (docs/definitions.md, lifecycle).
 PATHS = {
     "proposed": [],
     "planned": ["planned"],

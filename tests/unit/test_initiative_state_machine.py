@@ -1,7 +1,7 @@
 """Stateful property tests.
 
 1. `InitiativeMachine` drives one Initiative through random commands (allowed and
-   refused), keeps a model of what DESIGN §2 says should happen, and after every step
+   refused), keeps a model of what docs/definitions.md (lifecycle) says should happen, and after every step
    checks that
    - each command was allowed exactly when the model says so, and a refused one recorded
      nothing and changed nothing;
@@ -11,7 +11,7 @@
    - areas are never empty nor duplicated, the status is one of the six, the lead region
      never takes part explicitly.
 2. `CoverageMachine` grows a set of initiative facts and checks `tally`, `area_medians`
-   and `gap_kind` against a naive reference written straight from DESIGN §4.
+   and `gap_kind` against a naive reference written straight from docs/definitions.md.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ INDICATORS = ("open-data", "trained-staff")
 WHO: dict[str, Any] = {"by": "coord", "effective": date(2023, 5, 17)}
 DATES = st.dates(min_value=date(2018, 1, 1), max_value=date(2025, 12, 31))
 
-# --- the model: DESIGN §2 written out again, independently of kompass.domain.status ---
+# --- the model: the lifecycle of docs/definitions.md written out again, independently of kompass.domain.status ---
 
 RANK = {"proposed": 0, "planned": 1, "active": 2, "completed": 3}
 
@@ -97,11 +97,11 @@ class InitiativeMachine(RuleBasedStateMachine):
             command(*args, **kwargs)
         except KompassError as error:
             assert isinstance(error, RuleViolation) or type(error).__name__ == "NotFound", error
-            assert not allowed, f"refused although DESIGN allows it: {error}"
+            assert not allowed, f"refused although the lifecycle allows it: {error}"
             assert len(initiative.pending_events) == pending, "a refused command recorded an event"
             assert public_state(initiative) == before, "a refused command changed the initiative"
             return False
-        assert allowed, "allowed although DESIGN refuses it"
+        assert allowed, "allowed although the lifecycle refuses it"
         assert len(initiative.pending_events) == pending + 1, "a command records exactly one event"
         return True
 
@@ -278,7 +278,7 @@ PIPELINE = ("proposed", "planned")
 def reference_coverage(
     facts: list[InitiativeFacts],
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[str, tuple[int, Fraction]], dict[tuple[str, str], str | None]]:
-    """DESIGN §4 computed the slow, obvious way."""
+    """docs/definitions.md computed the slow, obvious way."""
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     for region in REGION_CODES:
         for area in AREAS:

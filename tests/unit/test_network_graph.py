@@ -196,7 +196,7 @@ def assert_same_betweenness(ours: dict[Any, float], reference: dict[Any, float])
 
 
 def test_big_networks_are_sampled_with_networkx_sources() -> None:
-    assert (n.EXACT_LIMIT, n.SAMPLE_K, n.SEED) == (2000, 1000, 42), "DESIGN §4"
+    assert (n.EXACT_LIMIT, n.SAMPLE_K, n.SEED) == (2000, 1000, 42), "docs/definitions.md: sampled betweenness"
     g = n.graph_from_edges([(f"n{i:04d}", f"n{i + 1:04d}", 1) for i in range(300)])
     chosen = n.sample_sources(g, 100)
     assert len(set(chosen)) == 100
