@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kompass.domain.errors import KompassError
 from kompass.domain.text import require_user_id
+from kompass.infrastructure.secret_files import create_once
 from kompass.infrastructure.signing import key_path
 
 KEYS_ENV = "KOMPASS_PERSON_KEYS"
@@ -68,21 +69,7 @@ class PersonKeys:
     def key_or_new(self, person_id: str) -> bytes:
         """The person's key, made now if they have none. Written whole under another name and linked
         into place, so that of two processes making it at once both use the one that won."""
-        path = self.path(person_id)
-        if not path.exists():
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(base64.b64encode(AESGCM.generate_key(bit_length=256)))
-                handle.flush()
-                os.fsync(handle.fileno())
-            try:
-                os.link(temporary, path)
-            except FileExistsError:
-                pass
-            finally:
-                temporary.unlink()
+        create_once(self.path(person_id), base64.b64encode(AESGCM.generate_key(bit_length=256)))
         return self.key(person_id)
 
     def destroy(self, person_id: str) -> bool:

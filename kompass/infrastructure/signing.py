@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kompass.application.ports import Signer
 from kompass.domain.checkpoint import VerifierKey
 from kompass.domain.errors import SigningKeyMissing
+from kompass.infrastructure.secret_files import create_once
 
 KEY_ENV = "KOMPASS_SIGNING_KEY"
 
@@ -80,20 +81,10 @@ def create_key(path: Path, name: str) -> FileSigner:
     that loses a race to create it reads the winner's complete key, never half a file.
     """
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+        create_once(path, pem)
     return load_key(path, name)
 
 
