@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import init_store
 from tests.e2e.test_crash import kompass, small_generated_log, succeeded
 
 __all__ = ["small_generated_log"]  # the fixture, shared with the crash tests
@@ -68,7 +69,7 @@ def refused_for_want_of_room(result: subprocess.CompletedProcess[str]) -> None:
 def test_a_full_disk_refuses_the_write_whole_and_the_store_recovers(small_disk: Path, small_generated_log: Path) -> None:
     store = small_disk / "kompass.db"
     url = f"sqlite:///{store}"
-    succeeded(kompass(url, "init"))
+    init_store(url)  # the login running the test is the first admin, and makes `admin` (whom the commands act as) one
     before = events_in(store)
 
     # An import larger than the disk: refused, and none of it is in the log.
