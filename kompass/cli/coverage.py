@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kompass.cli.context import Settings, parse_date, pass_settings, time_options, when_asked
-from kompass.cli.files import check_output, force_option, write_file
+from kompass.cli.files import check_output, force_option, write_output
 from kompass.cli.output import emit_csv, emit_json, format_option
 
 if TYPE_CHECKING:
@@ -101,13 +101,8 @@ def _heatmap(settings: Settings, data: dict[str, Any], report: CoverageReport, f
 
     names = {a.key: a.name for a in report.framework.areas}
     picture = coverage_heatmap(data, names, fmt, f"Coverage as of {data['as_of']} ({data['framework']})")
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(picture)
-        sys.stdout.buffer.flush()
-        return
-    write_file(settings, output, picture, force)
-    message(f"wrote {output}")
+    if write_output(settings, output, picture, force):
+        message(f"wrote {output}")
 
 
 @click.command()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kompass.cli.context import Settings, parse_date, pass_settings, time_options, when_asked
-from kompass.cli.files import check_output, force_option, write_file
+from kompass.cli.files import check_output, force_option, write_output
 from kompass.cli.output import emit_csv, emit_json, emit_table, format_option
 
 if TYPE_CHECKING:
@@ -205,16 +205,8 @@ def export(settings: Settings, fmt: str, output: Path | None, force: bool, regio
     labels = {"as_of": as_of, "known_at": known_at, "region": region, "area": area}
     scope, when = _asked(region, area, as_of, known_at)
     made = _service(settings).export(fmt, scope, when, labels=labels)
-    content = made.content
-    if output is None:
-        import sys
-
-        sys.stdout.flush()
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
-        return
-    write_file(settings, output, content, force)
-    message(f"wrote {output} ({made.actors} actors, {made.ties} ties, log position {made.position})")
+    if write_output(settings, output, made.content, force):
+        message(f"wrote {output} ({made.actors} actors, {made.ties} ties, log position {made.position})")
 
 
 @network.command("diff")
