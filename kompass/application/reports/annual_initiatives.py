@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from kompass.application.records import InitiativeRecord, current_participants, initiative_facts, resolve
 from kompass.application.state import PortfolioState
 from kompass.domain.framework import Framework
+from kompass.domain.initiative_values import FundingLine
 from kompass.domain.vocabulary import RESULT_TYPES
 
-__all__ = ["FundingLine", "IndicatorReading", "InitiativeEntry", "Participant", "Result", "initiative_entry"]
+__all__ = ["DatedResult", "IndicatorReading", "InitiativeEntry", "Participant", "initiative_entry"]
 
 
 @dataclass(frozen=True)
@@ -22,14 +23,9 @@ class Participant:
 
 
 @dataclass(frozen=True)
-class FundingLine:
-    source: str
-    amount_sek: int
-    year: int
+class DatedResult:
+    """A result (the domain's `Result`) with the date it took effect."""
 
-
-@dataclass(frozen=True)
-class Result:
     type: str
     text: str
     effective: str
@@ -64,7 +60,7 @@ class InitiativeEntry:
     funding: list[FundingLine]
     budget_sek: int
     funding_for_year_sek: int
-    results: dict[str, list[Result]]
+    results: dict[str, list[DatedResult]]
     """Every result type, each with its results."""
     indicators: list[IndicatorReading]
 
@@ -94,7 +90,7 @@ def initiative_entry(
         funding=[FundingLine(f["source"], f["amount_sek"], f["year"]) for f in funding],
         budget_sek=record.budget_sek,
         funding_for_year_sek=sum(int(f["amount_sek"]) for f in record.funding if f["year"] == year),
-        results={t: [Result(r["type"], r["text"], r["effective"]) for r in record.results if r["type"] == t] for t in RESULT_TYPES},
+        results={t: [DatedResult(r["type"], r["text"], r["effective"]) for r in record.results if r["type"] == t] for t in RESULT_TYPES},
         indicators=[
             IndicatorReading(name, ind["target"], ind["unit"], tuple(sorted(ind["measurements"])[-1]) if ind["measurements"] else None)
             for name, ind in sorted(record.indicators.items())
