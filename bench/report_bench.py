@@ -12,8 +12,10 @@ projection caught up first, outside the timing), side by side in one run, each t
   - the national report for 2020 from the rows and replayed (five years: the trend's four and its own).
 Each call makes the report's figures and its document (ReportService.make), JSON rendering
 included, as `kompass report … --format json` does after opening the store.
-Targets (the present-time questions of issue 17): past ÷ present ≤ 3 on the big store; past big ÷
-past small ≤ 1.5.
+Target (issue 17's for past questions): past ÷ present ≤ 3 on the big store. The generated log spreads
+its lines over 2019 to 2025, so each year's own portfolio grows with the log (five times from 20,000 to
+100,000 lines) and so does every report of it, this year's too: the growth of a past year's report is
+shown beside this year's, not held to issue 17's 1.5 (which is for questions whose answer does not grow).
 
     python bench/report_bench.py --small 20000 --big 100000
 """
@@ -30,7 +32,6 @@ from common import KOMPASS, OUT, best_of_interleaved, command_log, progress, rem
 
 PRESENT, PAST = 2025, 2020
 PRESENT_TARGET = 3.0
-GROWTH_TARGET = 1.5
 
 
 def build(lines: int, fresh: bool) -> str:
@@ -112,8 +113,8 @@ def main() -> None:
     for past in (f"annual {PAST} (past), rows", f"annual {PAST} --known-at (middle), rows"):
         ratio = big[past] / big[present]
         checks.append([f"{past} ÷ present, big store", f"{ratio:.2f}", f"≤ {PRESENT_TARGET:g}", verdict(ratio <= PRESENT_TARGET)])
-        growth = big[past] / small[past]
-        checks.append([f"{past}: big ÷ small store", f"{growth:.2f}", f"≤ {GROWTH_TARGET:g}", verdict(growth <= GROWTH_TARGET)])
+        checks.append([f"{past}: big ÷ small store", f"{big[past] / small[past]:.2f}", "", ""])
+    checks.append([f"{present}: big ÷ small store", f"{big[present] / small[present]:.2f}", "", ""])
     for kind in ("annual", "national"):
         replayed, read = f"{kind} {PAST}, replayed", f"{kind} {PAST}" + (" (past)" if kind == "annual" else "") + ", rows"
         checks.append([f"replay ÷ rows ({kind} {PAST}), big store", f"{big[replayed] / big[read]:.1f}", "", ""])
