@@ -1,47 +1,47 @@
-"""The bitemporal projection: each aggregate's versions over effective dates and recording times
-(kompass.application.bitemporal), kept so that `--as-of` / `--known-at` questions read rows
-instead of replaying the log.
+"""The bitemporal projection's batch writer: each aggregate's versions over effective dates and
+recording times (kompass.application.bitemporal), kept so that `--as-of` / `--known-at` questions
+read rows instead of replaying the log.
 
 Each batch keeps the facts of the aggregates it touches (`rm_bt_facts`) and works their versions
-out again (`rm_bt_versions`), in one transaction with the projection's position, like the others.
+out again (`rm_bt_versions`), in one transaction with the projection's position, like the others;
+the same batch brings the coverage series up to date (`coverage_series.writer`).
+
+This module is the projection the projector keeps: `NAME`, `TABLES`, `reset` and `batch`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, delete, select
 
 from kompass.application.bitemporal import TIME_FORMAT, time_key, versions
 from kompass.application.facts import Fact
-from kompass.application.ports import ProjectionBatch
-from kompass.infrastructure import coverage_series_rows
-from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import insert_many
+from kompass.infrastructure.projections import layout
+from kompass.infrastructure.projections.batch import Batch, chunks, empty_tables
+from kompass.infrastructure.projections.bitemporal import schema
+from kompass.infrastructure.projections.coverage_series import writer as coverage_series
 
-NAME = "bitemporal"
+__all__ = ["NAME", "TABLES", "BitemporalBatch", "batch", "reset"]
+
+NAME = layout.BITEMPORAL
 """Tracking name of this projection."""
-TABLES = (t.bt_facts, t.bt_versions, *coverage_series_rows.TABLES)
-CHUNK = 500
-T = TypeVar("T")
+TABLES = (*schema.TABLES, *coverage_series.TABLES)
+"""The tables this projection owns: its versions' and the coverage series'."""
 
 
 def batch(conn: Connection, areas: Iterable[str]) -> BitemporalBatch:
-    return BitemporalBatch(conn, frozenset(areas))
+    return BitemporalBatch(conn, areas)
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
-    for table in TABLES:
-        conn.execute(delete(table))
-
-
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    """Empty the projection's tables (the projector sets its position back to 0)."""
+    empty_tables(conn, TABLES)
 
 
 def _row(fact: Fact) -> dict[str, Any]:
@@ -60,10 +60,12 @@ def _fact(row: Any) -> Fact:
     )
 
 
-class BitemporalBatch(ProjectionBatch):
-    def __init__(self, conn: Connection, areas: frozenset[str]) -> None:
-        self.conn = conn
-        self.areas = areas
+class BitemporalBatch(Batch):
+    """The facts of one batch per aggregate; at the flush, each touched aggregate's versions and coverage steps
+    are worked out again from all its facts."""
+
+    def __init__(self, conn: Connection, areas: Iterable[str]) -> None:
+        super().__init__(conn, areas)
         self.new: defaultdict[UUID, list[Fact]] = defaultdict(list)
 
     def apply(self, fact: Fact) -> None:
@@ -75,26 +77,26 @@ class BitemporalBatch(ProjectionBatch):
         ids = list(self.new)
         # an aggregate whose first event is in this batch has nothing stored yet (most of a rebuild)
         stored = self._stored([i for i in ids if self.new[i][0].version > 1])
-        insert_many(self.conn, t.bt_facts, [_row(f) for facts in self.new.values() for f in facts])
+        insert_many(self.conn, schema.bt_facts, [_row(f) for facts in self.new.values() for f in facts])
         texts = [str(i) for i in ids]
-        for chunk in _chunks(texts):
-            self.conn.execute(delete(t.bt_versions).where(t.bt_versions.c.aggregate_id.in_(chunk)))
+        for chunk in chunks(texts):
+            self.conn.execute(delete(schema.bt_versions).where(schema.bt_versions.c.aggregate_id.in_(chunk)))
         rows = [
             {"aggregate_id": str(i), "eff_from": v.eff_from, "eff_to": v.eff_to, "rec_from": v.rec_from, "rec_to": v.rec_to,
              "payload": v.payload}
             for i in ids
             for v in versions(stored.get(i, []) + self.new[i])
         ]
-        insert_many(self.conn, t.bt_versions, rows)
+        insert_many(self.conn, schema.bt_versions, rows)
         every = {i: stored.get(i, []) + self.new[i] for i in ids}
-        coverage_series_rows.update(self.conn, self.areas, dict(self.new), every, self._stored)
+        coverage_series.update(self.conn, self.areas, dict(self.new), every, self._stored)
         self.new.clear()
 
     def _stored(self, ids: list[UUID]) -> dict[UUID, list[Fact]]:
         found: defaultdict[UUID, list[Fact]] = defaultdict(list)
-        c = t.bt_facts.c
-        for chunk in _chunks([str(i) for i in ids]):
-            query = select(t.bt_facts).where(c.aggregate_id.in_(chunk)).order_by(c.aggregate_id, c.position)
+        c = schema.bt_facts.c
+        for chunk in chunks([str(i) for i in ids]):
+            query = select(schema.bt_facts).where(c.aggregate_id.in_(chunk)).order_by(c.aggregate_id, c.position)
             for row in self.conn.execute(query):
                 found[UUID(row.aggregate_id)].append(_fact(row))
         return found
