@@ -64,8 +64,11 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> No
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
     rows: list[tuple[Any, ...]] = []
     for key in touched:
+        old_counts, deltas = stored.get(key), pairs[key]
+        if not old_counts:
+            rows += _fresh_counts(key, deltas, cells)
+            continue
         # `_rewritten` for one number, inline: this loop meets every actor of every cell
-        old_counts, deltas = stored.get(key, {}), pairs[key]
         value = added = last = before_diff = 0
         for point in sorted(old_counts.keys() | deltas.keys()):
             value = old_counts.get(point, value)
@@ -81,6 +84,26 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> No
     insert_rows(conn, bt_series_actors, rows)
 
 
+def _fresh_counts(key: tuple[str, str, str, str], deltas: dict[str, int], cells: cs.Cells) -> list[tuple[Any, ...]]:
+    """An actor's counts in a cell that has none stored (every one in a rebuild): the running sum of the
+    deltas, and a change of the cell's distinct actors wherever it reaches or leaves 0."""
+    rows: list[tuple[Any, ...]] = []
+    total = last = 0
+    counted = False
+    changes = None
+    for point in sorted(deltas):
+        total += deltas[point]
+        if (total > 0) != counted:
+            counted = not counted
+            if changes is None:
+                changes = cells.setdefault(key[:3], {})
+            changes.setdefault(point, [0, 0, 0, 0, 0])[4] += 1 if counted else -1
+        if total != last:
+            rows.append((*key, point, total))
+            last = total
+    return rows
+
+
 def apply_cells(conn: Connection, cells: cs.Cells) -> None:
     """Rewrite each changed cell's series from its earliest change on. Three small statements per cell on
     the driver's own cursor: SQLAlchemy compiling them anew for every cell cost more than running them."""
@@ -93,11 +116,16 @@ def apply_cells(conn: Connection, cells: cs.Cells) -> None:
     old_sql = f"SELECT {point}, {names} FROM {table} WHERE {same} AND {point} >= {mark} ORDER BY {point}"
     delete_sql = f"DELETE FROM {table} WHERE {same} AND {point} >= {mark}"
     rows: list[tuple[Any, ...]] = []
+    # the first batch of a rebuild finds the table empty: nothing to read back or delete, cell by cell
+    empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
     cursor = conn.connection.cursor()
     try:
         for key, changed in sorted(cells.items()):
             deltas = {p: d for p, d in changed.items() if any(d)}
             if not deltas:
+                continue
+            if empty:
+                rows += _rewritten(key, (0,) * 5, {}, deltas)
                 continue
             where = (*key, min(deltas))
             cursor.execute(base_sql, where)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, select
 
 from kompass.application import coverage_series as cs
 from kompass.application.facts import Fact
-from kompass.infrastructure.database import insert_many, upsert
+from kompass.infrastructure.database import insert_many, upsert_many
 from kompass.infrastructure.projections.batch import chunks
 from kompass.infrastructure.projections.coverage_series.schema import TABLES, bt_actor_ids, bt_depends, bt_steps
 from kompass.infrastructure.projections.coverage_series.series import apply_actor_counts, apply_cells
@@ -55,7 +55,7 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
         written: cs.Written = {}
         rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis], written) for axis in cs.AXES}})
     if rows:
-        conn.execute(upsert(conn.dialect.name, bt_steps, ["initiative_id"]), rows)
+        upsert_many(conn, bt_steps, ["initiative_id"], rows)
     _write_depends(conn, recount, named)
     apply_actor_counts(conn, pairs, cells)
     apply_cells(conn, cells)
@@ -76,7 +76,7 @@ def _register_actors(conn: Connection, every: dict[UUID, list[Fact]]) -> dict[st
             found[key] = i
     if found:
         rows = [{"key": k, "aggregate_id": str(i)} for k, i in found.items()]
-        conn.execute(upsert(conn.dialect.name, bt_actor_ids, ["key"]), rows)
+        upsert_many(conn, bt_actor_ids, ["key"], rows)
     return found
 
 

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from kompass.application.catalogue import NETWORK, concerning
 from kompass.application.catalogue.actor import apply_to_actor
@@ -30,7 +30,7 @@ from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.facts import Fact
 from kompass.application.network import Membership, membership_of, pair
 from kompass.application.records import ActorRecord, InitiativeRecord, region_actors
-from kompass.infrastructure.database import upsert
+from kompass.infrastructure.database import insert_many, upsert_many
 from kompass.infrastructure.projections import layout
 from kompass.infrastructure.projections.batch import Batch, add_counts, chunks, empty_tables
 from kompass.infrastructure.projections.network import schema
@@ -198,7 +198,7 @@ class NetworkBatch(Batch):
             rows.append({"key": key, "id": str(ids[key]), "name": actor.name, "kind": actor.kind, "region": actor.region,
                          "merged_into": actor.merged_into})
         if rows:
-            self.conn.execute(upsert(self.dialect, schema.net_actors, ["key"]), rows)
+            upsert_many(self.conn, schema.net_actors, ["key"], rows)
 
     def _flush_initiatives(self) -> None:
         rows = []
@@ -207,7 +207,7 @@ class NetworkBatch(Batch):
             assert record is not None
             rows.append({"id": str(initiative_id), "ref": record.ref, "state": slim(record)})
         if rows:
-            self.conn.execute(upsert(self.dialect, schema.net_initiatives, ["id"]), rows)
+            upsert_many(self.conn, schema.net_initiatives, ["id"], rows)
 
     def _flush_network(self) -> None:
         if not self.dirty:
@@ -237,7 +237,7 @@ class NetworkBatch(Batch):
         if left:
             self.conn.execute(delete(schema.net_members).where(m.initiative_id == bindparam("i"), m.actor == bindparam("k")), left)
         if joined:
-            self.conn.execute(insert(schema.net_members), joined)
+            insert_many(self.conn, schema.net_members, joined)
         self._write_scopes(dirty, scopes)
         self._write_edges(deltas)
 
@@ -256,10 +256,8 @@ class NetworkBatch(Batch):
             self.conn.execute(delete(schema.net_areas).where(schema.net_areas.c.initiative_id.in_(chunk)))
         regions = [{"initiative_id": i, "region": r} for i, s in zip(keys, scopes, strict=True) if s for r in sorted(s.regions)]
         areas = [{"initiative_id": i, "area": a} for i, s in zip(keys, scopes, strict=True) if s for a in sorted(s.areas)]
-        if regions:
-            self.conn.execute(insert(schema.net_regions), regions)
-        if areas:
-            self.conn.execute(insert(schema.net_areas), areas)
+        insert_many(self.conn, schema.net_regions, regions)
+        insert_many(self.conn, schema.net_areas, areas)
 
     def _write_edges(self, deltas: dict[tuple[str, str], int]) -> None:
         add_counts(self.conn, schema.net_edges, ("a", "b"), "weight", dict(sorted(deltas.items())))

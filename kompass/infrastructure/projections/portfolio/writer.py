@@ -25,7 +25,7 @@ from kompass.application.records import ActorRecord, AssessmentRecord, Initiativ
 from kompass.domain.coverage import InitiativeFacts
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
-from kompass.infrastructure.database import upsert
+from kompass.infrastructure.database import insert_many, upsert_many
 from kompass.infrastructure.projections import layout
 from kompass.infrastructure.projections.batch import Batch, chunks, empty_tables
 from kompass.infrastructure.projections.portfolio import schema
@@ -220,7 +220,7 @@ class PortfolioBatch(Batch):
                 }
             )
         if rows:
-            self.conn.execute(upsert(self.dialect, schema.initiatives, ["id"]), rows)
+            upsert_many(self.conn, schema.initiatives, ["id"], rows)
         actor_rows = []
         ids = {key: actor_id for actor_id, key in self.actor_ids.items()}
         for key in self.dirty_actors:
@@ -239,9 +239,9 @@ class PortfolioBatch(Batch):
                 }
             )
         if actor_rows:
-            self.conn.execute(upsert(self.dialect, schema.actors, ["key"]), actor_rows)
+            upsert_many(self.conn, schema.actors, ["key"], actor_rows)
         if self.assessments:
-            self.conn.execute(upsert(self.dialect, schema.assessments, ["region", "year"]), [vars(a) for a in self.assessments.values()])
+            upsert_many(self.conn, schema.assessments, ["region", "year"], [vars(a) for a in self.assessments.values()])
 
     def _flush_participants(self) -> None:
         """rm_participants follows each changed record's participants: rows for who joined, none for who left."""
@@ -256,5 +256,4 @@ class PortfolioBatch(Batch):
         p = schema.participants.c
         if left:
             self.conn.execute(delete(schema.participants).where(p.initiative_id == bindparam("i"), p.actor == bindparam("k")), left)
-        if joined:
-            self.conn.execute(insert(schema.participants), joined)
+        insert_many(self.conn, schema.participants, joined)
