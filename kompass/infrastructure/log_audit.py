@@ -126,13 +126,16 @@ def _check_node(computed: tuple[int, int, bytes], recorded: tuple[int, int, byte
 
 
 def _published_key(fact: Fact, origin: str) -> VerifierKey:
-    """The key a KeyPublished event adds, named for its user; one published by anyone else is a forgery."""
+    """The key a KeyPublished event adds, named for its user; one published by anyone else is a forgery. Both who
+    it says acted (`by`) and the login the store kept for its row (`recorded_by`) must be that user: the write side
+    refuses an admin acting as the user (`--as`), so a row saying otherwise was rewritten behind kompass's back."""
     user = fact.data["user"]
-    if fact.by != user:
-        raise IntegrityViolation(
-            f"the event at position {fact.position} publishes a signing key for {user}, but {fact.by} recorded it: "
-            "a user publishes only their own key"
-        )
+    for who in (fact.by, fact.recorded_by):
+        if who != user:
+            raise IntegrityViolation(
+                f"the event at position {fact.position} publishes a signing key for {user}, but "
+                f"{who or 'no known login'} recorded it: a user publishes only their own key"
+            )
     try:
         public_key = require_public_key(fact.data["public_key"])
     except InvalidValue as error:
