@@ -10,7 +10,8 @@ the event objects being appended: decoding the bytes just encoded from those sam
 cost a tenth of an import (tests/unit/test_leaf_lines.py shows, for every kind of event, that
 the line made from the object is byte for byte the line the export makes from the stored row).
 This runs on the library's raw DB-API cursor of the transaction (`?` parameters on SQLite, `%s`
-on PostgreSQL); the tree's new nodes go in with one statement per batch (COPY on PostgreSQL).
+on PostgreSQL). The nodes a batch completes go in as one row per level, each holding that level's
+new consecutive nodes (`tables.log_nodes`): a few rows per batch instead of two per event.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ from kompass.infrastructure.fact_decoder import FactDecoder
 
 CHUNK = 500
 KEY_CACHE = 100_000
-NODE_ROWS = 300
-"""Tree nodes per INSERT on SQLite: 900 bound values, under the 999 older SQLite versions allow."""
 
 
 def origin_of(store_id: str) -> str:
@@ -121,7 +120,6 @@ class LogExtension:
         self.tree: CompactRange | None = None
         self.store_id = ""
         self.start_size = self.start_position = 0
-        self._inserts: dict[int, str] = {}
 
     def extend(self, events: Sequence[Any], recorded_by: Sequence[str | None]) -> None:
         """Called after each batch of `events` is inserted (so on PostgreSQL the table lock is already held),
@@ -131,18 +129,14 @@ class LogExtension:
         if self.tree is None:
             self._load()
         assert self.tree is not None
-        nodes = self.tree.extend(line.encode() for line in self.lines(self.cursor, events, recorded_by))
+        runs = self.tree.extend(line.encode() for line in self.lines(self.cursor, events, recorded_by))
         if self.mark == "%s":
             with self.cursor.copy("COPY kompass_log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int4", "int8", "bytea"])
-                for node in nodes:
-                    copy.write_row(node)
-            return
-        for start in range(0, len(nodes), NODE_ROWS):
-            rows = nodes[start : start + NODE_ROWS]
-            if len(rows) not in self._inserts:
-                self._inserts[len(rows)] = "INSERT INTO kompass_log_nodes (level, idx, hash) VALUES " + ",".join(["(?,?,?)"] * len(rows))
-            self.cursor.execute(self._inserts[len(rows)], [value for row in rows for value in row])
+                for run in runs:
+                    copy.write_row(run)
+        else:
+            self.cursor.executemany("INSERT INTO kompass_log_nodes (level, idx, hash) VALUES (?, ?, ?)", runs)
 
     def finish(self) -> None:
         """Check that exactly this transaction's events follow the last checkpoint, then sign the new one."""
