@@ -76,11 +76,14 @@ class LeafLines:
         with the recorder the store kept for its row (so the tree and the export agree)."""
         if len(self.keys) > KEY_CACHE:
             self.keys.clear()
-        keys = self.keys
-        for event in events:
-            if event.originator_version == 1:
-                keys[event.originator_id] = key_of_created(event)
-        self._look_up(cursor, {e.originator_id for e in events if e.originator_id not in keys})
+        keys, missing = self.keys, set()
+        for event in events:  # an aggregate's first event comes before any other of it
+            if event.originator_id not in keys:
+                if event.originator_version == 1:
+                    keys[event.originator_id] = key_of_created(event)
+                else:
+                    missing.add(event.originator_id)
+        self._look_up(cursor, missing)
         return [
             object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id), who)
             for e, who in zip(events, recorded_by, strict=True)
@@ -129,7 +132,7 @@ class LogExtension:
         if self.tree is None:
             self._load()
         assert self.tree is not None
-        runs = self.tree.extend(line.encode() for line in self.lines(self.cursor, events, recorded_by))
+        runs = self.tree.extend(map(str.encode, self.lines(self.cursor, events, recorded_by)))
         if self.mark == "%s":
             with self.cursor.copy("COPY kompass_log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int4", "int8", "bytea"])
