@@ -45,6 +45,8 @@ from common import (
 
 TARGET_DROP = 0.10
 TARGET_PROOF_SECONDS = 0.1
+IMPORT_BATCH = 2_000
+"""Events per appended batch in the generated big tree, about what an import appends at a time."""
 
 
 def one_import(url: str, log: Path, tree: bool) -> None:
@@ -140,27 +142,24 @@ def big_tree(leaves: int, directory: Path) -> tuple[Path, Path]:
 
     from kompass.application.proofs import sign
     from kompass.domain.checkpoint import Checkpoint
-    from kompass.domain.merkle import CompactRange, leaf_hash
+    from kompass.domain.merkle import CompactRange
     from kompass.infrastructure import tables as t
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.signing import key_path, load_key
-    from kompass.infrastructure.tlog_write import origin_of
+    from kompass.infrastructure.tlog_write import node_rows, origin_of
 
     path = directory / "big-tree.db"
     store = Store(sqlite_url(directory, path.name), create=True)
     progress(f"building a tree of {leaves:,} generated leaves")
-    tree, rows = CompactRange(), []
+    tree = CompactRange()
     with store.engine.begin() as conn:
         conn.execute(delete(t.log_nodes))
-        for i in range(leaves):
-            line = json.dumps({"op": "initiative.measure", "ref": f"14-bench-{i // 100}", "name": "n", "value": i,
-                               "by": "bench", "effective": "2024-01-01", "recorded_at": "2024-01-01T00:00:00+00:00"})
-            rows += [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in tree.append(leaf_hash(line.encode()))]
-            if len(rows) >= 50_000:
-                conn.execute(insert(t.log_nodes), rows)
-                rows = []
-        if rows:
-            conn.execute(insert(t.log_nodes), rows)
+        for start in range(0, leaves, IMPORT_BATCH):  # stored as an import's batches store them: runs cut into rows
+            lines = [json.dumps({"op": "initiative.measure", "ref": f"14-bench-{i // 100}", "name": "n", "value": i, "by": "bench",
+                                 "effective": "2024-01-01", "recorded_at": "2024-01-01T00:00:00+00:00"}).encode()
+                     for i in range(start, min(start + IMPORT_BATCH, leaves))]
+            rows = node_rows(tree.extend(lines))
+            conn.execute(insert(t.log_nodes), [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in rows])
         signer = load_key(key_path(store.log.store_id), origin_of(store.log.store_id))
         note = sign(Checkpoint(store.log.origin, tree.size, tree.root()).body(), [signer]).render()
         conn.execute(delete(t.checkpoints))

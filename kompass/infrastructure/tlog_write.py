@@ -27,12 +27,23 @@ from kompass.application.ports import Signer
 from kompass.application.proofs import sign
 from kompass.domain.checkpoint import Checkpoint
 from kompass.domain.errors import ConcurrentChange, IntegrityViolation
-from kompass.domain.merkle import CompactRange
+from kompass.domain.merkle import HASH_SIZE, CompactRange, Run
 from kompass.infrastructure.command_log_writer import object_line
 from kompass.infrastructure.fact_decoder import FactDecoder
 
 CHUNK = 500
 KEY_CACHE = 100_000
+
+
+RUN_NODES = 256
+"""Nodes per stored row at most (8 KiB of hashes): a proof reads a whole row for each node it needs."""
+
+
+def node_rows(runs: Iterable[Run]) -> list[Run]:
+    """The rows of `kompass_log_nodes` that store these runs: each cut into pieces of at most RUN_NODES nodes."""
+    size = RUN_NODES * HASH_SIZE
+    return [(level, first + start // HASH_SIZE, hashes[start : start + size])
+            for level, first, hashes in runs for start in range(0, len(hashes), size)]
 
 
 def origin_of(store_id: str) -> str:
@@ -132,14 +143,14 @@ class LogExtension:
         if self.tree is None:
             self._load()
         assert self.tree is not None
-        runs = self.tree.extend(map(str.encode, self.lines(self.cursor, events, recorded_by)))
+        rows = node_rows(self.tree.extend(map(str.encode, self.lines(self.cursor, events, recorded_by))))
         if self.mark == "%s":
             with self.cursor.copy("COPY kompass_log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int4", "int8", "bytea"])
-                for run in runs:
-                    copy.write_row(run)
+                for row in rows:
+                    copy.write_row(row)
         else:
-            self.cursor.executemany("INSERT INTO kompass_log_nodes (level, idx, hash) VALUES (?, ?, ?)", runs)
+            self.cursor.executemany("INSERT INTO kompass_log_nodes (level, idx, hash) VALUES (?, ?, ?)", rows)
 
     def finish(self) -> None:
         """Check that exactly this transaction's events follow the last checkpoint, then sign the new one."""
