@@ -72,7 +72,9 @@ log_nodes = Table(
     Column("hash", LargeBinary, nullable=False),
     sqlite_with_rowid=False,
 )
-"""Every complete node of the tree (level 0: the leaf hashes), so any proof is a few lookups."""
+"""Every complete node of the tree (level 0: the leaf hashes), so any proof is a few lookups. A row holds a run
+of consecutive nodes at one level: those one write completed there, from `idx` on, their 32-byte hashes joined
+(a write stores a few rows, not two per event; rows of one node each, as older kompass wrote them, are runs too)."""
 
 checkpoints = Table(
     "kompass_checkpoints",
