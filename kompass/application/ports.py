@@ -263,7 +263,7 @@ class Projection(Protocol):
 
 
 class ProjectionKeeper(Protocol):
-    """Brings the projections to the head of the log (`infrastructure/projector.py`)."""
+    """Brings the projections to the head of the log (`infrastructure/projections/projector.py`)."""
 
     def status(self) -> list[ProjectionStatus]: ...
 

@@ -60,7 +60,7 @@ class Store(OpenStore):
 
     def past_years(self) -> PastYears | None:
         """The bitemporal rows a report of any year reads instead of replaying the log, when they are at its head."""
-        from kompass.infrastructure.past_years import PastYearRows
+        from kompass.infrastructure.projections.bitemporal.years import PastYearRows
 
         read_model = self.past_index()
         return PastYearRows(self.engine, read_model) if read_model is not None else None

@@ -28,9 +28,9 @@ from kompass.application.reports.changes import late_changes
 from kompass.application.reports.national import national_report
 from kompass.application.reports.year import LogYears
 from kompass.domain.errors import KompassError
-from kompass.infrastructure import bitemporal_projection
 from kompass.infrastructure.bootstrap import Store
-from kompass.infrastructure.past_years import PastYearRows
+from kompass.infrastructure.projections.bitemporal import writer as bitemporal_projection
+from kompass.infrastructure.projections.bitemporal.years import PastYearRows
 from tests.conftest import drop_pg_database, init_store
 from tests.integration.helpers import use_projector
 from tests.integration.test_bitemporal_property import plans

@@ -6,7 +6,6 @@ reads what that year holds instead of folding the log from its start (`reports.y
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -23,21 +22,17 @@ from kompass.application.state import PortfolioState
 from kompass.domain.framework import Framework
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
-from kompass.infrastructure import tables as t
-from kompass.infrastructure.read_model import ReadModel
+from kompass.infrastructure.projections import layout
+from kompass.infrastructure.projections.batch import chunks
+from kompass.infrastructure.projections.bitemporal.schema import bt_facts, bt_versions
+from kompass.infrastructure.projections.layout import within
+from kompass.infrastructure.projections.read_model import ReadModel
+from kompass.infrastructure.projections.tracking import tracking
 
 __all__ = ["PastYearRows"]
 
-PROJECTION = "bitemporal"
-"""The tracking name of the projection that keeps these rows (`bitemporal_projection.NAME`)."""
 REPORTED = ("initiative", "portfolio")
 """The aggregates whose facts a report lists (an actor's are folded into the states only)."""
-CHUNK = 500
-
-
-def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _fact(row: Any) -> Fact:
@@ -48,13 +43,6 @@ def _fact(row: Any) -> Fact:
         effective=date.fromisoformat(row.effective), by=row.by, aggregate=row.aggregate,
         originator_id=UUID(row.aggregate_id), version=int(row.version), type=row.type, data=dict(row.data),
     )
-
-
-def _holds_time(row: Any, moment: str | None) -> bool:
-    """Whether a version row's recording interval holds `moment` (None: now, which only an open interval holds)."""
-    if moment is None:
-        return row.rec_to is None
-    return bool(row.rec_from <= moment and (row.rec_to is None or row.rec_to > moment))
 
 
 class PastYearRows(PastYears):
@@ -71,26 +59,26 @@ class PastYearRows(PastYears):
         return self.read_model.past_coverage(framework, today, as_of, known_at)
 
     def position(self) -> int:
-        c = t.tracking.c
+        c = tracking.c
         with self.engine.connect() as conn:
-            found = conn.execute(select(c.position).where(c.projection == PROJECTION)).scalar()
+            found = conn.execute(select(c.position).where(c.projection == layout.BITEMPORAL)).scalar()
         return int(found or 0)
 
     def past_assessments(self, known_at: datetime | None) -> dict[tuple[str, int], AssessmentRecord]:
         """The 21 portfolios' rows open on the effective axis (every effective date folded), at `known_at`:
         a few rows each, read by key and picked here."""
-        v = t.bt_versions.c
+        v = bt_versions.c
         moment = None if known_at is None else time_key(known_at)
         query = select(v.aggregate_id, v.payload, v.rec_from, v.rec_to).where(
             v.aggregate_id.in_([str(portfolio_id(code)) for code in REGIONS]), v.eff_to.is_(None)
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return state_from((str(r.aggregate_id), r.payload) for r in rows if _holds_time(r, moment)).assessments
+        return state_from((str(r.aggregate_id), r.payload) for r in rows if within(r.rec_from, r.rec_to, moment)).assessments
 
     def facts_effective(self, first: date, last: date, known_at: datetime | None) -> list[tuple[Fact, str]]:
-        f = t.bt_facts.c
-        query = select(t.bt_facts).where(f.effective >= first.isoformat(), f.effective <= last.isoformat(), f.aggregate.in_(REPORTED))
+        f = bt_facts.c
+        query = select(bt_facts).where(f.effective >= first.isoformat(), f.effective <= last.isoformat(), f.aggregate.in_(REPORTED))
         if known_at is not None:
             query = query.where(f.recorded_at <= time_key(known_at))
         return self._keyed(query)
@@ -103,11 +91,11 @@ class PastYearRows(PastYears):
         return [(fact, keys.get(str(fact.originator_id), str(fact.originator_id))) for fact in facts]
 
     def facts_recorded_after(self, moment: datetime) -> list[tuple[Fact, str]]:
-        f = t.bt_facts.c
-        return self._keyed(select(t.bt_facts).where(f.recorded_at > time_key(moment), f.aggregate.in_(REPORTED)))
+        f = bt_facts.c
+        return self._keyed(select(bt_facts).where(f.recorded_at > time_key(moment), f.aggregate.in_(REPORTED)))
 
     def first_year(self) -> int | None:
-        f = t.bt_facts.c
+        f = bt_facts.c
         with self.engine.connect() as conn:
             proposed = conn.execute(select(f.effective).where(f.type == "InitiativeProposed").order_by(f.effective).limit(1)).scalar()
             assessed = [int(data["year"]) for data in conn.execute(select(f.data).where(f.type == "SelfAssessed")).scalars()]
@@ -117,9 +105,9 @@ class PastYearRows(PastYears):
     @staticmethod
     def _keys(conn: Any, aggregate_ids: list[str]) -> dict[str, str]:
         """Each aggregate's key (ref or region), from its first fact (`history.identity`)."""
-        f = t.bt_facts.c
+        f = bt_facts.c
         keys = {}
-        for chunk in _chunks(aggregate_ids):
-            for row in conn.execute(select(t.bt_facts).where(f.aggregate_id.in_(chunk), f.version == 1)):
+        for chunk in chunks(aggregate_ids):
+            for row in conn.execute(select(bt_facts).where(f.aggregate_id.in_(chunk), f.version == 1)):
                 keys[row.aggregate_id] = identity(_fact(row))[0]
         return keys
