@@ -171,11 +171,11 @@ def proofs(leaves: int, directory: Path) -> list[list[str]]:
 
 def verifies(url: str, directory: Path) -> list[list[str]]:
     kept = directory / "kept.txt"
-    run([KOMPASS, "--db", url, "--as", "admin", "checkpoint", "--output", str(kept)])
+    run([KOMPASS, "--db", url, "checkpoint", "--output", str(kept)])
     progress("full verify of the imported store")
-    full = run([KOMPASS, "--db", url, "--as", "admin", "verify"])
-    against = run([KOMPASS, "--db", url, "--as", "admin", "verify", "--against", str(kept)])
-    one_proof = run([KOMPASS, "--db", url, "--as", "admin", "prove", "1000"])
+    full = run([KOMPASS, "--db", url, "verify"])
+    against = run([KOMPASS, "--db", url, "verify", "--against", str(kept)])
+    one_proof = run([KOMPASS, "--db", url, "prove", "1000"])
     return [
         ["kompass verify (tree, checkpoints, snapshots, read models)", "", f"{full.seconds:.2f} s", "", "", ""],
         ["kompass verify --against a kept checkpoint", "", f"{against.seconds:.2f} s",
