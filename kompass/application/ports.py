@@ -8,7 +8,7 @@ module to speak to storage; nothing here imports a storage library.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers
     from kompass.application.network import NetworkData
     from kompass.application.permissions import Grants
+    from kompass.application.projection_service import ProjectionStatus
     from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
     from kompass.domain.checkpoint import VerifierKey
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates",
-    "PersonStore", "Projection", "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer", "UserDirectory",
+    "PersonStore", "Projection", "ProjectionBatch", "ProjectionKeeper", "ReadModelPort", "RoleRegister", "SheetReader", "Signer",
+    "UserDirectory", "WorkbookWriter",
 ]
 
 
@@ -90,6 +92,12 @@ class UserDirectory(Protocol):
     """Who holds which role now (the user register)."""
 
     def grants_of(self, user: str) -> Grants: ...
+
+
+class RoleRegister(UserDirectory, Protocol):
+    """Who holds which role now, and who held which on a date as recorded by a time (folded from the log)."""
+
+    def all(self, as_of: date | None = None, known_at: datetime | None = None) -> list[Grants]: ...
 
 
 class PersonStore(Protocol):
@@ -168,6 +176,16 @@ class SheetReader(Protocol):
     def __call__(self, path: Path, columns: dict[str, tuple[str, ...]]) -> SheetFile: ...
 
 
+class WorkbookWriter(Protocol):
+    """Writes a portfolio's tables as a workbook a coordinator edits (`infrastructure/workbook.py`): each sheet's
+    columns, and the values its drop-down lists offer."""
+
+    def __call__(
+        self, path: Path, tables: dict[str, list[dict[str, Any]]], columns: dict[str, tuple[str, ...]],
+        allowed: dict[str, tuple[str, ...]], region: str | None,
+    ) -> None: ...
+
+
 # --- auditing ----------------------------------------------------------------------------------------
 
 
@@ -216,6 +234,24 @@ class Projection(Protocol):
     def reset(self, conn: Any, areas: Sequence[str]) -> None: ...
 
     def batch(self, conn: Any, areas: Sequence[str]) -> ProjectionBatch: ...
+
+
+class ProjectionKeeper(Protocol):
+    """Brings the projections to the head of the log (`infrastructure/projector.py`)."""
+
+    def status(self) -> list[ProjectionStatus]: ...
+
+    def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None) -> int:
+        """Apply the facts the projections have not seen, a transaction per batch; how many were applied."""
+        ...
+
+    def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None, batch: int | None = None) -> int:
+        """Replay the whole log into fresh tables, then swap them in at once; how many facts were read."""
+        ...
+
+    def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False, batch: int | None = None) -> None:
+        """Keep catching up until `stop()` says so."""
+        ...
 
 
 # --- reports ----------------------------------------------------------------------------------------

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from kompass.application.when import When
+
 if TYPE_CHECKING:
     from kompass.application.coverage import CoverageReport
+    from kompass.application.coverage_queries import CoverageQueries
     from kompass.infrastructure.bootstrap import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,6 +79,19 @@ class Settings:
         _warn(current.warnings)
         return build_report(framework, as_of or date.today(), current.cells, current.national, current.assessments)
 
+    def coverage(self) -> CoverageQueries:
+        """Coverage, gaps and their change, each report read lean where it can be (`current_coverage`)."""
+        from kompass.application.coverage_queries import CoverageQueries
+
+        return CoverageQueries(self._coverage_report)
+
+    def _coverage_report(self, framework: str | None, when: When) -> CoverageReport:
+        if framework is None and (when.as_of is None or when.known_at is None):
+            current = self.current_coverage(when.as_of, when.known_at)  # the lean read of a current SQLite store (issue 7)
+            if current is not None:
+                return current
+        return self.store().queries().coverage_report(framework, when)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -122,6 +138,11 @@ def parse_timestamp(value: str | None, what: str = "--known-at") -> datetime | N
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO timestamp", param_hint=what) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def when_asked(as_of: str | None, known_at: str | None) -> When:
+    """`--as-of` and `--known-at` as the point in time a question is asked of (both None: now)."""
+    return When(parse_date(as_of), parse_timestamp(known_at))
 
 
 def effective_option(f: F) -> F:

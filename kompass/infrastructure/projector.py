@@ -16,13 +16,13 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from kompass.application.facts import Fact
-from kompass.application.ports import Projection, ProjectionBatch
+from kompass.application.ports import Projection, ProjectionBatch, ProjectionKeeper
+from kompass.application.projection_service import ProjectionStatus
 from kompass.infrastructure import portfolio_projection, tables
 from kompass.infrastructure.database import WRITE_LOCK
 
@@ -34,24 +34,13 @@ PAGE = 5_000
 """Facts read from the log at a time within a transaction, and read ahead for together."""
 
 
-@dataclass(frozen=True)
-class ProjectionStatus:
-    name: str
-    position: int
-    head: int
-
-    @property
-    def behind(self) -> int:
-        return self.head - self.position
-
-
 def default_projections() -> list[Any]:
     from kompass.infrastructure import bitemporal_projection, network_projection
 
     return [portfolio_projection, network_projection, bitemporal_projection]
 
 
-class Projector:
+class Projector(ProjectionKeeper):
     """Brings the projections to the head of the log.
 
     `batch` is the most facts applied in one transaction and `page` how many are read from the log
