@@ -1,7 +1,7 @@
 """Every port of kompass: what the application needs from the outside world, as protocols.
 
-The adapters in `infrastructure/` implement them by subclassing (`eventstore.AtomicAppender`,
-`eventstore.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
+The adapters in `infrastructure/` implement them by subclassing (`event_appends.AtomicAppender`,
+`event_reads.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
 so that neither can drift from what the application calls. The application imports only this
 module to speak to storage; nothing here imports a storage library.
 """
