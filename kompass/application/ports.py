@@ -209,6 +209,19 @@ class Auditor(Protocol):
         by whoever runs it); the events written."""
         ...
 
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        """The newest signed checkpoint as (events it covers, signed-note text), or None before the first write."""
+        ...
+
+    def checkpoint_keys(self) -> list[str]:
+        """The public keys (NAME+KEYID+BASE64) that signed the newest checkpoint: what others pin."""
+        ...
+
+    def inclusion_proof(self, position: int, note: str | None) -> dict[str, object]:
+        """A proof (docs/security.md) that the event at `position` is in the log the checkpoint `note` describes
+        (None: the newest checkpoint)."""
+        ...
+
 
 # --- keeping the read model ---------------------------------------------------------------------------
 
