@@ -1,7 +1,7 @@
 """Keeping the read models, as use cases: where each projection stands, a rebuild from the whole log, a
 catch-up and a worker that follows the log. `kompass projections status|rebuild|run` call one method each.
 
-The work is the `ProjectionKeeper` port's (`infrastructure/projector.py`); who may rebuild is decided here.
+The work is the `ProjectionKeeper` port's (`infrastructure/projections/projector.py`); who may rebuild is decided here.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ class Settings:
         Why: opening the `Store` imports SQLAlchemy and the eventsourcing library, which made a
         present-time `kompass gaps` start ten times slower than click alone (issue 7). On a SQLite
         store whose projections are at the head of the log the answer is three small tables, read
-        here with the stdlib (`infrastructure.sqlite_coverage`) and fed to the same report code.
+        here with the stdlib (`infrastructure.projections.sqlite_coverage`) and fed to the same report code.
         Anything else (PostgreSQL, a store that is new, behind, read-only or odd) returns None,
         and the caller takes the full path, which catches up first and keeps its own messages.
         With exactly one of `as_of` / `known_at`, the report then, from the coverage series.
@@ -64,7 +64,7 @@ class Settings:
         from kompass.domain.identity import portfolio_id
         from kompass.domain.vocabulary import REGIONS
         from kompass.infrastructure.frameworks import load_framework
-        from kompass.infrastructure.sqlite_coverage import past_point, read_current_coverage
+        from kompass.infrastructure.projections.sqlite_coverage import past_point, read_current_coverage
 
         past = past_point(as_of, known_at)
         if past is None and (as_of is not None or known_at is not None):

@@ -13,7 +13,7 @@ from kompass.cli.output import emit_rows, format_option, message
 
 F = TypeVar("F", bound=Callable[..., Any])
 BATCH = 100_000
-"""Events per transaction by default (kompass.infrastructure.projector.BATCH; not imported from
+"""Events per transaction by default (kompass.infrastructure.projections.projector.BATCH; not imported from
 there, so that `kompass --help` need not import SQLAlchemy)."""
 
 

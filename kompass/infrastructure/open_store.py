@@ -22,14 +22,16 @@ from kompass.domain.text import normal, require_user_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
-from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
+from kompass.infrastructure.event_appends import AtomicAppender
+from kompass.infrastructure.event_reads import NotificationFacts
+from kompass.infrastructure.eventstore import events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
-from kompass.infrastructure.network_cache import NetworkCache
 from kompass.infrastructure.output_files import StoreFiles
 from kompass.infrastructure.person_keys import PersonKeys, person_keys_dir
 from kompass.infrastructure.persons import PersonRegister
-from kompass.infrastructure.projector import Projector
-from kompass.infrastructure.read_model import ReadModel
+from kompass.infrastructure.projections.network.cache import NetworkCache
+from kompass.infrastructure.projections.projector import Projector
+from kompass.infrastructure.projections.read_model import ReadModel
 from kompass.infrastructure.rebuild_lock import REBUILDING
 from kompass.infrastructure.settings import StoreLocation, locate
 from kompass.infrastructure.signing import key_path, user_key_path
@@ -202,7 +204,7 @@ class OpenStore:
         (caught up first where this role may write); None when they are not: the caller replays."""
         from sqlalchemy.exc import SQLAlchemyError
 
-        from kompass.infrastructure.bitemporal_projection import NAME
+        from kompass.infrastructure.projections.layout import BITEMPORAL as NAME
 
         try:
             self.projector.catch_up()
