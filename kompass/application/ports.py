@@ -1,7 +1,7 @@
 """Every port of kompass: what the application needs from the outside world, as protocols.
 
-The adapters in `infrastructure/` implement them by subclassing (`eventstore.AtomicAppender`,
-`eventstore.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
+The adapters in `infrastructure/` implement them by subclassing (`event_appends.AtomicAppender`,
+`event_reads.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
 so that neither can drift from what the application calls. The application imports only this
 module to speak to storage; nothing here imports a storage library.
 """
@@ -233,6 +233,19 @@ class Auditor(Protocol):
     def restore_into(self, facts: Iterable[Fact], target: str) -> int:
         """Write these facts, with their recording times and recorders, into a new store at `target` (a restore
         by whoever runs it); the events written."""
+        ...
+
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        """The newest signed checkpoint as (events it covers, signed-note text), or None before the first write."""
+        ...
+
+    def checkpoint_keys(self) -> list[str]:
+        """The public keys (NAME+KEYID+BASE64) that signed the newest checkpoint: what others pin."""
+        ...
+
+    def inclusion_proof(self, position: int, note: str | None) -> dict[str, object]:
+        """A proof (docs/security.md) that the event at `position` is in the log the checkpoint `note` describes
+        (None: the newest checkpoint)."""
         ...
 
 

@@ -10,3 +10,4 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 metadata = MetaData()
+

@@ -22,7 +22,9 @@ from kompass.domain.text import normal, require_user_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure.database import make_engine
 from kompass.infrastructure.durability import durability_warnings
-from kompass.infrastructure.eventstore import AtomicAppender, NotificationFacts, events_table, open_application
+from kompass.infrastructure.event_appends import AtomicAppender
+from kompass.infrastructure.event_reads import NotificationFacts
+from kompass.infrastructure.eventstore import events_table, open_application
 from kompass.infrastructure.frameworks import load_framework
 from kompass.infrastructure.output_files import StoreFiles
 from kompass.infrastructure.person_keys import PersonKeys, person_keys_dir

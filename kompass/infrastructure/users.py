@@ -17,7 +17,7 @@ from kompass.application.ports import RoleRegister
 from kompass.application.users import USER_TOPICS, grants_as_of
 from kompass.domain.identity import user_aggregate_id
 from kompass.domain.user import User
-from kompass.infrastructure.eventstore import NotificationFacts
+from kompass.infrastructure.event_reads import NotificationFacts
 
 
 class UserRegister(RoleRegister):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from kompass.application import ports
 from kompass.infrastructure.auditor import StoreAuditor
-from kompass.infrastructure.eventstore import AppendTransaction, AtomicAppender, NotificationFacts
+from kompass.infrastructure.event_appends import AppendTransaction, AtomicAppender
+from kompass.infrastructure.event_reads import NotificationFacts
 from kompass.infrastructure.language import BabelLanguage
 from kompass.infrastructure.projections.network.cache import NetworkCache
 from kompass.infrastructure.projections.network.writer import NetworkBatch

@@ -3,21 +3,17 @@ and the country's weighted ties; and the cache of metrics worked out from them."
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
+from kompass.infrastructure.projections.shapes import actor_columns, initiative_pairs
 
 net_actors = Table(
     L.NET_ACTORS,
     metadata,
-    Column("key", String(KEY_LENGTH), primary_key=True),
-    Column("id", String(36), nullable=False, unique=True),
-    Column("name", Text, nullable=False),
-    Column("kind", String(WORD_LENGTH), nullable=False),
-    Column("region", String(REGION_LENGTH)),
-    Column("merged_into", String(KEY_LENGTH), index=True),
+    *actor_columns(),
 )
 """The network projection's own copy of the actors (it is rebuilt independently of the others)."""
 
@@ -30,28 +26,13 @@ net_initiatives = Table(
 )
 """What the network needs of each initiative: lead region, status, participants (as recorded), areas."""
 
-net_members = Table(
-    L.NET_MEMBERS,
-    metadata,
-    Column("initiative_id", String(36), primary_key=True),
-    Column("actor", String(KEY_LENGTH), primary_key=True, index=True),
-)
+net_members = initiative_pairs(L.NET_MEMBERS, "actor", KEY_LENGTH)
 """Actors in the network through each initiative that is not cancelled: merges resolved, lead region included."""
 
-net_regions = Table(
-    L.NET_REGIONS,
-    metadata,
-    Column("initiative_id", String(36), primary_key=True),
-    Column("region", String(REGION_LENGTH), primary_key=True, index=True),
-)
+net_regions = initiative_pairs(L.NET_REGIONS, "region", REGION_LENGTH)
 """The regions of each initiative in the network (lead region and participating regions)."""
 
-net_areas = Table(
-    L.NET_AREAS,
-    metadata,
-    Column("initiative_id", String(36), primary_key=True),
-    Column("area", String(WORD_LENGTH), primary_key=True, index=True),
-)
+net_areas = initiative_pairs(L.NET_AREAS, "area", WORD_LENGTH)
 
 net_edges = Table(
     L.NET_EDGES,

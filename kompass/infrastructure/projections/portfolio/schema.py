@@ -7,11 +7,12 @@ stored event break every query on PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
+from kompass.infrastructure.projections.shapes import actor_columns, initiative_pairs
 
 initiatives = Table(
     L.INITIATIVES,
@@ -24,22 +25,12 @@ initiatives = Table(
     Column("state", JSON, nullable=False),
 )
 
-participants = Table(
-    L.PARTICIPANTS,
-    metadata,
-    Column("initiative_id", String(36), primary_key=True),
-    Column("actor", String(KEY_LENGTH), primary_key=True, index=True),
-)
+participants = initiative_pairs(L.PARTICIPANTS, "actor", KEY_LENGTH)
 
 actors = Table(
     L.ACTORS,
     metadata,
-    Column("key", String(KEY_LENGTH), primary_key=True),
-    Column("id", String(36), nullable=False, unique=True),
-    Column("name", Text, nullable=False),
-    Column("kind", String(WORD_LENGTH), nullable=False),
-    Column("region", String(REGION_LENGTH)),
-    Column("merged_into", String(KEY_LENGTH), index=True),
+    *actor_columns(),
     Column("former_names", JSON, nullable=False),
 )
 
