@@ -125,7 +125,8 @@ class NetworkService:
             if self.picture is None:
                 raise InvalidValue(f"no pictures here: export as graphml, gexf or json instead of {fmt}")
             title = f"Actor network (log position {position})"
-            content = self.picture(**picture_data(graph, net.compute_metrics(graph)), fmt=fmt, title=title)
+            picture = picture_data(graph, net.compute_metrics(graph))
+            content = self.picture(picture.nodes, picture.edges, fmt=fmt, title=title)
         else:
             content = net.export_graph(graph, fmt, {"log_position": position, **(labels or {})})
         return Exported(content, position, len(data.nodes), len(data.edges))

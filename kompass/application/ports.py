@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from kompass.domain.framework import Framework
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates", "PastYears",
     "PersonStore", "Projection", "ProjectionBatch", "ProjectionKeeper", "ReadModelPort", "RoleRegister", "SheetReader", "Signer",
     "UserDirectory", "WorkbookWriter",
 ]
@@ -164,6 +164,32 @@ class PastStates(Protocol):
 
     def past_coverage(self, framework: Framework, today: date, as_of: date | None, known_at: datetime | None) -> CoverageReport | None:
         """Coverage at a past point kept in advance, or None where only the whole past state answers."""
+
+
+class PastYears(PastStates, Protocol):
+    """What a report of any year reads from the bitemporal rows instead of replaying the log
+    (`reports.year.indexed_year`); the rows stand for the log up to `position()`."""
+
+    def position(self) -> int:
+        """The log position the rows hold now (a report made from them is made from the log up to it)."""
+        ...
+
+    def past_assessments(self, known_at: datetime | None) -> dict[tuple[str, int], AssessmentRecord]:
+        """Every self-assessment recorded by `known_at` (or ever), whatever its effective date; by (region, year)."""
+        ...
+
+    def facts_effective(self, first: date, last: date, known_at: datetime | None) -> list[tuple[Fact, str]]:
+        """The initiative and portfolio facts effective from `first` to `last` and recorded by `known_at`, in log
+        order, each with its aggregate's key (the initiative's ref, the portfolio's region)."""
+        ...
+
+    def facts_recorded_after(self, moment: datetime) -> list[tuple[Fact, str]]:
+        """The initiative and portfolio facts recorded after `moment`, in log order, each with its aggregate's key."""
+        ...
+
+    def first_year(self) -> int | None:
+        """The first year in which the log has work (an initiative proposed) or a self-assessment (its year)."""
+        ...
 
 
 # --- importing -----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from kompass.cli.output import emit_csv, emit_json, format_option
 
 if TYPE_CHECKING:
     from kompass.application.coverage import CoverageReport
+    from kompass.application.coverage_grid import CoverageGrid
     from kompass.application.coverage_queries import Question
 
 GAPS_EXIT = 6
@@ -73,6 +74,7 @@ def coverage(settings: Settings, question: Question, fmt: str, output: Path | No
     Example: kompass coverage --as-of 2021-12-31 --format json
     Example: kompass coverage --format svg --output coverage.svg
     """
+    from kompass.application.coverage_grid import coverage_grid
     from kompass.application.views import coverage_json
     from kompass.cli.grid import print_grid
 
@@ -89,18 +91,18 @@ def coverage(settings: Settings, question: Question, fmt: str, output: Path | No
         emit_json(data)
         return
     if fmt in ("png", "svg"):
-        _heatmap(settings, data, report, fmt, output, force)
+        _heatmap(settings, coverage_grid(report, question.region, question.area), report, fmt, output, force)
         return
     rows = [{"region": r["region"], "name": r["name"], "area": a, **cell} for r in data["regions"] for a, cell in r["areas"].items()]
     emit_csv(rows, ("region", "name", "area", "initiatives", "weighted", "pipeline", "budget_sek", "actors", "gap"))
 
 
-def _heatmap(settings: Settings, data: dict[str, Any], report: CoverageReport, fmt: str, output: Path | None, force: bool) -> None:
+def _heatmap(settings: Settings, grid: CoverageGrid, report: CoverageReport, fmt: str, output: Path | None, force: bool) -> None:
     from kompass.cli.output import message
     from kompass.infrastructure.charts import coverage_heatmap
 
     names = {a.key: a.name for a in report.framework.areas}
-    picture = coverage_heatmap(data, names, fmt, f"Coverage as of {data['as_of']} ({data['framework']})")
+    picture = coverage_heatmap(grid, names, fmt, f"Coverage as of {grid.as_of} ({grid.framework})")
     if write_output(settings, output, picture, force):
         message(f"wrote {output}")
 

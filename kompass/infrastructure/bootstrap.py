@@ -13,6 +13,7 @@ from kompass.application.import_service import ImportService
 from kompass.application.network_service import NetworkService
 from kompass.application.people import People
 from kompass.application.portfolio_queries import PortfolioQueries
+from kompass.application.ports import PastYears
 from kompass.application.projection_service import ProjectionService
 from kompass.application.reports.service import ReportService
 from kompass.application.user_service import UserService
@@ -55,7 +56,14 @@ class Store(OpenStore):
         from kompass.infrastructure.language import language
         from kompass.infrastructure.provenance import checkpoint_at
 
-        return ReportService(self.facts, lambda position: checkpoint_at(self.log, position), load_framework, language)
+        return ReportService(self.facts, lambda position: checkpoint_at(self.log, position), load_framework, language, self.past_years)
+
+    def past_years(self) -> PastYears | None:
+        """The bitemporal rows a report of any year reads instead of replaying the log, when they are at its head."""
+        from kompass.infrastructure.projections.bitemporal.years import PastYearRows
+
+        read_model = self.past_index()
+        return PastYearRows(self.engine, read_model) if read_model is not None else None
 
     def audit(self) -> AuditService:
         """History, export, verification and replay of this store's log."""
