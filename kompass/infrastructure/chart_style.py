@@ -20,7 +20,6 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
 FORMATS = ("svg", "png")
-GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
 GAP_COLOURS = {"absent": "#c0392b", "pipeline_only": "#e67e22", "thin": "#8e44ad"}
 LIGHT_COLOURS = {"green": "#2e8b57", "yellow": "#e1b12c", "red": "#c0392b"}
 KIND_COLOURS = {

@@ -17,10 +17,10 @@ from kompass.application.coverage_grid import CoverageGrid
 from kompass.application.reports.annual import CoverageRow
 from kompass.application.reports.assessments import RegionMovement
 from kompass.application.reports.document import Chart, CoverageHeatmap, FocusChart, MovementChart, RankingBars
+from kompass.application.reports.national_views import GAP_MARKS
 from kompass.infrastructure.chart_style import (
     FORMATS,
     GAP_COLOURS,
-    GAP_MARKS,
     LIGHT_COLOURS,
     MIN_POINTS,
     STYLE,

@@ -28,6 +28,7 @@ from kompass.application.reports.wording import limited, new_document, region_la
 from kompass.domain.vocabulary import LIGHTS
 
 GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
+"""How a gap is marked beside a cell's count, in the national table and in the coverage picture alike."""
 SHOWN_ROWS = 15
 
 
