@@ -14,7 +14,7 @@ from kompass.application.json_shape import json_key
 from kompass.domain.coverage import round_half_up
 from kompass.domain.vocabulary import REGIONS
 
-__all__ = ["AreaGap", "CellChange", "CoverageGrid", "GridCell", "GridRegion", "NationalCell", "coverage_grid", "grid_changes"]
+__all__ = ["AreaGap", "CellChange", "CoverageGrid", "GridCell", "GridRegion", "NationalCell", "coverage_grid", "grid_cell", "grid_changes"]
 
 
 @dataclass(frozen=True)
@@ -70,15 +70,20 @@ class CellChange:
     after: int | float | str | None = dataclasses.field(metadata=json_key("to"))
 
 
+def grid_cell(report: CoverageReport, region: str, area: str) -> GridCell:
+    """One cell as every answer shows it: weighted coverage as a float, the budget rounded to whole kronor."""
+    numbers = report.cells[(region, area)]
+    return GridCell(numbers.initiatives, float(numbers.weighted), numbers.pipeline, round_half_up(numbers.budget), numbers.actors,
+                    report.gaps[(region, area)])
+
+
 def coverage_grid(report: CoverageReport, region: str | None = None, area: str | None = None) -> CoverageGrid:
     """The grid of `report`, for one region or area if given."""
     areas = [a for a in report.areas if area is None or a == area]
     regions = [r for r in REGIONS if region is None or r == region]
 
     def cell(r: str, a: str) -> GridCell:
-        numbers = report.cells[(r, a)]
-        return GridCell(numbers.initiatives, float(numbers.weighted), numbers.pipeline, round_half_up(numbers.budget), numbers.actors,
-                        report.gaps[(r, a)])
+        return grid_cell(report, r, a)
 
     return CoverageGrid(
         framework=report.framework.key,

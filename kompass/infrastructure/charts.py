@@ -133,13 +133,13 @@ def focus_chart(
     ax = fig.add_subplot()
     with matplotlib.rc_context(STYLE):
         xs = range(len(rows))
-        colours = [GAP_COLOURS[r.gap] if r.gap else "#2a7fb8" for r in rows]
-        ax.bar(xs, [r.weighted for r in rows], color=colours, width=0.6, label=w._("region (red/orange/purple: a gap)"))
+        colours = [GAP_COLOURS[r.cell.gap] if r.cell.gap else "#2a7fb8" for r in rows]
+        ax.bar(xs, [r.cell.weighted for r in rows], color=colours, width=0.6, label=w._("region (red/orange/purple: a gap)"))
         medians = [r.national_median_weighted for r in rows]
         ax.scatter(list(xs), medians, marker="_", s=600, color="#222222", label=w._("national median"))
         for x, r in zip(xs, rows, strict=True):
-            if r.gap:
-                ax.text(x, r.weighted, w.term("gap", r.gap), ha="center", va="bottom", fontsize=MIN_POINTS, color=GAP_COLOURS[r.gap])
+            if gap := r.cell.gap:
+                ax.text(x, r.cell.weighted, w.term("gap", gap), ha="center", va="bottom", fontsize=MIN_POINTS, color=GAP_COLOURS[gap])
         labels = [f"{textwrap.fill(area_names.get(r.area, r.area), 14)}\n{w._('focus')}: {w.term('focus', r.focus)}" for r in rows]
         ax.set_xticks(list(xs), labels, fontsize=MIN_POINTS)
         ax.set_ylabel(w._("weighted coverage"))
@@ -147,7 +147,7 @@ def focus_chart(
         ax.set_title(title)
         ax.legend(frameon=False, fontsize=MIN_POINTS, loc="upper right")
         ax.spines[["top", "right"]].set_visible(False)
-        ax.set_ylim(0, max([r.weighted for r in rows] + [r.national_median_weighted for r in rows] + [1.0]) * 1.25)
+        ax.set_ylim(0, max([r.cell.weighted for r in rows] + [r.national_median_weighted for r in rows] + [1.0]) * 1.25)
     return render(fig, fmt, "focus")
 
 

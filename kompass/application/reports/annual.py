@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from kompass.application.coverage import CoverageReport
-from kompass.application.coverage_grid import AreaGap, CellChange, coverage_grid, grid_changes
+from kompass.application.coverage_grid import AreaGap, CellChange, GridCell, coverage_grid, grid_cell, grid_changes
 from kompass.application.json_shape import INLINED, to_plain
 from kompass.application.records import initiative_facts
 from kompass.application.reports.annual_initiatives import InitiativeEntry, initiative_entry
@@ -22,7 +22,6 @@ from kompass.application.reports.network_models import RegionNetwork
 from kompass.application.reports.year import ReportedYear, YearSource, area_ranking, live_in_year, year_coverage
 from kompass.application.state import PortfolioState
 from kompass.domain import coverage as cov
-from kompass.domain.coverage import round_half_up
 from kompass.domain.framework import Framework
 from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import FUNDING_SOURCES, INITIATIVE_TYPES, REGIONS, RESULT_TYPES
@@ -36,12 +35,8 @@ class CoverageRow:
     """The region's coverage of one area at the year's end, against the nation and its declared focus."""
 
     area: str
-    initiatives: int
-    weighted: float
-    pipeline: int
-    budget_sek: int
-    actors: int
-    gap: str | None
+    cell: GridCell = field(metadata=INLINED)
+    """The region's figures in the area, as the coverage grid shows them (written as its own keys)."""
     national_median_weighted: float
     national_weighted: float
     focus: str | None
@@ -85,11 +80,10 @@ def coverage_rows(report: CoverageReport, region: str, focus: dict[str, str] | N
     medians = cov.area_medians({k: c.weighted for k, c in report.cells.items()}, report.areas, REGIONS)
     rows = []
     for area in report.areas:
-        cell = report.cells[(region, area)]
+        cell = grid_cell(report, region, area)
         level = (focus or {}).get(area, "none")
         rows.append(CoverageRow(
-            area=area, initiatives=cell.initiatives, weighted=float(cell.weighted), pipeline=cell.pipeline,
-            budget_sek=round_half_up(cell.budget), actors=cell.actors, gap=report.gaps[(region, area)],
+            area=area, cell=cell,
             national_median_weighted=float(medians[area]), national_weighted=float(report.national[area].weighted),
             focus=level if focus is not None else None, verdict=focus_verdict(level, cell.initiatives) if focus is not None else None,
         ))
@@ -188,7 +182,7 @@ def annual_report_of(
         initiatives=entries,
         tallies=tallies(entries, framework, year),
         coverage=rows,
-        gaps=[AreaGap(r.area, r.gap) for r in rows if r.gap is not None],
+        gaps=[AreaGap(r.area, r.cell.gap) for r in rows if r.cell.gap is not None],
         declared_unbacked=[r.area for r in rows if r.verdict == "unbacked"],
         weakest_area_nationally=area_ranking(end)[-1],
         network=network(state, region) if network is not None else None,

@@ -92,18 +92,18 @@ def _focus(doc: Document, r: AnnualReport, names: dict[str, str], lang: Language
         (
             names[c.area],
             lang.term("focus", c.focus),
-            str(c.initiatives),
-            lang.number(c.weighted, 2),
+            str(c.cell.initiatives),
+            lang.number(c.cell.weighted, 2),
             lang.number(c.national_median_weighted, 2),
-            str(c.pipeline),
-            lang.sek(c.budget_sek),
-            str(c.actors),
-            lang.term("gap", c.gap) if c.gap else "",
+            str(c.cell.pipeline),
+            lang.sek(c.cell.budget_sek),
+            str(c.cell.actors),
+            lang.term("gap", c.cell.gap) if c.cell.gap else "",
             lang.term("verdict", c.verdict),
         )
         for c in r.coverage
     )
-    marks = tuple(("", "", "", "", "", "", "", "", c.gap or "", c.verdict or "") for c in r.coverage)
+    marks = tuple(("", "", "", "", "", "", "", "", c.cell.gap or "", c.verdict or "") for c in r.coverage)
     declared = (lang._("Focus as declared in the %(year)s self-assessment", year=r.year) if r.assessment
                 else lang._("No self-assessment for %(year)s, so no declared focus", year=r.year))
     doc.add(

@@ -10,13 +10,13 @@ only what had been recorded by the deadline (`--known-at`), once with everything
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from kompass.application.facts import Fact
 from kompass.application.json_shape import json_key, to_plain
-from kompass.application.reports.annual import AnnualReport, CoverageRow, annual_report
+from kompass.application.reports.annual import AnnualReport, annual_report
 from kompass.application.reports.events import RecordedChange, recorded_change
 from kompass.application.reports.year import YearSource
 from kompass.domain.framework import Framework
@@ -89,12 +89,12 @@ def late_changes(
 def changed_figures(before: AnnualReport, after: AnnualReport) -> list[FigureChange]:
     """The annual report's figures that differ between the two reports, coverage rows first."""
     figures = []
-    compared = [f.name for f in fields(CoverageRow) if f.name not in UNCOMPARED_COVERAGE]
     for row_before, row_after in zip(before.coverage, after.coverage, strict=True):
-        for name in compared:
-            old, new = getattr(row_before, name), getattr(row_after, name)
-            if old != new:
-                figures.append(FigureChange(f"{row_after.area}.{name}", old, new))
+        # a row's figures as its JSON names them (the cell's own figures inlined), in that order
+        was, now = to_plain(row_before), to_plain(row_after)
+        for name, new in now.items():
+            if name not in UNCOMPARED_COVERAGE and was[name] != new:
+                figures.append(FigureChange(f"{row_after.area}.{name}", was[name], new))
     pairs = [(name, before.tallies, after.tallies) for name in TALLIED] + [(name, before, after) for name in COMPARED]
     for name, was_in, now_in in pairs:
         old, new = getattr(was_in, name), getattr(now_in, name)
