@@ -6,10 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Test files run in parallel worker processes, each file whole on one worker (its module fixtures made once, its
-# tests in order). Four on two cores: most of a worker's time is spent waiting on kompass subprocesses and
+# tests in order), the files with slow tests first (tests/conftest.py). Four on two cores: most of a worker's time is spent waiting on kompass subprocesses and
 # PostgreSQL. `make test PYTEST_WORKERS=0` runs in this process alone.
 PYTEST_WORKERS ?= 4
-PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: venv demo test lint unit integration e2e docs bench clean
 
