@@ -94,15 +94,16 @@ def main() -> None:
     try:
         commands = list(Generator(args.lines))  # generated before the clock starts
         baseline = Baseline(app, args.per_save)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for command in commands:
             baseline.apply(command)
         baseline.flush()
-        seconds = time.perf_counter() - started
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     finally:
         app.close()
     print(json.dumps({
-        "commands": len(commands), "events": baseline.events, "seconds": seconds, "save_seconds": baseline.save_seconds,
+        "commands": len(commands), "events": baseline.events, "seconds": seconds, "cpu_seconds": cpu_seconds,
+        "save_seconds": baseline.save_seconds,
         "per_save": args.per_save,
     }))
 

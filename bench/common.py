@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-OUT = BENCH / "out"
+OUT = Path(os.environ.get("KOMPASS_BENCH_OUT") or BENCH / "out")
+"""Where generated logs and kept stores live, reused by every bench: bench/out/, or the directory
+KOMPASS_BENCH_OUT names (a 1,000,000-event store takes long to build; keep one outside the worktree
+and point every bench at it)."""
 KOMPASS = str(Path(sys.executable).parent / "kompass")
 """The installed `kompass` command of the interpreter running the benchmark."""
 PG_ADMIN_URL = os.environ.get("KOMPASS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -33,6 +36,9 @@ class Run:
     peak_rss_mb: float
     stdout: str
     stderr: str
+    cpu_seconds: float = float("nan")
+    """User plus system CPU time of the command (GNU time; nan without it): on a shared machine the wall
+    clock measures the neighbours too."""
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> Run:
@@ -46,12 +52,15 @@ def run(args: list[str], env: dict[str, str] | None = None) -> Run:
     if use_time:
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
         peak = int(match.group(1)) / 1024 if match else float("nan")
+        times = [re.search(rf"{kind} time \(seconds\): ([\d.]+)", stderr) for kind in ("User", "System")]
+        cpu = sum(float(m.group(1)) for m in times if m) if all(times) else float("nan")
         stderr = stderr[: stderr.rfind("\tCommand being timed")] if "\tCommand being timed" in stderr else stderr
     else:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far
+        cpu = float("nan")
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(args)}\n{stderr.strip()}")
-    return Run(seconds, peak, done.stdout, stderr)
+    return Run(seconds, peak, done.stdout, stderr, cpu)
 
 
 def sqlite_url(directory: Path, name: str = "kompass.db") -> str:

@@ -67,10 +67,10 @@ def build(lines: int, fresh: bool) -> tuple[str, float, float]:
         directory.mkdir(parents=True)
         log = command_log(lines)
         url = sqlite_url(directory)
-        run([KOMPASS, "--db", url, "--as", "admin", "init"])
+        # the login running the bench makes the store and is its first admin; every command runs as that login
+        run([KOMPASS, "--db", url, "init"])
         progress(f"importing {lines:,} lines into {directory} …")
-        run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
-        imported = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
+        imported = run([KOMPASS, "--db", url, "import", str(log)])
         progress(f"imported in {imported.seconds:.1f} s (peak RSS {imported.peak_rss_mb:.0f} MB)")
         done.write_text(f"{imported.seconds} {imported.peak_rss_mb}\n")
     seconds, rss = (float(x) for x in done.read_text().split())
@@ -164,7 +164,7 @@ def gap_timings(urls: list[str]) -> tuple[list[float], list[float]]:
 
     def in_process(url: str) -> Callable[[], None]:
         def call() -> None:
-            result = runner.invoke(cli, ["--db", url, "--as", "admin", "gaps", "--format", "json"], catch_exceptions=False)
+            result = runner.invoke(cli, ["--db", url, "gaps", "--format", "json"], catch_exceptions=False)
             if result.exit_code != 0:
                 raise SystemExit(f"kompass gaps failed ({result.exit_code}): {result.output}")
 
@@ -172,7 +172,7 @@ def gap_timings(urls: list[str]) -> tuple[list[float], list[float]]:
 
     def as_cli(url: str) -> Callable[[], None]:
         def call() -> None:
-            run([KOMPASS, "--db", url, "--as", "admin", "gaps", "--format", "json"])
+            run([KOMPASS, "--db", url, "gaps", "--format", "json"])
 
         return call
 

@@ -28,10 +28,10 @@ def import_peak(lines: int) -> tuple[float, float, int]:
     directory = temp_dir(f"memory-{lines}-")
     try:
         url = sqlite_url(directory)
-        run([KOMPASS, "--db", url, "--as", "admin", "init"])
+        run([KOMPASS, "--db", url, "init"])
         progress(f"importing {lines:,} lines …")
-        run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
-        done = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
+        run([KOMPASS, "--db", url, "init"])  # only init creates a store
+        done = run([KOMPASS, "--db", url, "import", str(log)])
         events = int(done.stderr.split("(")[1].split()[0]) if "(" in done.stderr else 0
         progress(f"{lines:,} lines: {done.seconds:.0f} s, peak RSS {done.peak_rss_mb:.0f} MB")
         return done.seconds, done.peak_rss_mb, events

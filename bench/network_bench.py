@@ -17,6 +17,15 @@ Target: metrics on 10,000 actors / 100,000 ties answer in seconds, within 2 GiB.
     python bench/network_bench.py            # both graphs
     python bench/network_bench.py --big 5000 --no-networkx
     python bench/network_bench.py --compare 4921 --small 100 --big 2100 --no-networkx  (the comparison only, nearly)
+    KOMPASS_BENCH_OUT=/work/scale-data python bench/network_bench.py --compare 0 --no-networkx --store 1000000
+
+With --store LINES, first the same questions on the country graph of a kept store (OUT/store-LINES,
+made by import_bench.py --keep or coverage_bench.py; common.OUT), as users ask them and in one
+run with the generated graphs: `kompass network metrics` with the metrics cache emptied (wall time,
+peak RSS of the process), the same question again at the same log position (answered from the
+cache), `kompass projections status` (opening the store, for scale), `network metrics --as-of`
+(from the bitemporal rows), and in this process the CPU time of each step (reading the ties,
+the graph, the metrics). The store's projections are caught up first, outside the timing.
 
 First, on a generated country graph of --compare actors (default 4,921), kompass's metrics against
 networkx's own: every degree, the density, articulation points, bridges and the sampled
@@ -39,6 +48,10 @@ from kompass.application import network as n
 from kompass.domain.vocabulary import ACTOR_KINDS, REGIONS, region_actor_key
 
 MEMORY_TARGET_MB = 2048
+STORE_AS_OF = "2021-06-30"
+CACHED_TARGET = 0.5
+"""A repeated question at the same log position costs at most this share of the first: "nothing" but
+the start-up of the program and the store, which `projections status` also pays."""
 
 
 def generate(actors: int, ties: int, seed: int = 7) -> tuple[dict[str, n.ActorInfo], list[n.Membership]]:
@@ -136,6 +149,75 @@ def run(actors: int, ties: int, with_networkx: bool, exact_sample: int) -> dict[
     return figures
 
 
+def on_store(lines: int) -> dict[str, Any]:
+    """`kompass network metrics` on the country graph of the kept store of `lines` lines: cold (cache
+    emptied), repeated (from the cache), past (--as-of, from the bitemporal rows); then each step's CPU
+    time in this process."""
+    import json
+    import sqlite3
+
+    from common import KOMPASS, OUT, sqlite_url
+    from common import run as run_command
+
+    directory = OUT / f"store-{lines}"
+    if not (directory / "imported").exists():
+        raise SystemExit(f"no kept store at {directory}: make it with import_bench.py --lines {lines} --backend sqlite --keep")
+    url = sqlite_url(directory)
+    run_command([KOMPASS, "--db", url, "projections", "run"])  # caught up outside the timing
+    with sqlite3.connect(directory / "kompass.db") as conn:
+        conn.execute("DELETE FROM kompass_network_cache")
+        events = int(conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0])
+    metrics = [KOMPASS, "--db", url, "network", "metrics", "--format", "json"]
+    cold = run_command(metrics)
+    again = run_command(metrics)
+    opened = run_command([KOMPASS, "--db", url, "projections", "status", "--format", "json"])
+    past = run_command([*metrics, "--as-of", STORE_AS_OF])
+    answer = json.loads(cold.stdout)
+    figures: dict[str, Any] = {
+        "events": events, "actors": len(answer["nodes"]), "sampled": answer["sampled"],
+        "same answer from the cache": json.loads(again.stdout) == answer,
+        "cold": cold, "repeated": again, "projections status": opened, "past": past,
+    }
+    from kompass.infrastructure.bootstrap import Store
+
+    store = Store(url, None)
+    try:
+        t: dict[str, float] = {}
+        data = timed("store: read the ties (network_data)", t, lambda: store.read_model.network_data())
+        graph = timed("store: build graph", t, lambda: n.build_graph(data))
+        timed("store: compute_metrics (all)", t, lambda: n.compute_metrics(graph))
+        figures["ties"] = graph.number_of_edges()
+    finally:
+        store.close()
+    figures["cpu"] = {what: CPU.pop(what) for what in t}
+    return figures
+
+
+def print_store(store: dict[str, Any], big: dict[str, Any], lines: int) -> None:
+    """The store's figures next to the generated big graph's, and the cache's check."""
+    cold, again, opened, past = store["cold"], store["repeated"], store["projections status"], store["past"]
+    print(f"\n== the country graph of the kept {lines:,}-line store ({store['events']:,} events): "
+          f"{store['actors']:,} actors, {store['ties']:,} ties, betweenness {'sampled' if store['sampled'] else 'exact'}")
+    print(f"  {'step':42} {'cpu':>8}")
+    for what, seconds in store["cpu"].items():
+        print(f"  {what:42} {seconds:8.2f} s")
+    print(f"  {'command':58} {'wall':>8}   {'cpu':>8}   {'peak RSS':>9}")
+    for what, done in (("kompass network metrics (cache emptied)", cold), ("the same again (same log position)", again),
+                       ("kompass projections status (opening the store)", opened),
+                       (f"kompass network metrics --as-of {STORE_AS_OF}", past)):
+        print(f"  {what:58} {done.seconds:8.2f} s {done.cpu_seconds:8.2f} s {done.peak_rss_mb:7.0f} MiB")
+    ratio = again.cpu_seconds / cold.cpu_seconds
+    print(f"  repeated ÷ first (cpu): {ratio:.2f} (target ≤ {CACHED_TARGET:g}: {'met' if ratio <= CACHED_TARGET else 'NOT MET'}); "
+          f"repeated − opening the store (cpu): {again.cpu_seconds - opened.cpu_seconds:+.2f} s; "
+          f"same answer: {store['same answer from the cache']}")
+    gen_cpu, gen_rss = big["cpu"]["compute_metrics (all)"], big["peak rss MiB"]
+    store_cpu = store["cpu"]["store: compute_metrics (all)"]
+    print(f"  against the generated {big['actors']:,}-actor graph ({big['ties']:,} ties) of this run: "
+          f"compute_metrics cpu {store_cpu:.1f} s ÷ {gen_cpu:.1f} s = {store_cpu / gen_cpu:.2f}; "
+          f"peak RSS {cold.peak_rss_mb:.0f} MiB (kompass network metrics) vs {gen_rss:.0f} MiB (this process); "
+          f"target {MEMORY_TARGET_MB} MiB: " + ("ok" if max(cold.peak_rss_mb, past.peak_rss_mb) <= MEMORY_TARGET_MB else "OVER"))
+
+
 def compare(actors: int, ties: int) -> dict[str, Any]:
     """kompass's metrics against networkx's own on one generated country graph: every degree, the
     density, articulation points, bridges and the sampled betweenness, which agree because both
@@ -184,7 +266,10 @@ def main() -> int:
     parser.add_argument("--exact-sample", type=int, default=200, help="sources timed to estimate exact betweenness on the big graph")
     parser.add_argument("--compare", type=int, default=4921, help="actors of the graph compared with networkx in full (0: skip)")
     parser.add_argument("--compare-ties", type=int, default=49_210)
+    parser.add_argument("--store", type=int, default=0, metavar="LINES",
+                        help="also the kept store of LINES generated lines (OUT/store-LINES; see common.OUT)")
     args = parser.parse_args()
+    kept = on_store(args.store) if args.store else None
     if args.compare:
         print(f"\n== kompass against networkx, {args.compare} actors, ~{args.compare_ties} ties", flush=True)
         for key, value in compare(args.compare, args.compare_ties).items():
@@ -215,6 +300,8 @@ def main() -> int:
     print(f"metrics on the big graph: {big['times']['compute_metrics (all)']:.1f} s wall, {big['cpu']['compute_metrics (all)']:.1f} s cpu")
     own = big["peak rss MiB"]
     print(f"peak memory: {own:.0f} MiB; target {MEMORY_TARGET_MB} MiB: " + ("ok" if own <= MEMORY_TARGET_MB else "OVER"))
+    if kept is not None:
+        print_store(kept, big, args.store)
     return 0
 
 

@@ -53,7 +53,7 @@ def raw_read_seconds(url: str) -> tuple[int, float, float]:
 
 def answer(url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [KOMPASS, "--db", url, "--as", "admin", "coverage", "--format", "json"], capture_output=True, text=True, check=False
+        [KOMPASS, "--db", url, "coverage", "--format", "json"], capture_output=True, text=True, check=False
     )
 
 
@@ -70,7 +70,7 @@ def rebuild_with_readers(url: str) -> tuple[float, float, int, int, int, int]:
     before = os.times()
     started = time.perf_counter()
     rebuild = subprocess.Popen(
-        [KOMPASS, "--db", url, "--as", "admin", "projections", "rebuild"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [KOMPASS, "--db", url, "projections", "rebuild"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     queries = failed = stale = said = 0
     while rebuild.poll() is None:

@@ -42,9 +42,9 @@ def build(directory: Path, big: int, small: int) -> str:
                 op = "initiative.tag" if n % 2 == 0 else "initiative.untag"
                 out.write(json.dumps({"op": op, "ref": ref, "area": "security"}) + "\n")
     progress(f"importing {big:,} + {small:,} events …")
-    run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
-    run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
-    run([KOMPASS, "--db", url, "--as", "admin", "projections", "run"])
+    run([KOMPASS, "--db", url, "init"])  # only init creates a store
+    run([KOMPASS, "--db", url, "import", str(log)])
+    run([KOMPASS, "--db", url, "projections", "run"])
     return url
 
 
@@ -99,10 +99,10 @@ def main() -> None:
         cli = {"kompass": KOMPASS, "db": url}
 
         def show(ref: str) -> Callable[[], object]:
-            return lambda: wall([cli["kompass"], "--db", cli["db"], "--as", "admin", "initiative", "show", ref, "--format", "json"])
+            return lambda: wall([cli["kompass"], "--db", cli["db"], "initiative", "show", ref, "--format", "json"])
 
         def write(ref: str) -> Callable[[], object]:
-            return lambda: wall([cli["kompass"], "--db", cli["db"], "--as", "admin", "initiative", "result", ref,
+            return lambda: wall([cli["kompass"], "--db", cli["db"], "initiative", "result", ref,
                                  "--type", "direct", "--text", "mätt"])
 
         shows = in_turns({"big": show(BIG_REF), "small": show(SMALL_REF)}, args.runs)

@@ -44,10 +44,10 @@ def build(lines: int, fresh: bool) -> str:
         directory.mkdir(parents=True)
         log = command_log(lines)
         progress(f"importing {lines:,} lines into {directory} …")
-        run([KOMPASS, "--db", url, "--as", "admin", "init"])  # only init creates a store
-        imported = run([KOMPASS, "--db", url, "--as", "admin", "import", str(log)])
+        run([KOMPASS, "--db", url, "init"])  # only init creates a store
+        imported = run([KOMPASS, "--db", url, "import", str(log)])
         progress(f"imported in {imported.seconds:.0f} s; bringing the projections up to date …")
-        projected = run([KOMPASS, "--db", url, "--as", "admin", "projections", "run"])
+        projected = run([KOMPASS, "--db", url, "projections", "run"])
         progress(f"projected in {projected.seconds:.0f} s")
         ready.write_text(f"{imported.seconds:.1f} {projected.seconds:.1f}\n")
     return url
@@ -82,15 +82,15 @@ def main() -> None:
     args = parser.parse_args()
 
     url = args.store or build(args.lines, args.fresh)
-    events = run([KOMPASS, "--db", url, "--as", "admin", "projections", "status", "--format", "json"]).stdout
+    events = run([KOMPASS, "--db", url, "projections", "status", "--format", "json"]).stdout
     head = max(int(h) for h in re.findall(r'"head": (\d+)', events))
     behind = max(int(b) for b in re.findall(r'"behind": (\d+)', events))
 
     commands = {
         'python -c "import click"': [sys.executable, "-c", "import click"],
         "kompass --help": [KOMPASS, "--help"],
-        "kompass gaps --format json": [KOMPASS, "--db", url, "--as", "admin", "gaps", "--format", "json"],
-        "kompass coverage --format json": [KOMPASS, "--db", url, "--as", "admin", "coverage", "--format", "json"],
+        "kompass gaps --format json": [KOMPASS, "--db", url, "gaps", "--format", "json"],
+        "kompass coverage --format json": [KOMPASS, "--db", url, "coverage", "--format", "json"],
     }
     for command in commands.values():  # warm the page cache and catch up the projections once
         wall(command)
@@ -114,7 +114,7 @@ def main() -> None:
           f"(bench/startup_bench.py {source})")
     print(table(rows))
 
-    modules = imported_modules([KOMPASS, "--db", url, "--as", "admin", "gaps", "--format", "json"])
+    modules = imported_modules([KOMPASS, "--db", url, "gaps", "--format", "json"])
     print()
     print(f"`kompass gaps` imports {len(modules)} modules; heavy ones:")
     rows = [["module", "imported", "cumulative (ms)", "verdict"]]

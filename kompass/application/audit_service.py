@@ -18,7 +18,15 @@ from kompass.application.ports import Auditor, FactLog, ReadModelPort
 from kompass.application.recorder_audit import RecorderVerdict
 from kompass.domain.framework import Framework
 
-__all__ = ["AuditService", "Extended", "Sheets", "Verified"]
+__all__ = ["AuditService", "Checkpointed", "Extended", "Sheets", "Verified"]
+
+
+@dataclass(frozen=True)
+class Checkpointed:
+    """The newest signed checkpoint: how many events it covers and its signed-note text, to keep elsewhere."""
+
+    size: int
+    note: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,26 @@ class AuditService:
 
         notes = [(source, find_note(text)) for source, text in held]
         return self.auditor.verify_against(notes, [VerifierKey.parse(k) for k in keys])
+
+    def checkpoint(self) -> Checkpointed:
+        """The newest signed checkpoint; NotFound before the store's first write signed one."""
+        from kompass.domain.errors import NotFound
+
+        latest = self.auditor.latest_checkpoint()
+        if latest is None:
+            raise NotFound("the store has no checkpoint yet")
+        return Checkpointed(*latest)
+
+    def checkpoint_keys(self) -> list[str]:
+        """The public keys that signed the newest checkpoint (the store's own before the first), to pin elsewhere."""
+        return self.auditor.checkpoint_keys()
+
+    def prove(self, position: int, held: str | None = None) -> dict[str, object]:
+        """An inclusion proof of the event at `position`: in the newest checkpoint, or in the one found in `held`
+        (the text of a checkpoint file, an export or a stamped report)."""
+        from kompass.application.proofs import find_note
+
+        return self.auditor.inclusion_proof(position, find_note(held) if held is not None else None)
 
     def replay(self, until: int | datetime, target: str) -> int:
         """Rebuild the new store at `target` from the log up to a position (or a recording time), as a restore of

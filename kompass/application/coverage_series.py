@@ -7,7 +7,7 @@ in log order. What it then adds to the cells is `domain.coverage.contribution`, 
 of the rule. Along the axis that contribution is a step function of the points (effective days,
 or recording times) at which its facts take effect; the bitemporal projection keeps these steps,
 and the per-cell sums of them as running series, so that a question reads one row per cell
-(kompass.infrastructure.coverage_series_rows) instead of every initiative.
+(kompass.infrastructure.projections.coverage_series) instead of every initiative.
 """
 
 from __future__ import annotations

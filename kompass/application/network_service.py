@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from kompass.application import network as net
 from kompass.application.ports import FactLog, MetricsCache, PastStates, ReadModelPort
+from kompass.application.when import NOW, When
 from kompass.domain.framework import Framework
 from kompass.domain.vocabulary import require_region
 
@@ -32,19 +33,6 @@ class Scope:
     area: str | None = None
 
 
-@dataclass(frozen=True)
-class When:
-    """The present (both None), or the network as it was on `as_of` as recorded by `known_at`."""
-
-    as_of: date | None = None
-    known_at: datetime | None = None
-
-    @property
-    def is_present(self) -> bool:
-        return self.as_of is None and self.known_at is None
-
-
-NOW = When()
 
 
 @dataclass(frozen=True)
@@ -137,7 +125,8 @@ class NetworkService:
             if self.picture is None:
                 raise InvalidValue(f"no pictures here: export as graphml, gexf or json instead of {fmt}")
             title = f"Actor network (log position {position})"
-            content = self.picture(**picture_data(graph, net.compute_metrics(graph)), fmt=fmt, title=title)
+            picture = picture_data(graph, net.compute_metrics(graph))
+            content = self.picture(picture.nodes, picture.edges, fmt=fmt, title=title)
         else:
             content = net.export_graph(graph, fmt, {"log_position": position, **(labels or {})})
         return Exported(content, position, len(data.nodes), len(data.edges))

@@ -1,14 +1,14 @@
 """Every port of kompass: what the application needs from the outside world, as protocols.
 
-The adapters in `infrastructure/` implement them by subclassing (`eventstore.AtomicAppender`,
-`eventstore.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
+The adapters in `infrastructure/` implement them by subclassing (`event_appends.AtomicAppender`,
+`event_reads.NotificationFacts`, `read_model.ReadModel`, the projections), and so do the test fakes,
 so that neither can drift from what the application calls. The application imports only this
 module to speak to storage; nothing here imports a storage library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,14 +25,16 @@ if TYPE_CHECKING:
     from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers
     from kompass.application.network import NetworkData
     from kompass.application.permissions import Grants
+    from kompass.application.projection_service import ProjectionStatus
     from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
     from kompass.domain.checkpoint import VerifierKey
     from kompass.domain.framework import Framework
 
 __all__ = [
-    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates",
-    "PersonStore", "Projection", "ProjectionBatch", "ReadModelPort", "SheetReader", "Signer", "UserDirectory",
+    "AggregateSource", "AppendTransaction", "AtomicAppender", "Auditor", "FactLog", "Language", "MetricsCache", "PastStates", "PastYears",
+    "PersonStore", "Projection", "ProjectionBatch", "ProjectionKeeper", "ReadModelPort", "RoleRegister", "SheetReader", "Signer",
+    "UserDirectory", "WorkbookWriter",
 ]
 
 
@@ -90,6 +92,12 @@ class UserDirectory(Protocol):
     """Who holds which role now (the user register)."""
 
     def grants_of(self, user: str) -> Grants: ...
+
+
+class RoleRegister(UserDirectory, Protocol):
+    """Who holds which role now, and who held which on a date as recorded by a time (folded from the log)."""
+
+    def all(self, as_of: date | None = None, known_at: datetime | None = None) -> list[Grants]: ...
 
 
 class PersonStore(Protocol):
@@ -158,6 +166,32 @@ class PastStates(Protocol):
         """Coverage at a past point kept in advance, or None where only the whole past state answers."""
 
 
+class PastYears(PastStates, Protocol):
+    """What a report of any year reads from the bitemporal rows instead of replaying the log
+    (`reports.year.indexed_year`); the rows stand for the log up to `position()`."""
+
+    def position(self) -> int:
+        """The log position the rows hold now (a report made from them is made from the log up to it)."""
+        ...
+
+    def past_assessments(self, known_at: datetime | None) -> dict[tuple[str, int], AssessmentRecord]:
+        """Every self-assessment recorded by `known_at` (or ever), whatever its effective date; by (region, year)."""
+        ...
+
+    def facts_effective(self, first: date, last: date, known_at: datetime | None) -> list[tuple[Fact, str]]:
+        """The initiative and portfolio facts effective from `first` to `last` and recorded by `known_at`, in log
+        order, each with its aggregate's key (the initiative's ref, the portfolio's region)."""
+        ...
+
+    def facts_recorded_after(self, moment: datetime) -> list[tuple[Fact, str]]:
+        """The initiative and portfolio facts recorded after `moment`, in log order, each with its aggregate's key."""
+        ...
+
+    def first_year(self) -> int | None:
+        """The first year in which the log has work (an initiative proposed) or a self-assessment (its year)."""
+        ...
+
+
 # --- importing -----------------------------------------------------------------------------------------
 
 
@@ -166,6 +200,16 @@ class SheetReader(Protocol):
     refused at once (CellsRefused)."""
 
     def __call__(self, path: Path, columns: dict[str, tuple[str, ...]]) -> SheetFile: ...
+
+
+class WorkbookWriter(Protocol):
+    """Writes a portfolio's tables as a workbook a coordinator edits (`infrastructure/workbook.py`): each sheet's
+    columns, and the values its drop-down lists offer."""
+
+    def __call__(
+        self, path: Path, tables: dict[str, list[dict[str, Any]]], columns: dict[str, tuple[str, ...]],
+        allowed: dict[str, tuple[str, ...]], region: str | None,
+    ) -> None: ...
 
 
 # --- auditing ----------------------------------------------------------------------------------------
@@ -189,6 +233,19 @@ class Auditor(Protocol):
     def restore_into(self, facts: Iterable[Fact], target: str) -> int:
         """Write these facts, with their recording times and recorders, into a new store at `target` (a restore
         by whoever runs it); the events written."""
+        ...
+
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        """The newest signed checkpoint as (events it covers, signed-note text), or None before the first write."""
+        ...
+
+    def checkpoint_keys(self) -> list[str]:
+        """The public keys (NAME+KEYID+BASE64) that signed the newest checkpoint: what others pin."""
+        ...
+
+    def inclusion_proof(self, position: int, note: str | None) -> dict[str, object]:
+        """A proof (docs/security.md) that the event at `position` is in the log the checkpoint `note` describes
+        (None: the newest checkpoint)."""
         ...
 
 
@@ -216,6 +273,24 @@ class Projection(Protocol):
     def reset(self, conn: Any, areas: Sequence[str]) -> None: ...
 
     def batch(self, conn: Any, areas: Sequence[str]) -> ProjectionBatch: ...
+
+
+class ProjectionKeeper(Protocol):
+    """Brings the projections to the head of the log (`infrastructure/projections/projector.py`)."""
+
+    def status(self) -> list[ProjectionStatus]: ...
+
+    def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None) -> int:
+        """Apply the facts the projections have not seen, a transaction per batch; how many were applied."""
+        ...
+
+    def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None, batch: int | None = None) -> int:
+        """Replay the whole log into fresh tables, then swap them in at once; how many facts were read."""
+        ...
+
+    def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False, batch: int | None = None) -> None:
+        """Keep catching up until `stop()` says so."""
+        ...
 
 
 # --- reports ----------------------------------------------------------------------------------------

@@ -40,15 +40,22 @@ def coverage_report(
     index: PastStates | None = None,
 ) -> CoverageReport:
     if not is_present(as_of, known_at):
-        if index is not None and (report := index.past_coverage(framework, today, as_of, known_at)) is not None:
-            return report
-        return report_from_state(past_state(log, as_of, known_at, index), framework, as_of or today)
+        return past_coverage(log, framework, today, as_of, known_at, index)
     if framework.crosswalk is None:
         cells, national = read_model.coverage_cells()
         return build_report(framework, today, cells, national, read_model.assessments())
     actors = read_model.actors()
     cells, national = cells_from_records(read_model.initiatives(), actors.get, framework)
     return build_report(framework, today, cells, national, read_model.assessments())
+
+
+def past_coverage(
+    log: FactLog, framework: Framework, today: date, as_of: date | None, known_at: datetime | None, index: PastStates | None = None
+) -> CoverageReport:
+    """Coverage at a past point: from the rows kept in advance where they answer it, else from the past state."""
+    if index is not None and (report := index.past_coverage(framework, today, as_of, known_at)) is not None:
+        return report
+    return report_from_state(past_state(log, as_of, known_at, index), framework, as_of or today)
 
 
 def list_initiatives(

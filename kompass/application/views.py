@@ -5,44 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from kompass.application.coverage import CoverageReport
+from kompass.application.coverage_grid import coverage_grid, grid_changes
+from kompass.application.json_shape import to_plain
 from kompass.application.records import ActorLookup, ActorRecord, InitiativeRecord, current_participants, initiative_facts
-from kompass.domain.coverage import round_half_up
-from kompass.domain.vocabulary import REGIONS
 
 
 def coverage_json(report: CoverageReport, region: str | None = None, area: str | None = None) -> dict[str, Any]:
-    areas = [a for a in report.areas if area is None or a == area]
-    regions = [r for r in REGIONS if region is None or r == region]
-    return {
-        "framework": report.framework.key,
-        "as_of": report.as_of.isoformat(),
-        "regions": [
-            {
-                "region": r,
-                "name": REGIONS[r],
-                "areas": {
-                    a: {
-                        "initiatives": report.cells[(r, a)].initiatives,
-                        "weighted": float(report.cells[(r, a)].weighted),
-                        "pipeline": report.cells[(r, a)].pipeline,
-                        "budget_sek": round_half_up(report.cells[(r, a)].budget),
-                        "actors": report.cells[(r, a)].actors,
-                        "gap": report.gaps[(r, a)],
-                    }
-                    for a in areas
-                },
-            }
-            for r in regions
-        ],
-        "national": {
-            a: {
-                "initiatives": report.national[a].initiatives,
-                "weighted": float(report.national[a].weighted),
-                "regions_with_gap": report.regions_with_gap[a],
-            }
-            for a in areas
-        },
-    }
+    """`coverage --format json`: the grid (`coverage_grid`), written out."""
+    return dict(to_plain(coverage_grid(report, region, area)))
 
 
 def gaps_json(report: CoverageReport, region: str | None = None, area: str | None = None) -> dict[str, Any]:
@@ -94,13 +64,4 @@ def actor_json(actor: ActorRecord) -> dict[str, Any]:
 
 def coverage_diff(before: CoverageReport, after: CoverageReport) -> list[dict[str, Any]]:
     """Every (region, area) field that differs between two reports, gaps included."""
-    changes = []
-    old, new = coverage_json(before), coverage_json(after)
-    for r_old, r_new in zip(old["regions"], new["regions"], strict=True):
-        for area, cell in r_new["areas"].items():
-            for field, value in cell.items():
-                if r_old["areas"][area][field] != value:
-                    changes.append(
-                        {"region": r_new["region"], "area": area, "field": field, "from": r_old["areas"][area][field], "to": value}
-                    )
-    return changes
+    return [to_plain(c) for c in grid_changes(coverage_grid(before), coverage_grid(after))]

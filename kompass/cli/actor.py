@@ -78,15 +78,7 @@ def show(settings: Settings, key: str, fmt: str) -> None:
 
     Example: kompass actor show digg --format json
     """
-    from kompass.application.views import actor_json
-    from kompass.domain.errors import NotFound
-    from kompass.domain.text import normal
-
-    key = normal(key)  # keys are compared in NFC, as they are stored
-    actors = settings.store().fresh_read_model().actors()
-    if key not in actors:
-        raise NotFound(f"no actor with key {key!r}")
-    data = actor_json(actors[key])
+    data = settings.store().queries().actor(key)
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":
@@ -107,17 +99,7 @@ def list_(settings: Settings, kind: str | None, region: str | None, merged: bool
 
     Example: kompass actor list --kind library --format csv
     """
-    from kompass.application.views import actor_json
-    from kompass.domain.vocabulary import ACTOR_KINDS, require_one_of, require_region
+    from kompass.application.portfolio_queries import ActorFilter
 
-    # a misspelt filter is refused, not answered with an empty list
-    if kind is not None:
-        require_one_of(kind, ACTOR_KINDS, "actor kind")
-    if region is not None:
-        require_region(region)
-    actors = settings.store().fresh_read_model().actors().values()
-    rows = [
-        actor_json(a) for a in actors
-        if (kind is None or a.kind == kind) and (region is None or a.region == region) and (merged or a.merged_into is None)
-    ]
+    rows = settings.store().queries().actors(ActorFilter(kind, region, merged))
     emit_rows(fmt, rows, ACTOR_COLUMNS)

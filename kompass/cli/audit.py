@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kompass.cli.context import Settings, parse_date, pass_settings
-from kompass.cli.files import check_output, force_option, output_text, write_file
+from kompass.cli.files import check_output, force_option, output_text, write_output
 from kompass.cli.output import emit_json, emit_rows, format_option, message
 
 
@@ -93,11 +93,8 @@ def _export_sheets(settings: Settings, fmt: str, region: str | None, output: Pat
             raise click.UsageError("--format xlsx needs --output FILE on a terminal (a workbook is not text)")
         workbook = io.BytesIO()
         write_workbook(workbook, tables, sheets.columns, sheets.allowed, region)
-        if output is None:
-            sys.stdout.buffer.write(workbook.getvalue())
-            sys.stdout.buffer.flush()
+        if not write_output(settings, output, workbook.getvalue(), force):
             return
-        write_file(settings, output, workbook.getvalue(), force)
     message(f"wrote {len(tables['initiatives'])} initiatives to {output}")
 
 

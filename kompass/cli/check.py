@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from kompass.cli.context import Settings, pass_settings
@@ -24,15 +22,14 @@ def check(settings: Settings, region: str | None, year: int | None, fmt: str) ->
 
     Example: kompass check --region 14 --year 2021
     """
-    from kompass.application.quality import COLUMNS, check_portfolios
+    from kompass.application.quality import COLUMNS
 
-    store = settings.store()
-    year = date.today().year if year is None else year
-    findings = [f.to_json() for f in check_portfolios(store.facts, store.framework, year, region)]
+    checked = settings.store().queries().check(year, region)
+    findings = [f.to_json() for f in checked.findings]
     if fmt == "json":
-        emit_json({"year": year, "region": region, "findings": findings})
+        emit_json({"year": checked.year, "region": checked.region, "findings": findings})
     else:
         emit_rows(fmt, findings, COLUMNS)
     if findings:
-        message(f"{len(findings)} finding(s) for {year}")
+        message(f"{len(findings)} finding(s) for {checked.year}")
         raise SystemExit(FINDINGS_EXIT)

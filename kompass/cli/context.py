@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from kompass.application.when import When
+
 if TYPE_CHECKING:
     from kompass.application.coverage import CoverageReport
+    from kompass.application.coverage_queries import CoverageQueries
     from kompass.infrastructure.bootstrap import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +42,7 @@ class Settings:
         Why: opening the `Store` imports SQLAlchemy and the eventsourcing library, which made a
         present-time `kompass gaps` start ten times slower than click alone (issue 7). On a SQLite
         store whose projections are at the head of the log the answer is three small tables, read
-        here with the stdlib (`infrastructure.sqlite_coverage`) and fed to the same report code.
+        here with the stdlib (`infrastructure.projections.sqlite_coverage`) and fed to the same report code.
         Anything else (PostgreSQL, a store that is new, behind, read-only or odd) returns None,
         and the caller takes the full path, which catches up first and keeps its own messages.
         With exactly one of `as_of` / `known_at`, the report then, from the coverage series.
@@ -61,7 +64,7 @@ class Settings:
         from kompass.domain.identity import portfolio_id
         from kompass.domain.vocabulary import REGIONS
         from kompass.infrastructure.frameworks import load_framework
-        from kompass.infrastructure.sqlite_coverage import past_point, read_current_coverage
+        from kompass.infrastructure.projections.sqlite_coverage import past_point, read_current_coverage
 
         past = past_point(as_of, known_at)
         if past is None and (as_of is not None or known_at is not None):
@@ -75,6 +78,19 @@ class Settings:
             return None
         _warn(current.warnings)
         return build_report(framework, as_of or date.today(), current.cells, current.national, current.assessments)
+
+    def coverage(self) -> CoverageQueries:
+        """Coverage, gaps and their change, each report read lean where it can be (`current_coverage`)."""
+        from kompass.application.coverage_queries import CoverageQueries
+
+        return CoverageQueries(self._coverage_report)
+
+    def _coverage_report(self, framework: str | None, when: When) -> CoverageReport:
+        if framework is None and (when.as_of is None or when.known_at is None):
+            current = self.current_coverage(when.as_of, when.known_at)  # the lean read of a current SQLite store (issue 7)
+            if current is not None:
+                return current
+        return self.store().queries().coverage_report(framework, when)
 
     def close(self) -> None:
         if self._store is not None:
@@ -122,6 +138,11 @@ def parse_timestamp(value: str | None, what: str = "--known-at") -> datetime | N
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO timestamp", param_hint=what) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def when_asked(as_of: str | None, known_at: str | None) -> When:
+    """`--as-of` and `--known-at` as the point in time a question is asked of (both None: now)."""
+    return When(parse_date(as_of), parse_timestamp(known_at))
 
 
 def effective_option(f: F) -> F:

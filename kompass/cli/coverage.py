@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
-from kompass.cli.files import check_output, force_option, write_file
+from kompass.cli.context import Settings, parse_date, pass_settings, time_options, when_asked
+from kompass.cli.files import check_output, force_option, write_output
 from kompass.cli.output import emit_csv, emit_json, format_option
 
 if TYPE_CHECKING:
     from kompass.application.coverage import CoverageReport
+    from kompass.application.coverage_grid import CoverageGrid
+    from kompass.application.coverage_queries import Question
 
 GAPS_EXIT = 6
+
+
+def _day(value: str) -> date:
+    """A required date option (written as `--as-of` was, whose messages `diff` has always given)."""
+    day = parse_date(value)
+    assert day is not None  # click requires the option
+    return day
 
 
 def _framework_option(f: Any) -> Any:
@@ -32,52 +43,30 @@ def _filters(f: Any) -> Any:
     return click.option("--region", default=None, metavar="CC", help="Only this region's rows (medians stay national).")(f)
 
 
-def _report(settings: Settings, framework: str | None, as_of: str | None, known_at: str | None) -> CoverageReport:
-    when, known = parse_date(as_of), parse_timestamp(known_at)
-    if framework is None and (when is None or known is None):
-        current = settings.current_coverage(when, known)  # the lean read of a current SQLite store (issue 7)
-        if current is not None:
-            return current
+def _question(f: Any) -> Any:
+    """`--region`, `--area`, `--framework`, `--as-of` and `--known-at`, handed to the command as one `question`."""
 
-    from kompass.application.queries import coverage_report, is_present
-    from kompass.infrastructure.frameworks import load_framework
+    @functools.wraps(f)
+    def asked(
+        *args: Any, region: str | None, area: str | None, framework: str | None, as_of: str | None, known_at: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        from kompass.application.coverage_queries import Question
 
-    store = settings.store()
-    if is_present(when, known):
-        return coverage_report(store.fresh_read_model(), store.facts, load_framework(framework), store.today())
-    return coverage_report(store.read_model, store.facts, load_framework(framework), store.today(), when, known, store.past_index())
+        return f(*args, question=Question(framework, when_asked(as_of, known_at), region, area), **kwargs)
 
-
-def _check_filters(report: CoverageReport, region: str | None, area: str | None) -> None:
-    from kompass.domain.vocabulary import require_region
-
-    if region is not None:
-        require_region(region)
-    if area is not None:
-        report.framework.require_area(area)
+    return _filters(_framework_option(time_options(asked)))
 
 
 @click.command()
-@_filters
-@_framework_option
-@time_options
+@_question
 @format_option("table", "json", "csv", "png", "svg")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With png or svg: the file to write the heatmap to (default: standard output, when it is not a terminal); "
                    "an existing file only with --force.")
 @force_option
 @pass_settings
-def coverage(
-    settings: Settings,
-    region: str | None,
-    area: str | None,
-    framework: str | None,
-    as_of: str | None,
-    known_at: str | None,
-    fmt: str,
-    output: Path | None,
-    force: bool,
-) -> None:
+def coverage(settings: Settings, question: Question, fmt: str, output: Path | None, force: bool) -> None:
     """Coverage per region and strategy area, with gaps marked; png or svg draw the heatmap.
 
     What each figure means, and the JSON shape: docs/definitions.md (Coverage).
@@ -85,6 +74,7 @@ def coverage(
     Example: kompass coverage --as-of 2021-12-31 --format json
     Example: kompass coverage --format svg --output coverage.svg
     """
+    from kompass.application.coverage_grid import coverage_grid
     from kompass.application.views import coverage_json
     from kompass.cli.grid import print_grid
 
@@ -92,54 +82,37 @@ def coverage(
         raise click.UsageError("--format png writes binary data: give --output FILE or redirect standard output")
     if fmt in ("png", "svg"):
         check_output(settings, output, force)
-    report = _report(settings, framework, as_of, known_at)
-    _check_filters(report, region, area)
+    report = settings.coverage().coverage(question)
     if fmt == "table":
-        print_grid(report, region, area)
+        print_grid(report, question.region, question.area)
         return
-    data = coverage_json(report, region, area)
+    data = coverage_json(report, question.region, question.area)
     if fmt == "json":
         emit_json(data)
         return
     if fmt in ("png", "svg"):
-        _heatmap(settings, data, report, fmt, output, force)
+        _heatmap(settings, coverage_grid(report, question.region, question.area), report, fmt, output, force)
         return
     rows = [{"region": r["region"], "name": r["name"], "area": a, **cell} for r in data["regions"] for a, cell in r["areas"].items()]
     emit_csv(rows, ("region", "name", "area", "initiatives", "weighted", "pipeline", "budget_sek", "actors", "gap"))
 
 
-def _heatmap(settings: Settings, data: dict[str, Any], report: CoverageReport, fmt: str, output: Path | None, force: bool) -> None:
+def _heatmap(settings: Settings, grid: CoverageGrid, report: CoverageReport, fmt: str, output: Path | None, force: bool) -> None:
     from kompass.cli.output import message
     from kompass.infrastructure.charts import coverage_heatmap
 
     names = {a.key: a.name for a in report.framework.areas}
-    picture = coverage_heatmap(data, names, fmt, f"Coverage as of {data['as_of']} ({data['framework']})")
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(picture)
-        sys.stdout.buffer.flush()
-        return
-    write_file(settings, output, picture, force)
-    message(f"wrote {output}")
+    picture = coverage_heatmap(grid, names, fmt, f"Coverage as of {grid.as_of} ({grid.framework})")
+    if write_output(settings, output, picture, force):
+        message(f"wrote {output}")
 
 
 @click.command()
-@_filters
-@_framework_option
-@time_options
+@_question
 @click.option("--fail-on-gaps", is_flag=True, help=f"Exit {GAPS_EXIT} when any gap is found (for scripts).")
 @format_option()
 @pass_settings
-def gaps(
-    settings: Settings,
-    region: str | None,
-    area: str | None,
-    framework: str | None,
-    as_of: str | None,
-    known_at: str | None,
-    fail_on_gaps: bool,
-    fmt: str,
-) -> None:
+def gaps(settings: Settings, question: Question, fail_on_gaps: bool, fmt: str) -> None:
     """Gaps per region and area: absent, pipeline_only, thin; and declared focus without initiatives.
 
     The gap kinds and the median rule: docs/definitions.md (Gaps).
@@ -149,9 +122,8 @@ def gaps(
     from kompass.application.views import gaps_json
     from kompass.cli.output import emit_table
 
-    report = _report(settings, framework, as_of, known_at)
-    _check_filters(report, region, area)
-    data = gaps_json(report, region, area)
+    report = settings.coverage().coverage(question)
+    data = gaps_json(report, question.region, question.area)
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":
@@ -173,11 +145,7 @@ def diff(settings: Settings, from_: str, to: str, framework: str | None, fmt: st
 
     Example: kompass diff --from 2021-01-01 --to 2021-12-31
     """
-    from kompass.application.views import coverage_diff
-
-    before = _report(settings, framework, from_, None)
-    after = _report(settings, framework, to, None)
-    rows = coverage_diff(before, after)
+    rows = settings.coverage().diff(_day(from_), _day(to), framework)
     columns = ("region", "area", "field", "from", "to")
     if fmt == "json":
         emit_json({"from": from_, "to": to, "changes": rows})

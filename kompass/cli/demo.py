@@ -36,38 +36,25 @@ def demo(settings: Settings, directory: Path | None) -> None:
 
     Example: kompass demo --dir ./demo-store
     """
-    from importlib import resources
-
-    from kompass.application.queries import coverage_report
-    from kompass.application.sheet_import import current_tables
-    from kompass.application.sheets import allowed_values, sheet_columns
     from kompass.cli.grid import print_grid
-    from kompass.cli.network import print_top_risks
+    from kompass.cli.network import print_key_actors
     from kompass.infrastructure.bootstrap import Store
-    from kompass.infrastructure.command_log import read_command_log, restore_items
-    from kompass.infrastructure.workbook import write_workbook
 
     place = directory or Path(tempfile.mkdtemp(prefix="kompass-demo-"))
     place.mkdir(parents=True, exist_ok=True)
     db = place / "kompass.db"
     if db.exists():
         raise click.UsageError(f"{db} exists already: give an empty --dir")
+    # made like any store (you are its first admin), then the restore path: each line keeps its
+    # recording time, so the past can be asked about; you are recorded as the one who stored it
     store = Store(f"sqlite:///{db}", settings.as_user, create=True)
     try:
-        with resources.as_file(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl")) as demo_file:
-            # made like any store (you are its first admin), then the restore path: each line keeps its
-            # recording time, so the past can be asked about; you are recorded as the one who stored it
-            logged = read_command_log(demo_file, restore=True)
-            summary = store.kompass.restore_commands(restore_items(logged, store.identity.real), store.real_access())
-        read_model = store.fresh_read_model()
-        workbook = place / WORKBOOK
-        write_workbook(workbook, current_tables(read_model, store.framework, "14"), sheet_columns(store.framework),
-                       allowed_values(store.framework), "14")
-        report = coverage_report(read_model, store.facts, store.framework, store.today())
-        message(f"demo store: {db} ({summary.commands} commands, {summary.events} events, recorded 2021–2022)")
-        message(f"region 14's workbook: {workbook} (edit it, then: import it with --dry-run first)")
-        message(f"query it: {program()} --db sqlite:///{db} gaps")
-        print_grid(report)
-        print_top_risks(store)
+        loaded = store.demo().load(place / WORKBOOK)
     finally:
         store.close()
+    summary = loaded.restored
+    message(f"demo store: {db} ({summary.commands} commands, {summary.events} events, recorded 2021–2022)")
+    message(f"region 14's workbook: {loaded.workbook} (edit it, then: import it with --dry-run first)")
+    message(f"query it: {program()} --db sqlite:///{db} gaps")
+    print_grid(loaded.coverage)
+    print_key_actors(loaded.key_actors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,3 +55,15 @@ def check_output(settings: Settings, path: Path | None, force: bool) -> None:
 def write_file(settings: Settings, path: Path, data: bytes, force: bool) -> None:
     with output_stream(settings, path, force) as handle:
         handle.write(data)
+
+
+def write_output(settings: Settings, path: Path | None, data: bytes, force: bool) -> bool:
+    """`data` to the --output file, or as bytes to standard output without one; whether a file was written
+    (the command then says so)."""
+    if path is not None:
+        write_file(settings, path, data, force)
+        return True
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return False

@@ -46,6 +46,7 @@ def _register() -> None:
         demo,
         importing,
         initiative,
+        initiative_lookups,
         network,
         people,
         portfolio,
@@ -56,6 +57,7 @@ def _register() -> None:
     )
 
     corrections.register(initiative.initiative)
+    initiative_lookups.register(initiative.initiative)
 
     for command in (
         store.init, demo.demo, importing.import_, initiative.initiative, actor.actor, portfolio.portfolio,

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kompass.cli.context import Settings, parse_date, parse_timestamp, pass_settings, time_options
-from kompass.cli.files import check_output, force_option, write_file
+from kompass.cli.context import Settings, parse_date, pass_settings, time_options, when_asked
+from kompass.cli.files import check_output, force_option, write_output
 from kompass.cli.output import emit_csv, emit_json, emit_table, format_option
 
 if TYPE_CHECKING:
-    from kompass.application.network_service import NetworkService, Scope, When
+    from kompass.application.network_service import KeyActors, NetworkService, Scope, When
     from kompass.infrastructure.bootstrap import Store
 
 NODE_COLUMNS = ("actor", "kind", "degree", "weighted_degree", "betweenness", "community")
@@ -42,9 +42,9 @@ def _service(settings: Settings) -> NetworkService:
 
 def _asked(region: str | None, area: str | None, as_of: str | None = None, known_at: str | None = None) -> tuple[Scope, When]:
     """The scope and the moment of a question, parsed from the options."""
-    from kompass.application.network_service import Scope, When
+    from kompass.application.network_service import Scope
 
-    return Scope(region, area), When(parse_date(as_of), parse_timestamp(known_at))
+    return Scope(region, area), when_asked(as_of, known_at)
 
 
 def _day(value: str, what: str) -> date:
@@ -205,16 +205,8 @@ def export(settings: Settings, fmt: str, output: Path | None, force: bool, regio
     labels = {"as_of": as_of, "known_at": known_at, "region": region, "area": area}
     scope, when = _asked(region, area, as_of, known_at)
     made = _service(settings).export(fmt, scope, when, labels=labels)
-    content = made.content
-    if output is None:
-        import sys
-
-        sys.stdout.flush()
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
-        return
-    write_file(settings, output, content, force)
-    message(f"wrote {output} ({made.actors} actors, {made.ties} ties, log position {made.position})")
+    if write_output(settings, output, made.content, force):
+        message(f"wrote {output} ({made.actors} actors, {made.ties} ties, log position {made.position})")
 
 
 @network.command("diff")
@@ -270,8 +262,12 @@ def _diff_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def print_top_risks(store: Store, n: int = 5) -> None:
-    """The top network risks, for `kompass demo`: the key actors whose departure cuts off most."""
-    found = store.network().key_actors(n)
+    """The top network risks of a store: the key actors whose departure cuts off most."""
+    print_key_actors(store.network().key_actors(n))
+
+
+def print_key_actors(found: KeyActors) -> None:
+    """The key actors whose departure cuts off most, for `kompass demo`."""
     result = found.risks
     click.echo("")
     click.echo(f"network risks: {result.key_actor_count} key actor(s) whose departure splits the network "

@@ -37,9 +37,8 @@ def add(settings: Settings, user_id: str, role: str, regions: tuple[str, ...], e
     """
     from kompass.application.commands import GrantRole
 
-    store = settings.store()
-    execute(settings, GrantRole(user=user_id, role=role, regions=tuple(regions), effective=parse_date(effective, "--effective")))
-    grants = store.users.grants_of(normal(user_id))
+    command = GrantRole(user=user_id, role=role, regions=tuple(regions), effective=parse_date(effective, "--effective"))
+    grants = settings.store().roles().grant(command)
     message(f"{grants.user}: {', '.join(sorted(grants.roles))} {' '.join(sorted(grants.regions))}".rstrip())
 
 
@@ -83,9 +82,8 @@ def list_(settings: Settings, fmt: str, as_of: str | None) -> None:
 
     Example: kompass user list --as-of 2021-06-30 --format json
     """
-    store = settings.store()
-    store.access().require_admin("list users")
-    rows = [{"user": g.user, "roles": sorted(g.roles), "regions": sorted(g.regions)} for g in store.users.all(parse_date(as_of))]
+    held = settings.store().roles().roles(parse_date(as_of))
+    rows = [{"user": g.user, "roles": sorted(g.roles), "regions": sorted(g.regions)} for g in held]
     emit_rows(fmt, rows, ("user", "roles", "regions"))
 
 

@@ -89,13 +89,8 @@ def show(settings: Settings, region: str, fmt: str) -> None:
 
     Example: kompass portfolio show --region 14 --format json
     """
-    from kompass.domain.vocabulary import REGIONS, require_region
-
-    require_region(region)
-    store = settings.store()
-    assessments = sorted((a for a in store.fresh_read_model().assessments() if a.region == region), key=lambda a: a.year)
-    rows = [{"year": a.year, "score": a.score, "light": a.light, "focus": a.focus, "effective": a.effective} for a in assessments]
+    found = settings.store().queries().assessments(region)
     if fmt == "json":
-        emit_json({"region": region, "name": REGIONS[region], "assessments": rows})
+        emit_json({"region": found.region, "name": found.name, "assessments": found.rows})
     else:
-        emit_rows(fmt, rows, ("year", "score", "light", "focus", "effective"))
+        emit_rows(fmt, found.rows, ("year", "score", "light", "focus", "effective"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ from kompass.cli.output import emit_rows, format_option, message
 
 F = TypeVar("F", bound=Callable[..., Any])
 BATCH = 100_000
-"""Events per transaction by default (kompass.infrastructure.projector.BATCH; not imported from
+"""Events per transaction by default (kompass.infrastructure.projections.projector.BATCH; not imported from
 there, so that `kompass --help` need not import SQLAlchemy)."""
 
 
@@ -34,7 +35,7 @@ def status(settings: Settings, fmt: str) -> None:
     """
     rows = [
         {"projection": s.name, "position": s.position, "head": s.head, "behind": s.behind}
-        for s in settings.store().projector.status()
+        for s in settings.store().projections().status()
     ]
     emit_rows(fmt, rows, ("projection", "position", "head", "behind"))
 
@@ -60,23 +61,34 @@ def rebuild(settings: Settings, batch: int) -> None:
 
     Example: kompass projections rebuild
     """
-    import sys
-
-    store = settings.store()
-    store.access().require_projector("rebuild the projections")
-    head = store.facts.head()
+    projections = settings.store().projections()
     if sys.stderr.isatty():
-        with click.progressbar(length=head, label="replaying", file=sys.stderr) as bar:
-            done = [0]
-
-            def advance(position: int, _head: int) -> None:
-                bar.update(position - done[0])
-                done[0] = position
-
-            applied = store.projector.rebuild(advance, batch=batch)
+        with _ProgressBar() as advance:
+            applied = projections.rebuild(batch, advance)
     else:
-        applied = store.projector.rebuild(batch=batch)
+        applied = projections.rebuild(batch)
     message(f"rebuilt from {applied} events")
+
+
+class _ProgressBar:
+    """A progress bar on standard error, drawn from the first report of the replay (which says how long the log is)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.done = 0
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __call__(self, position: int, head: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=head, label="replaying", file=sys.stderr).__enter__()
+        self.bar.update(position - self.done)
+        self.done = position
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 @projections.command("run")
@@ -91,14 +103,14 @@ def run(settings: Settings, follow: bool, poll: float, batch: int) -> None:
 
     Example: kompass projections run --follow
     """
-    store = settings.store()
+    projections = settings.store().projections()
     if not follow:
-        message(f"applied {store.projector.catch_up(batch=batch)} events")
+        message(f"applied {projections.catch_up(batch)} events")
         return
     _stop_on_interrupt_or_terminate()
     try:
         message("following the log; stop with Ctrl-C")
-        store.projector.follow(poll, batch=batch)
+        projections.follow(poll, batch)
     except KeyboardInterrupt:
         message("stopped")
 

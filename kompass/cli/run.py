@@ -13,8 +13,7 @@ if TYPE_CHECKING:
 
 def execute(settings: Settings, command: Command) -> list[Any]:
     """Carry out one command; the events it recorded."""
-    store = settings.store()
-    return store.kompass.execute(command, store.access())
+    return settings.store().execute(command)
 
 
 def when(effective: str | None) -> date | None:

@@ -23,7 +23,7 @@ def init(settings: Settings, admin: str | None) -> None:
 
     Example: kompass --db sqlite:///kompass.db init --admin alice
     """
-    store = settings.store(create=True, admin=admin)
-    roles = ", ".join(sorted(store.access().grants.roles)) or "a reader"
-    done = "created a store" if store.created else "a store exists already (nothing changed)"
-    message(f"{done} at {store.location.shown_url} ({store.facts.head()} events); {store.user} is {roles}")
+    opened = settings.store(create=True, admin=admin).opened()
+    roles = ", ".join(sorted(opened.roles)) or "a reader"
+    done = "created a store" if opened.created else "a store exists already (nothing changed)"
+    message(f"{done} at {opened.url} ({opened.events} events); {opened.user} is {roles}")

@@ -45,15 +45,11 @@ def checkpoint(settings: Settings, output: Path | None, force: bool, show_key: b
 
     Example: kompass checkpoint --output checkpoint-2024-06-30.txt
     """
-    from kompass.domain.errors import NotFound
-
-    log = settings.store().log
+    audit = settings.store().audit()
     if show_key:
-        _write(settings, "".join(k.encode() + "\n" for k in log.keys_of_latest()), output, force)
+        _write(settings, "".join(key + "\n" for key in audit.checkpoint_keys()), output, force)
         return
-    latest = log.latest()
-    if latest is None:
-        raise NotFound("the store has no checkpoint yet")
+    latest = audit.checkpoint()
     _write(settings, latest.note, output, force)
     if output:
         message(f"checkpoint of {latest.size} events written to {output}")
@@ -74,11 +70,8 @@ def prove(settings: Settings, position: int, held: Path | None, output: Path | N
 
     Example: kompass prove 63 --output event-63.proof.json
     """
-    from kompass.application.proofs import find_note
-    from kompass.infrastructure.log_audit import prove as make_proof
-
-    note = find_note(held.read_text(encoding="utf-8")) if held else None
-    document = make_proof(settings.store(), position, note)
+    held_text = held.read_text(encoding="utf-8") if held else None
+    document = settings.store().audit().prove(position, held_text)
     _write(settings, json.dumps(document, ensure_ascii=False, indent=1) + "\n", output, force)
 
 

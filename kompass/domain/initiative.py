@@ -7,21 +7,27 @@ apply an event, so replaying history never re-checks rules that held when it was
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from kompass.domain import corrections as rules
 from kompass.domain import status as lifecycle
-from kompass.domain.errors import AlreadyExists, InvalidValue, NotFound, RuleViolation
+from kompass.domain.errors import AlreadyExists, NotFound, RuleViolation
 from kompass.domain.framework import Framework
+from kompass.domain.initiative_values import (
+    MAX_FUNDING_LINE_SEK,
+    FundingLine,
+    Indicator,
+    Result,
+    require_funding_line,
+    require_measure,
+    require_number,
+)
 from kompass.domain.recording import KompassAggregate, initiative_id
 from kompass.domain.text import require_ref
 from kompass.domain.vocabulary import (
-    FUNDING_SOURCES,
     INITIATIVE_TYPES,
     ORIENTATIONS,
     PARTICIPANT_ROLES,
@@ -29,37 +35,11 @@ from kompass.domain.vocabulary import (
     region_actor_key,
     require_existing_on,
     require_one_of,
-    require_percentage,
     require_region,
     require_text,
-    require_year,
 )
 
-MAX_FUNDING_LINE_SEK = 10**12
-"""A thousand billion kronor, near Sweden's whole state budget: more is a typing error. The bound also keeps
-a region's summed budget (stored times 60 in a 64-bit column) far from overflowing the projection."""
-
-
-@dataclass(frozen=True)
-class FundingLine:
-    source: str
-    amount_sek: int
-    year: int
-
-
-@dataclass(frozen=True)
-class Result:
-    type: str
-    text: str
-
-
-@dataclass
-class Indicator:
-    name: str
-    target: float
-    unit: str
-    measurements: list[tuple[date, float]]
-
+__all__ = ["MAX_FUNDING_LINE_SEK", "FundingLine", "Indicator", "Initiative", "Result", "require_number"]
 
 class Initiative(KompassAggregate):
     planned_start: str | None = None
@@ -218,15 +198,7 @@ class Initiative(KompassAggregate):
     # --- money, results, indicators -------------------------------------------
 
     def fund(self, source: str, amount_sek: int, year: int, *, by: str, effective: date) -> None:
-        require_one_of(source, FUNDING_SOURCES, "funding source")
-        if isinstance(amount_sek, bool) or not isinstance(amount_sek, int):
-            raise InvalidValue("amount_sek must be a whole number of kronor")
-        if amount_sek < 0:
-            raise InvalidValue(f"amount_sek must not be negative (got {amount_sek})")
-        if amount_sek > MAX_FUNDING_LINE_SEK:
-            limit = f"{MAX_FUNDING_LINE_SEK:,}".replace(",", " ")
-            raise InvalidValue(f"amount_sek {amount_sek} is implausibly large (at most {limit} kronor a line)")
-        require_year(year)
+        require_funding_line(source, amount_sek, year)
         self._funding_added(source=source, amount_sek=amount_sek, year=year, by=by, effective=effective)
 
     @event("FundingAdded")
@@ -256,8 +228,7 @@ class Initiative(KompassAggregate):
 
     def define_indicator(self, name: str, target: float, unit: str, *, by: str, effective: date) -> None:
         require_ref(name, what="indicator name")
-        require_number(target, "target")
-        require_percentage(target, unit, "target")
+        require_measure(target, unit, "target")
         if name in self.indicators:
             raise AlreadyExists(f"{self.ref} already has an indicator {name!r}")
         self._indicator_defined(name=name, target=target, unit=unit, by=by, effective=effective)
@@ -269,8 +240,7 @@ class Initiative(KompassAggregate):
     def measure(self, name: str, value: float, *, by: str, effective: date) -> None:
         if name not in self.indicators:
             raise NotFound(f"{self.ref} has no indicator {name!r}: define it first")
-        require_number(value, "value")
-        require_percentage(value, self.indicators[name].unit, "value")
+        require_measure(value, self.indicators[name].unit, "value")
         self._indicator_measured(name=name, value=value, by=by, effective=effective)
 
     @event("IndicatorMeasured")
@@ -350,11 +320,3 @@ class Initiative(KompassAggregate):
     @event("LeadRegionChanged")
     def _lead_region_changed(self, region: str, reason: str, by: str, effective: date) -> None:
         self.region = region
-
-
-def require_number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise InvalidValue(f"{what} must be a number")
-    if abs(value) > 1e15:
-        raise InvalidValue(f"{what} {value} is implausibly large")
-    return value

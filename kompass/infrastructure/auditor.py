@@ -39,6 +39,18 @@ class StoreAuditor(ports.Auditor):
 
         return export_lines(self.store.facts, self.store.log)
 
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        latest = self.store.log.latest()
+        return (latest.size, latest.note) if latest else None
+
+    def checkpoint_keys(self) -> list[str]:
+        return [key.encode() for key in self.store.log.keys_of_latest()]
+
+    def inclusion_proof(self, position: int, note: str | None) -> dict[str, object]:
+        from kompass.infrastructure.log_audit import prove
+
+        return prove(self.store, position, note)
+
     def restore_into(self, facts: Iterable[Fact], target: str) -> int:
         """As `kompass export` and `kompass import --restore` would: each fact written as its command-log line
         (with its recorder) and read back, the regions kompass registers itself left to the new store, which

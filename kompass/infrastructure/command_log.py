@@ -1,11 +1,7 @@
 """Reading the command log (format: docs/command-log.md): UTF-8 JSON Lines, one command per line.
 
-Files are read as people write them: lines may end with LF, CRLF or a lone CR (old Mac and
-Excel exports), and a UTF-8 byte order mark at the start is skipped. A file in another
-encoding is refused with the encoding it seems to be in. `-` reads standard input.
-
-Lines are read a block at a time so a file of any length is parsed in constant memory.
-Every refusal names the line: `FILE:LINE: message`.
+How the file's bytes become lines of text is `command_log_text.py`'s; here each line becomes a command,
+its fields checked and converted. Every refusal names the line: `FILE:LINE: message`.
 """
 
 from __future__ import annotations
@@ -20,10 +16,25 @@ from pathlib import Path
 from typing import IO, Any
 
 from kompass.application.commands import OPS, Command
-from kompass.domain.errors import InvalidValue, KompassError
+from kompass.domain.errors import InvalidValue
+from kompass.infrastructure.command_log_text import MAX_LINE_BYTES, STDIN, STDIN_NAME, LineError, source_name, text_lines
 
-MAX_LINE_BYTES = 1 << 20
-"""A command is a few hundred bytes; a line over a mebibyte is a broken file, not data."""
+__all__ = [
+    "FIELD_KINDS",
+    "MAX_LINE_BYTES",
+    "NULLABLE",
+    "STDIN",
+    "STDIN_NAME",
+    "LineError",
+    "LoggedCommand",
+    "demo_lines",
+    "is_reference",
+    "parse_command",
+    "parse_lines",
+    "read_command_log",
+    "restore_items",
+    "source_name",
+]
 
 TEXT = "text"
 TEXT_LIST = "a list of texts"
@@ -54,12 +65,6 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """Only YYYY-MM-DD: Python also reads 20210104 and 2021-W01-1 as dates, which the format does not allow."""
 
 
-class LineError(KompassError):
-    def __init__(self, source: str, line: int, message: str) -> None:
-        super().__init__(f"{source}:{line}: {message}")
-        self.line = line
-
-
 @dataclasses.dataclass(frozen=True)
 class LoggedCommand:
     line: int
@@ -68,19 +73,6 @@ class LoggedCommand:
     recorded_by: str | None = None
     names_recorder: bool = False
     """The line named its recorder (`recorded_by`, null for an event stored before kompass kept it): a restore keeps it."""
-
-
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-"""How refusals name standard input: `<stdin>:LINE: message`."""
-BLOCK = 1 << 16
-UTF8_BOM = b"\xef\xbb\xbf"
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_NEWLINE = re.compile(rb"\r\n|\r|\n")
-
-
-def source_name(path: Path) -> str:
-    return STDIN_NAME if str(path) == STDIN else str(path)
 
 
 def read_command_log(path: Path, *, restore: bool = False) -> Iterator[LoggedCommand]:
@@ -107,21 +99,21 @@ def restore_items(logged: Iterable[LoggedCommand], restorer: str | None) -> Iter
         yield c.line, c.command, c.recorded_at or now(), c.recorded_by if c.names_recorder else restorer
 
 
+def demo_lines(restorer: str) -> list[tuple[int, Command, datetime, str | None]]:
+    """The example portfolio kompass ships (`data/demo.jsonl`) as a restore's lines, each recorded by `restorer`."""
+    from importlib import resources
+
+    with resources.as_file(resources.files("kompass.infrastructure.data").joinpath("demo.jsonl")) as demo_file:
+        return list(restore_items(read_command_log(demo_file, restore=True), restorer))
+
+
 def _read_and_close(handle: IO[bytes], source: str, restore: bool) -> Iterator[LoggedCommand]:
     with handle:
         yield from parse_lines(handle, source, restore=restore)
 
 
 def parse_lines(stream: IO[bytes], source: str, *, restore: bool = False) -> Iterator[LoggedCommand]:
-    for number, raw in enumerate(_lines(stream, source), start=1):
-        if number == 1:
-            if raw.startswith(UTF16_BOMS):
-                raise LineError(source, number, "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8")
-            raw = raw.removeprefix(UTF8_BOM)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise LineError(source, number, _not_utf8(raw, error)) from None
+    for number, text in text_lines(stream, source):
         stripped = text.strip()
         if not stripped or stripped.startswith("#") or (restore and is_reference(stripped)):
             continue
@@ -147,48 +139,6 @@ def is_reference(line: str) -> bool:
     """A line of the reference data every store registers itself: an export holds it (one line per stored
     event), and a restore skips it, since the empty store it restores into holds the same events already."""
     return line in _reference_lines()
-
-
-def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
-    """Name the encoding the line seems to be in: a Latin-1 or Windows-1252 file (Excel's "CSV" on Windows) is
-    the usual cause, and every byte of such a line is a letter or a sign in it."""
-    byte = raw[error.start]
-    where = f"byte {error.start + 1}, 0x{byte:02X}"
-    try:
-        as_cp1252 = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return f"not valid UTF-8 ({where}): save the file as UTF-8"
-    if all(c.isprintable() or c in "\t\r\n" for c in as_cp1252):
-        return f"not valid UTF-8 ({where}): the file seems to be Latin-1 or Windows-1252 — save it as UTF-8"
-    return f"not valid UTF-8 ({where}): save the file as UTF-8"
-
-
-def _lines(stream: IO[bytes], source: str) -> Iterator[bytes]:
-    """The lines of `stream`, each without its end (LF, CRLF or a lone CR), in memory bounded by MAX_LINE_BYTES."""
-    number = 0
-    pending = b""
-    while True:
-        block = stream.read(BLOCK)
-        if not block:
-            break
-        data = pending + block
-        held = b"\r" if data.endswith(b"\r") else b""  # a CR at the end of a block may be half of a CRLF
-        parts = _NEWLINE.split(data[: len(data) - len(held)])
-        pending = parts.pop() + held
-        for part in parts:
-            number += 1
-            if len(part) > MAX_LINE_BYTES:
-                raise LineError(source, number, "line is longer than 1 MiB")
-            yield part
-        if len(pending) > MAX_LINE_BYTES + 1:
-            raise LineError(source, number + 1, "line is longer than 1 MiB")
-    if pending:
-        pending = pending.removesuffix(b"\r")
-        number += 1
-        if len(pending) > MAX_LINE_BYTES:
-            raise LineError(source, number, "line is longer than 1 MiB")
-        if pending:
-            yield pending
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

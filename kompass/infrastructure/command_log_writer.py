@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,8 +28,23 @@ from kompass.application.ports import FactLog
 if TYPE_CHECKING:
     from kompass.infrastructure.tlog import TransparencyLog
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-"""`json.dumps(value, ensure_ascii=False)`, without building an encoder per call."""
+
+def _value_encoder() -> Callable[[Any], str]:
+    """`json.dumps(value, ensure_ascii=False)` for what is not a string (numbers, lists, objects), with the json
+    module's C encoder made once: `JSONEncoder.encode` makes a new one on every call, a sixth of writing a line
+    (every write hashes every line). Where the C encoder is missing, the module's own way."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    if c_make_encoder is None:
+        return encoder.encode
+    iterencode = c_make_encoder(None, encoder.default, _string, None, ": ", ", ", False, False, True)
+
+    def encode(value: Any) -> str:
+        return "".join(iterencode(value, 0))
+
+    return encode
+
+
+_encode = _value_encoder()
 
 
 def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
@@ -39,7 +55,7 @@ def command_lines(facts: Iterable[Fact]) -> Iterator[str]:
 
 def event_line(fact: Fact, key: str) -> str:
     """The export line of one event (UTF-8 JSON, no newline): leaf i of the tree is the line of event i."""
-    return _line(fact.type, fact.aggregate, fact.data, key, fact.by, fact.effective, fact.recorded_at, fact.recorded_by)
+    return _line(_plan(fact.type, fact.aggregate), fact.data, key, fact.by, fact.effective, fact.recorded_at, fact.recorded_by)
 
 
 def object_line(event: Any, key: str, recorded_by: str | None) -> str:
@@ -47,16 +63,16 @@ def object_line(event: Any, key: str, recorded_by: str | None) -> str:
     the store kept for its row: what a write hashes into the tree before the event was ever read back
     (tests/integration/test_leaf_lines.py shows both give the same bytes for every kind of event)."""
     cls = type(event)
-    kind = _KINDS.get(cls)
-    if kind is None:
+    plan = _PLANS.get(cls)
+    if plan is None:
         aggregate, _, name = cls.__qualname__.partition(".")
-        kind = _KINDS[cls] = (name, aggregate.lower())
+        plan = _PLANS[cls] = _plan(name, aggregate.lower())
     state = event.__dict__
-    return _line(kind[0], kind[1], state, key, state["by"], state["effective"], state["timestamp"], recorded_by)
+    return _line(plan, state, key, state["by"], state["effective"], state["timestamp"], recorded_by)
 
 
-_KINDS: dict[type, tuple[str, str]] = {}
-"""Event class → (event type, aggregate), as facts name them."""
+_PLANS: dict[type, _Plan] = {}
+"""Event class → how its line is written (the event type and aggregate are its qualified name's parts)."""
 
 
 def command_record(fact: Fact, key: str) -> dict[str, Any]:
@@ -87,16 +103,14 @@ def _plan(name: str, aggregate: str) -> _Plan:
 
 
 def _line(
-    name: str, aggregate: str, data: Mapping[str, Any], key: str, by: str, effective: date, recorded_at: datetime,
-    recorded_by: str | None,
+    plan: _Plan, data: Mapping[str, Any], key: str, by: str, effective: date, recorded_at: datetime, recorded_by: str | None
 ) -> str:
     """`json.dumps(record, ensure_ascii=False)` of the record {op, key, fields…, by, effective, recorded_at, recorded_by},
     written field by field with the json module's own string encoder, and its encoder for anything else:
     every write hashes every line, and building a dict to encode it was a tenth of an import."""
-    plan = _plan(name, aggregate)
     if plan.key_field is not None:
         key = data.get(plan.key_field)  # type: ignore[assignment]
-    encode = _ENCODER.encode
+    encode = _encode
     parts = [plan.head, _string(key) if type(key) is str else encode(key)]
     for field, label in plan.fields:
         value = data.get(field)

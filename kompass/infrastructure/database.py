@@ -74,29 +74,46 @@ def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     Why: SQLAlchemy's executemany builds each row's parameters in Python, which took about a
     tenth of a rebuild's time for the bitemporal projection's rows; here they are plain tuples.
     JSON columns are written as `_json_text` writes them."""
+    if rows:
+        conn.exec_driver_sql(_insert_sql(conn, table), _values(table, rows))
+
+
+def upsert_many(conn: Any, table: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
+    """`insert_many`, each row replacing the stored one of the same `keys` (INSERT … ON CONFLICT DO UPDATE,
+    written alike for SQLite and PostgreSQL): the projections rewrite their changed records this way."""
     if not rows:
         return
-    columns = list(table.columns)
+    quote = conn.dialect.identifier_preparer.quote
+    updates = ", ".join(f"{quote(c.name)} = excluded.{quote(c.name)}" for c in table.columns if c.name not in keys)
+    conflict = f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
+    conn.exec_driver_sql(_insert_sql(conn, table) + conflict, _values(table, rows))
+
+
+def _insert_sql(conn: Any, table: Any) -> str:
     quote = conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-        f"VALUES ({', '.join(mark for _ in columns)})"
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.columns)}) "
+        f"VALUES ({', '.join(mark for _ in table.columns)})"
     )
+
+
+def _values(table: Any, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows as tuples in the table's column order, JSON columns as text."""
+    columns = list(table.columns)
     json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
     names = [c.name for c in columns]
     if json_columns:
-        values = [tuple(_json_text(row[n]) if n in json_columns else row[n] for n in names) for row in rows]
-    else:
-        # itemgetter picks a row's values in C: building the tuples in Python was a twentieth of a rebuild
-        pick = operator.itemgetter(*names)
-        values = [pick(row) for row in rows] if len(names) > 1 else [(pick(row),) for row in rows]
-    conn.exec_driver_sql(sql, values)
+        return [tuple(_json_text(row[n]) if n in json_columns else row[n] for n in names) for row in rows]
+    # itemgetter picks a row's values in C: building the tuples in Python was a twentieth of a rebuild
+    pick = operator.itemgetter(*names)
+    return [pick(row) for row in rows] if len(names) > 1 else [(pick(row),) for row in rows]
 
 
 def insert_rows(conn: Any, table: Any, rows: list[tuple[Any, ...]]) -> None:
-    """Insert many rows given as tuples in the table's column order (no JSON columns) through the
-    driver's executemany: for the rows a rebuild writes by the hundred thousand, without a dict each."""
+    """Insert many rows given as tuples in the table's column order through the driver's executemany: for
+    the rows a rebuild writes by the hundred thousand, without a dict each. A JSON column's value is given
+    as its JSON text (`_json_text` writes the same)."""
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote

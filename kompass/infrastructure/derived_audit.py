@@ -20,7 +20,7 @@ from sqlalchemy import select
 from kompass.domain.errors import IntegrityViolation
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import make_engine
-from kompass.infrastructure.projector import Projector
+from kompass.infrastructure.projections.projector import Projector
 from kompass.infrastructure.settings import locate
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ held elsewhere. The first failure is raised as IntegrityViolation naming the pos
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from kompass.application.proofs import check_extension, inclusion_document
 from kompass.application.recorder_audit import RecorderVerdict, Unauthorised, audit_recorders
 from kompass.domain.checkpoint import Checkpoint, SignedNote, VerifierKey
 from kompass.domain.errors import IntegrityViolation, InvalidValue, NotFound, StoreDamaged
-from kompass.domain.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hash, subtree_hash
+from kompass.domain.merkle import HASH_SIZE, CompactRange, consistency_proof, inclusion_proof, leaf_hash, subtree_hash
 from kompass.domain.signing_key import require_public_key
 from kompass.infrastructure.command_log_writer import event_line
 from kompass.infrastructure.fact_decoder import FactDecoder
@@ -57,21 +57,25 @@ def _verify_log(facts: FactLog, log: TransparencyLog) -> LogVerdict:
     position = 0
     signers: set[str] = set()
     published: list[VerifierKey] = []
-    with closing(log.nodes_in_append_order()) as stored:
-        for fact, key, _region in keyed(facts.facts()):
-            position = fact.position
-            if fact.type == "KeyPublished":
-                published.append(_published_key(fact, log.origin))
-            for node in tree.append(leaf_hash(event_line(fact, key).encode())):
-                _check_node(node, next(stored, None), position)
-            mark = marks.pop(tree.size, None)
-            if mark is not None:
-                keys = _check_mark(mark, tree, position, log.origin, [*trusted, *published])
-                signatures += len(keys)
-                signers.update(k.name for k in keys)
-                checked += 1
-        if next(stored, None) is not None:
-            raise IntegrityViolation(f"the tree records more events than the log holds: events after position {position} were removed")
+    stored = StoredNodes(log)
+    for fact, key, _region in keyed(facts.facts()):
+        position = fact.position
+        if fact.type == "KeyPublished":
+            published.append(_published_key(fact, log.origin))
+        for level, index, value in tree.append(leaf_hash(event_line(fact, key).encode())):
+            _check_node(level, index, value, stored.get(level, index), position)
+        mark = marks.pop(tree.size, None)
+        if mark is not None:
+            keys = _check_mark(mark, tree, position, log.origin, [*trusted, *published])
+            signatures += len(keys)
+            signers.update(k.name for k in keys)
+            checked += 1
+    for level, count in sorted(log.stored_per_level().items()):
+        if count != tree.size >> level:
+            raise IntegrityViolation(
+                f"the tree holds {count} nodes at level {level} where the log's {tree.size} events give {tree.size >> level}: "
+                f"nodes were added behind kompass's back, or events after position {position} were removed"
+            )
     if marks:
         size = min(marks)
         raise IntegrityViolation(f"a checkpoint covers {size} events but the log holds {tree.size}: events were removed")
@@ -112,27 +116,58 @@ def verify_recorders(facts: FactLog) -> RecorderVerdict:
     return found
 
 
-def _check_node(computed: tuple[int, int, bytes], recorded: tuple[int, int, bytes] | None, position: int) -> None:
+class StoredNodes:
+    """The stored tree as `verify` asks for it: each level's nodes in index order, each once. Runs are fetched a page
+    per level at a time, so checking the whole tree holds a page per level, never the tree."""
+
+    PAGE = 1000
+
+    def __init__(self, log: TransparencyLog) -> None:
+        self.log = log
+        self.pages: dict[int, deque[tuple[int, bytes]]] = {}
+        self.current: dict[int, tuple[int, bytes]] = {}
+
+    def get(self, level: int, index: int) -> bytes | None:
+        """The stored hash of node (level, index), None if no run holds it."""
+        first, hashes = self.current.get(level, (-1, b""))
+        while first + len(hashes) // HASH_SIZE <= index:
+            page = self.pages.setdefault(level, deque())
+            if not page:
+                page.extend(self.log.runs(level, first, self.PAGE))
+                if not page:
+                    return None
+            end = first + len(hashes) // HASH_SIZE
+            first, hashes = self.current[level] = page.popleft()
+            if first < end or len(hashes) % HASH_SIZE:
+                raise IntegrityViolation(f"the tree's stored nodes at level {level} from index {first} overlap others or are cut")
+        if index < first:
+            return None
+        offset = (index - first) * HASH_SIZE
+        return hashes[offset : offset + HASH_SIZE]
+
+
+def _check_node(level: int, index: int, computed: bytes, recorded: bytes | None, position: int) -> None:
     if recorded is None:
         raise IntegrityViolation(f"the event at position {position} is in no checkpoint: recorded behind kompass's back")
-    if recorded[:2] != computed[:2] and computed[0] == 0:
-        raise IntegrityViolation(f"the event at position {position} is not the one the log's tree recorded (inserted or removed)")
     if recorded != computed:
-        if computed[0] == 0:
+        if level == 0:
             raise IntegrityViolation(f"the event at position {position} is not the one the log's tree recorded (changed)")
         raise IntegrityViolation(
-            f"the tree's node at level {computed[0]}, index {computed[1]} (completed by the event at position {position}) was altered"
+            f"the tree's node at level {level}, index {index} (completed by the event at position {position}) was altered"
         )
 
 
 def _published_key(fact: Fact, origin: str) -> VerifierKey:
-    """The key a KeyPublished event adds, named for its user; one published by anyone else is a forgery."""
+    """The key a KeyPublished event adds, named for its user; one published by anyone else is a forgery. Both who
+    it says acted (`by`) and the login the store kept for its row (`recorded_by`) must be that user: the write side
+    refuses an admin acting as the user (`--as`), so a row saying otherwise was rewritten behind kompass's back."""
     user = fact.data["user"]
-    if fact.by != user:
-        raise IntegrityViolation(
-            f"the event at position {fact.position} publishes a signing key for {user}, but {fact.by} recorded it: "
-            "a user publishes only their own key"
-        )
+    for who in (fact.by, fact.recorded_by):
+        if who != user:
+            raise IntegrityViolation(
+                f"the event at position {fact.position} publishes a signing key for {user}, but "
+                f"{who or 'no known login'} recorded it: a user publishes only their own key"
+            )
     try:
         public_key = require_public_key(fact.data["public_key"])
     except InvalidValue as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,7 +21,7 @@ from kompass.application.ports import Signer
 from kompass.domain.checkpoint import SignedNote, VerifierKey
 from kompass.domain.errors import IntegrityViolation, InvalidValue, SigningKeyMissing
 from kompass.domain.identity import signing_key_id
-from kompass.domain.merkle import CompactRange
+from kompass.domain.merkle import HASH_SIZE, CompactRange
 from kompass.domain.signing_key import SigningKey, require_public_key
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.fact_decoder import FactDecoder
@@ -176,25 +176,31 @@ class TransparencyLog:
                 yield StoredCheckpoint(int(row[0]), int(row[1]), str(row[2]))
 
     def node(self, level: int, index: int) -> bytes:
+        """A stored node: the run at its level that starts last at or before it (primary-key order), cut out."""
+        n = t.log_nodes.c
         with self.engine.connect() as conn:
             found = conn.execute(
-                select(t.log_nodes.c.hash).where(t.log_nodes.c.level == level, t.log_nodes.c.idx == index)
-            ).scalar()
-        if found is None:
+                select(n.idx, n.hash).where(n.level == level, n.idx <= index).order_by(n.idx.desc()).limit(1)
+            ).first()
+        hashes = b"" if found is None else bytes(found[1])
+        offset = (index - int(found[0])) * HASH_SIZE if found is not None else 0
+        if offset + HASH_SIZE > len(hashes):
             raise IntegrityViolation(f"the tree node at level {level}, index {index} is missing")
-        return bytes(found)
+        return hashes[offset : offset + HASH_SIZE]
 
-    def nodes_in_append_order(self) -> Generator[tuple[int, int, bytes], None, None]:
-        """Every stored node as (level, index, hash), in the order appending leaves completes them:
-        node (L, i) is completed by leaf (i + 1)·2^L − 1, after the nodes below it."""
+    def runs(self, level: int, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """Up to `limit` stored runs at `level` starting after index `after`, in order, as (first index, hashes)."""
         n = t.log_nodes.c
-        completed_by = ((n.idx + 1) * func.power(2, n.level)) if not self.sqlite else ((n.idx + 1).op("<<")(n.level))
         with self.engine.connect() as conn:
-            rows = conn.execution_options(yield_per=10_000).execute(
-                select(n.level, n.idx, n.hash).order_by(completed_by, n.level)
-            )
-            for level, index, value in rows:
-                yield int(level), int(index), bytes(value)
+            rows = conn.execute(select(n.idx, n.hash).where(n.level == level, n.idx > after).order_by(n.idx).limit(limit))
+            return [(int(first), bytes(hashes)) for first, hashes in rows]
+
+    def stored_per_level(self) -> dict[int, int]:
+        """How many nodes the stored runs hold at each level (overlaps counted twice)."""
+        n = t.log_nodes.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(n.level, func.sum(func.length(n.hash))).group_by(n.level))
+            return {int(level): int(total) // HASH_SIZE for level, total in rows}
 
     def index_of(self, position: int) -> int:
         """The leaf index of the event at `position`: how many events come before it (PostgreSQL's ids have holes)."""

@@ -10,7 +10,8 @@ the event objects being appended: decoding the bytes just encoded from those sam
 cost a tenth of an import (tests/unit/test_leaf_lines.py shows, for every kind of event, that
 the line made from the object is byte for byte the line the export makes from the stored row).
 This runs on the library's raw DB-API cursor of the transaction (`?` parameters on SQLite, `%s`
-on PostgreSQL); the tree's new nodes go in with one statement per batch (COPY on PostgreSQL).
+on PostgreSQL). The nodes a batch completes go in as one row per level, each holding that level's
+new consecutive nodes (`tables.log_nodes`): a few rows per batch instead of two per event.
 """
 
 from __future__ import annotations
@@ -26,14 +27,23 @@ from kompass.application.ports import Signer
 from kompass.application.proofs import sign
 from kompass.domain.checkpoint import Checkpoint
 from kompass.domain.errors import ConcurrentChange, IntegrityViolation
-from kompass.domain.merkle import CompactRange
+from kompass.domain.merkle import HASH_SIZE, CompactRange, Run
 from kompass.infrastructure.command_log_writer import object_line
 from kompass.infrastructure.fact_decoder import FactDecoder
 
 CHUNK = 500
 KEY_CACHE = 100_000
-NODE_ROWS = 300
-"""Tree nodes per INSERT on SQLite: 900 bound values, under the 999 older SQLite versions allow."""
+
+
+RUN_NODES = 256
+"""Nodes per stored row at most (8 KiB of hashes): a proof reads a whole row for each node it needs."""
+
+
+def node_rows(runs: Iterable[Run]) -> list[Run]:
+    """The rows of `kompass_log_nodes` that store these runs: each cut into pieces of at most RUN_NODES nodes."""
+    size = RUN_NODES * HASH_SIZE
+    return [(level, first + start // HASH_SIZE, hashes[start : start + size])
+            for level, first, hashes in runs for start in range(0, len(hashes), size)]
 
 
 def origin_of(store_id: str) -> str:
@@ -77,11 +87,14 @@ class LeafLines:
         with the recorder the store kept for its row (so the tree and the export agree)."""
         if len(self.keys) > KEY_CACHE:
             self.keys.clear()
-        keys = self.keys
-        for event in events:
-            if event.originator_version == 1:
-                keys[event.originator_id] = key_of_created(event)
-        self._look_up(cursor, {e.originator_id for e in events if e.originator_id not in keys})
+        keys, missing = self.keys, set()
+        for event in events:  # an aggregate's first event comes before any other of it
+            if event.originator_id not in keys:
+                if event.originator_version == 1:
+                    keys[event.originator_id] = key_of_created(event)
+                else:
+                    missing.add(event.originator_id)
+        self._look_up(cursor, missing)
         return [
             object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id), who)
             for e, who in zip(events, recorded_by, strict=True)
@@ -121,7 +134,6 @@ class LogExtension:
         self.tree: CompactRange | None = None
         self.store_id = ""
         self.start_size = self.start_position = 0
-        self._inserts: dict[int, str] = {}
 
     def extend(self, events: Sequence[Any], recorded_by: Sequence[str | None]) -> None:
         """Called after each batch of `events` is inserted (so on PostgreSQL the table lock is already held),
@@ -131,18 +143,14 @@ class LogExtension:
         if self.tree is None:
             self._load()
         assert self.tree is not None
-        nodes = self.tree.extend(line.encode() for line in self.lines(self.cursor, events, recorded_by))
+        rows = node_rows(self.tree.extend(map(str.encode, self.lines(self.cursor, events, recorded_by))))
         if self.mark == "%s":
             with self.cursor.copy("COPY kompass_log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int4", "int8", "bytea"])
-                for node in nodes:
-                    copy.write_row(node)
-            return
-        for start in range(0, len(nodes), NODE_ROWS):
-            rows = nodes[start : start + NODE_ROWS]
-            if len(rows) not in self._inserts:
-                self._inserts[len(rows)] = "INSERT INTO kompass_log_nodes (level, idx, hash) VALUES " + ",".join(["(?,?,?)"] * len(rows))
-            self.cursor.execute(self._inserts[len(rows)], [value for row in rows for value in row])
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            self.cursor.executemany("INSERT INTO kompass_log_nodes (level, idx, hash) VALUES (?, ?, ?)", rows)
 
     def finish(self) -> None:
         """Check that exactly this transaction's events follow the last checkpoint, then sign the new one."""

@@ -13,13 +13,14 @@ from eventsourcing.application import AggregateNotFoundError
 
 from kompass.application.app import PortfolioApplication
 from kompass.application.permissions import Grants
+from kompass.application.ports import RoleRegister
 from kompass.application.users import USER_TOPICS, grants_as_of
 from kompass.domain.identity import user_aggregate_id
 from kompass.domain.user import User
-from kompass.infrastructure.eventstore import NotificationFacts
+from kompass.infrastructure.event_reads import NotificationFacts
 
 
-class UserRegister:
+class UserRegister(RoleRegister):
     def __init__(self, app: PortfolioApplication, facts: NotificationFacts) -> None:
         self.app = app
         self.facts = facts

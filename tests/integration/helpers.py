@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from kompass.cli.main import cli
 from kompass.infrastructure.bootstrap import Store
-from kompass.infrastructure.projector import Projector
+from kompass.infrastructure.projections.projector import Projector
 
 ADMIN = "admin"
 

@@ -246,9 +246,28 @@ def test_a_forged_checkpoint_signature_is_caught(loaded: tuple[str, Path]) -> No
 
 def test_a_forged_tree_node_is_caught_by_plain_verify(loaded: tuple[str, Path]) -> None:
     url, _kept = loaded
-    with raw(url) as db:
-        db.sql("UPDATE kompass_log_nodes SET hash = ? WHERE level = 3 AND idx = 4", b"\x00" * 32)
+    with raw(url) as db:  # a row holds a run of nodes (tables.log_nodes): node 4 is in the run starting at or before it
+        first, hashes = db.sql("SELECT idx, hash FROM kompass_log_nodes WHERE level = 3 AND idx <= 4 ORDER BY idx DESC LIMIT 1")[0]
+        at = (4 - first) * 32
+        forged = bytes(hashes)[:at] + b"\x00" * 32 + bytes(hashes)[at + 32 :]
+        db.sql("UPDATE kompass_log_nodes SET hash = ? WHERE level = 3 AND idx = ?", forged, first)
     assert "node at level 3, index 4" in verify_fails(url)
+
+
+def test_tree_nodes_laid_over_stored_ones_are_caught_by_plain_verify(loaded: tuple[str, Path]) -> None:
+    """A row holds a run of nodes, so a forged row starting inside a stored run would shadow its nodes in proofs."""
+    url, _kept = loaded
+    with raw(url) as db:
+        db.sql("INSERT INTO kompass_log_nodes (level, idx, hash) VALUES (0, 50, ?)", b"\x00" * 64)
+    assert "nodes at level 0" in verify_fails(url)
+
+
+def test_a_run_of_tree_nodes_cut_short_is_caught_by_plain_verify(loaded: tuple[str, Path]) -> None:
+    url, _kept = loaded
+    with raw(url) as db:
+        first, hashes = db.sql("SELECT idx, hash FROM kompass_log_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1")[0]
+        db.sql("UPDATE kompass_log_nodes SET hash = ? WHERE level = 0 AND idx = ?", bytes(hashes)[:-32], first)
+    assert "in no checkpoint" in verify_fails(url)
 
 
 def test_a_forged_read_model_row_is_caught_by_plain_verify(loaded: tuple[str, Path]) -> None:

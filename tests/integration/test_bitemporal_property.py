@@ -29,8 +29,8 @@ from kompass.application import commands as c
 from kompass.application.coverage import report_from_state
 from kompass.application.state import PortfolioState, fold
 from kompass.domain.errors import KompassError
-from kompass.infrastructure import bitemporal_projection
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.projections.bitemporal import writer as bitemporal_projection
 from tests.conftest import drop_pg_database, init_store
 from tests.integration.helpers import use_projector
 from tests.integration.test_projections_property import CATCH_UP, LEADS, batches, effective, keys, pg_copy, pg_template, refs, step, steps

@@ -1,4 +1,4 @@
-"""Rebuilds nobody notices (kompass.infrastructure.blue_green): a rebuild fills fresh tables beside
+"""Rebuilds nobody notices (kompass.infrastructure.projections.blue_green): a rebuild fills fresh tables beside
 the live ones and swaps them in with one transaction, on SQLite and PostgreSQL.
 
 To tell the old tables from the new, a live coverage cell is first made wrong by hand: queries

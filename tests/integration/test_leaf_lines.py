@@ -96,7 +96,8 @@ def stored_leaves(url: str) -> list[bytes]:
     try:
         with store.engine.connect() as conn:
             rows = conn.execute(select(t.log_nodes.c.hash).where(t.log_nodes.c.level == 0).order_by(t.log_nodes.c.idx))
-            return [bytes(r[0]) for r in rows]
+            joined = b"".join(bytes(r[0]) for r in rows)  # each row a run of consecutive leaf hashes
+            return [joined[i : i + 32] for i in range(0, len(joined), 32)]
     finally:
         store.close()
 

@@ -1,7 +1,7 @@
 """The lean present-time read of `kompass gaps` and `kompass coverage` (issue 7, CLI start-up).
 
 On a SQLite store whose projections are at the head of the log, these two commands read the
-coverage rows with the stdlib `sqlite3` (kompass/infrastructure/sqlite_coverage.py) instead of
+coverage rows with the stdlib `sqlite3` (kompass/infrastructure/projections/sqlite_coverage.py) instead of
 opening the `Store`. These tests hold that path to the full one: the same bytes on stdout and
 stderr and the same exit code for every format and filter; taken only when the store is
 current (a subprocess shows that neither eventsourcing nor SQLAlchemy was imported); and when
@@ -25,7 +25,7 @@ from click.testing import Result
 from kompass.cli.context import Settings
 from kompass.domain.identity import portfolio_id
 from kompass.domain.vocabulary import REGIONS
-from kompass.infrastructure import sqlite_coverage
+from kompass.infrastructure.projections import layout, sqlite_coverage
 from tests.conftest import FIXTURES, NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import as_json, invoke, ok
 
@@ -274,7 +274,7 @@ def test_the_reader_declines_a_store_without_the_reference_events(tmp_path: Path
 def test_the_reader_declines_a_projection_behind_or_ahead(tmp_path: Path) -> None:
     url = _current_store(tmp_path)
     assert _reads(url)
-    for name in sqlite_coverage.PROJECTIONS:
+    for name in layout.PROJECTIONS:
         with sqlite3.connect(_path(url)) as conn:
             conn.execute("UPDATE rm_tracking SET position = position - 1 WHERE projection = ?", (name,))
         assert not _reads(url), f"{name} behind"
@@ -321,20 +321,19 @@ def test_the_lean_path_declines_postgres_and_urls_it_cannot_use() -> None:
         assert Settings(db=url, as_user=None).current_coverage() is None
 
 
-# --- the reader's copies of the stored layout ------------------------------------------------------------------
+# --- the stored layout the reader names ----------------------------------------------------------------------
 
 
-def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) -> None:
+def test_the_layout_the_reader_names_is_the_one_stored(tmp_path: Path) -> None:
     from kompass.application import bitemporal, coverage_series
-    from kompass.infrastructure import portfolio_projection, tables
+    from kompass.infrastructure import tables
     from kompass.infrastructure.bootstrap import Store
     from kompass.infrastructure.eventstore import events_table
-    from kompass.infrastructure.projector import default_projections
+    from kompass.infrastructure.projections.projector import default_projections
 
-    assert tuple(p.NAME for p in default_projections()) == sqlite_coverage.PROJECTIONS
-    assert sqlite_coverage.SCALE == portfolio_projection.SCALE
-    assert sqlite_coverage.TIME_FORMAT == bitemporal.TIME_FORMAT
-    assert (sqlite_coverage.EFFECTIVE, sqlite_coverage.RECORDED, sqlite_coverage.NATIONAL) == (
+    assert tuple(p.NAME for p in default_projections()) == layout.PROJECTIONS
+    assert layout.TIME_FORMAT == bitemporal.TIME_FORMAT
+    assert (layout.EFFECTIVE, layout.RECORDED, layout.NATIONAL) == (
         coverage_series.EFFECTIVE, coverage_series.RECORDED, coverage_series.NATIONAL
     )
     assert set(tables.metadata.tables) >= sqlite_coverage.PAST_TABLES
@@ -346,9 +345,10 @@ def test_the_readers_copies_of_the_layout_match_their_sources(tmp_path: Path) ->
         store.close()
     assert sqlite_coverage.NEEDED_TABLES - {sqlite_coverage.EVENTS_TABLE} <= set(tables.metadata.tables)
     columns = {name: {c.name for c in table.columns} for name, table in tables.metadata.tables.items()}
-    assert {"region", "area", "initiatives", "weighted60", "pipeline", "budget60", "actors"} <= columns["rm_coverage"]
-    assert {"area", "initiatives", "weighted60"} <= columns["rm_national"]
-    assert {"region", "year", "score", "light", "focus", "effective"} <= columns["rm_assessments"]
+    assert {"region", "area", *layout.CELL_NUMBERS} <= columns[layout.COVERAGE]
+    assert {"axis", "region", "area", "point", *layout.CELL_NUMBERS} <= columns[layout.BT_SERIES]
+    assert {"area", *layout.NATIONAL_NUMBERS} <= columns[layout.NATIONAL_COVERAGE]
+    assert {"region", "year", "score", "light", "focus", "effective"} <= columns[layout.ASSESSMENTS]
 
 
 def test_the_reader_returns_what_the_read_model_returns(current: str) -> None:

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from kompass.application import network as n
 from kompass.application.state import fold
-from kompass.infrastructure import network_projection
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.command_log import read_command_log
+from kompass.infrastructure.projections.network import writer as network_projection
 from tests.conftest import FIXTURES
 
 SCOPES = [(None, None), ("14", None), ("12", None), ("08", None), ("09", None), ("01", None), (None, "innovation"),

@@ -26,8 +26,8 @@ from kompass.application import commands as c
 from kompass.application import network as n
 from kompass.application.state import fold
 from kompass.domain.errors import KompassError
-from kompass.infrastructure import network_projection
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.projections.network import writer as network_projection
 from tests.conftest import init_store
 from tests.integration.helpers import use_projector
 

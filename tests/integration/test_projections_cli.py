@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kompass.infrastructure import projector as projector_module
 from kompass.infrastructure import tables
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.projections import projector as projector_module
 from tests.conftest import FIXTURES, NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, key_events, ok, use_projector
 from tests.integration.test_projections_reference import (

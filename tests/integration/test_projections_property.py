@@ -26,8 +26,8 @@ from kompass.application import commands as c
 from kompass.domain.errors import KompassError
 from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import FOCUS_LEVELS, REGIONS
-from kompass.infrastructure import portfolio_projection
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.projections.portfolio import writer as portfolio_projection
 from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
 from tests.integration.helpers import use_projector
 from tests.integration.test_projections_reference import (

@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from kompass.cli.main import cli
+from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.tlog_write import RUN_NODES
 from tests.conftest import NEW_STORE_EVENTS, init_store
 from tests.integration.helpers import invoke, ok
 
@@ -141,3 +143,28 @@ def test_a_restore_skips_the_reference_lines_but_refuses_altered_ones(sqlite_url
     altered.write_text(export.read_text(encoding="utf-8").replace("Region Stockholm", "Region Pwned"), encoding="utf-8")
     result = invoke(f"sqlite:///{tmp_path / 'other.db'}", "import", "--restore", str(altered))
     assert result.exit_code == 1 and "region-01" in result.stderr
+
+
+def test_a_write_longer_than_a_row_of_nodes_verifies_and_proves(db_url: str, tmp_path: Path) -> None:
+    """An import appends its nodes as runs cut into rows of at most RUN_NODES (tables.log_nodes): `verify` reads them
+    across the rows, and proofs for leaves in the first, a middle and the last row of the run check offline."""
+    lines = [{"op": "initiative.propose", "ref": "14-long", "region": "14", "title": "Long", "areas": ["innovation"],
+              "type": "project", "orientation": "internal", "roles": ["strategist"]},
+             {"op": "initiative.status", "ref": "14-long", "status": "active"},
+             {"op": "initiative.indicator", "ref": "14-long", "name": "n", "target": 1000, "unit": "st"}]
+    lines += [{"op": "initiative.measure", "ref": "14-long", "name": "n", "value": v} for v in range(2 * RUN_NODES + 100)]
+    log = tmp_path / "long.jsonl"
+    log.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    kept = tmp_path / "kept.txt"
+    ok(db_url, "checkpoint", "--output", str(kept))
+    ok(db_url, "import", str(log))
+    assert ok(db_url, "verify").stdout.startswith("verified:")
+    ok(db_url, "verify", "--against", str(kept))
+    store = Store(db_url)
+    positions = [fact.position for fact in store.facts.facts()]  # PostgreSQL's ids have holes
+    store.close()
+    head = len(positions)
+    for index in (head - len(lines), head - len(lines) + RUN_NODES + 5, head - 1):
+        proof = json.loads(ok(db_url, "prove", str(positions[index])).stdout)
+        assert proof["index"] == index
+        assert offline(write(tmp_path, proof)).exit_code == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kompass.application.reports.document import Figure, NetworkPicture
+from kompass.application.reports.network_models import PictureNode
 from kompass.application.reports.service import ReportRequest
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.charts import agg_renderer, name_box, network_figure
@@ -40,16 +41,16 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Figure]]
 def test_the_national_network_names_only_key_actors_and_no_two_names_overlap(figures: dict[str, list[Figure]]) -> None:
     network = next(f.chart for f in figures["national"] if isinstance(f.chart, NetworkPicture))
     nodes = network.nodes
-    named = [n for n in nodes if n["named"]]
+    named = [n for n in nodes if n.named]
     assert 0 < len(named) < len(nodes) / 5, "a few key actors are named, not everyone"
-    assert all(n["key"] or n["betweenness"] > 0 for n in named)
-    fig, placed = network_figure(nodes, [tuple(e) for e in network.edges], title="t", lang="sv")
+    assert all(n.key or n.betweenness > 0 for n in named)
+    fig, placed = network_figure(nodes, network.edges, title="t", lang="sv")
     assert len(placed) >= min(len(named), 6)
     renderer = agg_renderer(fig)
     boxes = [name_box(label, renderer) for label in placed]
     for a, b in combinations(boxes, 2):
         assert not a.overlaps(b), "two key-actor names overlap"
-    assert {" ".join(label.get_text().split()) for label in placed} <= {n["label"] for n in named}
+    assert {" ".join(label.get_text().split()) for label in placed} <= {n.label for n in named}
     keep = os.environ.get("KOMPASS_SCREENSHOTS")
     if keep:  # docs/screenshots: the national network as the reports draw it
         Path(keep).mkdir(parents=True, exist_ok=True)
@@ -58,8 +59,8 @@ def test_the_national_network_names_only_key_actors_and_no_two_names_overlap(fig
 
 def test_labels_never_overlap_even_when_every_point_sits_in_one_place() -> None:
     """An attack on the placement: thirty long names at nearly the same point."""
-    nodes = [{"actor": f"a{i:02d}", "label": f"Ett mycket långt aktörsnamn nummer {i}", "kind": "agency", "betweenness": 0.5,
-              "key": True, "named": True} for i in range(30)]
+    nodes = [PictureNode(actor=f"a{i:02d}", label=f"Ett mycket långt aktörsnamn nummer {i}", kind="agency", betweenness=0.5,
+                         key=True, named=True) for i in range(30)]
     edges = [("a00", f"a{i:02d}", 1) for i in range(1, 30)]
     fig, placed = network_figure(nodes, edges)
     renderer = agg_renderer(fig)

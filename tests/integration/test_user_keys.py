@@ -27,7 +27,7 @@ from tests.conftest import NEW_STORE_EVENTS, PG_UNAVAILABLE, drop_pg_database, n
 from tests.integration.helpers import invoke, ok, refused
 from tests.integration.pg_logins import drop_store, new_store
 from tests.integration.test_audit_roundtrip import export_bytes
-from tests.integration.test_audit_tamper import Raw
+from tests.integration.test_audit_tamper import Raw, rewrite_log_consistently, verify_fails
 
 VERIFY_FAILED = 5
 DENIED = 4
@@ -170,3 +170,28 @@ def test_key_publications_round_trip_byte_for_byte(db_url: str, tmp_path: Path) 
     finally:
         if not target.startswith("sqlite"):
             drop_pg_database(target)
+
+
+def test_a_key_publication_whose_recorder_was_rewritten_fails_verify(db_url: str, tmp_path: Path) -> None:
+    """The row of a key publication rewritten to say another admin's login recorded it (what the write side refuses
+    an admin acting as the user with `--as`), the tree and every checkpoint recomputed to match and re-signed:
+    `by` still names the user, so only the check of `recorded_by` finds it, naming the position (exit 5)."""
+    store = Store(db_url)
+    real = store.identity.real
+    store.close()
+    if db_url.startswith("sqlite"):  # on PostgreSQL the real identity's key is published with its first write
+        file = tmp_path / "key.jsonl"
+        file.write_text(json.dumps({"op": "key.publish", "user": real, "public_key": public_key_text()}) + "\n", encoding="utf-8")
+        ok(db_url, "import", str(file), user=None)
+    ok(db_url, "user", "grant", "other-admin", "--role", "admin")
+    ok(db_url, "verify", user=None)
+    raw = Raw(db_url)
+    topic = "kompass.domain.signing_key:SigningKey.KeyPublished"
+    rows = raw.sql(f"SELECT {raw.position}, recorded_by FROM {raw.table} WHERE topic = ? ORDER BY {raw.position} DESC LIMIT 1", topic)
+    position, recorded_by = rows[0]
+    assert recorded_by == real
+    raw.sql(f"UPDATE {raw.table} SET recorded_by = ? WHERE {raw.position} = ?", "other-admin", position)
+    raw.conn.close()
+    rewrite_log_consistently(db_url)
+    line = verify_fails(db_url)
+    assert f"position {position}" in line and "other-admin recorded it" in line and "own key" in line, line

@@ -61,6 +61,16 @@ class FakeAuditor(ports.Auditor):
         self.restored = list(facts)
         return len(self.restored)
 
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        return None
+
+    def checkpoint_keys(self) -> list[str]:
+        return ["kompass/test+00000000+AAAA"]
+
+    def inclusion_proof(self, position: int, note: str | None) -> dict[str, object]:
+        self.notes.append((str(position), note or ""))
+        return {"index": position - 1}
+
 
 @pytest.fixture
 def auditor() -> FakeAuditor:
@@ -102,4 +112,26 @@ def test_verify_is_the_auditors_verdict(audit: AuditService) -> None:
 def test_a_file_without_a_checkpoint_is_refused_before_the_auditor_is_asked(audit: AuditService, auditor: FakeAuditor) -> None:
     with pytest.raises(ProofFailed, match="no kompass checkpoint"):
         audit.verify_against([("held.txt", "no checkpoint here")])
+    assert auditor.notes == []
+
+
+def test_a_store_without_a_checkpoint_says_so_instead_of_printing_nothing(audit: AuditService) -> None:
+    from kompass.domain.errors import NotFound
+
+    with pytest.raises(NotFound, match="no checkpoint yet"):
+        audit.checkpoint()
+    assert audit.checkpoint_keys() == ["kompass/test+00000000+AAAA"]
+
+
+def test_a_proof_is_asked_of_the_checkpoint_found_in_the_held_file(audit: AuditService, auditor: FakeAuditor) -> None:
+    note = "kompass/test\n12\nAAAA\n\n— kompass/test AAAA\n"
+    assert audit.prove(3, "# an export\n#   " + note.replace("\n", "\n#   ")) == {"index": 2}
+    assert auditor.notes == [("3", note)]
+    audit.prove(4)
+    assert auditor.notes[-1] == ("4", "")
+
+
+def test_a_held_file_with_no_checkpoint_is_refused_before_a_proof_is_made(audit: AuditService, auditor: FakeAuditor) -> None:
+    with pytest.raises(ProofFailed, match="no kompass checkpoint"):
+        audit.prove(3, "no checkpoint here")
     assert auditor.notes == []

@@ -20,7 +20,8 @@ from kompass.domain.portfolio import Portfolio
 from kompass.domain.recording import KompassAggregate
 from kompass.domain.signing_key import SigningKey
 from kompass.domain.user import User
-from kompass.infrastructure import network_projection, portfolio_projection
+from kompass.infrastructure.projections.network import writer as network_projection
+from kompass.infrastructure.projections.portfolio import writer as portfolio_projection
 
 AGGREGATE_CLASSES = (Initiative, Actor, Portfolio, User, SigningKey)
 

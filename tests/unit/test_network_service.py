@@ -138,8 +138,8 @@ def test_an_export_is_stamped_with_the_log_position_and_the_question(service: Ne
 def test_a_picture_needs_a_picture_maker(tables: TableNetwork) -> None:
     drawn: list[dict[str, Any]] = []
 
-    def draw(**kwargs: Any) -> bytes:
-        drawn.append(kwargs)
+    def draw(nodes: Any, edges: Any, **kwargs: Any) -> bytes:
+        drawn.append({"nodes": nodes, "edges": edges, **kwargs})
         return b"<svg/>"
 
     with_pictures = NetworkService(lambda: tables, EmptyLog(), lambda: None, MemoryCache(), load_framework(None), draw)

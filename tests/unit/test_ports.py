@@ -9,12 +9,13 @@ from pathlib import Path
 
 from kompass.application import ports
 from kompass.infrastructure.auditor import StoreAuditor
-from kompass.infrastructure.eventstore import AppendTransaction, AtomicAppender, NotificationFacts
+from kompass.infrastructure.event_appends import AppendTransaction, AtomicAppender
+from kompass.infrastructure.event_reads import NotificationFacts
 from kompass.infrastructure.language import BabelLanguage
-from kompass.infrastructure.network_cache import NetworkCache
-from kompass.infrastructure.network_projection import NetworkBatch
-from kompass.infrastructure.portfolio_projection import PortfolioBatch
-from kompass.infrastructure.read_model import ReadModel
+from kompass.infrastructure.projections.network.cache import NetworkCache
+from kompass.infrastructure.projections.network.writer import NetworkBatch
+from kompass.infrastructure.projections.portfolio.writer import PortfolioBatch
+from kompass.infrastructure.projections.read_model import ReadModel
 from tests.unit.test_audit_service import FakeAuditor
 from tests.unit.test_handlers import MemoryAppender, MemoryTransaction
 from tests.unit.test_network_service import EmptyLog, MemoryCache, TableNetwork

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kompass.application.bitemporal import TIME_FORMAT, remembered_time_key, time_key
-from kompass.infrastructure.projector import FULL_COLLECTIONS_OFF, _few_full_collections
+from kompass.infrastructure.projections.projector import FULL_COLLECTIONS_OFF, _few_full_collections
 
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30))])
 

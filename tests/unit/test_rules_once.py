@@ -14,7 +14,7 @@ from kompass.domain import status as lifecycle
 from kompass.domain.coverage import InitiativeFacts, contribution
 from kompass.domain.errors import RuleViolation
 from kompass.domain.merges import survivor
-from kompass.infrastructure.portfolio_projection import SCALE
+from kompass.infrastructure.projections.layout import SCALE
 
 AREAS = ("competence", "security", "innovation", "leadership", "infrastructure")
 

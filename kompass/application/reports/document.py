@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kompass.application.coverage_grid import CoverageGrid
+    from kompass.application.reports.annual import CoverageRow
+    from kompass.application.reports.assessments import RegionMovement
+    from kompass.application.reports.network_models import Edge, PictureNode
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,8 @@ class Table:
 class CoverageHeatmap:
     """Regions × areas: colour = weighted coverage, number = counting initiatives, gaps marked."""
 
-    coverage: Mapping[str, Any]
-    """The coverage JSON (every region, every area)."""
+    coverage: CoverageGrid
+    """Every region, every area."""
     area_names: Mapping[str, str]
     title: str
     lang: str
@@ -87,7 +93,7 @@ class RankingBars:
 class MovementChart:
     """Each region's score the year before and this year, in its traffic-light colour."""
 
-    movements: Sequence[Mapping[str, Any]]
+    movements: Sequence[RegionMovement]
     year: int
     title: str
     lang: str
@@ -97,7 +103,7 @@ class MovementChart:
 class FocusChart:
     """A region's weighted coverage per area against the national median, with its declared focus."""
 
-    rows: Sequence[Mapping[str, Any]]
+    rows: Sequence[CoverageRow]
     area_names: Mapping[str, str]
     title: str
     lang: str
@@ -107,8 +113,8 @@ class FocusChart:
 class NetworkPicture:
     """The actor network; nodes carry `named` where only key actors are to be named."""
 
-    nodes: Sequence[Mapping[str, Any]]
-    edges: Sequence[Sequence[Any]]
+    nodes: Sequence[PictureNode]
+    edges: Sequence[Edge]
     title: str
     lang: str
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kompass.application.reports.document import Document, Heading, Para, Table
+from kompass.application.reports.evaluation import FOCUS_ORDER
 from kompass.application.reports.language import Language
 from kompass.application.reports.national import NationalReport
-from kompass.application.reports.tables import FOCUS_ORDER
 from kompass.domain.vocabulary import LIGHTS
 
 
@@ -74,26 +74,26 @@ def framework_view(doc: Document, report: NationalReport, names: dict[str, str],
     crosswalk = report.crosswalk
     if not crosswalk:
         return
-    national = report.coverage["national"]
+    national = report.coverage.national
     rows = tuple(
         (lang.term("area", base), ", ".join(names[t] for t in targets), lang._("split %(n)s ways", n=len(targets)) if len(targets) > 1
          else lang._("whole"))
-        for base, targets in crosswalk["areas"].items()
+        for base, targets in crosswalk.areas.items()
     )
-    by_gap = sorted(national, key=lambda a: (national[a]["regions_with_gap"], list(national).index(a)))
+    by_gap = sorted(national, key=lambda a: (national[a].regions_with_gap, list(national).index(a)))
     doc.add(
         Heading(2, lang._("Reading the %(framework)s view", framework=report.framework), "framework"),
         Para(lang._("Every initiative is recorded under the areas of %(base)s; this view counts it under the areas each of them maps "
                     "to. An initiative's weight (1 divided by its number of areas) is divided again where one area maps to several, "
                     "so an area that receives only a share of a base area ranks lower by weighted coverage than by the number of "
                     "regions with a gap in it. Both rankings are shown; in both, the first is the strongest.",
-                    base=crosswalk["from"]), note=True),
+                    base=crosswalk.base), note=True),
         Table((lang._("Base area"), lang._("Counts under"), lang._("Weight")), rows, name=lang._("Crosswalk")),
         Table(
             (lang._("Area"), lang._("Rank by weighted coverage"), lang._("Weighted"), lang._("Rank by regions with a gap"),
              lang._("Regions with a gap")),
-            tuple((names[a], str(report.area_ranking.index(a) + 1), lang.number(national[a]["weighted"], 2),
-                   str(by_gap.index(a) + 1), str(national[a]["regions_with_gap"])) for a in report.area_ranking),
+            tuple((names[a], str(report.area_ranking.index(a) + 1), lang.number(national[a].weighted, 2),
+                   str(by_gap.index(a) + 1), str(national[a].regions_with_gap)) for a in report.area_ranking),
             (1, 2, 3, 4),
             name=lang._("Two rankings"),
         ),

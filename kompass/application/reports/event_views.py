@@ -7,14 +7,14 @@ so a report never hides a change it cannot word.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from kompass.application.catalogue.initiative import spaced_unit
+from kompass.application.reports.events import RecordedChange
 from kompass.application.reports.language import Language
 
 
-def event_summary(lang: Language, event: dict[str, Any]) -> str:
-    d: dict[str, Any] = event.get("data") or {}
+def event_summary(lang: Language, event: RecordedChange) -> str:
+    d = event.data
     reason = f": {d['reason']}" if d.get("reason") else ""
     t = lang.term
     words: dict[str, Callable[[], str]] = {
@@ -36,8 +36,8 @@ def event_summary(lang: Language, event: dict[str, Any]) -> str:
                                        light=t("light", d["light"])),
         "CoordinatorAssigned": lambda: lang._("coordinator %(user)s", user=d["user"]),
     }
-    worded = words.get(str(event["type"]))
+    worded = words.get(event.type)
     try:
-        return worded() if worded else str(event["summary"])
+        return worded() if worded else event.summary
     except KeyError:
-        return str(event["summary"])
+        return event.summary

@@ -5,8 +5,8 @@ cross-region collaboration, in the report's language."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+from kompass.application.coverage_grid import CoverageGrid
 from kompass.application.reports.document import (
     Bullets,
     CoverageHeatmap,
@@ -23,10 +23,12 @@ from kompass.application.reports.document import (
 from kompass.application.reports.evaluation_views import evaluation_tables, framework_view
 from kompass.application.reports.language import Language
 from kompass.application.reports.national import NationalReport
+from kompass.application.reports.network_models import NationalNetwork
 from kompass.application.reports.wording import limited, new_document, region_label
 from kompass.domain.vocabulary import LIGHTS
 
 GAP_MARKS = {"absent": "·", "pipeline_only": "p", "thin": "t"}
+"""How a gap is marked beside a cell's count, in the national table and in the coverage picture alike."""
 SHOWN_ROWS = 15
 
 
@@ -39,16 +41,16 @@ def area_names(framework_names: Mapping[str, str], lang: Language) -> dict[str, 
     return named
 
 
-def heatmap_fallback(coverage: dict[str, Any], names: dict[str, str], lang: Language) -> Table:
-    areas = list(coverage["national"])
+def heatmap_fallback(coverage: CoverageGrid, names: dict[str, str], lang: Language) -> Table:
+    areas = list(coverage.national)
     rows = []
-    for r in coverage["regions"]:
+    for r in coverage.regions:
         cells = []
         for a in areas:
-            cell = r["areas"][a]
-            cells.append(f"{cell['initiatives']}{' ' + GAP_MARKS[cell['gap']] if cell['gap'] else ''}")
-        rows.append((region_label(r["region"]), *cells))
-    marks = tuple(("", *(r["areas"][a]["gap"] or "" for a in areas)) for r in coverage["regions"])
+            cell = r.areas[a]
+            cells.append(f"{cell.initiatives}{' ' + GAP_MARKS[cell.gap] if cell.gap else ''}")
+        rows.append((region_label(r.region), *cells))
+    marks = tuple(("", *(r.areas[a].gap or "" for a in areas)) for r in coverage.regions)
     return Table((lang._("Region"), *(names[a] for a in areas)), tuple(rows), tuple(range(1, len(areas) + 1)), marks,
                  name=lang._("Coverage"))
 
@@ -92,19 +94,19 @@ def _movement(doc: Document, report: NationalReport, lang: Language) -> None:
     year = report.year
     rows, marks = [], []
     for m in report.movements:
-        now, before = m["assessment"], m["previous"]
-        change = m["score_change"]
+        now, before = m.assessment, m.previous
+        change = m.score_change
         rows.append(
             (
-                region_label(m["region"]),
-                f"{before['score']} ({before['year']})" if before else "—",
-                str(now["score"]) if now else "—",
+                region_label(m.region),
+                f"{before.score} ({before.year})" if before else "—",
+                str(now.score) if now else "—",
                 ("—" if change is None else f"{change:+d}" if change else "0"),
-                lang.term("light", now["light"]) if now else "—",
-                lang.term("movement", m["movement"]),
+                lang.term("light", now.light) if now else "—",
+                lang.term("movement", m.movement),
             )
         )
-        marks.append(("", "", "", "", now["light"] if now else "", m["movement"]))
+        marks.append(("", "", "", "", now.light if now else "", m.movement))
     doc.add(
         Heading(2, lang._("Movement and traffic lights"), "movement"),
         Para(lang._("Each region's self-assessed score (1–10) for %(year)s against its latest earlier assessed year; a region "
@@ -116,10 +118,10 @@ def _movement(doc: Document, report: NationalReport, lang: Language) -> None:
               (1, 2, 3), tuple(marks), name=lang._("Movement")),
     )
     by_light = {
-        light: [region_label(m["region"]) for m in report.movements if m["assessment"] and m["assessment"]["light"] == light]
+        light: [region_label(m.region) for m in report.movements if m.assessment and m.assessment.light == light]
         for light in LIGHTS
     }
-    missing = [region_label(m["region"]) for m in report.movements if not m["assessment"]]
+    missing = [region_label(m.region) for m in report.movements if not m.assessment]
     light_rows = tuple((lang.term("light", light), str(report.lights[light]), ", ".join(by_light[light]) or "—") for light in LIGHTS)
     doc.add(
         Table((lang._("Light"), lang._("Regions"), lang._("Which")), light_rows, (1,), tuple((light, "", "") for light in LIGHTS),
@@ -143,18 +145,18 @@ def _coverage(doc: Document, report: NationalReport, names: dict[str, str], lang
         Heading(2, lang._("Area ranking"), "ranking"),
     )
     ranking = report.area_ranking
-    national = coverage["national"]
+    national = coverage.national
     doc.add(
         Figure(
-            RankingBars([(names[a], national[a]["weighted"]) for a in ranking],
+            RankingBars([(names[a], national[a].weighted) for a in ranking],
                         lang._("All regions: areas by weighted coverage, %(year)s", year=report.year), lang.code),
             lang._("Areas by national weighted coverage"),
         ),
         Table(
             (lang._("Rank"), lang._("Area"), lang._("Weighted"), lang._("Initiatives"), lang._("Regions with a gap")),
             tuple(
-                (str(i), names[a], lang.number(national[a]["weighted"], 2), str(national[a]["initiatives"]),
-                 str(national[a]["regions_with_gap"]))
+                (str(i), names[a], lang.number(national[a].weighted, 2), str(national[a].initiatives),
+                 str(national[a].regions_with_gap))
                 for i, a in enumerate(ranking, 1)
             ),
             (0, 2, 3, 4),
@@ -165,11 +167,10 @@ def _coverage(doc: Document, report: NationalReport, names: dict[str, str], lang
 
 def _gaps(doc: Document, report: NationalReport, names: dict[str, str], lang: Language) -> None:
     rows = tuple(
-        (region_label(g["region"]), str(len(g["gaps"])),
-         ", ".join(f"{names[x['area']]} ({lang.term('gap', x['kind'])})" for x in g["gaps"]))
+        (region_label(g.region), str(len(g.gaps)), ", ".join(f"{names[x.area]} ({lang.term('gap', x.kind)})" for x in g.gaps))
         for g in report.largest_gaps
     )
-    unbacked = [f"{region_label(d['region'])}: {names[d['area']]}" for d in report.declared_unbacked]
+    unbacked = [f"{region_label(d.region)}: {names[d.area]}" for d in report.declared_unbacked]
     table = Table((lang._("Region"), lang._("Gaps"), lang._("Areas")), rows, (1,), name=lang._("Gaps"))
     doc.add(
         Heading(2, lang._("Regions with the largest gaps"), "gaps"),
@@ -180,13 +181,13 @@ def _gaps(doc: Document, report: NationalReport, names: dict[str, str], lang: La
     )
 
 
-def national_network_summary(network: dict[str, Any], lang: Language) -> str:
-    cross = network["cross_region_ties"]
-    alone = ", ".join(region_label(r) for r in network["regions_without_cross_region_ties"]) or lang._("none")
+def national_network_summary(network: NationalNetwork, lang: Language) -> str:
+    cross = network.cross_region_ties
+    alone = ", ".join(region_label(r) for r in network.regions_without_cross_region_ties) or lang._("none")
     return (
-        lang.n_("%(n)s actor", "%(n)s actors", network["actors"]) + ", " + lang.n_("%(n)s tie", "%(n)s ties", network["ties"]) + "; "
+        lang.n_("%(n)s actor", "%(n)s actors", network.actors) + ", " + lang.n_("%(n)s tie", "%(n)s ties", network.ties) + "; "
         + lang.n_("%(n)s tie joins actors of two different regions", "%(n)s ties join actors of two different regions",
-                  sum(t["ties"] for t in cross))
+                  sum(t.ties for t in cross))
         + ", " + lang.n_("between %(n)s pair of regions", "between %(n)s pairs of regions", len(cross)) + "; "
         + lang._("regions whose actors have no tie to another region's actors: %(regions)s.", regions=alone)
     )
@@ -194,12 +195,11 @@ def national_network_summary(network: dict[str, Any], lang: Language) -> str:
 
 def _collaboration(doc: Document, report: NationalReport, names: dict[str, str], lang: Language) -> None:
     rows = tuple(
-        (c["ref"], c["title"], c["lead"], ", ".join(c["regions"]), ", ".join(names[a] for a in c["areas"]),
-         lang.term("status", c["status"]))
+        (c.ref, c.title, c.lead, ", ".join(c.regions), ", ".join(names[a] for a in c.areas), lang.term("status", c.status))
         for c in report.collaborations
     )
     pairs = tuple(
-        (f"{region_label(p['regions'][0])} – {region_label(p['regions'][1])}", str(p["initiatives"])) for p in report.region_pairs
+        (f"{region_label(p.regions[0])} – {region_label(p.regions[1])}", str(p.initiatives)) for p in report.region_pairs
     )
     doc.add(
         Heading(2, lang._("Cross-region collaboration"), "collaboration"),
@@ -215,15 +215,15 @@ def _collaboration(doc: Document, report: NationalReport, names: dict[str, str],
     if network:
         doc.add(Para(lang._("Actor network as of %(date)s: %(summary)s", date=lang.date(report.as_of),
                             summary=national_network_summary(network, lang))))
-        if network.get("nodes"):
+        if network.nodes:
             doc.add(Figure(
-                NetworkPicture(network["nodes"], network["edges"], lang._("All regions: actor network %(year)s", year=report.year),
+                NetworkPicture(network.nodes, network.edges, lang._("All regions: actor network %(year)s", year=report.year),
                                lang.code),
                 lang._("The national actor network: colour = kind of actor, size = betweenness; only key actors are named"),
             ))
         ties = tuple(
-            (f"{region_label(t['regions'][0])} – {region_label(t['regions'][1])}", str(t["ties"]), str(t["weight"]))
-            for t in sorted(network["cross_region_ties"], key=lambda t: (-t["weight"], t["regions"]))
+            (f"{region_label(t.regions[0])} – {region_label(t.regions[1])}", str(t.ties), str(t.weight))
+            for t in sorted(network.cross_region_ties, key=lambda t: (-t.weight, t.regions))
         )
         if ties:
             table = Table((lang._("Regions"), lang._("Ties between their actors"), lang._("Weight (shared initiatives)")), ties, (1, 2),

@@ -1,35 +1,37 @@
-"""The year a report covers: the portfolio replayed from the log, as of the year's end and the year before.
+"""The year a report covers: the portfolio as of the year's end and the year before, every self-assessment,
+and the facts effective during the year.
 
 A report is made from the log up to one position (its head when it is made), so the same
-position always gives the same report: everything is replayed from the facts, by effective
+position always gives the same report: everything is taken from the facts, by effective
 dates, and every list is sorted. Self-assessments for a year are recorded after it ends
 (coordinators report by 31 January), so a year's assessment is taken from the whole log
 up to the position, whatever its effective date; everything else is as of 31 December.
+
+Two ways to the same year: `replay_year` folds the log from its start (the reference), and
+`indexed_year` reads the bitemporal rows (docs/definitions.md#time): two past states, the
+regions' assessments and only the year's own facts, so a past year costs about what the present
+one does however long the log is. Property tests hold the two equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from kompass.application.coverage import CoverageReport, report_from_state
 from kompass.application.facts import Fact
-from kompass.application.history import describe, keyed
-from kompass.application.records import AssessmentRecord, InitiativeRecord, initiative_facts
+from kompass.application.history import keyed
+from kompass.application.ports import PastYears
+from kompass.application.records import AssessmentRecord, InitiativeRecord
 from kompass.application.state import PortfolioState, visible
-from kompass.domain.coverage import DECLARED_FOCUS
 from kompass.domain.framework import Framework
 from kompass.domain.status import FINAL
-from kompass.domain.vocabulary import REGIONS
-
-MOVEMENTS = ("improved", "unchanged", "declined", "not_comparable")
 
 
 @dataclass
-class YearReplay:
-    """The portfolio at the end of the year before and of the year itself, in one pass over the log."""
+class ReportedYear:
+    """The portfolio at the end of the year before and of the year itself, and what changed in the year."""
 
     year: int
     start: PortfolioState = field(default_factory=PortfolioState)
@@ -50,9 +52,9 @@ class YearReplay:
         return date(self.year, 12, 31)
 
 
-def replay_year(facts: Iterable[Fact], year: int, keep_changes: bool = True, known_at: datetime | None = None) -> YearReplay:
+def replay_year(facts: Iterable[Fact], year: int, keep_changes: bool = True, known_at: datetime | None = None) -> ReportedYear:
     """The year's replay; with `known_at`, only what had been recorded by then (the report as it could be written then)."""
-    replay = YearReplay(year)
+    replay = ReportedYear(year)
     every = PortfolioState()
     for fact, key, _region in keyed(facts):
         if known_at is not None and fact.recorded_at > known_at:
@@ -70,46 +72,27 @@ def replay_year(facts: Iterable[Fact], year: int, keep_changes: bool = True, kno
     return replay
 
 
-def movement(now: AssessmentRecord | None, before: AssessmentRecord | None) -> str:
-    if now is None or before is None:
-        return "not_comparable"
-    if now.score > before.score:
-        return "improved"
-    return "declined" if now.score < before.score else "unchanged"
+def indexed_year(index: PastYears, year: int, keep_changes: bool = True, known_at: datetime | None = None,
+                 keep_start: bool = True) -> ReportedYear:
+    """The year read from the bitemporal rows: what `replay_year` folds, without reading the rest of the log.
+    Without `keep_start`, the year before is left empty (the national figures need only the year's end)."""
+    reported = ReportedYear(year)
+    if keep_start:
+        reported.start = index.past_state(reported.start_date, known_at)
+    reported.end = index.past_state(reported.end_date, known_at)
+    reported.assessments = index.past_assessments(known_at)
+    if keep_changes:
+        reported.during = index.facts_effective(date(year, 1, 1), reported.end_date, known_at)
+    reported.start_refs = {r.ref: r for r in reported.start.initiatives.values()}
+    return reported
 
 
-def previous_assessment(assessments: dict[tuple[str, int], AssessmentRecord], region: str, year: int) -> AssessmentRecord | None:
-    """The region's assessment of its latest assessed year before `year`."""
-    earlier = [a for (r, y), a in assessments.items() if r == region and y < year]
-    return max(earlier, key=lambda a: a.year) if earlier else None
-
-
-def assessment_json(a: AssessmentRecord | None, framework: Framework) -> dict[str, Any] | None:
-    if a is None:
-        return None
-    from kompass.application.coverage import latest_focus
-
-    focus = latest_focus([a], date.max, framework).get(a.region, {})
-    return {
-        "year": a.year,
-        "score": a.score,
-        "light": a.light,
-        "focus": {area: focus.get(area, "none") for area in framework.area_keys},
-        "effective": a.effective,
-    }
-
-
-def region_movement(replay: YearReplay, region: str, framework: Framework) -> dict[str, Any]:
-    now = replay.assessments.get((region, replay.year))
-    before = previous_assessment(replay.assessments, region, replay.year)
-    return {
-        "region": region,
-        "name": REGIONS[region],
-        "assessment": assessment_json(now, framework),
-        "previous": assessment_json(before, framework),
-        "movement": movement(now, before),
-        "score_change": now.score - before.score if now and before else None,
-    }
+def year_coverage(replay: ReportedYear, framework: Framework) -> tuple[CoverageReport, CoverageReport]:
+    """Coverage at the end of the year before, and at the end of the year."""
+    return (
+        report_from_state(replay.start, framework, replay.start_date),
+        report_from_state(replay.end, framework, replay.end_date),
+    )
 
 
 def area_ranking(report: CoverageReport) -> list[str]:
@@ -118,59 +101,7 @@ def area_ranking(report: CoverageReport) -> list[str]:
     return sorted(areas, key=lambda a: (-report.national[a].weighted, areas.index(a)))
 
 
-def year_coverage(replay: YearReplay, framework: Framework) -> tuple[CoverageReport, CoverageReport]:
-    """Coverage at the end of the year before, and at the end of the year."""
-    return (
-        report_from_state(replay.start, framework, replay.start_date),
-        report_from_state(replay.end, framework, replay.end_date),
-    )
-
-
-def regions_of(state: PortfolioState) -> dict[str, frozenset[str]]:
-    """Each initiative's regions (lead region and regions taking part), by ref."""
-    return {r.ref: initiative_facts(r, state.actor).regions for r in state.initiatives.values()}
-
-
-def collaborations(state: PortfolioState, framework: Framework) -> list[dict[str, Any]]:
-    """Initiatives that span more than one region (not cancelled), by ref."""
-    out = []
-    for record in sorted(state.initiatives.values(), key=lambda r: r.ref):
-        regions = initiative_facts(record, state.actor).regions
-        if len(regions) > 1 and record.status != "cancelled":
-            out.append(
-                {
-                    "ref": record.ref,
-                    "title": record.title,
-                    "lead": record.region,
-                    "regions": sorted(regions),
-                    "areas": list(framework.view(record.areas)),
-                    "status": record.status,
-                }
-            )
-    return out
-
-
-def year_events(replay: YearReplay, refs: set[str], region: str) -> list[dict[str, Any]]:
-    """The year's recorded changes to these initiatives and to the region's portfolio, by date then position."""
-    events = []
-    for fact, key in replay.during:
-        if (fact.aggregate == "initiative" and key in refs) or (fact.aggregate == "portfolio" and key == region):
-            events.append(
-                {
-                    "position": fact.position,
-                    "effective": fact.effective.isoformat(),
-                    "by": fact.by,
-                    "key": key,
-                    "type": fact.type,
-                    "summary": describe(fact, key),
-                    "data": {k: v for k, v in fact.data.items() if isinstance(v, (str, int, float))},
-                }
-            )
-    events.sort(key=lambda e: (e["effective"], e["position"]))
-    return events
-
-
-def live_in_year(replay: YearReplay) -> set[str]:
+def live_in_year(replay: ReportedYear) -> set[str]:
     """The year's portfolio: initiatives that exist at the year's end and were not already final when
     the year began, or that changed during it."""
     touched = {key for fact, key in replay.during if fact.aggregate == "initiative"}
@@ -178,38 +109,46 @@ def live_in_year(replay: YearReplay) -> set[str]:
     return {r.ref for r in replay.end.initiatives.values() if r.ref not in final_before or r.ref in touched}
 
 
-def focus_verdict(level: str, initiatives: int) -> str:
-    """How declared focus and counting initiatives meet: backed, unbacked (declared_unbacked of docs/definitions.md),
-    beyond_focus (work where little or no focus was declared) or quiet (neither)."""
-    declared = level in DECLARED_FOCUS
-    if declared:
-        return "backed" if initiatives else "unbacked"
-    return "beyond_focus" if initiatives else "quiet"
+@dataclass(frozen=True)
+class YearSource:
+    """Where a report's years come from, the log replayed or the bitemporal rows, as recorded by `known_at`."""
+
+    year: Callable[[int, bool], ReportedYear]
+    """The year (with its changes, or only its end and assessments when the second argument is False)."""
+    first_year: Callable[[], int | None]
+    """The first year in which the log has work (an initiative proposed) or a self-assessment (its year)."""
+    known_at: datetime | None = None
 
 
-def unbacked_areas(report: CoverageReport, region: str, assessment: dict[str, Any] | None) -> list[str]:
-    """Areas the year's self-assessment declares medium or high focus for, with no counting initiative."""
-    if assessment is None:
-        return []
-    return [a for a in report.areas if focus_verdict(assessment["focus"][a], report.cells[(region, a)].initiatives) == "unbacked"]
+def replayed_years(facts: Iterable[Fact], known_at: datetime | None = None) -> YearSource:
+    """Years replayed from these facts (the log up to the report's position): the reference."""
+    log = list(facts)
+
+    def first_year() -> int | None:
+        marks = (f for f in log if f.type in ("InitiativeProposed", "SelfAssessed"))
+        return min((f.data["year"] if f.type == "SelfAssessed" else f.effective.year for f in marks), default=None)
+
+    return YearSource(lambda year, changes: replay_year(log, year, changes, known_at), first_year, known_at)
 
 
-def largest_gaps(report: CoverageReport, limit: int = 5) -> list[dict[str, Any]]:
-    """The regions with the most gap cells (absent, pipeline only or thin), most first, then by code."""
-    per_region = [
-        {"region": r, "name": REGIONS[r], "gaps": [{"area": a, "kind": k} for rr, a, k in report.gap_list() if rr == r]}
-        for r in REGIONS
-    ]
-    ranked = sorted((g for g in per_region if g["gaps"]), key=lambda g: (-len(g["gaps"]), g["region"]))
-    return ranked[:limit]
+def indexed_years(index: PastYears, known_at: datetime | None = None) -> YearSource:
+    """Years read from the bitemporal rows (they stand for the log up to `index.position()`)."""
+    return YearSource(lambda year, changes: indexed_year(index, year, changes, known_at, keep_start=changes), index.first_year, known_at)
 
 
-def region_pairs(collaborations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """How many multi-region initiatives each pair of regions shares, most first, then by codes."""
-    counts: dict[tuple[str, str], int] = {}
-    for c in collaborations:
-        regions = c["regions"]
-        for i, a in enumerate(regions):
-            for b in regions[i + 1 :]:
-                counts[(a, b)] = counts.get((a, b), 0) + 1
-    return [{"regions": [a, b], "initiatives": n} for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+class LogYears:
+    """The log up to a report's position as a report reads it: years (as recorded by any time) and the facts
+    recorded after a time; from the bitemporal rows when given, else replayed from `facts`."""
+
+    def __init__(self, rows: PastYears | None = None, facts: Iterable[Fact] = ()) -> None:
+        self.rows = rows
+        self.facts = list(facts) if rows is None else []
+
+    def years(self, known_at: datetime | None = None) -> YearSource:
+        return indexed_years(self.rows, known_at) if self.rows is not None else replayed_years(self.facts, known_at)
+
+    def recorded_after(self, moment: datetime) -> list[tuple[Fact, str]]:
+        """The initiative and portfolio facts recorded after `moment`, in log order, with their aggregates' keys."""
+        if self.rows is not None:
+            return self.rows.facts_recorded_after(moment)
+        return [(f, key) for f, key, _region in keyed(self.facts) if f.recorded_at > moment and f.aggregate in ("initiative", "portfolio")]

@@ -1,4 +1,5 @@
-"""The network metrics cache (`application.network_cache`) in the store's database."""
+"""The network metrics cache (`application.network_cache`) in the store's database, keyed by the network
+projection's position: kept beside the projection it remembers answers of."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kompass.application.ports import MetricsCache
-from kompass.infrastructure import tables as t
-from kompass.infrastructure.network_projection import NAME
+from kompass.infrastructure.projections.layout import NETWORK
+from kompass.infrastructure.projections.network.schema import network_cache
+from kompass.infrastructure.projections.tracking import tracking
 
 
 class NetworkCache(MetricsCache):
@@ -17,21 +19,21 @@ class NetworkCache(MetricsCache):
         self.engine = engine
 
     def position(self) -> int:
-        tr = t.tracking.c
+        tr = tracking.c
         with self.engine.connect() as conn:
-            return int(conn.execute(select(tr.position).where(tr.projection == NAME)).scalar() or 0)
+            return int(conn.execute(select(tr.position).where(tr.projection == NETWORK)).scalar() or 0)
 
     def get(self, position: int, scope: str) -> dict[str, Any] | None:
-        c = t.network_cache.c
+        c = network_cache.c
         with self.engine.connect() as conn:
             payload = conn.execute(select(c.payload).where((c.position == position) & (c.scope == scope))).scalar()
         return dict(payload) if payload is not None else None
 
     def put(self, position: int, scope: str, payload: dict[str, Any]) -> None:
-        c = t.network_cache.c
+        c = network_cache.c
         try:
             with self.engine.begin() as conn:
-                conn.execute(delete(t.network_cache).where((c.position < position) | ((c.position == position) & (c.scope == scope))))
-                conn.execute(insert(t.network_cache).values(position=position, scope=scope, payload=payload))
+                conn.execute(delete(network_cache).where((c.position < position) | ((c.position == position) & (c.scope == scope))))
+                conn.execute(insert(network_cache).values(position=position, scope=scope, payload=payload))
         except SQLAlchemyError:
             pass  # a read-only role, a lock held too long, or a concurrent identical put: the answer stands uncached

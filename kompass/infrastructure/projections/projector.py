@@ -5,8 +5,9 @@ On SQLite the library cannot subscribe to new events, so catching up reads the
 notification log (docs/architecture.md); the same loop serves PostgreSQL, where the row lock taken
 on the tracking row makes concurrent workers apply each batch exactly once.
 
-A projection is a module-like object with `NAME`, `reset(conn, areas)` and a batch class
-`Batch(conn, areas)` offering `apply(fact)` and `flush()`.
+A projection (`ports.Projection`) is a module-like object with `NAME`, `TABLES`, `reset(conn, areas)`
+and `batch(conn, areas)`, which gives a `ProjectionBatch` offering `apply(fact)` and `flush()`: each
+projection package's `writer` module (`projections/<name>/writer.py`, on the base in `batch.py`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from kompass.application.facts import Fact
-from kompass.application.ports import Projection, ProjectionBatch
-from kompass.infrastructure import portfolio_projection, tables
+from kompass.application.ports import Projection, ProjectionBatch, ProjectionKeeper
+from kompass.application.projection_service import ProjectionStatus
+from kompass.infrastructure import tables
 from kompass.infrastructure.database import WRITE_LOCK
+from kompass.infrastructure.projections.tracking import tracking
 
 BATCH = 100_000
 """Facts applied in one transaction at most. A transaction writes each changed row once however
@@ -34,24 +36,16 @@ PAGE = 5_000
 """Facts read from the log at a time within a transaction, and read ahead for together."""
 
 
-@dataclass(frozen=True)
-class ProjectionStatus:
-    name: str
-    position: int
-    head: int
-
-    @property
-    def behind(self) -> int:
-        return self.head - self.position
-
-
 def default_projections() -> list[Any]:
-    from kompass.infrastructure import bitemporal_projection, network_projection
+    """The portfolio, network and bitemporal projections (`layout.PROJECTIONS`, in that order)."""
+    from kompass.infrastructure.projections.bitemporal import writer as bitemporal
+    from kompass.infrastructure.projections.network import writer as network
+    from kompass.infrastructure.projections.portfolio import writer as portfolio
 
-    return [portfolio_projection, network_projection, bitemporal_projection]
+    return [portfolio, network, bitemporal]
 
 
-class Projector:
+class Projector(ProjectionKeeper):
     """Brings the projections to the head of the log.
 
     `batch` is the most facts applied in one transaction and `page` how many are read from the log
@@ -86,16 +80,16 @@ class Projector:
         kept (a store made by an earlier kompass) starts again from the beginning of the log, so that the
         new tables are filled from every fact and not only from those that come later."""
         existing = set(inspect(self.engine).get_table_names())
-        tables.metadata.create_all(self.engine)
+        tables.metadata.create_all(self.engine)  # every table of the store, the registers' too
         with self._write() as conn:
-            known = set(conn.execute(select(tables.tracking.c.projection)).scalars())
+            known = set(conn.execute(select(tracking.c.projection)).scalars())
             for projection in self.projections:
                 grown = any(table.name not in existing for table in projection.TABLES)
                 if projection.NAME not in known:
-                    conn.execute(insert(tables.tracking).values(projection=projection.NAME, position=0))
+                    conn.execute(insert(tracking).values(projection=projection.NAME, position=0))
                     projection.reset(conn, self.areas)
                 elif grown:
-                    conn.execute(update(tables.tracking).where(tables.tracking.c.projection == projection.NAME).values(position=0))
+                    conn.execute(update(tracking).where(tracking.c.projection == projection.NAME).values(position=0))
                     projection.reset(conn, self.areas)
 
     def _write(self) -> Any:
@@ -106,7 +100,7 @@ class Projector:
 
     def _status(self, head: int) -> list[ProjectionStatus]:
         with self.engine.connect() as conn:
-            query = select(tables.tracking.c.projection, tables.tracking.c.position)
+            query = select(tracking.c.projection, tracking.c.position)
             rows: dict[str, int] = {name: position for name, position in conn.execute(query)}
         return [ProjectionStatus(name, int(rows.get(name, 0)), head) for name in self._names()]
 
@@ -132,7 +126,7 @@ class Projector:
         were read and the new position. `on_page(position)` hears of each page applied (committed with the
         transaction), for progress bars."""
         size = size or self.batch
-        tr = tables.tracking.c
+        tr = tracking.c
         with self._write() as conn:
             positions = dict(
                 conn.execute(select(tr.projection, tr.position).where(tr.projection.in_(self._names())).with_for_update()).all()
@@ -152,14 +146,14 @@ class Projector:
                     on_page(last)
             for name, batch in batches.items():
                 batch.flush()
-                conn.execute(update(tables.tracking).where(tr.projection == name).values(position=last))
+                conn.execute(update(tracking).where(tr.projection == name).values(position=last))
             return read, last
 
     def rebuild(self, on_progress: Callable[[int, int], None] | None = None, only: str | None = None, batch: int | None = None) -> int:
         """Replay the log into fresh tables beside the live ones (all projections', or the one named), then
         swap them in with one transaction (`blue_green`); returns how many facts the replay read. Queries
         meanwhile read and catch up the live tables; a rebuild killed before the swap leaves them as they were."""
-        from kompass.infrastructure import blue_green
+        from kompass.infrastructure.projections import blue_green
 
         chosen = [p for p in self.projections if only is None or only == p.NAME]
         with _few_full_collections(), blue_green.scratch(self.engine) as engine:
@@ -171,19 +165,19 @@ class Projector:
         self, engine: Engine, chosen: list[Projection], on_progress: Callable[[int, int], None] | None = None, batch: int | None = None
     ) -> tuple[Projector, int]:
         """Fill fresh tables of `chosen` in the scratch place `engine` from the whole log."""
-        from kompass.infrastructure import blue_green
+        from kompass.infrastructure.projections import blue_green
 
         blue_green.create(engine, chosen)
         fresh = Projector(engine, self.log, self.areas, chosen, batch=self.batch, page=self.page)
         with fresh._write() as conn:
             for projection in chosen:
-                conn.execute(insert(tables.tracking).values(projection=projection.NAME, position=0))
+                conn.execute(insert(tracking).values(projection=projection.NAME, position=0))
                 projection.reset(conn, self.areas)
         return fresh, fresh.catch_up(on_progress, batch)
 
     def rebuild_under_way(self) -> bool:
         """Is a rebuild of these tables running (in this process or another)? Never waits."""
-        from kompass.infrastructure import blue_green
+        from kompass.infrastructure.projections import blue_green
 
         return blue_green.rebuild_under_way(self.engine)
 

@@ -1,4 +1,4 @@
-"""The network projection: who takes part in what, and the country's weighted ties, materialised.
+"""The network projection's batch writer: who takes part in what, and the country's weighted ties, materialised.
 
 Like the portfolio projection, each batch of facts is applied in one transaction together
 with the projection's position. It keeps its own copy of what it needs (actors with their
@@ -10,61 +10,55 @@ network sees them (merges resolved, the lead region included) and `rm_net_region
 weight = initiatives shared). Ties are kept by contributions: when a batch changes an
 initiative's members, the pairs it no longer makes are subtracted and the new ones added.
 A query for one region or area joins the membership rows of the matching initiatives.
+
+This module is the projection the projector keeps: `NAME`, `TABLES`, `reset` and `batch`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, bindparam, delete, select
 
 from kompass.application.catalogue import NETWORK, concerning
 from kompass.application.catalogue.actor import apply_to_actor
 from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.facts import Fact
 from kompass.application.network import Membership, membership_of, pair
-from kompass.application.ports import ProjectionBatch
 from kompass.application.records import ActorRecord, InitiativeRecord, region_actors
-from kompass.infrastructure import tables as t
-from kompass.infrastructure.database import upsert
+from kompass.infrastructure.database import insert_many, upsert_many
+from kompass.infrastructure.projections import layout
+from kompass.infrastructure.projections.batch import Batch, add_counts, chunks, empty_tables
+from kompass.infrastructure.projections.network import schema
+from kompass.infrastructure.projections.network.schema import TABLES
 
-NAME = "network"
+__all__ = ["NAME", "NETWORK_EVENTS", "TABLES", "NetworkBatch", "batch", "reset"]
+
+NAME = layout.NETWORK
 """Tracking name of this projection."""
 
 NETWORK_EVENTS = concerning(NETWORK)
 """The events that can change the network; the others (funding, results…) cannot."""
 SLIM = ("ref", "region", "status", "status_before", "paused_from", "participants", "areas")
 """The fields of an initiative record this projection keeps."""
-CHUNK = 500
-TABLES = (t.net_edges, t.net_members, t.net_regions, t.net_areas, t.net_initiatives, t.net_actors)
-
-T = TypeVar("T")
 
 
 def batch(conn: Connection, areas: Iterable[str]) -> NetworkBatch:
-    return NetworkBatch(conn)
+    return NetworkBatch(conn, areas)
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
     """Empty the projection's tables (the projector sets its position back to 0)."""
-    for table in TABLES:
-        conn.execute(delete(table))
+    empty_tables(conn, TABLES)
 
 
 @cache
 def _region_actors() -> dict[str, ActorRecord]:
     return region_actors()
-
-
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def slim(record: InitiativeRecord) -> dict[str, Any]:
@@ -81,12 +75,11 @@ def from_slim(data: dict[str, Any]) -> InitiativeRecord:
     )
 
 
-class NetworkBatch(ProjectionBatch):
+class NetworkBatch(Batch):
     """The working set of one batch: records read once, the network's rows written once at the end."""
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
+    def __init__(self, conn: Connection, areas: Iterable[str] = ()) -> None:
+        super().__init__(conn, areas)
         self.initiatives: dict[UUID, InitiativeRecord | None] = {}
         self.changed: set[UUID] = set()
         """Initiatives whose record must be written."""
@@ -106,14 +99,15 @@ class NetworkBatch(ProjectionBatch):
 
     def initiative(self, initiative_id: UUID) -> InitiativeRecord | None:
         if initiative_id not in self.initiatives:
-            row = self.conn.execute(select(t.net_initiatives.c.state).where(t.net_initiatives.c.id == str(initiative_id))).first()
+            row = self.conn.execute(select(schema.net_initiatives.c.state).where(schema.net_initiatives.c.id == str(initiative_id))).first()
             self.initiatives[initiative_id] = from_slim(row[0]) if row else None
         return self.initiatives[initiative_id]
 
     def _load_initiatives(self, ids: Iterable[UUID]) -> None:
         missing = sorted(str(i) for i in ids if i not in self.initiatives)
-        for chunk in _chunks(missing):
-            rows = self.conn.execute(select(t.net_initiatives.c.id, t.net_initiatives.c.state).where(t.net_initiatives.c.id.in_(chunk)))
+        n = schema.net_initiatives.c
+        for chunk in chunks(missing):
+            rows = self.conn.execute(select(n.id, n.state).where(n.id.in_(chunk)))
             found = {UUID(i): from_slim(state) for i, state in rows}
             for i in chunk:
                 self.initiatives[UUID(i)] = found.get(UUID(i))
@@ -125,8 +119,8 @@ class NetworkBatch(ProjectionBatch):
 
     def _load_actors(self, keys: Iterable[str]) -> None:
         missing = sorted({k for k in keys if k not in self.actors})
-        a = t.net_actors.c
-        for chunk in _chunks(missing):
+        a = schema.net_actors.c
+        for chunk in chunks(missing):
             rows = self.conn.execute(select(a.key, a.id, a.name, a.kind, a.region, a.merged_into).where(a.key.in_(chunk))).all()
             found = {r.key: r for r in rows}
             for key in chunk:
@@ -139,7 +133,7 @@ class NetworkBatch(ProjectionBatch):
 
     def actor_key(self, actor_id: UUID) -> str | None:
         if actor_id not in self.actor_ids:
-            row = self.conn.execute(select(t.net_actors.c.key).where(t.net_actors.c.id == str(actor_id))).first()
+            row = self.conn.execute(select(schema.net_actors.c.key).where(schema.net_actors.c.id == str(actor_id))).first()
             if row is None:
                 return None
             self.actor_ids[actor_id] = row[0]
@@ -182,7 +176,7 @@ class NetworkBatch(ProjectionBatch):
         if fact.type == "ActorMerged":
             # Rows name actors as resolved before this merge: the initiatives reaching `key`
             # are exactly those with a row for it (the ones changed in this batch are dirty anyway).
-            rows = self.conn.execute(select(t.net_members.c.initiative_id).where(t.net_members.c.actor == key)).scalars()
+            rows = self.conn.execute(select(schema.net_members.c.initiative_id).where(schema.net_members.c.actor == key)).scalars()
             self.dirty.update(UUID(r) for r in rows)
         self.actors[key] = apply_to_actor(self.actor(key), fact)
         self.changed_actors.add(key)
@@ -204,7 +198,7 @@ class NetworkBatch(ProjectionBatch):
             rows.append({"key": key, "id": str(ids[key]), "name": actor.name, "kind": actor.kind, "region": actor.region,
                          "merged_into": actor.merged_into})
         if rows:
-            self.conn.execute(upsert(self.dialect, t.net_actors, ["key"]), rows)
+            upsert_many(self.conn, schema.net_actors, ["key"], rows)
 
     def _flush_initiatives(self) -> None:
         rows = []
@@ -213,7 +207,7 @@ class NetworkBatch(ProjectionBatch):
             assert record is not None
             rows.append({"id": str(initiative_id), "ref": record.ref, "state": slim(record)})
         if rows:
-            self.conn.execute(upsert(self.dialect, t.net_initiatives, ["id"]), rows)
+            upsert_many(self.conn, schema.net_initiatives, ["id"], rows)
 
     def _flush_network(self) -> None:
         if not self.dirty:
@@ -239,43 +233,31 @@ class NetworkBatch(ProjectionBatch):
             i = str(initiative_id)
             joined += [{"initiative_id": i, "actor": k} for k in sorted(now - before)]
             left += [{"i": i, "k": k} for k in sorted(before - now)]
-        m = t.net_members.c
+        m = schema.net_members.c
         if left:
-            self.conn.execute(delete(t.net_members).where(m.initiative_id == bindparam("i"), m.actor == bindparam("k")), left)
+            self.conn.execute(delete(schema.net_members).where(m.initiative_id == bindparam("i"), m.actor == bindparam("k")), left)
         if joined:
-            self.conn.execute(insert(t.net_members), joined)
+            insert_many(self.conn, schema.net_members, joined)
         self._write_scopes(dirty, scopes)
         self._write_edges(deltas)
 
     def _stored_members(self, ids: Sequence[UUID]) -> dict[UUID, frozenset[str]]:
         found: defaultdict[UUID, set[str]] = defaultdict(set)
-        m = t.net_members.c
-        for chunk in _chunks([str(i) for i in ids]):
+        m = schema.net_members.c
+        for chunk in chunks([str(i) for i in ids]):
             for initiative_id, actor in self.conn.execute(select(m.initiative_id, m.actor).where(m.initiative_id.in_(chunk))):
                 found[UUID(initiative_id)].add(actor)
         return {i: frozenset(members) for i, members in found.items()}
 
     def _write_scopes(self, ids: Sequence[UUID], scopes: Sequence[Membership | None]) -> None:
         keys = [str(i) for i in ids]
-        for chunk in _chunks(keys):
-            self.conn.execute(delete(t.net_regions).where(t.net_regions.c.initiative_id.in_(chunk)))
-            self.conn.execute(delete(t.net_areas).where(t.net_areas.c.initiative_id.in_(chunk)))
+        for chunk in chunks(keys):
+            self.conn.execute(delete(schema.net_regions).where(schema.net_regions.c.initiative_id.in_(chunk)))
+            self.conn.execute(delete(schema.net_areas).where(schema.net_areas.c.initiative_id.in_(chunk)))
         regions = [{"initiative_id": i, "region": r} for i, s in zip(keys, scopes, strict=True) if s for r in sorted(s.regions)]
         areas = [{"initiative_id": i, "area": a} for i, s in zip(keys, scopes, strict=True) if s for a in sorted(s.areas)]
-        if regions:
-            self.conn.execute(insert(t.net_regions), regions)
-        if areas:
-            self.conn.execute(insert(t.net_areas), areas)
+        insert_many(self.conn, schema.net_regions, regions)
+        insert_many(self.conn, schema.net_areas, areas)
 
     def _write_edges(self, deltas: dict[tuple[str, str], int]) -> None:
-        changes = [(a, b, d) for (a, b), d in sorted(deltas.items()) if d]
-        if not changes:
-            return
-        e = t.net_edges
-        dialect_insert: Any = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
-        statement = dialect_insert(e)
-        statement = statement.on_conflict_do_update(index_elements=["a", "b"], set_={"weight": e.c.weight + statement.excluded.weight})
-        self.conn.execute(statement, [{"a": a, "b": b, "weight": d} for a, b, d in changes])
-        emptied = [{"pa": a, "pb": b} for a, b, d in changes if d < 0]
-        if emptied:
-            self.conn.execute(delete(e).where(e.c.a == bindparam("pa"), e.c.b == bindparam("pb"), e.c.weight <= 0), emptied)
+        add_counts(self.conn, schema.net_edges, ("a", "b"), "weight", dict(sorted(deltas.items())))

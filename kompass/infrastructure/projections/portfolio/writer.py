@@ -1,49 +1,47 @@
-"""The portfolio projection: initiatives, actors, assessments and coverage, materialised.
+"""The portfolio projection's batch writer: initiatives, actors, assessments and coverage, materialised.
 
 Each batch of facts is applied in one transaction together with the projection's new
 position, so a worker killed half-way leaves the tables exactly as they were before the
-batch. Coverage is kept by contributions: before an event changes an initiative its
-contribution to the cells is subtracted, afterwards the new one is added.
+batch. Coverage is kept by contributions (`cells.CellChanges`): before a batch changes an
+initiative its contribution to the cells is subtracted, afterwards the new one is added.
+
+This module is the projection the projector keeps: `NAME`, `TABLES`, `reset` and `batch`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from kompass.application.catalogue import COVERAGE, RECORDS, concerning
 from kompass.application.catalogue.actor import apply_to_actor
 from kompass.application.catalogue.initiative import apply_to_initiative
 from kompass.application.catalogue.portfolio import apply_to_portfolio
 from kompass.application.facts import Fact
-from kompass.application.ports import ProjectionBatch
 from kompass.application.records import ActorRecord, AssessmentRecord, InitiativeRecord, initiative_facts, region_actors
-from kompass.domain.coverage import InitiativeFacts, contribution
+from kompass.domain.coverage import InitiativeFacts
 from kompass.domain.recording import portfolio_id
 from kompass.domain.vocabulary import REGIONS
-from kompass.infrastructure import tables as t
-from kompass.infrastructure.database import upsert
+from kompass.infrastructure.database import insert_many, upsert_many
+from kompass.infrastructure.projections import layout
+from kompass.infrastructure.projections.batch import Batch, chunks, empty_tables
+from kompass.infrastructure.projections.portfolio import schema
+from kompass.infrastructure.projections.portfolio.cells import CellChanges
+from kompass.infrastructure.projections.portfolio.schema import TABLES
 
-NAME = "portfolio"
+__all__ = ["KEPT", "NAME", "RECOUNTED", "TABLES", "PortfolioBatch", "batch", "reset"]
+
+NAME = layout.PORTFOLIO
 """Tracking name of this projection."""
-CHUNK = 500
-"""Rows per IN (…) lookup: well inside SQLite's and PostgreSQL's parameter limits."""
-SCALE = 60
-"""Weights and budgets are kept times 60: every share 1/n with n ≤ 5 areas is then whole."""
 
 PORTFOLIO_REGIONS = {portfolio_id(code): code for code in REGIONS}
 KEPT = concerning(RECORDS)
 """The events whose records this projection keeps."""
 RECOUNTED = concerning(COVERAGE)
 """The events after which an initiative's contribution to coverage is taken again."""
-TABLES = (t.initiatives, t.participants, t.actors, t.assessments, t.coverage, t.coverage_actors, t.national)
-"""The tables this projection owns (a rebuild fills fresh copies of them and swaps them in)."""
 
 
 def batch(conn: Connection, areas: Iterable[str]) -> PortfolioBatch:
@@ -51,19 +49,18 @@ def batch(conn: Connection, areas: Iterable[str]) -> PortfolioBatch:
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
-    """Empty the projection's tables and set it back to the start of the log."""
-    for table in TABLES:
-        conn.execute(delete(table))
+    """Empty the projection's tables and set every cell and national area back to zero."""
+    empty_tables(conn, TABLES)
     areas = tuple(areas)
     conn.execute(
-        insert(t.coverage),
+        insert(schema.coverage),
         [
             {"region": r, "area": a, "initiatives": 0, "weighted60": 0, "pipeline": 0, "budget60": 0, "actors": 0}
             for r in REGIONS
             for a in areas
         ],
     )
-    conn.execute(insert(t.national), [{"area": a, "initiatives": 0, "weighted60": 0} for a in areas])
+    conn.execute(insert(schema.national), [{"area": a, "initiatives": 0, "weighted60": 0} for a in areas])
 
 
 def _actor_record(row: Any) -> ActorRecord:
@@ -73,7 +70,7 @@ def _actor_record(row: Any) -> ActorRecord:
     )
 
 
-class PortfolioBatch(ProjectionBatch):
+class PortfolioBatch(Batch):
     """The working set of one batch: records read once, changes written once at the end.
 
     Coverage moves by contributions, but once per initiative and batch rather than once per
@@ -84,9 +81,7 @@ class PortfolioBatch(ProjectionBatch):
     """
 
     def __init__(self, conn: Connection, areas: Iterable[str]) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
-        self.areas = frozenset(areas)
+        super().__init__(conn, areas)
         self.initiatives: dict[UUID, InitiativeRecord | None] = {}
         self.before: dict[UUID, InitiativeFacts | None] = {}
         """What each initiative in the working set contributed when the batch began."""
@@ -98,9 +93,7 @@ class PortfolioBatch(ProjectionBatch):
         self.actors: dict[str, ActorRecord | None] = {}
         self.actor_ids: dict[UUID, str] = {}
         self.dirty_actors: set[str] = set()
-        self.cells: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        self.cell_actors: defaultdict[tuple[str, str, str], int] = defaultdict(int)
-        self.national: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.coverage = CellChanges(self.areas)
         self.assessments: dict[tuple[str, int], AssessmentRecord] = {}
         self.coordinators: dict[str, str] = {}
         """Not kept: no present-time query asks for a region's coordinator."""
@@ -115,9 +108,8 @@ class PortfolioBatch(ProjectionBatch):
         """Bring initiatives into the working set with what they contributed so far."""
         wanted = sorted(str(i) for i in ids if i not in self.initiatives)
         loaded: list[tuple[UUID, InitiativeRecord | None]] = []
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
-            query = select(t.initiatives.c.id, t.initiatives.c.state).where(t.initiatives.c.id.in_(chunk))
+        for chunk in chunks(wanted):
+            query = select(schema.initiatives.c.id, schema.initiatives.c.state).where(schema.initiatives.c.id.in_(chunk))
             found: dict[str, Any] = {row.id: row.state for row in self.conn.execute(query)}
             loaded += [(UUID(i), InitiativeRecord.from_json(found[i]) if i in found else None) for i in chunk]
         self._load_actors({key for _, record in loaded if record is not None for key in record.participants})
@@ -128,9 +120,8 @@ class PortfolioBatch(ProjectionBatch):
 
     def _load_actors(self, keys: Iterable[str]) -> None:
         wanted = sorted(set(keys) - set(self.actors))
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
-            rows = {r["key"]: r for r in self.conn.execute(select(t.actors).where(t.actors.c.key.in_(chunk))).mappings()}
+        for chunk in chunks(wanted):
+            rows = {r["key"]: r for r in self.conn.execute(select(schema.actors).where(schema.actors.c.key.in_(chunk))).mappings()}
             for key in chunk:
                 self.actors[key] = _actor_record(rows[key]) if key in rows else region_actors().get(key)
 
@@ -141,7 +132,7 @@ class PortfolioBatch(ProjectionBatch):
 
     def actor_key(self, actor_id: UUID) -> str | None:
         if actor_id not in self.actor_ids:
-            row = self.conn.execute(select(t.actors.c.key).where(t.actors.c.id == str(actor_id))).first()
+            row = self.conn.execute(select(schema.actors.c.key).where(schema.actors.c.id == str(actor_id))).first()
             if row is None:
                 return None
             self.actor_ids[actor_id] = row[0]
@@ -195,43 +186,23 @@ class PortfolioBatch(ProjectionBatch):
         changed in this batch are recounted anyway)."""
         keys, frontier = {key}, [key]
         while frontier:
-            merged = list(self.conn.execute(select(t.actors.c.key).where(t.actors.c.merged_into.in_(frontier))).scalars())
+            merged = list(self.conn.execute(select(schema.actors.c.key).where(schema.actors.c.merged_into.in_(frontier))).scalars())
             merged += [k for k, a in self.actors.items() if a is not None and a.merged_into in frontier]
             frontier = [k for k in merged if k not in keys]
             keys.update(frontier)
-        rows = self.conn.execute(select(t.participants.c.initiative_id).where(t.participants.c.actor.in_(keys))).scalars()
+        rows = self.conn.execute(select(schema.participants.c.initiative_id).where(schema.participants.c.actor.in_(keys))).scalars()
         return sorted({UUID(r) for r in rows})
-
-    def _contribute(self, facts: InitiativeFacts | None, sign: int) -> None:
-        """Add (sign +1) or take away (-1) what an initiative contributes, in whole numbers times SCALE."""
-        c = None if facts is None else contribution(facts, self.areas)
-        if c is None:
-            return
-        initiatives, pipeline, (weighted, budget) = sign * c.initiatives, sign * c.pipeline, c.scaled(SCALE)
-        weighted, budget = sign * weighted, sign * budget
-        for area in c.areas:
-            national = self.national[area]
-            national[0] += initiatives
-            national[1] += weighted
-            for region in c.regions:
-                cell = self.cells[(region, area)]
-                cell[0] += initiatives
-                cell[1] += weighted
-                cell[2] += pipeline
-                cell[3] += budget
-                for actor in c.cell_actors:
-                    self.cell_actors[(region, area, actor)] += sign
 
     # --- writing -------------------------------------------------------------------
 
     def flush(self) -> None:
         self._load_actors({key for i in self.recount if (r := self.initiatives[i]) is not None for key in r.participants})
         for initiative_id in self.recount:
-            self._contribute(self.before[initiative_id], -1)
-            self._contribute(self.facts_of(self.initiatives[initiative_id]), +1)
+            self.coverage.contribute(self.before[initiative_id], -1)
+            self.coverage.contribute(self.facts_of(self.initiatives[initiative_id]), +1)
         self._flush_records()
         self._flush_participants()
-        self._flush_coverage()
+        self.coverage.write(self.conn)
 
     def _flush_records(self) -> None:
         rows = []
@@ -249,7 +220,7 @@ class PortfolioBatch(ProjectionBatch):
                 }
             )
         if rows:
-            self.conn.execute(upsert(self.dialect, t.initiatives, ["id"]), rows)
+            upsert_many(self.conn, schema.initiatives, ["id"], rows)
         actor_rows = []
         ids = {key: actor_id for actor_id, key in self.actor_ids.items()}
         for key in self.dirty_actors:
@@ -268,9 +239,9 @@ class PortfolioBatch(ProjectionBatch):
                 }
             )
         if actor_rows:
-            self.conn.execute(upsert(self.dialect, t.actors, ["key"]), actor_rows)
+            upsert_many(self.conn, schema.actors, ["key"], actor_rows)
         if self.assessments:
-            self.conn.execute(upsert(self.dialect, t.assessments, ["region", "year"]), [vars(a) for a in self.assessments.values()])
+            upsert_many(self.conn, schema.assessments, ["region", "year"], [vars(a) for a in self.assessments.values()])
 
     def _flush_participants(self) -> None:
         """rm_participants follows each changed record's participants: rows for who joined, none for who left."""
@@ -282,63 +253,7 @@ class PortfolioBatch(ProjectionBatch):
             i = str(initiative_id)
             joined += [{"initiative_id": i, "actor": key} for key in now - stored]
             left += [{"i": i, "k": key} for key in stored - now]
-        p = t.participants.c
+        p = schema.participants.c
         if left:
-            self.conn.execute(delete(t.participants).where(p.initiative_id == bindparam("i"), p.actor == bindparam("k")), left)
-        if joined:
-            self.conn.execute(insert(t.participants), joined)
-
-    def _flush_coverage(self) -> None:
-        c = t.coverage.c
-        cells = [
-            {"r": region, "a": area, "n": n, "w": w, "p": p, "b": b}
-            for (region, area), (n, w, p, b) in self.cells.items()
-            if n or w or p or b
-        ]
-        if cells:
-            self.conn.execute(
-                update(t.coverage)
-                .where(c.region == bindparam("r"), c.area == bindparam("a"))
-                .values(
-                    initiatives=c.initiatives + bindparam("n"),
-                    weighted60=c.weighted60 + bindparam("w"),
-                    pipeline=c.pipeline + bindparam("p"),
-                    budget60=c.budget60 + bindparam("b"),
-                ),
-                cells,
-            )
-        n_ = t.national.c
-        national = [{"a": area, "n": n, "w": w} for area, (n, w) in self.national.items() if n or w]
-        if national:
-            self.conn.execute(
-                update(t.national)
-                .where(n_.area == bindparam("a"))
-                .values(initiatives=n_.initiatives + bindparam("n"), weighted60=n_.weighted60 + bindparam("w")),
-                national,
-            )
-        self._flush_cell_actors()
-
-    def _flush_cell_actors(self) -> None:
-        """Apply the batch's actor-count changes with a few set-wise statements, not one per row:
-        add every delta where it lands (a new row or a sum), then drop the rows that reached 0."""
-        ca = t.coverage_actors.c
-        deltas = {key: d for key, d in self.cell_actors.items() if d}
-        if not deltas:
-            return
-        dialect_insert: Any = sqlite_insert if self.dialect == "sqlite" else postgresql_insert
-        statement = dialect_insert(t.coverage_actors)
-        statement = statement.on_conflict_do_update(index_elements=["region", "area", "actor"], set_={"n": ca.n + statement.excluded.n})
-        self.conn.execute(statement, [{"region": r, "area": a, "actor": k, "n": d} for (r, a, k), d in deltas.items()])
-        emptied = [{"r": r, "a": a, "k": k} for (r, a, k), d in deltas.items() if d < 0]
-        if emptied:
-            where = (ca.region == bindparam("r"), ca.area == bindparam("a"), ca.actor == bindparam("k"), ca.n <= 0)
-            self.conn.execute(delete(t.coverage_actors).where(*where), emptied)
-        touched = sorted({(region, area) for region, area, _ in deltas})
-        counts = dict.fromkeys(touched, 0)
-        grouped = select(ca.region, ca.area, func.count()).where(tuple_(ca.region, ca.area).in_(touched)).group_by(ca.region, ca.area)
-        counts.update({(r, a): n for r, a, n in self.conn.execute(grouped)})
-        cov = t.coverage.c
-        self.conn.execute(
-            update(t.coverage).where(cov.region == bindparam("r"), cov.area == bindparam("a")).values(actors=bindparam("n")),
-            [{"r": r, "a": a, "n": n} for (r, a), n in counts.items()],
-        )
+            self.conn.execute(delete(schema.participants).where(p.initiative_id == bindparam("i"), p.actor == bindparam("k")), left)
+        insert_many(self.conn, schema.participants, joined)

@@ -28,8 +28,10 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, delete, even
 
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
-from kompass.infrastructure import tables as t
 from kompass.infrastructure.database import WRITE_LOCK, json_codec
+from kompass.infrastructure.metadata import metadata
+from kompass.infrastructure.projections.network.schema import DERIVED_CACHES
+from kompass.infrastructure.projections.tracking import tracking
 
 SCHEMA = "kompass_rebuild"
 """The scratch copy's schema (PostgreSQL) or attached database name (SQLite)."""
@@ -123,14 +125,14 @@ def _postgres_scratch(live: Engine) -> Iterator[Engine]:
 
 def create(engine: Engine, projections: Sequence[Any]) -> None:
     """The projections' tables and tracking rows at position 0, in the scratch place."""
-    t.metadata.create_all(engine, tables=[t.tracking, *(table for p in projections for table in p.TABLES)])
+    metadata.create_all(engine, tables=[tracking, *(table for p in projections for table in p.TABLES)])
 
 
 def swap(live: Engine, staged: Engine, projections: Sequence[Any]) -> None:
     """In one transaction: refill the live tables of `projections` from the scratch copy and set
     their positions to the copy's."""
     names = [p.NAME for p in projections]
-    tr = t.tracking.c
+    tr = tracking.c
     with staged.connect() as conn:
         query = select(tr.projection, tr.position).where(tr.projection.in_(names))
         positions: dict[str, int] = {str(name): int(position) for name, position in conn.execute(query)}
@@ -144,12 +146,12 @@ def swap(live: Engine, staged: Engine, projections: Sequence[Any]) -> None:
             with conn.begin():
                 # PostgreSQL: wait for a worker's open batch, and hold the next one off until this commits
                 conn.execute(select(tr.projection).where(tr.projection.in_(names)).with_for_update()).all()
-                for cache in t.DERIVED_CACHES:  # they remember answers of the tables being replaced
+                for cache in DERIVED_CACHES:  # they remember answers of the tables being replaced
                     conn.execute(delete(cache))
                 for projection in projections:
                     _refill(conn, projection.TABLES)
                     position = positions[projection.NAME]
-                    conn.execute(update(t.tracking).where(tr.projection == projection.NAME).values(position=position))
+                    conn.execute(update(tracking).where(tr.projection == projection.NAME).values(position=position))
         finally:
             if path is not None:
                 conn.connection.driver_connection.execute(f"DETACH DATABASE {SCHEMA}")  # type: ignore[union-attr]

@@ -9,9 +9,9 @@ missing, not in WAL mode, not writable, not initialised, lacks a table, or a pro
 or ahead), it returns None and the caller opens the `Store` as before, which catches up first and
 reports any problem with its usual messages.
 
-It knows the stored layout that `tables`, `portfolio_projection` and the library's SQLite module
-define, without importing them (they import SQLAlchemy or eventsourcing); the tests hold the
-copies below equal to their sources.
+It names the read model's tables and columns from `layout`, which imports nothing, as the schemas
+that create them do; the library's event table is named here (the library imports SQLAlchemy), and
+a test holds that name equal to the library's.
 """
 
 from __future__ import annotations
@@ -33,21 +33,17 @@ from kompass.domain.identity import portfolio_id
 from kompass.domain.vocabulary import REGIONS
 from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure.durability import sqlite_warnings
+from kompass.infrastructure.projections import layout as L
+from kompass.infrastructure.projections.layout import EFFECTIVE, NATIONAL, PROJECTIONS, RECORDED, SCALE, TIME_FORMAT, within
 from kompass.infrastructure.settings import sqlite_lock_timeout
 
 EVENTS_TABLE = "stored_events"
 """The library's event table on SQLite; its rowid is the notification id (`max_notification_id`)."""
-PROJECTIONS = ("portfolio", "network", "bitemporal")
-"""Every projection the projector keeps (`projector.default_projections`): all must be at the head."""
-SCALE = 60
-"""`portfolio_projection.SCALE`: rm_coverage and rm_national store weights and budgets times 60."""
-NEEDED_TABLES = frozenset({EVENTS_TABLE, "rm_tracking", "rm_coverage", "rm_national", "rm_assessments", "kompass_users"})
-PAST_TABLES = frozenset({"rm_bt_series", "rm_bt_versions"})
+NEEDED_TABLES = frozenset({EVENTS_TABLE, L.TRACKING, L.COVERAGE, L.NATIONAL_COVERAGE, L.ASSESSMENTS, "kompass_users"})
+"""What a present-time question reads: every projection must be at the head (`layout.PROJECTIONS`)."""
+PAST_TABLES = frozenset({L.BT_SERIES, L.BT_VERSIONS})
 """What a past question on one axis reads besides: the coverage series and the regions' versions."""
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
-"""`bitemporal.TIME_FORMAT`: recording times as the bitemporal rows hold them (UTC)."""
-EFFECTIVE, RECORDED, NATIONAL = "e", "r", ""
-"""`coverage_series.EFFECTIVE`, `RECORDED` and `NATIONAL`."""
+CELL_COLUMNS = ", ".join(L.CELL_NUMBERS)
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def _read(conn: sqlite3.Connection, initialised: UUID, past: PastPoint | None) -
         if not (NEEDED_TABLES | (PAST_TABLES if past is not None else frozenset())).issubset(tables):
             return None
         head = int(conn.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}").fetchone()[0] or 0)
-        positions = {name: int(position) for name, position in conn.execute("SELECT projection, position FROM rm_tracking")}
+        positions = {name: int(position) for name, position in conn.execute(f"SELECT projection, position FROM {L.TRACKING}")}
         if any(positions.get(name) != head for name in PROJECTIONS):
             return None
         if conn.execute(f"SELECT 1 FROM {EVENTS_TABLE} WHERE originator_id = ? LIMIT 1", (initialised.hex,)).fetchone() is None:
@@ -136,17 +132,17 @@ def _read(conn: sqlite3.Connection, initialised: UUID, past: PastPoint | None) -
         cells = {
             (region, area): CellNumbers(int(n), Fraction(weighted60, SCALE), int(pipeline), Fraction(budget60, SCALE), int(actors))
             for region, area, n, weighted60, pipeline, budget60, actors in conn.execute(
-                "SELECT region, area, initiatives, weighted60, pipeline, budget60, actors FROM rm_coverage"
+                f"SELECT region, area, {CELL_COLUMNS} FROM {L.COVERAGE}"
             )
         }
         national = {
             area: NationalNumbers(int(n), Fraction(weighted60, SCALE))
-            for area, n, weighted60 in conn.execute("SELECT area, initiatives, weighted60 FROM rm_national")
+            for area, n, weighted60 in conn.execute(f"SELECT area, {', '.join(L.NATIONAL_NUMBERS)} FROM {L.NATIONAL_COVERAGE}")
         }
         assessments = [
             AssessmentRecord(region, int(year), score, light, dict(json.loads(focus)), effective)
             for region, year, score, light, focus, effective in conn.execute(
-                "SELECT region, year, score, light, focus, effective FROM rm_assessments"
+                f"SELECT region, year, score, light, focus, effective FROM {L.ASSESSMENTS}"
             )
         ]
         if past is not None:
@@ -159,10 +155,10 @@ def _read(conn: sqlite3.Connection, initialised: UUID, past: PastPoint | None) -
 def _read_past(
     conn: sqlite3.Connection, past: PastPoint, cells: dict[tuple[str, str], CellNumbers], national: dict[str, NationalNumbers]
 ) -> tuple[dict[tuple[str, str], CellNumbers], dict[str, NationalNumbers], list[AssessmentRecord]]:
-    """The present cells' and national areas' numbers at `past` (`coverage_series_rows.cells_at`), and the
-    regions' assessments then (`ReadModel._past_regions`)."""
+    """The present cells' and national areas' numbers at `past` (`coverage_series.reader.cells_at`), and the
+    regions' assessments then (`BitemporalReader.past_regions`)."""
     query = (
-        "SELECT initiatives, weighted60, pipeline, budget60, actors FROM rm_bt_series "
+        f"SELECT {CELL_COLUMNS} FROM {L.BT_SERIES} "
         "WHERE axis = ? AND region = ? AND area = ? AND point <= ? ORDER BY point DESC LIMIT 1"
     )
 
@@ -180,14 +176,10 @@ def _read_past(
         national_then[area] = NationalNumbers(n, Fraction(weighted60, SCALE))
     ids = [str(portfolio_id(code)) for code in REGIONS]
     marks = ", ".join("?" * len(ids))
-    rows = conn.execute(f"SELECT payload, eff_from, eff_to, rec_from, rec_to FROM rm_bt_versions WHERE aggregate_id IN ({marks})", ids)
+    rows = conn.execute(f"SELECT payload, eff_from, eff_to, rec_from, rec_to FROM {L.BT_VERSIONS} WHERE aggregate_id IN ({marks})", ids)
     assessments = []
     for payload, eff_from, eff_to, rec_from, rec_to in rows:
-        if _within(eff_from, eff_to, past.day) and _within(rec_from, rec_to, past.moment):
+        if within(eff_from, eff_to, past.day) and within(rec_from, rec_to, past.moment):
             assessments += [AssessmentRecord(**a) for a in json.loads(payload).get("assessments", [])]
     return then, national_then, assessments
 
-
-def _within(start: str, end: str | None, at: str | None) -> bool:
-    """`read_model._within`: [start, end) holds `at`; `at` None stands past every end."""
-    return end is None if at is None else start <= at and (end is None or end > at)

@@ -1,0 +1,78 @@
+"""Reading the log: the notification log in order, each stored event decoded into a fact with its
+position and recorder (the library's own reader does not know the `recorded_by` column)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from kompass.application import ports
+from kompass.application.app import PortfolioApplication
+from kompass.application.facts import Fact
+from kompass.infrastructure.eventstore import events_table
+from kompass.infrastructure.fact_decoder import FactDecoder
+from kompass.infrastructure.recorded_by import has_column
+
+
+class NotificationFacts(ports.FactLog):
+    """The notification log, read in order as facts."""
+
+    def __init__(self, app: PortfolioApplication, backend: str) -> None:
+        self.app = app
+        self.decode = FactDecoder(app.mapper)
+        self.sqlite = backend == "sqlite"
+        self._select: str | None = None
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def facts(self, after: int = 0, upto: int | None = None, batch: int = 1000, topic_prefix: str | None = None) -> Iterator[Fact]:
+        """The stored events after `after` (up to `upto`), in log order, each with its `recorded_by`
+        (the library's own reader does not know the column). `topic_prefix`: only events of those topics."""
+        decode = self.decode
+        position = after
+        stop = upto if upto is not None else (1 << 62)
+        recorder: Any = self.app.recorder
+        statement = self._statement(topic_prefix)
+        while True:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                params: tuple[Any, ...] = (position, stop, *((topic_prefix + "%",) if topic_prefix else ()), batch)
+                cursor.execute(statement, params)
+                rows = cursor.fetchall()
+            for row in rows:
+                yield decode(_row(row))
+            if len(rows) < batch:
+                return
+            position = int(rows[-1]["id"])
+
+    def _statement(self, topic_prefix: str | None) -> str:
+        table = events_table(self.app)
+        recorder: Any = self.app.recorder
+        if self._select is None:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                column = "recorded_by" if has_column(cursor, table, "sqlite" if self.sqlite else "postgres") else "NULL"
+            key, m = ("rowid", "?") if self.sqlite else ("notification_id", "%s")
+            self._select = (f"SELECT {key} AS id, originator_id, originator_version, topic, state, {column} AS recorded_by "
+                            f"FROM {table} WHERE {key} > {m} AND {key} <= {m} {{topics}}ORDER BY {key} LIMIT {m}")
+        mark = "?" if self.sqlite else "%s"
+        return self._select.format(topics=f"AND topic LIKE {mark} " if topic_prefix else "")
+
+
+class StoredRow(NamedTuple):
+    """A row of the events table with its position and recorder, as the fact decoder reads it."""
+
+    id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    recorded_by: str | None
+
+
+def _row(row: Any) -> StoredRow:
+    originator = row["originator_id"]
+    return StoredRow(
+        int(row["id"]), UUID(originator) if isinstance(originator, str) else originator, int(row["originator_version"]),
+        str(row["topic"]), bytes(row["state"]), row["recorded_by"],
+    )

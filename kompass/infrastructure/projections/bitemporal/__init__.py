@@ -1,0 +1,1 @@
+"""The bitemporal projection: each aggregate's versions over effective dates and recording times."""

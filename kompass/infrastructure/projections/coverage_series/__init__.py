@@ -1,0 +1,1 @@
+"""The coverage series: each cell's coverage along both time axes, kept by the bitemporal projection."""

@@ -1,0 +1,66 @@
+"""The coverage series' tables (kompass.application.coverage_series), kept by the bitemporal
+projection: each cell's coverage along both time axes, and what is needed to keep it."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
+
+from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
+from kompass.infrastructure.metadata import metadata
+from kompass.infrastructure.projections import layout as L
+
+bt_actor_ids = Table(
+    L.BT_ACTOR_IDS,
+    metadata,
+    Column("key", String(KEY_LENGTH), primary_key=True),
+    Column("aggregate_id", String(36), nullable=False),
+)
+"""Which actor aggregate holds each actor key: whose facts to fold with the initiatives naming it."""
+
+bt_steps = Table(
+    L.BT_STEPS,
+    metadata,
+    Column("initiative_id", String(36), primary_key=True),
+    Column("steps", JSON, nullable=False),
+)
+"""Each initiative's contribution along both axes ({"e": steps, "r": steps}), to take away when it changes."""
+
+bt_depends = Table(
+    L.BT_DEPENDS,
+    metadata,
+    Column("actor", String(KEY_LENGTH), primary_key=True),
+    Column("initiative_id", String(36), primary_key=True),
+)
+"""The actors (named, or merged into) whose merges change what an initiative counts."""
+
+bt_series = Table(
+    L.BT_SERIES,
+    metadata,
+    Column("axis", String(1), primary_key=True),
+    Column("region", String(REGION_LENGTH), primary_key=True),
+    Column("area", String(WORD_LENGTH), primary_key=True),
+    Column("point", String(32), primary_key=True),
+    Column("initiatives", Integer, nullable=False),
+    Column("weighted60", BigInteger, nullable=False),
+    Column("pipeline", Integer, nullable=False),
+    Column("budget60", BigInteger, nullable=False),
+    Column("actors", Integer, nullable=False),
+)
+"""A cell's coverage from `point` on along an axis ("e": effective day, "r": recording time) until
+the cell's next row: the question at a point reads the last row at or before it (region "" holds
+the national figures of an area)."""
+
+bt_series_actors = Table(
+    L.BT_SERIES_ACTORS,
+    metadata,
+    Column("axis", String(1), primary_key=True),
+    Column("region", String(REGION_LENGTH), primary_key=True),
+    Column("area", String(WORD_LENGTH), primary_key=True),
+    Column("actor", String(KEY_LENGTH), primary_key=True),
+    Column("point", String(32), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+"""How many counting initiatives of a cell an actor takes part in from `point` on: the cell's
+distinct actors change where one of these reaches or leaves 0."""
+
+TABLES = (bt_actor_ids, bt_steps, bt_depends, bt_series, bt_series_actors)

@@ -1,0 +1,1 @@
+"""The portfolio projection: initiatives, actors, assessments and present-time coverage."""
