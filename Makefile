@@ -5,6 +5,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test files run in parallel worker processes, each file whole on one worker (its module fixtures made once, its
+# tests in order), the files with slow tests first (tests/conftest.py). Four on two cores: most of a worker's time is spent waiting on kompass subprocesses and
+# PostgreSQL. `make test PYTEST_WORKERS=0` runs in this process alone.
+PYTEST_WORKERS ?= 4
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: venv demo test lint unit integration e2e docs bench clean
 
@@ -22,14 +27,14 @@ test: venv
 	$(BIN)/ruff check kompass tests bench docs
 	$(BIN)/mypy kompass tests bench
 	$(BIN)/python docs/gen_cli_reference.py --check
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 lint: venv
 	$(BIN)/ruff check kompass tests bench docs
 	$(BIN)/mypy kompass tests bench
 
 unit integration e2e: venv
-	$(BIN)/pytest -q tests/$@
+	$(PYTEST) tests/$@
 
 docs: venv
 	$(BIN)/python docs/gen_cli_reference.py

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,15 @@ os.environ["XDG_CONFIG_HOME"] = os.environ["KOMPASS_TEST_CONFIG_HOME"]
 """Signing keys of test stores go to a directory of this test run, never the user's own. Worker processes that
 a test spawns import this module again: they inherit the run's directory, so they find the keys of its stores."""
 os.environ.pop("KOMPASS_SIGNING_KEY", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker keeps its stores' keys in a directory of its own, as a run by itself does
+    (the workers inherit the directory of the process that started them)."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker:
+        home = tempfile.mkdtemp(prefix=f"kompass-test-config-{worker}-")
+        os.environ["KOMPASS_TEST_CONFIG_HOME"] = os.environ["XDG_CONFIG_HOME"] = home
 
 NEW_STORE_EVENTS = 44
 """What `init_store` leaves: the 21 regions' actors and portfolios, the real identity's grant as first admin, `admin`'s grant."""
@@ -69,6 +79,17 @@ def drop_pg_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+_dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kompass-test-drop")
+_drops: list[Future[None]] = []
+
+
+def drop_pg_database_later(url: str) -> None:
+    """Drop the database in a thread of this test process while the next tests run. A DROP DATABASE waits for the
+    server to write a checkpoint, seconds on a busy machine, and no test needs to wait for it; the run waits for
+    every drop at its end and fails if one failed (`pytest_sessionfinish`)."""
+    _drops.append(_dropper.submit(drop_pg_database, url))
+
+
 def empty_pg_store() -> Iterator[str]:
     """A fresh PostgreSQL database for the life of a fixture, dropped afterwards; the test is skipped,
     with the reason, when no server answers."""
@@ -78,7 +99,24 @@ def empty_pg_store() -> Iterator[str]:
     try:
         yield url
     finally:
-        drop_pg_database(url)
+        drop_pg_database_later(url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a test marked `slow` first, each file's tests in their order. Under pytest-xdist the workers take
+    whole files in this order (`make test`), so the longest start at once and the many short ones fill in at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Wait for the databases dropped in the background; a drop that failed fails the run, as it did in a teardown."""
+    _dropper.shutdown(wait=True)
+    failed = [error for error in (drop.exception() for drop in _drops) if error is not None]
+    if failed:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        for error in failed:
+            print(f"\ndropping a test database failed: {error!r}")
 
 
 def init_store(url: str, admin: str = "admin") -> str:

@@ -36,7 +36,7 @@ from tests.integration.helpers import key_events
 
 VENV_KOMPASS = Path(sys.executable).parent / "kompass"
 KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
-pytestmark = pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)")]
 
 WRITERS = 5
 

@@ -24,7 +24,8 @@ BIN = Path(sys.executable).parent
 EXPECTED_EXIT = {"gaps --fail-on-gaps": 6, "check ": 6}
 """Commands that report what they found with their exit code (6), as documented."""
 
-pytestmark = pytest.mark.skipif(not (BIN / "kompass").exists(), reason="the kompass program is not installed (pip install -e .)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (BIN / "kompass").exists(), reason="the kompass program is not installed (pip install -e .)")]
 
 
 def shell_lines(document: Path) -> list[str]:

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_KOMPASS = Path(sys.executable).parent / "kompass"
 KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)"),
     pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or ""),

@@ -33,6 +33,8 @@ refs = st.one_of(
     st.sampled_from(["14-a", "14-b", "25-2021-åäö", "14-" + "ö" * 97]),
 )
 keys = st.one_of(slug, longest_slug, longest_slug.map(lambda k: k + "\n"), st.sampled_from(["digg", "digg\n", "rise"]))
+pytestmark = pytest.mark.slow
+
 AREAS = ["competence", "security", "innovation", "leadership", "infrastructure"]
 areas = st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique=True)
 

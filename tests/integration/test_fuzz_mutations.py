@@ -35,6 +35,8 @@ from kompass.infrastructure.bootstrap import Store
 from tests.conftest import FIXTURES, init_store
 from tests.integration.helpers import invoke
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_SQLITE = int(os.environ.get("KOMPASS_FUZZ_EXAMPLES", "1000"))
 EXAMPLES_POSTGRES = max(1, EXAMPLES_SQLITE // 8)
 NAMING = ("ref", "key", "actor", "into", "user")

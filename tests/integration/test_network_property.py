@@ -31,6 +31,8 @@ from kompass.infrastructure.projections.network import writer as network_project
 from tests.conftest import init_store
 from tests.integration.helpers import use_projector
 
+pytestmark = pytest.mark.slow
+
 REFS = ("r0", "r1", "r2", "r3")
 KEYS = ("k0", "k1", "k2", "k3")
 LEADS = ("01", "12", "14")
