@@ -24,6 +24,8 @@ from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
 from kompass.application.state import PortfolioState
 from kompass.domain.coverage import Contribution, contribution
+from kompass.domain.status import COUNTING as COUNTING_STATUSES
+from kompass.domain.status import PIPELINE
 
 EFFECTIVE = "e"
 """The axis of `--as-of`: effective days (ISO text), everything recorded so far."""
@@ -128,7 +130,9 @@ def _empty() -> PortfolioState:
 
 def _contribution(state: PortfolioState, initiative_id: UUID, areas: Collection[str]) -> Contribution | None:
     record = state.initiatives.get(initiative_id)
-    return None if record is None else contribution(initiative_facts(record, state.actor), areas)
+    if record is None or not (record.status in COUNTING_STATUSES or record.status in PIPELINE):
+        return None  # what `contribution` says of it, without following its participants' merges first
+    return contribution(initiative_facts(record, state.actor), areas)
 
 
 def named_actors(facts: Sequence[Fact]) -> set[str]:
@@ -192,25 +196,34 @@ def _shares(added: Contribution | None, memo: Memo) -> Shares:
 
 
 def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
-    for cell in before.keys() | after.keys():
-        was, now = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
-        if was == now:
-            continue
-        (old, old_keys), (new, new_keys) = was, now
-        if old != new:
-            total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
-            total[0] += sign * (new[0] - old[0])
-            total[1] += sign * (new[1] - old[1])
-            total[2] += sign * (new[2] - old[2])
-            total[3] += sign * (new[3] - old[3])
-        if old_keys is new_keys:
-            continue  # one contribution's cells share its actors' set
-        for key in new_keys - old_keys:
-            counts = pairs.setdefault((axis, *cell, key), {})
-            counts[point] = counts.get(point, 0) + sign
-        for key in old_keys - new_keys:
-            counts = pairs.setdefault((axis, *cell, key), {})
-            counts[point] = counts.get(point, 0) - sign
+    for cell, now in after.items():
+        was = before.get(cell, _NOTHING)
+        if was is not now and was != now:
+            _cell_step(axis, point, sign, cell, was, now, cells, pairs)
+    for cell, was in before.items():
+        if cell not in after:
+            _cell_step(axis, point, sign, cell, was, _NOTHING, cells, pairs)
+
+
+def _cell_step(
+    axis: str, point: str, sign: int, cell: Cell, was: tuple[Amounts, frozenset[str]], now: tuple[Amounts, frozenset[str]],
+    cells: Cells, pairs: Pairs,
+) -> None:
+    (old, old_keys), (new, new_keys) = was, now
+    if old != new:
+        total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
+        total[0] += sign * (new[0] - old[0])
+        total[1] += sign * (new[1] - old[1])
+        total[2] += sign * (new[2] - old[2])
+        total[3] += sign * (new[3] - old[3])
+    if old_keys is new_keys or old_keys == new_keys:
+        return  # one contribution's cells share its actors' set
+    for key in new_keys - old_keys:
+        counts = pairs.setdefault((axis, *cell, key), {})
+        counts[point] = counts.get(point, 0) + sign
+    for key in old_keys - new_keys:
+        counts = pairs.setdefault((axis, *cell, key), {})
+        counts[point] = counts.get(point, 0) - sign
 
 
 Written = dict[int, tuple[Contribution, dict[str, Any]]]

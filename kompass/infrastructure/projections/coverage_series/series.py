@@ -42,6 +42,22 @@ def _rewritten(
     return rows
 
 
+def _summed(key: tuple[str, str, str], deltas: dict[str, list[int]]) -> list[tuple[Any, ...]]:
+    """`_rewritten` of a cell with nothing stored (every cell of a rebuild's first batch): the running sums of
+    its changes, in five plain numbers rather than tuples mapped by `add`."""
+    a = b = c = d = e = 0
+    last = (0, 0, 0, 0, 0)
+    rows: list[tuple[Any, ...]] = []
+    for point in sorted(deltas):
+        da, db, dc, dd, de = deltas[point]
+        a, b, c, d, e = a + da, b + db, c + dc, d + dd, e + de
+        new = (a, b, c, d, e)
+        if new != last:
+            rows.append((*key, point, a, b, c, d, e))
+            last = new
+    return rows
+
+
 def keys_filter(dialect: str, columns: str, mark: str, count: int) -> str:
     """`WHERE (columns) IN` `count` keys of four values, as plain driver SQL: SQLAlchemy renders a tuple IN (…)
     anew for every chunk, which cost more than the query. SQLite scans the whole table for `IN (VALUES …)`
@@ -143,7 +159,7 @@ def apply_cells(conn: Connection, cells: cs.Cells) -> None:
             if not deltas:
                 continue
             if empty:
-                rows += _rewritten(key, (0,) * 5, {}, deltas)
+                rows += _summed(key, deltas)
                 continue
             where = (*key, min(deltas))
             cursor.execute(base_sql, where)
