@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -66,12 +67,16 @@ def steps(
 ) -> list[Step]:
     """The initiative's contribution along `axis`, from its facts and its actors' facts (any order).
     `prefixes`, if given, is shared by the calls for the two axes of the same facts."""
-    ordered = sorted(facts, key=lambda f: f.position)
+    ordered = sorted(facts, key=_POSITION)
     index = {f.position: n for n, f in enumerate(ordered)}
-    point = point_of(axis)
+    points = list(map(point_of(axis), ordered))
     groups: dict[str, list[Fact]] = {}
-    for fact in ordered:
-        groups.setdefault(point(fact), []).append(fact)
+    for here, fact in zip(points, ordered, strict=True):
+        found = groups.get(here)
+        if found is None:
+            groups[here] = [fact]
+        else:
+            found.append(fact)
     result: list[Step] = []
     state: PortfolioState | None = _empty()
     pending: list[Fact] = []
@@ -83,7 +88,9 @@ def steps(
     """How many facts `state` and `pending` hold: when they are the first ones in log order, a prefix."""
     for here in sorted(groups):
         new = groups[here]
-        moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
+        moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new) if len(new) > 1 else (
+            not result or new[0].type in RECOUNTED or new[0].aggregate != "initiative"
+        )
         if state is not None and new[0].position > applied:
             # the usual case: this point's facts come after every fact folded so far, so they extend the fold
             pending += new
@@ -92,8 +99,8 @@ def steps(
         elif moved:
             # a fact back-dated on this axis: fold this point's view again, in log order
             state, pending, folded = _empty(), [], 0
-            for fact in ordered:
-                if point(fact) <= here:
+            for there, fact in zip(points, ordered, strict=True):
+                if there <= here:
                     state.apply(fact)
                     applied = fact.position
                     folded += 1
@@ -117,6 +124,7 @@ def steps(
     return result
 
 
+_POSITION = attrgetter("position")
 _REGION_ACTORS = region_actors()
 RECOUNTED = concerning(COVERAGE)
 """The initiative events after which its contribution is taken again (as the portfolio projection does)."""
@@ -226,34 +234,43 @@ def _cell_step(
         counts[point] = counts.get(point, 0) - sign
 
 
-Written = dict[int, tuple[Contribution, dict[str, Any]]]
-"""Contributions as stored, by the contribution's identity (`to_json`)."""
+def steps_to_json(now: dict[str, list[Step]]) -> dict[str, Any]:
+    """Both axes' steps as stored: each contribution once, as a list under "c" (the two axes mostly share them,
+    `Prefixes`: known by identity, kept alive here so that an id is never taken for another's), and each axis's
+    steps as [point, index into "c" or None]. A third of the text that writing every step's contribution took."""
+    found: dict[int, tuple[Contribution, int]] = {}
+    contributions: list[list[Any]] = []
+    stored: dict[str, Any] = {"c": contributions}
+    for axis in AXES:
+        rows: list[list[Any]] = []
+        for p, c in now[axis]:
+            if c is None:
+                rows.append([p, None])
+                continue
+            kept = found.get(id(c))
+            if kept is None:
+                kept = found[id(c)] = (c, len(contributions))
+                contributions.append([sorted(c.regions), list(c.areas), c.counting, c.parts, c.budget_sek, sorted(c.actors)])
+            rows.append([p, kept[1]])
+        stored[axis] = rows
+    return stored
 
 
-def to_json(series: list[Step], memo: Written | None = None) -> list[Any]:
-    """The steps as stored. `memo` (by the contribution's identity, kept alive with it) lets one initiative's
-    two axes, which mostly share their contributions, write each once."""
-    memo = {} if memo is None else memo
-    rows: list[Any] = []
-    for p, c in series:
-        if c is None:
-            rows.append([p, None])
-            continue
-        found = memo.get(id(c))
-        if found is None or found[0] is not c:
-            found = memo[id(c)] = (c, _contribution_json(c))
-        rows.append([p, found[1]])
-    return rows
-
-
-def _contribution_json(c: Contribution) -> dict[str, Any]:
-    return {
-        "regions": sorted(c.regions), "areas": list(c.areas), "counting": c.counting, "parts": c.parts,
-        "budget_sek": c.budget_sek, "actors": sorted(c.actors),
-    }
+def steps_from_json(stored: dict[str, Any]) -> dict[str, list[Step]]:
+    """Both axes' steps from `steps_to_json`'s text, or from the rows kompass wrote before it (each step's
+    contribution written out: `from_json`). Steps that share a contribution share its object, which
+    `changes` remembers its cells by."""
+    if "c" not in stored:
+        return {axis: from_json(stored[axis]) for axis in AXES}
+    made = [
+        Contribution(frozenset(regions), tuple(areas), bool(counting), int(parts), int(budget), frozenset(actors))
+        for regions, areas, counting, parts, budget, actors in stored["c"]
+    ]
+    return {axis: [(str(p), None if n is None else made[n]) for p, n in stored[axis]] for axis in AXES}
 
 
 def from_json(rows: list[Any]) -> list[Step]:
+    """One axis's steps as kompass stored them before `steps_to_json`: each step's contribution written out."""
     return [
         (
             str(p),

@@ -23,7 +23,9 @@ bt_steps = Table(
     Column("initiative_id", String(36), primary_key=True),
     Column("steps", JSON, nullable=False),
 )
-"""Each initiative's contribution along both axes ({"e": steps, "r": steps}), to take away when it changes."""
+"""Each initiative's contribution along both axes, to take away when it changes: {"c": contributions,
+"e": steps, "r": steps}, a step [point, index into "c" or null] (`coverage_series.steps_to_json`; rows
+without "c", written by an earlier kompass, give each step's contribution in full)."""
 
 bt_depends = Table(
     L.BT_DEPENDS,

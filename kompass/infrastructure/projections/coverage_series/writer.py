@@ -53,8 +53,7 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
         memo: cs.Memo = {}
         for axis in cs.AXES:
             cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs, memo)
-        written: cs.Written = {}
-        rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis], written) for axis in cs.AXES}})
+        rows.append({"initiative_id": str(i), "steps": cs.steps_to_json(now)})
     if rows:
         upsert_many(conn, bt_steps, ["initiative_id"], rows)
     _write_depends(conn, recount, named)
@@ -96,7 +95,7 @@ def _steps(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, list[cs.Ste
     found: dict[UUID, dict[str, list[cs.Step]]] = {}
     for chunk in chunks(sorted(str(i) for i in ids), ROWS):
         for i, steps in conn.execute(select(bt_steps.c.initiative_id, bt_steps.c.steps).where(bt_steps.c.initiative_id.in_(chunk))):
-            found[UUID(i)] = {axis: cs.from_json(steps[axis]) for axis in cs.AXES}
+            found[UUID(i)] = cs.steps_from_json(steps)
     return found
 
 
