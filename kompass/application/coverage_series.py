@@ -217,9 +217,16 @@ def _cell_step(
     axis: str, point: str, sign: int, cell: Cell, was: tuple[Amounts, frozenset[str]], now: tuple[Amounts, frozenset[str]],
     cells: Cells, pairs: Pairs,
 ) -> None:
+    # dict.get before setdefault: a setdefault builds its default (a list, a dict) even when the key is there
     (old, old_keys), (new, new_keys) = was, now
     if old != new:
-        total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
+        where = (axis, *cell)
+        by_point = cells.get(where)
+        if by_point is None:
+            by_point = cells[where] = {}
+        total = by_point.get(point)
+        if total is None:
+            total = by_point[point] = [0, 0, 0, 0, 0]
         total[0] += sign * (new[0] - old[0])
         total[1] += sign * (new[1] - old[1])
         total[2] += sign * (new[2] - old[2])
@@ -227,11 +234,17 @@ def _cell_step(
     if old_keys is new_keys or old_keys == new_keys:
         return  # one contribution's cells share its actors' set
     for key in new_keys - old_keys:
-        counts = pairs.setdefault((axis, *cell, key), {})
-        counts[point] = counts.get(point, 0) + sign
+        _count(pairs, (axis, *cell, key), point, sign)
     for key in old_keys - new_keys:
-        counts = pairs.setdefault((axis, *cell, key), {})
-        counts[point] = counts.get(point, 0) - sign
+        _count(pairs, (axis, *cell, key), point, -sign)
+
+
+def _count(pairs: Pairs, pair: tuple[str, str, str, str], point: str, change: int) -> None:
+    counts = pairs.get(pair)
+    if counts is None:
+        pairs[pair] = {point: change}
+    else:
+        counts[point] = counts.get(point, 0) + change
 
 
 def steps_to_json(now: dict[str, list[Step]]) -> dict[str, Any]:
