@@ -73,21 +73,27 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> No
     """Rewrite the per-actor counts touched (a row per actor and cell, `bt_actor_counts`), and turn where
     they reach or leave 0 into changes of the cells' distinct actors."""
     a = bt_actor_counts.c
-    touched = [k for k, d in pairs.items() if any(d.values())]
-    stored: dict[tuple[str, str, str, str], dict[str, int]] = {}
     quote = conn.dialect.identifier_preparer.quote
     mark = marker(conn)
     table, columns = quote(bt_actor_counts.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
-    # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key
-    empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
-    for chunk in [] if empty else chunks(sorted(touched), 200):
+    rows: list[tuple[Any, ...]] = []
+    if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None:
+        # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key (and
+        # a key whose changes cancel out makes no counts, so no row)
+        for key, deltas in pairs.items():
+            if counts := _fresh_counts(key, deltas, cells):
+                rows.append((*key, orjson.dumps(counts).decode()))
+        insert_rows(conn, bt_actor_counts, rows)
+        return
+    touched = [k for k, d in pairs.items() if any(d.values())]
+    stored: dict[tuple[str, str, str, str], dict[str, int]] = {}
+    for chunk in chunks(sorted(touched), 200):
         values = tuple(x for k in chunk for x in k)
         where = keys_filter(conn.dialect.name, columns, mark, len(chunk))
         query = f"SELECT {columns}, {quote('counts')} FROM {table} {where}"
         for axis, region, area, actor, counts in conn.exec_driver_sql(query, values):
             stored[(axis, region, area, actor)] = dict(orjson.loads(counts))
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
-    rows: list[tuple[Any, ...]] = []
     for key in touched:
         old_counts, deltas = stored.get(key), pairs[key]
         counts = _fresh_counts(key, deltas, cells) if not old_counts else _merged_counts(key, old_counts, deltas, cells)
