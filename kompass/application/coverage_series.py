@@ -13,6 +13,7 @@ and the per-cell sums of them as running series, so that a question reads one ro
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date
 from operator import attrgetter
@@ -60,6 +61,53 @@ def _day_key(day: date) -> str:
 Prefixes = dict[int, Contribution | None]
 """What an initiative adds once the first n of its facts (in log order) are folded, by n: the same on
 both axes, so the second axis takes it from the first instead of working it out again."""
+
+
+def both_steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str]) -> dict[str, list[Step]]:
+    """`steps` on both axes. When neither effective days nor recording times ever go back in log order (most
+    initiatives), every point of either axis sees a prefix of the facts in log order: one fold gives both."""
+    ordered = sorted(facts, key=_POSITION)
+    days = [_day_key(f.effective) for f in ordered]
+    times = [remembered_time_key(f.recorded_at) for f in ordered]
+    if not _growing(days) or not _growing(times):
+        prefixes: Prefixes = {}
+        return {axis: steps(ordered, initiative_id, areas, axis, prefixes) for axis in AXES}
+    moving = [f.type in RECOUNTED or f.aggregate != "initiative" for f in ordered]
+    ends = {axis: _moved_ends(points, moving) for axis, points in ((EFFECTIVE, days), (RECORDED, times))}
+    wanted = sorted({n for found in ends.values() for _point, n in found})
+    added: dict[int, Contribution | None] = {}
+    state, folded = _empty(), 0
+    for n in wanted:
+        for fact in ordered[folded:n]:
+            state.apply(fact)
+        folded = n
+        added[n] = _contribution(state, initiative_id, areas)
+    result: dict[str, list[Step]] = {}
+    for axis, found in ends.items():
+        series: list[Step] = []
+        for point, n in found:
+            if not series or series[-1][1] != added[n]:
+                series.append((point, added[n]))
+        result[axis] = series
+    return result
+
+
+def _growing(points: list[str]) -> bool:
+    return all(a <= b for a, b in itertools.pairwise(points))
+
+
+def _moved_ends(points: list[str], moving: list[bool]) -> list[tuple[str, int]]:
+    """The points (in order) whose facts concern coverage, the first point always, each with how many facts
+    are folded by its end (points that only repeat what came before add what they added: `steps`)."""
+    found: list[tuple[str, int]] = []
+    moved = True
+    for n, point in enumerate(points):
+        moved = moved or moving[n]
+        if n + 1 == len(points) or points[n + 1] != point:
+            if moved:
+                found.append((point, n + 1))
+            moved = False
+    return found
 
 
 def steps(

@@ -48,8 +48,7 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     rows = []
     for i in sorted(recount, key=_number):
         mine = facts.get(i, []) + [f for key in named[i] for f in facts.get(actor_ids.get(key) or _NONE, [])]
-        prefixes: cs.Prefixes = {}
-        now = {axis: cs.steps(mine, i, areas, axis, prefixes) for axis in cs.AXES}
+        now = cs.both_steps(mine, i, areas)
         memo: cs.Memo = {}
         for axis in cs.AXES:
             cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs, memo)
