@@ -17,7 +17,8 @@ new consecutive nodes (`tables.log_nodes`): a few rows per batch instead of two 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from operator import attrgetter
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 from kompass.application.catalogue import AGGREGATES
@@ -28,10 +29,12 @@ from kompass.application.proofs import sign
 from kompass.domain.checkpoint import Checkpoint
 from kompass.domain.errors import ConcurrentChange, IntegrityViolation
 from kompass.domain.merkle import HASH_SIZE, CompactRange, Run
-from kompass.infrastructure.command_log_writer import object_line
+from kompass.infrastructure.command_log_writer import object_writer
+from kompass.infrastructure.export_line import ObjectWriter
 from kompass.infrastructure.fact_decoder import FactDecoder
 
 CHUNK = 500
+_ORIGINATOR = attrgetter("originator_id.int")
 KEY_CACHE = 100_000
 
 
@@ -76,7 +79,8 @@ class LeafLines:
 
     def __init__(self, decode: FactDecoder, events_table: str, sqlite: bool) -> None:
         self.decode = decode
-        self.keys: dict[UUID, str] = {}
+        self.keys: dict[int, str] = {}
+        """Aggregate id (as its integer) → its key."""
         mark = "?" if sqlite else "%s"
         self.sqlite = sqlite
         self.select = f"SELECT originator_id, originator_version, topic, state FROM {events_table} WHERE originator_version = 1 AND "
@@ -84,21 +88,34 @@ class LeafLines:
 
     def __call__(self, cursor: Any, events: Sequence[Any], recorded_by: Sequence[str | None]) -> list[str]:
         """The export lines of `events` (the library's event objects, as the aggregates triggered them), each
-        with the recorder the store kept for its row (so the tree and the export agree)."""
+        with the recorder the store kept for its row (so the tree and the export agree). Aggregates are
+        remembered by their id's integer (a UUID hashes in Python), looked up once per event."""
         if len(self.keys) > KEY_CACHE:
             self.keys.clear()
+        found = list(map(self.keys.get, map(_ORIGINATOR, events)))
+        if None in found:
+            self._find(cursor, events, found)
+        writers = _WRITERS
+        for cls in set(map(type, events)).difference(writers):
+            writers[cls] = object_writer(cls)
+        return [writers[type(e)](e, key, who) for e, key, who in zip(events, cast(list[str], found), recorded_by, strict=True)]
+
+    def _find(self, cursor: Any, events: Sequence[Any], found: list[str | None]) -> None:
+        """Fill in the keys of aggregates not remembered: created in this batch (an aggregate's first event comes
+        before any other of it), or else read from their stored first event."""
         keys, missing = self.keys, set()
-        for event in events:  # an aggregate's first event comes before any other of it
-            if event.originator_id not in keys:
+        unknown = [i for i, key in enumerate(found) if key is None]
+        for i in unknown:
+            event = events[i]
+            if event.originator_id.int not in keys:
                 if event.originator_version == 1:
-                    keys[event.originator_id] = key_of_created(event)
+                    keys[event.originator_id.int] = key_of_created(event)
                 else:
                     missing.add(event.originator_id)
         self._look_up(cursor, missing)
-        return [
-            object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id), who)
-            for e, who in zip(events, recorded_by, strict=True)
-        ]
+        for i in unknown:
+            originator = events[i].originator_id
+            found[i] = keys[originator.int] if originator.int in keys else str(originator)
 
     def _look_up(self, cursor: Any, missing: set[UUID]) -> None:
         wanted = list(missing)
@@ -113,7 +130,11 @@ class LeafLines:
                 pending = Pending(0, UUID(originator) if isinstance(originator, str) else originator,
                                    row["originator_version"], row["topic"], bytes(row["state"]))
                 created: Fact = self.decode(pending)
-                self.keys[created.originator_id] = identity(created)[0]
+                self.keys[created.originator_id.int] = identity(created)[0]
+
+
+_WRITERS: dict[type, ObjectWriter] = {}
+"""Event class → the writer of its line (`object_line` without its look-ups, once per event class)."""
 
 
 def key_of_created(event: Any) -> str:
