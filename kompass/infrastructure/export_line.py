@@ -92,9 +92,32 @@ def moment_text(moment: datetime) -> str:
     return f"{text}.{_DIGITS[microseconds // 1000]}{_DIGITS[microseconds % 1000]}+00:00"
 
 
-def _value(name: str) -> str:
-    """The f-string part that encodes the variable `name` as `json.dumps` would."""
-    return f"{{S({name}) if type({name}) is str else NULL if {name} is None else E({name})}}"
+REPEATED = frozenset(
+    {"actor", "area", "into", "kind", "light", "orientation", "region", "role", "source", "status", "type", "unit", "user"}
+)
+"""Fields whose values recur (a vocabulary, or the key of a record many events name): their encodings are
+remembered, as are those of the aggregate's key, `by` and `recorded_by`; free text is encoded each time.
+Which fields are here only matters for speed: a remembered encoding is the value's own."""
+SHORT = 100
+"""Strings remembered at most this long."""
+_quoted: dict[str, str] = {}
+
+
+def quoted(text: str) -> str:
+    """`json.dumps(text, ensure_ascii=False)` of a string, remembered if it is short."""
+    encoded: str = _string(text)
+    if len(text) <= SHORT:
+        if len(_quoted) >= CACHED:
+            _quoted.clear()
+        _quoted[text] = encoded
+    return encoded
+
+
+def _value(name: str, repeated: bool = False) -> str:
+    """The f-string part that encodes the variable `name` as `json.dumps` would: a string by the json module's C
+    string encoder (or its remembered encoding), an int as its repr (which json writes), other values by json."""
+    string = f"(QUOTED.get({name}) or QUOTE({name}))" if repeated else f"S({name})"
+    return f"{{{string} if type({name}) is str else NULL if {name} is None else INT({name}) if type({name}) is int else E({name})}}"
 
 
 @cache
@@ -105,7 +128,8 @@ def writers(name: str, aggregate: str) -> Writers:
         raise ValueError(f"{name} is recorded by kompass itself and never exported")
     key_field = AGGREGATES[aggregate].key_field
     constants: dict[str, Any] = {
-        "S": _string, "E": encode_value, "NULL": "null", "DAYS": _days, "DAY": day_text, "MOMENT": moment_text,
+        "S": _string, "E": encode_value, "NULL": "null", "INT": int.__repr__, "QUOTED": _quoted, "QUOTE": quoted,
+        "DAYS": _days, "DAY": day_text, "MOMENT": moment_text,
         "HEAD": f'{{"op": {_string(export.op)}, {_string(key_field)}: ', "BY": ', "by": ', "EFFECTIVE": ', "effective": "',
         "RECORDED_AT": '", "recorded_at": "', "RECORDED_BY": '", "recorded_by": ', "END": "}",
     }
@@ -113,16 +137,17 @@ def writers(name: str, aggregate: str) -> Writers:
     if key_field in export.fields:  # the creation event holds its key itself
         constants["KEY"] = key_field
         body.append("    key = get(KEY)")
-    line = ["{HEAD}", _value("key")]
+    line = ["{HEAD}", _value("key", repeated=key_field not in export.fields)]
     for i, field in enumerate(f for f in export.fields if f != key_field):
         constants[f"F{i}"], constants[f"L{i}"] = field, f", {_string(field)}: "
         body.append(f"    v{i} = get(F{i})")
         if aggregate == "actor" and field == "region":  # an actor without a region has no region in its line
             line.append(f"{{'' if v{i} is None else L{i} + S(v{i}) if type(v{i}) is str else L{i} + E(v{i})}}")
         else:
-            line += (f"{{L{i}}}", _value(f"v{i}"))
-    line += ("{BY}", _value("by"), "{EFFECTIVE}{DAYS.get(effective) or DAY(effective)}{RECORDED_AT}{MOMENT(recorded_at)}{RECORDED_BY}",
-             _value("recorded_by"), "{END}")
+            line += (f"{{L{i}}}", _value(f"v{i}", repeated=field in REPEATED))
+    line += ("{BY}", _value("by", repeated=True),
+             "{EFFECTIVE}{DAYS.get(effective) or DAY(effective)}{RECORDED_AT}{MOMENT(recorded_at)}{RECORDED_BY}",
+             _value("recorded_by", repeated=True), "{END}")
     body.append(f'    return f"{"".join(line)}"')
     source = "\n".join([
         "def of_fact(data, key, by, effective, recorded_at, recorded_by):", *body,
