@@ -178,21 +178,19 @@ class LogExtension:
         if self.tree is None:
             return
         m = self.mark
-        column = "rowid" if m == "?" else "notification_id"
-        self.cursor.execute(f"SELECT count(*) AS n, max({column}) AS head FROM {self.table} WHERE {column} > {m}", (self.start_position,))
-        row = self.cursor.fetchone()
         added = self.tree.size - self.start_size
-        if int(row["n"]) != added and self.start_size == 0:
+        count, head = self._after_checkpoint(added)
+        if count != added and self.start_size == 0:
             raise IntegrityViolation(
                 "this store holds events from before kompass signed its log, so no checkpoint covers them; nothing was "
                 "written — export it and restore the export into a new store (`kompass import --restore`)"
             )
-        if int(row["n"]) != added:
+        if count != added:
             raise IntegrityViolation(
-                f"the log holds {int(row['n']) - added} event(s) after position {self.start_position} that no checkpoint "
+                f"the log holds {count - added} event(s) after position {self.start_position} that no checkpoint "
                 "covers (recorded behind kompass's back, or checkpoints were deleted); nothing was written — run `kompass verify`"
             )
-        position = int(row["head"])
+        position = head
         signers = self.signer(self.store_id, self.cursor, self.start_size == 0)
         note = sign(Checkpoint(origin_of(self.store_id), self.tree.size, self.tree.root()).body(), signers)
         self.cursor.execute(
@@ -203,6 +201,22 @@ class LogExtension:
             raise ConcurrentChange("another write extended the log at the same moment; nothing was written — try again")
         self.cursor.execute(f"INSERT INTO kompass_checkpoints (size, position, note) VALUES ({m}, {m}, {m})",
                             (self.tree.size, position, note.render()))
+
+    def _after_checkpoint(self, added: int) -> tuple[int, int]:
+        """How many events the log holds after the last checkpoint's position, and the last one's position.
+        This transaction's `added` events are the newest and come after that position; if the last position is
+        exactly `added` further on, they fill every position in between and nothing else is there (one look at
+        the index). Otherwise (positions skipped by a rolled-back write on PostgreSQL, or events recorded behind
+        kompass's back) they are counted, which reads every event since the checkpoint."""
+        column = "rowid" if self.mark == "?" else "notification_id"
+        self.cursor.execute(f"SELECT max({column}) AS head FROM {self.table}")
+        head = self.cursor.fetchone()["head"]
+        if head is not None and int(head) - self.start_position == added:
+            return added, int(head)
+        self.cursor.execute(f"SELECT count(*) AS n, max({column}) AS head FROM {self.table} WHERE {column} > {self.mark}",
+                            (self.start_position,))
+        row = self.cursor.fetchone()
+        return int(row["n"]), int(row["head"] or 0)
 
     def _load(self) -> None:
         self.cursor.execute("SELECT store_id, size, position, frontier FROM kompass_log WHERE id = 1")
