@@ -102,20 +102,25 @@ class LeafLines:
 
     def _find(self, cursor: Any, events: Sequence[Any], found: list[str | None]) -> None:
         """Fill in the keys of aggregates not remembered: created in this batch (an aggregate's first event comes
-        before any other of it), or else read from their stored first event."""
+        before any other of it, so one pass finds the keys of the events that follow), or else read from their
+        stored first event."""
         keys, missing = self.keys, set()
         unknown = [i for i, key in enumerate(found) if key is None]
         for i in unknown:
             event = events[i]
-            if event.originator_id.int not in keys:
-                if event.originator_version == 1:
-                    keys[event.originator_id.int] = key_of_created(event)
-                else:
+            key = keys.get(event.originator_id.int)
+            if key is None:
+                if event.originator_version != 1:
                     missing.add(event.originator_id)
-        self._look_up(cursor, missing)
-        for i in unknown:
-            originator = events[i].originator_id
-            found[i] = keys[originator.int] if originator.int in keys else str(originator)
+                    continue
+                key = keys[event.originator_id.int] = key_of_created(event)
+            found[i] = key
+        if missing:
+            self._look_up(cursor, missing)
+            for i in unknown:
+                if found[i] is None:
+                    originator = events[i].originator_id
+                    found[i] = keys[originator.int] if originator.int in keys else str(originator)
 
     def _look_up(self, cursor: Any, missing: set[UUID]) -> None:
         wanted = list(missing)
@@ -139,8 +144,15 @@ _WRITERS: dict[type, ObjectWriter] = {}
 
 def key_of_created(event: Any) -> str:
     """The key (ref, actor key or region) an aggregate's first event gives it, read from the event object."""
-    aggregate = type(event).__qualname__.partition(".")[0].lower()
-    return str(event.__dict__[AGGREGATES[aggregate].key_field])
+    field = _KEY_FIELDS.get(type(event))
+    if field is None:
+        aggregate = type(event).__qualname__.partition(".")[0].lower()
+        field = _KEY_FIELDS[type(event)] = AGGREGATES[aggregate].key_field
+    return str(event.__dict__[field])
+
+
+_KEY_FIELDS: dict[type, str] = {}
+"""Creation event class → the field holding its aggregate's key."""
 
 
 class LogExtension:
