@@ -14,9 +14,10 @@ over an empty state: the same state the fold gives (the property tests compare t
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -59,52 +60,83 @@ Cell = tuple[int, str]
 """One effective interval of a row: index of its first date in the aggregate's dates, and the payload."""
 
 
+Key = tuple[str, str | None, str]
+"""A rectangle growing along the recording axis: (eff_from, eff_to, payload)."""
+
+
 def versions(facts: Sequence[Fact]) -> list[Version]:
     """The rectangles of one aggregate, from all its facts in log order."""
     if not facts:
         return []
-    keyed = [(remembered_time_key(f.recorded_at), f) for f in facts]
-    recorded = sorted({r for r, _ in keyed})
+    recorded = [remembered_time_key(f.recorded_at) for f in facts]
     effective = sorted({f.effective for f in facts})
     days = [d.isoformat() for d in effective]
-    open_: dict[tuple[str, str | None, str], str] = {}
-    """(eff_from, eff_to, payload) → rec_from of the rectangles still growing."""
+    where = {day: j for j, day in enumerate(effective)}
+    # recording times mostly grow in log order: then the facts known at each time are a prefix of them
+    in_order = all(a <= b for a, b in itertools.pairwise(recorded))
+    open_: dict[Key, str] = {}
+    """The rectangles still growing → their rec_from: always those of `row`."""
     done: list[Version] = []
-    before: list[Fact] = []
     row: list[Cell] = []
+    keys: list[Key] = []
+    """The rectangles of `row`'s cells, cell by cell."""
     state = _fresh(facts[0])
-    for moment in recorded:
-        known = [f for r, f in keyed if r <= moment]
-        if row and _follows(before, known):
+    before: list[Fact] = []
+    latest = effective[0]
+    """The latest effective date of the facts known (`before`)."""
+    for moment, known in _known(facts, recorded, in_order):
+        last = known[-1]
+        if row and len(known) == len(before) + 1 and last.effective >= latest and (in_order or known[:-1] == before):
             # the usual case: one more fact, last in the log and effective no earlier than the others; only
             # the intervals from its date on change, to what all the facts known make
-            state.apply(known[-1])
-            j = effective.index(known[-1].effective)
-            payload = _payload(state, known)
-            row = [cell for cell in row if cell[0] < j]
+            state.apply(last)
+            j = where[last.effective]
+            payload = _payload(state, facts)
+            cut = bisect.bisect_left(row, (j,))
+            row = row[:cut]
             if payload is not None and (not row or row[-1][1] != payload):
                 row.append((j, payload))
+            start = max(cut - 1, 0)  # the cell before the date ends elsewhere now
+            gone, keys = keys[start:], keys[:start] + _keys(row, days, start)
+            new = keys[start:]
+            latest = last.effective
         else:
             row = _cells(known, effective)
             state = _folded(known)
+            gone, keys = keys, _keys(row, days, 0)
+            new = keys
+            latest = max(f.effective for f in known)
         before = known
-        seen = set()
-        for n, (j, payload) in enumerate(row):
-            key = (days[j], days[row[n + 1][0]] if n + 1 < len(row) else None, payload)
-            seen.add(key)
+        if gone == new:
+            continue
+        still = set(new)
+        for key in gone:
+            if key not in still:
+                done.append(Version(key[0], key[1], open_.pop(key), moment, key[2]))
+        for key in new:
             if key not in open_:
                 open_[key] = moment
-        for key in [k for k in open_ if k not in seen]:
-            done.append(Version(key[0], key[1], open_.pop(key), moment, key[2]))
     done.extend(Version(key[0], key[1], rec_from, None, key[2]) for key, rec_from in open_.items())
     return done
 
 
-def _follows(before: list[Fact], known: list[Fact]) -> bool:
-    """`known` is `before` and one more fact, last in log order, effective no earlier than any of them."""
-    if len(known) != len(before) + 1 or known[:-1] != before:
-        return False
-    return all(f.effective <= known[-1].effective for f in before)
+def _known(facts: Sequence[Fact], recorded: list[str], in_order: bool) -> Iterator[tuple[str, list[Fact]]]:
+    """Each recording time of the facts, with the facts known by then in log order."""
+    if in_order:
+        for n, moment in enumerate(recorded):
+            if n + 1 == len(recorded) or recorded[n + 1] != moment:
+                yield moment, list(facts[: n + 1])
+        return
+    for moment in sorted(set(recorded)):
+        yield moment, [f for r, f in zip(recorded, facts, strict=True) if r <= moment]
+
+
+def _keys(row: list[Cell], days: list[str], start: int) -> list[Key]:
+    """The rectangles of `row`'s cells from `start` on: each ends where the next cell begins."""
+    return [
+        (days[j], days[row[n + 1][0]] if n + 1 < len(row) else None, payload)
+        for n, (j, payload) in enumerate(row[start:], start)
+    ]
 
 
 def _cells(known: list[Fact], effective: list[date]) -> list[Cell]:

@@ -13,8 +13,10 @@ and the per-cell sums of them as running series, so that a question reads one ro
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +26,8 @@ from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
 from kompass.application.state import PortfolioState
 from kompass.domain.coverage import Contribution, contribution
+from kompass.domain.status import COUNTING as COUNTING_STATUSES
+from kompass.domain.status import PIPELINE
 
 EFFECTIVE = "e"
 """The axis of `--as-of`: effective days (ISO text), everything recorded so far."""
@@ -59,17 +63,68 @@ Prefixes = dict[int, Contribution | None]
 both axes, so the second axis takes it from the first instead of working it out again."""
 
 
+def both_steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str]) -> dict[str, list[Step]]:
+    """`steps` on both axes. When neither effective days nor recording times ever go back in log order (most
+    initiatives), every point of either axis sees a prefix of the facts in log order: one fold gives both."""
+    ordered = sorted(facts, key=_POSITION)
+    days = [_day_key(f.effective) for f in ordered]
+    times = [remembered_time_key(f.recorded_at) for f in ordered]
+    if not _growing(days) or not _growing(times):
+        prefixes: Prefixes = {}
+        return {axis: steps(ordered, initiative_id, areas, axis, prefixes) for axis in AXES}
+    moving = [f.type in RECOUNTED or f.aggregate != "initiative" for f in ordered]
+    ends = {axis: _moved_ends(points, moving) for axis, points in ((EFFECTIVE, days), (RECORDED, times))}
+    wanted = sorted({n for found in ends.values() for _point, n in found})
+    added: dict[int, Contribution | None] = {}
+    state, folded = _empty(), 0
+    for n in wanted:
+        for fact in ordered[folded:n]:
+            state.apply(fact)
+        folded = n
+        added[n] = _contribution(state, initiative_id, areas)
+    result: dict[str, list[Step]] = {}
+    for axis, found in ends.items():
+        series: list[Step] = []
+        for point, n in found:
+            if not series or series[-1][1] != added[n]:
+                series.append((point, added[n]))
+        result[axis] = series
+    return result
+
+
+def _growing(points: list[str]) -> bool:
+    return all(a <= b for a, b in itertools.pairwise(points))
+
+
+def _moved_ends(points: list[str], moving: list[bool]) -> list[tuple[str, int]]:
+    """The points (in order) whose facts concern coverage, the first point always, each with how many facts
+    are folded by its end (points that only repeat what came before add what they added: `steps`)."""
+    found: list[tuple[str, int]] = []
+    moved = True
+    for n, point in enumerate(points):
+        moved = moved or moving[n]
+        if n + 1 == len(points) or points[n + 1] != point:
+            if moved:
+                found.append((point, n + 1))
+            moved = False
+    return found
+
+
 def steps(
     facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str], axis: str, prefixes: Prefixes | None = None
 ) -> list[Step]:
     """The initiative's contribution along `axis`, from its facts and its actors' facts (any order).
     `prefixes`, if given, is shared by the calls for the two axes of the same facts."""
-    ordered = sorted(facts, key=lambda f: f.position)
+    ordered = sorted(facts, key=_POSITION)
     index = {f.position: n for n, f in enumerate(ordered)}
-    point = point_of(axis)
+    points = list(map(point_of(axis), ordered))
     groups: dict[str, list[Fact]] = {}
-    for fact in ordered:
-        groups.setdefault(point(fact), []).append(fact)
+    for here, fact in zip(points, ordered, strict=True):
+        found = groups.get(here)
+        if found is None:
+            groups[here] = [fact]
+        else:
+            found.append(fact)
     result: list[Step] = []
     state: PortfolioState | None = _empty()
     pending: list[Fact] = []
@@ -81,7 +136,9 @@ def steps(
     """How many facts `state` and `pending` hold: when they are the first ones in log order, a prefix."""
     for here in sorted(groups):
         new = groups[here]
-        moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new)
+        moved = not result or any(f.type in RECOUNTED or f.aggregate != "initiative" for f in new) if len(new) > 1 else (
+            not result or new[0].type in RECOUNTED or new[0].aggregate != "initiative"
+        )
         if state is not None and new[0].position > applied:
             # the usual case: this point's facts come after every fact folded so far, so they extend the fold
             pending += new
@@ -90,8 +147,8 @@ def steps(
         elif moved:
             # a fact back-dated on this axis: fold this point's view again, in log order
             state, pending, folded = _empty(), [], 0
-            for fact in ordered:
-                if point(fact) <= here:
+            for there, fact in zip(points, ordered, strict=True):
+                if there <= here:
                     state.apply(fact)
                     applied = fact.position
                     folded += 1
@@ -115,6 +172,7 @@ def steps(
     return result
 
 
+_POSITION = attrgetter("position")
 _REGION_ACTORS = region_actors()
 RECOUNTED = concerning(COVERAGE)
 """The initiative events after which its contribution is taken again (as the portfolio projection does)."""
@@ -128,7 +186,9 @@ def _empty() -> PortfolioState:
 
 def _contribution(state: PortfolioState, initiative_id: UUID, areas: Collection[str]) -> Contribution | None:
     record = state.initiatives.get(initiative_id)
-    return None if record is None else contribution(initiative_facts(record, state.actor), areas)
+    if record is None or not (record.status in COUNTING_STATUSES or record.status in PIPELINE):
+        return None  # what `contribution` says of it, without following its participants' merges first
+    return contribution(initiative_facts(record, state.actor), areas)
 
 
 def named_actors(facts: Sequence[Fact]) -> set[str]:
@@ -192,55 +252,86 @@ def _shares(added: Contribution | None, memo: Memo) -> Shares:
 
 
 def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
-    for cell in before.keys() | after.keys():
-        was, now = before.get(cell, _NOTHING), after.get(cell, _NOTHING)
-        if was == now:
-            continue
-        (old, old_keys), (new, new_keys) = was, now
-        if old != new:
-            total = cells.setdefault((axis, *cell), {}).setdefault(point, [0, 0, 0, 0, 0])
-            total[0] += sign * (new[0] - old[0])
-            total[1] += sign * (new[1] - old[1])
-            total[2] += sign * (new[2] - old[2])
-            total[3] += sign * (new[3] - old[3])
-        if old_keys is new_keys:
-            continue  # one contribution's cells share its actors' set
-        for key in new_keys - old_keys:
-            counts = pairs.setdefault((axis, *cell, key), {})
-            counts[point] = counts.get(point, 0) + sign
-        for key in old_keys - new_keys:
-            counts = pairs.setdefault((axis, *cell, key), {})
-            counts[point] = counts.get(point, 0) - sign
+    for cell, now in after.items():
+        was = before.get(cell, _NOTHING)
+        if was is not now and was != now:
+            _cell_step(axis, point, sign, cell, was, now, cells, pairs)
+    for cell, was in before.items():
+        if cell not in after:
+            _cell_step(axis, point, sign, cell, was, _NOTHING, cells, pairs)
 
 
-Written = dict[int, tuple[Contribution, dict[str, Any]]]
-"""Contributions as stored, by the contribution's identity (`to_json`)."""
+def _cell_step(
+    axis: str, point: str, sign: int, cell: Cell, was: tuple[Amounts, frozenset[str]], now: tuple[Amounts, frozenset[str]],
+    cells: Cells, pairs: Pairs,
+) -> None:
+    # dict.get before setdefault: a setdefault builds its default (a list, a dict) even when the key is there
+    (old, old_keys), (new, new_keys) = was, now
+    if old != new:
+        where = (axis, *cell)
+        by_point = cells.get(where)
+        if by_point is None:
+            by_point = cells[where] = {}
+        total = by_point.get(point)
+        if total is None:
+            total = by_point[point] = [0, 0, 0, 0, 0]
+        total[0] += sign * (new[0] - old[0])
+        total[1] += sign * (new[1] - old[1])
+        total[2] += sign * (new[2] - old[2])
+        total[3] += sign * (new[3] - old[3])
+    if old_keys is new_keys or old_keys == new_keys:
+        return  # one contribution's cells share its actors' set
+    for key in new_keys - old_keys:
+        _count(pairs, (axis, *cell, key), point, sign)
+    for key in old_keys - new_keys:
+        _count(pairs, (axis, *cell, key), point, -sign)
 
 
-def to_json(series: list[Step], memo: Written | None = None) -> list[Any]:
-    """The steps as stored. `memo` (by the contribution's identity, kept alive with it) lets one initiative's
-    two axes, which mostly share their contributions, write each once."""
-    memo = {} if memo is None else memo
-    rows: list[Any] = []
-    for p, c in series:
-        if c is None:
-            rows.append([p, None])
-            continue
-        found = memo.get(id(c))
-        if found is None or found[0] is not c:
-            found = memo[id(c)] = (c, _contribution_json(c))
-        rows.append([p, found[1]])
-    return rows
+def _count(pairs: Pairs, pair: tuple[str, str, str, str], point: str, change: int) -> None:
+    counts = pairs.get(pair)
+    if counts is None:
+        pairs[pair] = {point: change}
+    else:
+        counts[point] = counts.get(point, 0) + change
 
 
-def _contribution_json(c: Contribution) -> dict[str, Any]:
-    return {
-        "regions": sorted(c.regions), "areas": list(c.areas), "counting": c.counting, "parts": c.parts,
-        "budget_sek": c.budget_sek, "actors": sorted(c.actors),
-    }
+def steps_to_json(now: dict[str, list[Step]]) -> dict[str, Any]:
+    """Both axes' steps as stored: each contribution once, as a list under "c" (the two axes mostly share them,
+    `Prefixes`: known by identity, kept alive here so that an id is never taken for another's), and each axis's
+    steps as [point, index into "c" or None]. A third of the text that writing every step's contribution took."""
+    found: dict[int, tuple[Contribution, int]] = {}
+    contributions: list[list[Any]] = []
+    stored: dict[str, Any] = {"c": contributions}
+    for axis in AXES:
+        rows: list[list[Any]] = []
+        for p, c in now[axis]:
+            if c is None:
+                rows.append([p, None])
+                continue
+            kept = found.get(id(c))
+            if kept is None:
+                kept = found[id(c)] = (c, len(contributions))
+                contributions.append([sorted(c.regions), list(c.areas), c.counting, c.parts, c.budget_sek, sorted(c.actors)])
+            rows.append([p, kept[1]])
+        stored[axis] = rows
+    return stored
+
+
+def steps_from_json(stored: dict[str, Any]) -> dict[str, list[Step]]:
+    """Both axes' steps from `steps_to_json`'s text, or from the rows kompass wrote before it (each step's
+    contribution written out: `from_json`). Steps that share a contribution share its object, which
+    `changes` remembers its cells by."""
+    if "c" not in stored:
+        return {axis: from_json(stored[axis]) for axis in AXES}
+    made = [
+        Contribution(frozenset(regions), tuple(areas), bool(counting), int(parts), int(budget), frozenset(actors))
+        for regions, areas, counting, parts, budget, actors in stored["c"]
+    ]
+    return {axis: [(str(p), None if n is None else made[n]) for p, n in stored[axis]] for axis in AXES}
 
 
 def from_json(rows: list[Any]) -> list[Step]:
+    """One axis's steps as kompass stored them before `steps_to_json`: each step's contribution written out."""
     return [
         (
             str(p),

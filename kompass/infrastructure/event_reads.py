@@ -23,6 +23,8 @@ class NotificationFacts(ports.FactLog):
         self.decode = FactDecoder(app.mapper)
         self.sqlite = backend == "sqlite"
         self._select: str | None = None
+        self._ids: dict[Any, UUID] = {}
+        """One UUID object per aggregate read (`_row`)."""
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
@@ -40,8 +42,10 @@ class NotificationFacts(ports.FactLog):
                 params: tuple[Any, ...] = (position, stop, *((topic_prefix + "%",) if topic_prefix else ()), batch)
                 cursor.execute(statement, params)
                 rows = cursor.fetchall()
+            if len(self._ids) > IDS_KEPT:
+                self._ids.clear()
             for row in rows:
-                yield decode(_row(row))
+                yield decode(_row(row, self._ids))
             if len(rows) < batch:
                 return
             position = int(rows[-1]["id"])
@@ -70,9 +74,19 @@ class StoredRow(NamedTuple):
     recorded_by: str | None
 
 
-def _row(row: Any) -> StoredRow:
+IDS_KEPT = 1 << 18
+"""Aggregate ids `_row` remembers at most (then it starts again): a rebuild's working set, bounded for a worker that runs for ever."""
+
+
+def _row(row: Any, ids: dict[Any, UUID]) -> StoredRow:
+    """A row as the decoder reads it, its originator id the one UUID object of that aggregate: the projections look
+    each fact's aggregate up in several dictionaries, and for equal UUIDs that are not the same object each lookup
+    called UUID.__eq__ in Python (1.5 million calls in a rebuild of 100,000 events, besides building 100,000 UUIDs
+    from their text on SQLite)."""
     originator = row["originator_id"]
+    found = ids.get(originator)
+    if found is None:
+        found = ids[originator] = UUID(originator) if isinstance(originator, str) else originator
     return StoredRow(
-        int(row["id"]), UUID(originator) if isinstance(originator, str) else originator, int(row["originator_version"]),
-        str(row["topic"]), bytes(row["state"]), row["recorded_by"],
+        int(row["id"]), found, int(row["originator_version"]), str(row["topic"]), bytes(row["state"]), row["recorded_by"],
     )

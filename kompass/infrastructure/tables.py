@@ -16,7 +16,7 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, LargeBinary, String, T
 from kompass.domain.text import KEY_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections.bitemporal.schema import bt_facts, bt_versions
-from kompass.infrastructure.projections.coverage_series.schema import bt_actor_ids, bt_depends, bt_series, bt_series_actors, bt_steps
+from kompass.infrastructure.projections.coverage_series.schema import bt_actor_counts, bt_actor_ids, bt_depends, bt_series, bt_steps
 from kompass.infrastructure.projections.network.schema import (
     DERIVED_CACHES,
     net_actors,
@@ -39,7 +39,7 @@ from kompass.infrastructure.projections.portfolio.schema import (
 from kompass.infrastructure.projections.tracking import tracking
 
 __all__ = [
-    "DERIVED_CACHES", "actors", "assessments", "bt_actor_ids", "bt_depends", "bt_facts", "bt_series", "bt_series_actors",
+    "DERIVED_CACHES", "actors", "assessments", "bt_actor_counts", "bt_actor_ids", "bt_depends", "bt_facts", "bt_series",
     "bt_steps", "bt_versions", "checkpoints", "coverage", "coverage_actors", "initiatives", "log_nodes", "log_state",
     "metadata", "national", "net_actors", "net_areas", "net_edges", "net_initiatives", "net_members", "net_regions",
     "network_cache", "participants", "persons", "signing_keys", "tracking", "users",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -41,8 +42,10 @@ def batch(conn: Connection, areas: Iterable[str]) -> BitemporalBatch:
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
-    """Empty the projection's tables (the projector sets its position back to 0)."""
+    """Empty the projection's tables (the projector sets its position back to 0), and drop the one an
+    earlier kompass kept the actor counts in (the new table's arrival is what reset the projection)."""
     empty_tables(conn, TABLES)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.quote(layout.BT_SERIES_ACTORS)}")
 
 
 def _row(fact: Fact, aggregate_id: str) -> tuple[Any, ...]:
@@ -75,11 +78,12 @@ class BitemporalBatch(Batch):
     def flush(self) -> None:
         if not self.new:
             return
-        ids = list(self.new)
-        texts = {i: str(i) for i in ids}
+        # in the order of the rows' keys: SQLite adds them to the tables' b-trees in order instead of all over them
+        texts = dict(sorted(((i, str(i)) for i in self.new), key=itemgetter(1)))
+        ids = list(texts)
         # an aggregate whose first event is in this batch has nothing stored yet (most of a rebuild)
         stored = self._stored([i for i in ids if self.new[i][0].version > 1])
-        insert_rows(self.conn, schema.bt_facts, [_row(f, texts[i]) for i, facts in self.new.items() for f in facts])
+        insert_rows(self.conn, schema.bt_facts, [_row(f, text) for i, text in texts.items() for f in self.new[i]])
         for chunk in chunks(list(texts.values())):
             self.conn.execute(delete(schema.bt_versions).where(schema.bt_versions.c.aggregate_id.in_(chunk)))
         # rows in the table's column order: aggregate_id, eff_from, rec_from, eff_to, rec_to, payload

@@ -3,7 +3,7 @@ projection: each cell's coverage along both time axes, and what is needed to kee
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table, Text
 
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
@@ -23,7 +23,9 @@ bt_steps = Table(
     Column("initiative_id", String(36), primary_key=True),
     Column("steps", JSON, nullable=False),
 )
-"""Each initiative's contribution along both axes ({"e": steps, "r": steps}), to take away when it changes."""
+"""Each initiative's contribution along both axes, to take away when it changes: {"c": contributions,
+"e": steps, "r": steps}, a step [point, index into "c" or null] (`coverage_series.steps_to_json`; rows
+without "c", written by an earlier kompass, give each step's contribution in full)."""
 
 bt_depends = Table(
     L.BT_DEPENDS,
@@ -50,17 +52,18 @@ bt_series = Table(
 the cell's next row: the question at a point reads the last row at or before it (region "" holds
 the national figures of an area)."""
 
-bt_series_actors = Table(
-    L.BT_SERIES_ACTORS,
+bt_actor_counts = Table(
+    L.BT_ACTOR_COUNTS,
     metadata,
     Column("axis", String(1), primary_key=True),
     Column("region", String(REGION_LENGTH), primary_key=True),
     Column("area", String(WORD_LENGTH), primary_key=True),
     Column("actor", String(KEY_LENGTH), primary_key=True),
-    Column("point", String(32), primary_key=True),
-    Column("n", Integer, nullable=False),
+    Column("counts", Text, nullable=False),
 )
-"""How many counting initiatives of a cell an actor takes part in from `point` on: the cell's
-distinct actors change where one of these reaches or leaves 0."""
+"""How many counting initiatives of a cell an actor takes part in along an axis: JSON text of
+[point, n] pairs, n from that point on until the next pair. The cell's distinct actors change where a
+count reaches or leaves 0. One row per actor and cell, not per count: a rebuild writes a third of the
+rows it wrote as (…, point, n) rows, which cost more than working the counts out."""
 
-TABLES = (bt_actor_ids, bt_steps, bt_depends, bt_series, bt_series_actors)
+TABLES = (bt_actor_ids, bt_steps, bt_depends, bt_series, bt_actor_counts)

@@ -8,16 +8,16 @@ counts: they change where an actor's count in the cell reaches or leaves 0.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from operator import add
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from kompass.application import coverage_series as cs
 from kompass.infrastructure.database import insert_rows
 from kompass.infrastructure.projections.batch import chunks, marker
-from kompass.infrastructure.projections.coverage_series.schema import bt_series, bt_series_actors
+from kompass.infrastructure.projections.coverage_series.schema import bt_actor_counts, bt_series
 from kompass.infrastructure.projections.layout import CELL_NUMBERS
 
 
@@ -42,6 +42,22 @@ def _rewritten(
     return rows
 
 
+def _summed(key: tuple[str, str, str], deltas: dict[str, list[int]]) -> list[tuple[Any, ...]]:
+    """`_rewritten` of a cell with nothing stored (every cell of a rebuild's first batch): the running sums of
+    its changes, in five plain numbers rather than tuples mapped by `add`."""
+    a = b = c = d = e = 0
+    last = (0, 0, 0, 0, 0)
+    rows: list[tuple[Any, ...]] = []
+    for point in sorted(deltas):
+        da, db, dc, dd, de = deltas[point]
+        a, b, c, d, e = a + da, b + db, c + dc, d + dd, e + de
+        new = (a, b, c, d, e)
+        if new != last:
+            rows.append((*key, point, a, b, c, d, e))
+            last = new
+    return rows
+
+
 def keys_filter(dialect: str, columns: str, mark: str, count: int) -> str:
     """`WHERE (columns) IN` `count` keys of four values, as plain driver SQL: SQLAlchemy renders a tuple IN (…)
     anew for every chunk, which cost more than the query. SQLite scans the whole table for `IN (VALUES …)`
@@ -54,63 +70,78 @@ def keys_filter(dialect: str, columns: str, mark: str, count: int) -> str:
 
 
 def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> None:
-    """Rewrite the per-actor counts touched, and turn where they reach or leave 0 into changes of the
-    cells' distinct actors."""
-    a = bt_series_actors.c
-    touched = sorted(k for k, d in pairs.items() if any(d.values()))
-    stored: defaultdict[tuple[str, str, str, str], dict[str, int]] = defaultdict(dict)
+    """Rewrite the per-actor counts touched (a row per actor and cell, `bt_actor_counts`), and turn where
+    they reach or leave 0 into changes of the cells' distinct actors."""
+    a = bt_actor_counts.c
     quote = conn.dialect.identifier_preparer.quote
     mark = marker(conn)
-    table, columns = quote(bt_series_actors.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
-    # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key
-    empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
-    for chunk in [] if empty else chunks(touched, 200):
+    table, columns = quote(bt_actor_counts.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
+    rows: list[tuple[Any, ...]] = []
+    if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None:
+        # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key (and
+        # a key whose changes cancel out makes no counts, so no row)
+        for key, deltas in pairs.items():
+            if counts := _fresh_counts(key, deltas, cells):
+                rows.append((*key, orjson.dumps(counts).decode()))
+        insert_rows(conn, bt_actor_counts, rows)
+        return
+    touched = [k for k, d in pairs.items() if any(d.values())]
+    stored: dict[tuple[str, str, str, str], dict[str, int]] = {}
+    for chunk in chunks(sorted(touched), 200):
         values = tuple(x for k in chunk for x in k)
         where = keys_filter(conn.dialect.name, columns, mark, len(chunk))
-        query = f"SELECT {columns}, {quote('point')}, {quote('n')} FROM {table} {where}"
-        for axis, region, area, actor, point, n in conn.exec_driver_sql(query, values):
-            stored[(axis, region, area, actor)][point] = n
+        query = f"SELECT {columns}, {quote('counts')} FROM {table} {where}"
+        for axis, region, area, actor, counts in conn.exec_driver_sql(query, values):
+            stored[(axis, region, area, actor)] = dict(orjson.loads(counts))
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
-    rows: list[tuple[Any, ...]] = []
     for key in touched:
         old_counts, deltas = stored.get(key), pairs[key]
-        if not old_counts:
-            rows += _fresh_counts(key, deltas, cells)
-            continue
-        # `_rewritten` for one number, inline: this loop meets every actor of every cell
-        value = added = last = before_diff = 0
-        for point in sorted(old_counts.keys() | deltas.keys()):
-            value = old_counts.get(point, value)
-            added += deltas.get(point, 0)
-            new = value + added
-            diff = (new > 0) - (value > 0)
-            if diff != before_diff:
-                cells.setdefault(key[:3], {}).setdefault(point, [0, 0, 0, 0, 0])[4] += diff - before_diff
-                before_diff = diff
-            if new != last:
-                rows.append((*key, point, new))
-                last = new
-    insert_rows(conn, bt_series_actors, rows)
+        counts = _fresh_counts(key, deltas, cells) if not old_counts else _merged_counts(key, old_counts, deltas, cells)
+        if counts:
+            rows.append((*key, orjson.dumps(counts).decode()))
+    insert_rows(conn, bt_actor_counts, rows)
 
 
-def _fresh_counts(key: tuple[str, str, str, str], deltas: dict[str, int], cells: cs.Cells) -> list[tuple[Any, ...]]:
+def _merged_counts(
+    key: tuple[str, str, str, str], old_counts: dict[str, int], deltas: dict[str, int], cells: cs.Cells
+) -> list[tuple[str, int]]:
+    """An actor's stored counts in a cell with a batch's changes added (`_rewritten` for one number, inline:
+    this loop meets every actor of every cell), and the changes of the cell's distinct actors they make."""
+    counts: list[tuple[str, int]] = []
+    value = added = last = before_diff = 0
+    for point in sorted(old_counts.keys() | deltas.keys()):
+        value = old_counts.get(point, value)
+        added += deltas.get(point, 0)
+        new = value + added
+        diff = (new > 0) - (value > 0)
+        if diff != before_diff:
+            cells.setdefault(key[:3], {}).setdefault(point, [0, 0, 0, 0, 0])[4] += diff - before_diff
+            before_diff = diff
+        if new != last:
+            counts.append((point, new))
+            last = new
+    return counts
+
+
+def _fresh_counts(key: tuple[str, str, str, str], deltas: dict[str, int], cells: cs.Cells) -> list[tuple[str, int]]:
     """An actor's counts in a cell that has none stored (every one in a rebuild): the running sum of the
     deltas, and a change of the cell's distinct actors wherever it reaches or leaves 0."""
-    rows: list[tuple[Any, ...]] = []
-    total = last = 0
+    counts: list[tuple[str, int]] = []
+    total = 0
     counted = False
     changes = None
-    for point in sorted(deltas):
-        total += deltas[point]
+    for point in sorted(deltas) if len(deltas) > 1 else deltas:
+        delta = deltas[point]
+        if not delta:
+            continue
+        total += delta
         if (total > 0) != counted:
             counted = not counted
             if changes is None:
                 changes = cells.setdefault(key[:3], {})
             changes.setdefault(point, [0, 0, 0, 0, 0])[4] += 1 if counted else -1
-        if total != last:
-            rows.append((*key, point, total))
-            last = total
-    return rows
+        counts.append((point, total))
+    return counts
 
 
 def apply_cells(conn: Connection, cells: cs.Cells) -> None:
@@ -134,7 +165,7 @@ def apply_cells(conn: Connection, cells: cs.Cells) -> None:
             if not deltas:
                 continue
             if empty:
-                rows += _rewritten(key, (0,) * 5, {}, deltas)
+                rows += _summed(key, deltas)
                 continue
             where = (*key, min(deltas))
             cursor.execute(base_sql, where)

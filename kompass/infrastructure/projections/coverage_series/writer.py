@@ -10,6 +10,7 @@ changed on. Which actors an initiative names, and whom they are merged into, is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from uuid import UUID
 
 from sqlalchemy import Connection, delete, select
@@ -45,15 +46,13 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     cells: cs.Cells = {}
     pairs: cs.Pairs = {}
     rows = []
-    for i in sorted(recount):
+    for i in sorted(recount, key=_number):
         mine = facts.get(i, []) + [f for key in named[i] for f in facts.get(actor_ids.get(key) or _NONE, [])]
-        prefixes: cs.Prefixes = {}
-        now = {axis: cs.steps(mine, i, areas, axis, prefixes) for axis in cs.AXES}
+        now = cs.both_steps(mine, i, areas)
         memo: cs.Memo = {}
         for axis in cs.AXES:
             cs.changes(axis, old.get(i, {}).get(axis, []), now[axis], cells, pairs, memo)
-        written: cs.Written = {}
-        rows.append({"initiative_id": str(i), "steps": {axis: cs.to_json(now[axis], written) for axis in cs.AXES}})
+        rows.append({"initiative_id": str(i), "steps": cs.steps_to_json(now)})
     if rows:
         upsert_many(conn, bt_steps, ["initiative_id"], rows)
     _write_depends(conn, recount, named)
@@ -62,6 +61,8 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
 
 
 _NONE = UUID(int=0)
+_number = attrgetter("int")
+"""A UUID's sort key, read in C: sorting by UUID.__lt__ called Python for every comparison."""
 
 
 def _actor_key(facts: list[Fact]) -> str | None:
@@ -93,7 +94,7 @@ def _steps(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, list[cs.Ste
     found: dict[UUID, dict[str, list[cs.Step]]] = {}
     for chunk in chunks(sorted(str(i) for i in ids), ROWS):
         for i, steps in conn.execute(select(bt_steps.c.initiative_id, bt_steps.c.steps).where(bt_steps.c.initiative_id.in_(chunk))):
-            found[UUID(i)] = {axis: cs.from_json(steps[axis]) for axis in cs.AXES}
+            found[UUID(i)] = cs.steps_from_json(steps)
     return found
 
 
