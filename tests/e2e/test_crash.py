@@ -170,17 +170,15 @@ def test_a_killed_import_leaves_all_of_it_or_none(db_url: str, big_log: Path, tm
 
 
 def _scratch_position(url: str) -> int:
-    """How far the rebuild's fresh tables have got (0 while there are none): SQLite's scratch file beside
-    the store, PostgreSQL's scratch schema. Read directly, so as never to wait for the rebuild."""
+    """How far the rebuild's fresh tables have got (0 while there are none): SQLite's shadow tables in the
+    store, PostgreSQL's scratch schema. Read directly, so as never to wait for the rebuild."""
     try:
         if url.startswith("sqlite"):
             import sqlite3
 
-            scratch = Path(url.removeprefix("sqlite:///") + ".rebuild")
-            if not scratch.exists():
-                return 0
-            with sqlite3.connect(f"{scratch.as_uri()}?mode=ro", uri=True, timeout=1) as conn:
-                return min(int(p) for (p,) in conn.execute("SELECT position FROM rm_tracking"))
+            store = Path(url.removeprefix("sqlite:///"))
+            with sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True, timeout=1) as conn:
+                return min(int(p) for (p,) in conn.execute("SELECT position FROM kompass_rebuild_rm_tracking"))
         import psycopg
 
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True) as conn:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -158,13 +158,20 @@ class _ShadowNames:
     cursor are rewritten too. Statements repeat, so each text is rewritten once."""
 
     @staticmethod
-    def connection_class(shadows: dict[str, str]) -> type[sqlite3.Connection]:
+    def renamer(shadows: dict[str, str]) -> Callable[[str], str]:
+        """A statement's text with each name of `shadows` replaced by its shadow's."""
         names = "|".join(re.escape(name) for name in sorted(shadows, key=len, reverse=True))
         pattern = re.compile(rf"(?<![\w$])({names})(?![\w$])")
 
         @lru_cache(maxsize=4096)
         def shadowed(sql: str) -> str:
             return pattern.sub(lambda found: shadows[found.group(1)], sql)
+
+        return shadowed
+
+    @staticmethod
+    def connection_class(shadows: dict[str, str]) -> type[sqlite3.Connection]:
+        shadowed = _ShadowNames.renamer(shadows)
 
         class ShadowCursor(sqlite3.Cursor):
             def execute(self, sql: str, parameters: Any = (), /) -> Any:
