@@ -211,7 +211,18 @@ def test_a_killed_rebuild_leaves_the_live_tables_untouched(db_url: str, small_ge
     assert "being rebuilt" not in after.stderr, after.stderr
     assert json.loads(after.stdout) == expected
     assert json.loads(succeeded(kompass(db_url, "projections", "status", "--format", "json")).stdout) == status_before
+    if db_url.startswith("sqlite"):  # the killed rebuild's shadow tables are still in the store, until the next rebuild
+        assert _shadow_tables(db_url), "the killed rebuild left no shadow tables: it was not killed while filling them"
     done = succeeded(kompass(db_url, "projections", "rebuild"))
     assert f"rebuilt from {head} events" in done.stderr
     assert json.loads(succeeded(kompass(db_url, "coverage", "--format", "json")).stdout) == expected
     succeeded(kompass(db_url, "verify"))
+    if db_url.startswith("sqlite"):
+        assert _shadow_tables(db_url) == []
+
+
+def _shadow_tables(url: str) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'kompass\\_rebuild\\_%' ESCAPE '\\'")]
