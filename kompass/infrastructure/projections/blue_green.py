@@ -122,7 +122,7 @@ def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table]) -> Iterat
 
 def drop_shadows(live: Engine) -> None:
     """Drop every shadow table of the SQLite store (their indexes go with them), in one transaction."""
-    with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+    with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _fast_delete(conn), conn.begin():
         for name in _shadow_names(conn):
             conn.exec_driver_sql(f"DROP TABLE main.{conn.dialect.identifier_preparer.quote(name)}")
 
