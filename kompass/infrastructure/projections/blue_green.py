@@ -31,12 +31,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, delete, event, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
@@ -115,7 +116,8 @@ def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table]) -> Iterat
             yield engine
         finally:
             engine.dispose()
-            drop_shadows(live)  # a failed rebuild's tables (none after a swap)
+            with suppress(SQLAlchemyError):  # a store busy now keeps them until the next rebuild drops them
+                drop_shadows(live)  # a failed rebuild's tables (none after a swap)
     finally:
         rebuild_lock.release(fd)
 
