@@ -17,7 +17,8 @@ new consecutive nodes (`tables.log_nodes`): a few rows per batch instead of two 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from operator import attrgetter
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 from kompass.application.catalogue import AGGREGATES
@@ -28,10 +29,12 @@ from kompass.application.proofs import sign
 from kompass.domain.checkpoint import Checkpoint
 from kompass.domain.errors import ConcurrentChange, IntegrityViolation
 from kompass.domain.merkle import HASH_SIZE, CompactRange, Run
-from kompass.infrastructure.command_log_writer import object_line
+from kompass.infrastructure.command_log_writer import object_writer
+from kompass.infrastructure.export_line import ObjectWriter
 from kompass.infrastructure.fact_decoder import FactDecoder
 
 CHUNK = 500
+_ORIGINATOR = attrgetter("originator_id.int")
 KEY_CACHE = 100_000
 
 
@@ -76,7 +79,8 @@ class LeafLines:
 
     def __init__(self, decode: FactDecoder, events_table: str, sqlite: bool) -> None:
         self.decode = decode
-        self.keys: dict[UUID, str] = {}
+        self.keys: dict[int, str] = {}
+        """Aggregate id (as its integer) → its key."""
         mark = "?" if sqlite else "%s"
         self.sqlite = sqlite
         self.select = f"SELECT originator_id, originator_version, topic, state FROM {events_table} WHERE originator_version = 1 AND "
@@ -84,21 +88,39 @@ class LeafLines:
 
     def __call__(self, cursor: Any, events: Sequence[Any], recorded_by: Sequence[str | None]) -> list[str]:
         """The export lines of `events` (the library's event objects, as the aggregates triggered them), each
-        with the recorder the store kept for its row (so the tree and the export agree)."""
+        with the recorder the store kept for its row (so the tree and the export agree). Aggregates are
+        remembered by their id's integer (a UUID hashes in Python), looked up once per event."""
         if len(self.keys) > KEY_CACHE:
             self.keys.clear()
+        found = list(map(self.keys.get, map(_ORIGINATOR, events)))
+        if None in found:
+            self._find(cursor, events, found)
+        writers = _WRITERS
+        for cls in set(map(type, events)).difference(writers):
+            writers[cls] = object_writer(cls)
+        return [writers[type(e)](e, key, who) for e, key, who in zip(events, cast(list[str], found), recorded_by, strict=True)]
+
+    def _find(self, cursor: Any, events: Sequence[Any], found: list[str | None]) -> None:
+        """Fill in the keys of aggregates not remembered: created in this batch (an aggregate's first event comes
+        before any other of it, so one pass finds the keys of the events that follow), or else read from their
+        stored first event."""
         keys, missing = self.keys, set()
-        for event in events:  # an aggregate's first event comes before any other of it
-            if event.originator_id not in keys:
-                if event.originator_version == 1:
-                    keys[event.originator_id] = key_of_created(event)
-                else:
+        unknown = [i for i, key in enumerate(found) if key is None]
+        for i in unknown:
+            event = events[i]
+            key = keys.get(event.originator_id.int)
+            if key is None:
+                if event.originator_version != 1:
                     missing.add(event.originator_id)
-        self._look_up(cursor, missing)
-        return [
-            object_line(e, keys[e.originator_id] if e.originator_id in keys else str(e.originator_id), who)
-            for e, who in zip(events, recorded_by, strict=True)
-        ]
+                    continue
+                key = keys[event.originator_id.int] = key_of_created(event)
+            found[i] = key
+        if missing:
+            self._look_up(cursor, missing)
+            for i in unknown:
+                if found[i] is None:
+                    originator = events[i].originator_id
+                    found[i] = keys[originator.int] if originator.int in keys else str(originator)
 
     def _look_up(self, cursor: Any, missing: set[UUID]) -> None:
         wanted = list(missing)
@@ -113,13 +135,24 @@ class LeafLines:
                 pending = Pending(0, UUID(originator) if isinstance(originator, str) else originator,
                                    row["originator_version"], row["topic"], bytes(row["state"]))
                 created: Fact = self.decode(pending)
-                self.keys[created.originator_id] = identity(created)[0]
+                self.keys[created.originator_id.int] = identity(created)[0]
+
+
+_WRITERS: dict[type, ObjectWriter] = {}
+"""Event class → the writer of its line (`object_line` without its look-ups, once per event class)."""
 
 
 def key_of_created(event: Any) -> str:
     """The key (ref, actor key or region) an aggregate's first event gives it, read from the event object."""
-    aggregate = type(event).__qualname__.partition(".")[0].lower()
-    return str(event.__dict__[AGGREGATES[aggregate].key_field])
+    field = _KEY_FIELDS.get(type(event))
+    if field is None:
+        aggregate = type(event).__qualname__.partition(".")[0].lower()
+        field = _KEY_FIELDS[type(event)] = AGGREGATES[aggregate].key_field
+    return str(event.__dict__[field])
+
+
+_KEY_FIELDS: dict[type, str] = {}
+"""Creation event class → the field holding its aggregate's key."""
 
 
 class LogExtension:
@@ -157,21 +190,19 @@ class LogExtension:
         if self.tree is None:
             return
         m = self.mark
-        column = "rowid" if m == "?" else "notification_id"
-        self.cursor.execute(f"SELECT count(*) AS n, max({column}) AS head FROM {self.table} WHERE {column} > {m}", (self.start_position,))
-        row = self.cursor.fetchone()
         added = self.tree.size - self.start_size
-        if int(row["n"]) != added and self.start_size == 0:
+        count, head = self._after_checkpoint(added)
+        if count != added and self.start_size == 0:
             raise IntegrityViolation(
                 "this store holds events from before kompass signed its log, so no checkpoint covers them; nothing was "
                 "written — export it and restore the export into a new store (`kompass import --restore`)"
             )
-        if int(row["n"]) != added:
+        if count != added:
             raise IntegrityViolation(
-                f"the log holds {int(row['n']) - added} event(s) after position {self.start_position} that no checkpoint "
+                f"the log holds {count - added} event(s) after position {self.start_position} that no checkpoint "
                 "covers (recorded behind kompass's back, or checkpoints were deleted); nothing was written — run `kompass verify`"
             )
-        position = int(row["head"])
+        position = head
         signers = self.signer(self.store_id, self.cursor, self.start_size == 0)
         note = sign(Checkpoint(origin_of(self.store_id), self.tree.size, self.tree.root()).body(), signers)
         self.cursor.execute(
@@ -182,6 +213,22 @@ class LogExtension:
             raise ConcurrentChange("another write extended the log at the same moment; nothing was written — try again")
         self.cursor.execute(f"INSERT INTO kompass_checkpoints (size, position, note) VALUES ({m}, {m}, {m})",
                             (self.tree.size, position, note.render()))
+
+    def _after_checkpoint(self, added: int) -> tuple[int, int]:
+        """How many events the log holds after the last checkpoint's position, and the last one's position.
+        This transaction's `added` events are the newest and come after that position; if the last position is
+        exactly `added` further on, they fill every position in between and nothing else is there (one look at
+        the index). Otherwise (positions skipped by a rolled-back write on PostgreSQL, or events recorded behind
+        kompass's back) they are counted, which reads every event since the checkpoint."""
+        column = "rowid" if self.mark == "?" else "notification_id"
+        self.cursor.execute(f"SELECT max({column}) AS head FROM {self.table}")
+        head = self.cursor.fetchone()["head"]
+        if head is not None and int(head) - self.start_position == added:
+            return added, int(head)
+        self.cursor.execute(f"SELECT count(*) AS n, max({column}) AS head FROM {self.table} WHERE {column} > {self.mark}",
+                            (self.start_position,))
+        row = self.cursor.fetchone()
+        return int(row["n"]), int(row["head"] or 0)
 
     def _load(self) -> None:
         self.cursor.execute("SELECT store_id, size, position, frontier FROM kompass_log WHERE id = 1")
