@@ -25,7 +25,8 @@ def lock_path(store: Path) -> Path:
 
 
 def staging_path(store: Path) -> Path:
-    """Where a rebuild writes its fresh tables: a scratch database beside the store."""
+    """Where an earlier kompass's rebuild wrote its fresh tables (a scratch database beside the store); a rebuild
+    now writes them inside the store (`blue_green.SHADOW`) and removes this file if a killed one left it."""
     return store.with_name(store.name + ".rebuild")
 
 

@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import DatabaseError
 
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.projections import blue_green
+from kompass.infrastructure.projections.network import writer as network
 from kompass.infrastructure.rebuild_lock import REBUILDING
 from tests.integration.helpers import as_json, invoke, ok, refused, use_projector
 
@@ -154,3 +157,129 @@ def test_a_live_table_whose_columns_are_in_another_order_is_refilled_by_name(sql
     assert cell(sqlite_url)[0] == 999
     ok(sqlite_url, "projections", "rebuild")
     assert cell(sqlite_url)[0] == right
+
+
+def schema(path: str) -> list[tuple[str, str, str, str | None]]:
+    """The store's tables and indexes as sqlite_master holds them (autoindexes included), in name order; a table's
+    name in its CREATE statement unquoted (a renamed table's is quoted by SQLite: `CREATE TABLE "rm_coverage" (…`)."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+    unquoted = [sql.replace(f'CREATE TABLE "{name}" (', f"CREATE TABLE {name} (", 1) if sql else sql for _k, name, _t, sql in rows]
+    return [(kind, name, table, sql) for (kind, name, table, _sql), sql in zip(rows, unquoted, strict=True)]
+
+
+def test_a_rebuild_leaves_the_schema_exactly_as_a_new_store_has_it(sqlite_url: str, small_log: Path) -> None:
+    """The swap drops each live table and renames its shadow into its place: every table, primary key, unique
+    constraint and index is there afterwards under its own name with the same statement, and no shadow is left."""
+    ok(sqlite_url, "import", str(small_log))
+    path = sqlite_url.removeprefix("sqlite:///")
+    before = schema(path)
+    assert any(name.startswith("ix_rm_") for _type, name, _table, _sql in before)
+    ok(sqlite_url, "projections", "rebuild")
+    assert schema(path) == before
+    store = Store(sqlite_url, "admin")
+    try:
+        store.projector.rebuild(only="network")
+    finally:
+        store.close()
+    assert schema(path) == before
+
+
+def test_a_swap_that_fails_half_way_leaves_the_live_tables(db_url: str, small_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The swap is one transaction: failing after it has replaced some tables, it replaces none of them."""
+    ok(db_url, "import", str(small_log))
+    right, _ = cell(db_url)
+    store = Store(db_url, "admin")
+    try:
+        spoil_live_cell(store)
+        network_before = as_json(db_url, "network", "metrics")
+        status_before = [(s.name, s.position) for s in store.projector.status()]
+        replaced: list[str] = []
+        put_in = blue_green._rename_in if db_url.startswith("sqlite") else blue_green._refill
+
+        def fail_at_the_fifth(conn: Any, table: Any) -> None:
+            if len(replaced) == 4:
+                raise RuntimeError("the swap dies here")
+            replaced.append(table.name)
+            put_in(conn, table)
+
+        monkeypatch.setattr(blue_green, "_rename_in", fail_at_the_fifth)
+        monkeypatch.setattr(blue_green, "_refill", fail_at_the_fifth)
+        with pytest.raises(RuntimeError):
+            store.projector.rebuild()
+        assert len(replaced) == 4
+        assert cell(db_url) == (999, ""), "the failed swap changed the live tables, or the store still says it rebuilds"
+        assert as_json(db_url, "network", "metrics") == network_before
+        assert [(s.name, s.position) for s in store.projector.status()] == status_before
+        monkeypatch.undo()
+        store.projector.rebuild()
+    finally:
+        store.close()
+    assert cell(db_url) == (right, "")
+
+
+def shadows(path: str) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE '%kompass_rebuild%'")]
+
+
+def test_what_a_killed_rebuild_left_goes_and_repeated_rebuilds_reuse_the_file(sqlite_url: str, small_log: Path) -> None:
+    """A killed rebuild leaves its shadow tables in the store; the next rebuild drops them first. The pages of the
+    tables a swap drops are reused by the next rebuild: the file stops growing after the first."""
+    ok(sqlite_url, "import", str(small_log))
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:  # what a rebuild killed while filling leaves
+        conn.execute("CREATE TABLE kompass_rebuild_rm_coverage (region TEXT, area TEXT)")
+        conn.execute("CREATE INDEX ix_kompass_rebuild_rm_coverage_area ON kompass_rebuild_rm_coverage (area)")
+        conn.execute("CREATE TABLE kompass_rebuild_rm_tracking (projection TEXT, position INTEGER)")
+    right, _ = cell(sqlite_url)
+    sizes = []
+    for _ in range(4):
+        ok(sqlite_url, "projections", "rebuild")
+        assert shadows(path) == []
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        sizes.append(Path(path).stat().st_size)
+    assert sizes[1] == sizes[2] == sizes[3], f"the store grows with every rebuild: {sizes}"
+    assert cell(sqlite_url) == (right, "")
+
+
+def test_the_replay_writes_shadow_tables_only(sqlite_url: str, small_log: Path) -> None:
+    """The shadow engine writes the shadow of a table its statements name; a table it was not given stays the
+    live one and is refused to it (its authorizer), so a statement that escaped the renaming cannot touch it."""
+    ok(sqlite_url, "import", str(small_log))
+    store = Store(sqlite_url, "admin")
+    try:
+        live = store.engine
+        store.projector.catch_up()
+        with live.connect() as conn:
+            edges = conn.exec_driver_sql("SELECT count(*) FROM rm_net_edges").scalar()
+        assert edges
+        with blue_green.scratch(live, [network]) as engine:
+            blue_green.create(live, engine, [network])
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO rm_net_edges (a, b, weight) VALUES ('x', 'y', 1)")
+                cursor = conn.connection.cursor()  # the driver's own cursor, as some writers use
+                cursor.execute("DELETE FROM rm_net_edges WHERE a = ?", ("nobody",))
+                cursor.close()
+                assert conn.exec_driver_sql("SELECT count(*) FROM rm_net_edges").scalar() == 1
+            for statement in ("DELETE FROM rm_coverage", "DROP TABLE rm_coverage", "UPDATE rm_initiatives SET status = 'x'"):
+                with pytest.raises(DatabaseError, match="not authorized"), engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
+            with live.connect() as conn:
+                assert conn.exec_driver_sql("SELECT count(*) FROM kompass_rebuild_rm_net_edges").scalar() == 1
+                assert conn.exec_driver_sql("SELECT count(*) FROM rm_net_edges").scalar() == edges
+        assert shadows(sqlite_url.removeprefix("sqlite:///")) == []
+    finally:
+        store.close()
+
+
+def test_only_whole_names_of_live_tables_are_renamed() -> None:
+    rename = blue_green._ShadowNames.renamer({"rm_coverage": "kompass_rebuild_rm_coverage"})
+    assert rename('SELECT a FROM rm_coverage JOIN "rm_coverage" ON rm_coverage.a = rm_coverage_actors.a') == (
+        'SELECT a FROM kompass_rebuild_rm_coverage JOIN "kompass_rebuild_rm_coverage" ON kompass_rebuild_rm_coverage.a = '
+        "rm_coverage_actors.a"
+    )
+    assert rename("CREATE INDEX ix_rm_coverage_area ON main.rm_coverage (area)") == (
+        "CREATE INDEX ix_rm_coverage_area ON main.kompass_rebuild_rm_coverage (area)"
+    )

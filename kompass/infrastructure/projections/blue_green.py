@@ -1,16 +1,25 @@
 """Rebuilds nobody notices: fresh read tables are built beside the live ones and swapped in at once.
 
-A rebuild (`Projector.rebuild`) replays the log into a scratch copy of the projections' tables, while
-queries go on reading, and catching up, the live ones. Only when the copy has reached the head of
-the log does one transaction empty the live tables, fill them from the copy and set the projections'
-positions: readers see the old rows or the new ones, never a half-built read model (SQLite's WAL
-readers keep their snapshot, PostgreSQL's keep theirs by MVCC). A rebuild killed before that
-transaction commits leaves the live tables exactly as they were.
+A rebuild (`Projector.rebuild`) replays the log into fresh copies of the projections' tables, while
+queries go on reading, and catching up, the live ones. Only when the copies have reached the head of
+the log does one transaction put them in the live tables' place and set the projections' positions:
+readers see the old rows or the new ones, never a half-built read model (SQLite's WAL readers keep
+their snapshot, PostgreSQL's keep theirs by MVCC). A rebuild killed before that transaction commits
+leaves the live tables exactly as they were; the next rebuild drops what it left.
 
-Where the copy lives: on SQLite a scratch database file beside the store (`<store>.rebuild`, attached
-for the swap), written without a journal or fsync, since losing it loses nothing; on PostgreSQL the
-schema `kompass_rebuild` of the same database. The live tables keep their identity (grants,
-indexes) because they are refilled, not replaced.
+Where the copies live:
+  - SQLite: in the store file itself, as shadow tables named `kompass_rebuild_<table>` (SHADOW), filled
+    in the rebuild's batch transactions with the store's own durability (WAL, synchronous FULL). The
+    swap drops each live table and renames its shadow into its place (SQLite renames a table's primary
+    key and unique indexes with it), then makes the secondary indexes under their own names: each row
+    is written once, where copying the rows back into the live tables wrote every row twice. The
+    replay's statements name the live tables; the shadow engine's driver connection rewrites those
+    names (`_ShadowNames`), and an authorizer refuses it any write to a table that is not a shadow, so
+    a statement that escaped the rewriting fails instead of touching a live table. The pages of the
+    dropped tables go to the file's free list, and the next rebuild fills them again: the file holds
+    the read models about twice over, and no more after repeated rebuilds.
+  - PostgreSQL: the schema `kompass_rebuild` of the same database; the swap empties the live tables
+    and fills them from the copies, so that they keep their identity (grants, owners).
 
 While a rebuild runs it holds a lock that queries look at without waiting (SQLite: `rebuild_lock`;
 PostgreSQL: a session advisory lock); the kernel or the server lets go of it when the process
@@ -19,12 +28,16 @@ ends, however it ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, delete, event, insert, select, text, update
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, delete, event, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
@@ -34,9 +47,17 @@ from kompass.infrastructure.projections.network.schema import DERIVED_CACHES
 from kompass.infrastructure.projections.tracking import tracking
 
 SCHEMA = "kompass_rebuild"
-"""The scratch copy's schema (PostgreSQL) or attached database name (SQLite)."""
+"""The scratch copy's schema (PostgreSQL)."""
+SHADOW = "kompass_rebuild_"
+"""Prefix of a rebuild's fresh tables inside a SQLite store (never `rm_`: whatever lists the read tables by
+their prefix does not see them)."""
 ADVISORY_KEY = 0x6B6F6D70
 """PostgreSQL advisory lock held by a rebuild (below 2**31: pg_locks shows it as objid, classid 0)."""
+SHADOW_CACHE_KIB = 262_144
+"""The page cache of the connection filling the shadows (KiB, 256 MiB at most, taken only as pages are
+touched). A batch transaction of a rebuild changes hundreds of MB of pages; with SQLite's default 8 MiB cache
+they spilled to the WAL before the commit, and those changed again were written again (a 100,000-line
+rebuild took 3 s more)."""
 ANOTHER = "another rebuild of the read tables is under way; try again when it has finished"
 
 
@@ -60,14 +81,19 @@ def rebuild_under_way(engine: Engine) -> bool:
         return bool(conn.execute(query, {"key": ADVISORY_KEY}).scalar())
 
 
+def rebuilt_tables(projections: Sequence[Any]) -> list[Table]:
+    """The tables a rebuild of `projections` writes: their positions' and their own."""
+    return [tracking, *(table for p in projections for table in p.TABLES)]
+
+
 @contextmanager
-def scratch(live: Engine) -> Iterator[Engine]:
-    """Hold the rebuild lock and give an engine on an empty scratch place for the fresh tables;
-    afterwards drop the scratch place and let go of the lock. Raises ConcurrentChange when another
-    rebuild holds the lock."""
+def scratch(live: Engine, projections: Sequence[Any]) -> Iterator[Engine]:
+    """Hold the rebuild lock and give an engine on an empty scratch place for the fresh tables of
+    `projections`; afterwards drop what is left of it and let go of the lock. Raises ConcurrentChange
+    when another rebuild holds the lock."""
     path = store_path(live)
     if path is not None:
-        with _sqlite_scratch(path) as engine:
+        with _sqlite_scratch(live, path, rebuilt_tables(projections)) as engine:
             yield engine
     else:
         with _postgres_scratch(live) as engine:
@@ -75,32 +101,127 @@ def scratch(live: Engine) -> Iterator[Engine]:
 
 
 @contextmanager
-def _sqlite_scratch(path: Path) -> Iterator[Engine]:
+def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table]) -> Iterator[Engine]:
     try:
         fd = rebuild_lock.hold(path)
-    except OSError as error:  # a read-only directory, say: the lock file and the scratch file cannot be made
+    except OSError as error:  # a read-only directory, say: the lock file cannot be made
         raise StorageUnavailable(f"cannot rebuild beside {path}: {error.strerror or error}") from None
     if fd is None:
         raise ConcurrentChange(ANOTHER)
-    staging = rebuild_lock.staging_path(path)
     try:
-        staging.unlink(missing_ok=True)  # what a killed rebuild left
-        engine = create_engine(f"sqlite:///{staging}", **json_codec())
-
-        @event.listens_for(engine, "connect")
-        def _scratch_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=OFF")
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.close()
-
+        drop_shadows(live)  # what a killed rebuild left
+        rebuild_lock.staging_path(path).unlink(missing_ok=True)  # the scratch file of an earlier kompass
+        engine = _shadow_engine(live, [table.name for table in tables])
         try:
             yield engine
         finally:
             engine.dispose()
+            with suppress(SQLAlchemyError):  # a store busy now keeps them until the next rebuild drops them
+                drop_shadows(live)  # a failed rebuild's tables (none after a swap)
     finally:
-        staging.unlink(missing_ok=True)
         rebuild_lock.release(fd)
+
+
+def drop_shadows(live: Engine) -> None:
+    """Drop every shadow table of the SQLite store (their indexes go with them), in one transaction."""
+    with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _fast_delete(conn), conn.begin():
+        for name in _shadow_names(conn):
+            conn.exec_driver_sql(f"DROP TABLE main.{conn.dialect.identifier_preparer.quote(name)}")
+
+
+def _shadow_names(conn: Connection) -> list[str]:
+    query = "SELECT name FROM main.sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?"
+    return [str(name) for (name,) in conn.exec_driver_sql(query, (len(SHADOW), SHADOW))]
+
+
+def _shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
+    """An engine on the store file whose statements write the shadows of the tables `names` instead, with
+    the live engine's settings (WAL, synchronous FULL, busy timeout, write lock taken as a batch begins)."""
+    from kompass.infrastructure.database import _busy_timeout_ms, _sqlite_immediate_transactions
+
+    busy_ms = _busy_timeout_ms()
+    connection = _ShadowNames.connection_class({name: SHADOW + name for name in names})
+    engine = create_engine(live.url, connect_args={"timeout": busy_ms / 1000, "factory": connection}, **json_codec())
+    _sqlite_immediate_transactions(engine, busy_ms)
+
+    @event.listens_for(engine, "connect")
+    def _shadows_only(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_authorizer(_writes_shadows_only)
+        dbapi_connection.execute(f"PRAGMA cache_size=-{SHADOW_CACHE_KIB}")
+        dbapi_connection.execute("PRAGMA secure_delete=OFF")  # see _fast_delete
+
+    return engine
+
+
+class _ShadowNames:
+    """Rewrites the names of live tables in a statement's text into their shadows' names: whole
+    identifiers only (`rm_coverage` and never part of `rm_coverage_actors` or `ix_rm_coverage_…`).
+    On the driver's own connection and cursors, so that statements the writers run on the driver's
+    cursor are rewritten too. Statements repeat, so each text is rewritten once."""
+
+    @staticmethod
+    def renamer(shadows: dict[str, str]) -> Callable[[str], str]:
+        """A statement's text with each name of `shadows` replaced by its shadow's."""
+        names = "|".join(re.escape(name) for name in sorted(shadows, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w$])({names})(?![\w$])")
+
+        @lru_cache(maxsize=4096)
+        def shadowed(sql: str) -> str:
+            return pattern.sub(lambda found: shadows[found.group(1)], sql)
+
+        return shadowed
+
+    @staticmethod
+    def connection_class(shadows: dict[str, str]) -> type[sqlite3.Connection]:
+        shadowed = _ShadowNames.renamer(shadows)
+
+        class ShadowCursor(sqlite3.Cursor):
+            def execute(self, sql: str, parameters: Any = (), /) -> Any:
+                return super().execute(shadowed(sql), parameters)
+
+            def executemany(self, sql: str, parameters: Any, /) -> Any:
+                return super().executemany(shadowed(sql), parameters)
+
+            def executescript(self, script: str, /) -> Any:
+                return super().executescript(shadowed(script))
+
+        class ShadowConnection(sqlite3.Connection):
+            def cursor(self, factory: Any = ShadowCursor) -> Any:
+                return super().cursor(factory)
+
+            def execute(self, sql: str, parameters: Any = (), /) -> Any:
+                return self.cursor().execute(sql, parameters)
+
+            def executemany(self, sql: str, parameters: Any, /) -> Any:
+                return self.cursor().executemany(sql, parameters)
+
+            def executescript(self, script: str, /) -> Any:
+                return self.cursor().executescript(script)
+
+        return ShadowConnection
+
+
+_WRITES = {
+    sqlite3.SQLITE_INSERT: 0,
+    sqlite3.SQLITE_UPDATE: 0,
+    sqlite3.SQLITE_DELETE: 0,
+    sqlite3.SQLITE_CREATE_TABLE: 0,
+    sqlite3.SQLITE_DROP_TABLE: 0,
+    sqlite3.SQLITE_CREATE_INDEX: 1,
+    sqlite3.SQLITE_DROP_INDEX: 1,
+    sqlite3.SQLITE_ALTER_TABLE: 1,
+}
+"""Actions that change a table, and which of the authorizer's two names is the table's."""
+
+
+def _writes_shadows_only(action: int, first: str | None, second: str | None, _database: str | None, _trigger: str | None) -> int:
+    """The shadow engine's authorizer: it writes shadow tables (and the schema table, to make them) only."""
+    if action not in _WRITES:
+        return sqlite3.SQLITE_OK
+    name = (first, second)[_WRITES[action]] or ""
+    if name.startswith(SHADOW) or name.startswith("sqlite_"):
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
 
 
 @contextmanager
@@ -123,58 +244,82 @@ def _postgres_scratch(live: Engine) -> Iterator[Engine]:
             holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
 
 
-def create(engine: Engine, projections: Sequence[Any]) -> None:
-    """The projections' tables and tracking rows at position 0, in the scratch place."""
-    metadata.create_all(engine, tables=[tracking, *(table for p in projections for table in p.TABLES)])
+def create(live: Engine, engine: Engine, projections: Sequence[Any]) -> None:
+    """The projections' fresh tables, empty, in the scratch place `engine` of the store `live`.
+
+    SQLite: made through the live engine from each table's definition under its shadow's name, its
+    secondary indexes under names of their own (the replay looks rows up by them; the swap makes them
+    again under the live names)."""
+    tables = rebuilt_tables(projections)
+    if store_path(live) is None:
+        metadata.create_all(engine, tables=tables)
+        return
+    shadows = MetaData()
+    with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+        for table in tables:
+            table.to_metadata(shadows, name=SHADOW + table.name).create(conn)
 
 
 def swap(live: Engine, staged: Engine, projections: Sequence[Any]) -> None:
-    """In one transaction: refill the live tables of `projections` from the scratch copy and set
-    their positions to the copy's."""
+    """In one transaction: put the fresh tables of `projections` in the live ones' place and set their
+    positions to the fresh ones'."""
     names = [p.NAME for p in projections]
     tr = tracking.c
     with staged.connect() as conn:
         query = select(tr.projection, tr.position).where(tr.projection.in_(names))
         positions: dict[str, int] = {str(name): int(position) for name, position in conn.execute(query)}
-    path = store_path(live)
-    with live.connect().execution_options(**{WRITE_LOCK: True}) as conn:
-        if path is not None:  # ATTACH is refused inside a transaction: the driver runs it before ours begins
-            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-                f"ATTACH DATABASE ? AS {SCHEMA}", (str(rebuild_lock.staging_path(path)),)
-            )
-        try:
-            with conn.begin():
-                # PostgreSQL: wait for a worker's open batch, and hold the next one off until this commits
-                conn.execute(select(tr.projection).where(tr.projection.in_(names)).with_for_update()).all()
-                for cache in DERIVED_CACHES:  # they remember answers of the tables being replaced
-                    conn.execute(delete(cache))
-                for projection in projections:
-                    _refill(conn, projection.TABLES)
-                    position = positions[projection.NAME]
-                    conn.execute(update(tracking).where(tr.projection == projection.NAME).values(position=position))
-        finally:
-            if path is not None:
-                conn.connection.driver_connection.execute(f"DETACH DATABASE {SCHEMA}")  # type: ignore[union-attr]
+    sqlite = store_path(live) is not None
+    with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _fast_delete(conn), conn.begin():
+        # PostgreSQL: wait for a worker's open batch, and hold the next one off until this commits
+        conn.execute(select(tr.projection).where(tr.projection.in_(names)).with_for_update()).all()
+        for cache in DERIVED_CACHES:  # they remember answers of the tables being replaced
+            conn.execute(delete(cache))
+        for projection in projections:
+            for table in projection.TABLES:
+                (_rename_in if sqlite else _refill)(conn, table)
+            conn.execute(update(tracking).where(tr.projection == projection.NAME).values(position=positions[projection.NAME]))
+        if sqlite:
+            conn.exec_driver_sql(f"DROP TABLE main.{SHADOW}{tracking.name}")
 
 
-def _refill(conn: Connection, live_tables: Sequence[Any]) -> None:
-    copies = MetaData()
-    for table in live_tables:
-        conn.execute(delete(table))
-        name = conn.dialect.identifier_preparer.quote(table.name)
-        if conn.dialect.name == "sqlite" and _same_columns(conn, name):
-            # without a column list SQLite copies the records and index entries as they are, instead of decoding
-            # and inserting row by row (its transfer optimisation): a swap took a tenth of a rebuild before
-            conn.exec_driver_sql(f"INSERT INTO main.{name} SELECT * FROM {SCHEMA}.{name}")
-            continue
-        copy = table.to_metadata(copies, schema=SCHEMA)
-        columns = [c.name for c in table.columns]
-        conn.execute(insert(table).from_select(columns, select(*(copy.c[name] for name in columns))))
+@contextmanager
+def _fast_delete(conn: Connection) -> Iterator[None]:
+    """SQLite: free the dropped tables' pages without overwriting them with zeros (`secure_delete`, on in some
+    builds of SQLite, Debian's among them), for this connection and this transaction only. Zeroing them wrote every
+    freed page once more through the WAL: 360 MB, and 1.3 s of a 100,000-line rebuild's swap. It hides nothing
+    here: read-model rows are derived from the log, which the same file keeps (personal details are never in
+    either: `persons.forget` scrubs the register with secure_delete on and VACUUM)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver: Any = conn.connection.driver_connection
+    before = driver.execute("PRAGMA secure_delete").fetchone()[0]
+    driver.execute("PRAGMA secure_delete=OFF")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA secure_delete={int(before)}")
 
 
+def _rename_in(conn: Connection, table: Table) -> None:
+    """SQLite: the live table dropped, its shadow renamed into its place, the shadow's secondary indexes
+    dropped and the table's own made (building an index over a whole table at once is cheaper than
+    keeping it at every insert, and its name is the live one only once the live table is gone)."""
+    quote = conn.dialect.identifier_preparer.quote
+    name = quote(table.name)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS main.{name}")
+    # unquoted unless it must be: SQLite writes the new name into the table's CREATE statement as given
+    conn.exec_driver_sql(f"ALTER TABLE main.{quote(SHADOW + table.name)} RENAME TO {name}")
+    query = "SELECT name FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+    for (index,) in conn.exec_driver_sql(query, (table.name,)).all():
+        conn.exec_driver_sql(f"DROP INDEX main.{quote(index)}")
+    for index in table.indexes:
+        index.create(conn)
 
-def _same_columns(conn: Connection, name: str) -> bool:
-    """Do the live table and its copy have the same columns in the same order (SELECT * lines them up)?"""
-    live = conn.exec_driver_sql(f"PRAGMA main.table_info({name})").all()
-    copy = conn.exec_driver_sql(f"PRAGMA {SCHEMA}.table_info({name})").all()
-    return [tuple(r) for r in live] == [tuple(r) for r in copy]
+
+def _refill(conn: Connection, table: Table) -> None:
+    """PostgreSQL: the live table emptied and filled from its copy in the scratch schema, by column name."""
+    conn.execute(delete(table))
+    copy = table.to_metadata(MetaData(), schema=SCHEMA)
+    columns = [c.name for c in table.columns]
+    conn.execute(insert(table).from_select(columns, select(*(copy.c[name] for name in columns))))

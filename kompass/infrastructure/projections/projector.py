@@ -80,6 +80,10 @@ class Projector(ProjectionKeeper):
         kept (a store made by an earlier kompass) starts again from the beginning of the log, so that the
         new tables are filled from every fact and not only from those that come later."""
         existing = set(inspect(self.engine).get_table_names())
+        if not {t.name for t in tables.metadata.sorted_tables} - existing:
+            with self.engine.connect() as conn:
+                if set(self._names()) <= set(conn.execute(select(tracking.c.projection)).scalars()):
+                    return  # nothing to make: no write lock taken (a rebuild may hold it for one of its batches)
         tables.metadata.create_all(self.engine)  # every table of the store, the registers' too
         with self._write() as conn:
             known = set(conn.execute(select(tracking.c.projection)).scalars())
@@ -156,7 +160,7 @@ class Projector(ProjectionKeeper):
         from kompass.infrastructure.projections import blue_green
 
         chosen = [p for p in self.projections if only is None or only == p.NAME]
-        with _few_full_collections(), blue_green.scratch(self.engine) as engine:
+        with _few_full_collections(), blue_green.scratch(self.engine, chosen) as engine:
             _fresh, applied = self._replay_into(engine, chosen, on_progress, batch)
             blue_green.swap(self.engine, engine, chosen)
         return applied
@@ -167,7 +171,7 @@ class Projector(ProjectionKeeper):
         """Fill fresh tables of `chosen` in the scratch place `engine` from the whole log."""
         from kompass.infrastructure.projections import blue_green
 
-        blue_green.create(engine, chosen)
+        blue_green.create(self.engine, engine, chosen)
         fresh = Projector(engine, self.log, self.areas, chosen, batch=self.batch, page=self.page)
         with fresh._write() as conn:
             for projection in chosen:
