@@ -5,7 +5,8 @@ Three measurements, side by side in one run, on SQLite (the import also on Postg
      same import with the tree switched off (its two hooks replaced by no-ops, in a separate
      process); target: throughput drops by at most 10 %. Shown three ways, because the machine
      is shared: wall time, the import process's CPU time, and the CPU time spent inside the
-     tree's hooks against the rest of the same import (the last two do not see other processes);
+     tree's hooks against the whole of the same import, which is the drop they cause (the last two do not see
+     other processes);
   2. `prove` and `verify-proof` on a log of 1,000,000 leaves: the tree tables are filled from
      generated leaves (1,000,000 synthetic export lines hashed and stored as the write path would
      store them, and a checkpoint signed with the store's key), because generating a
@@ -117,8 +118,12 @@ def imports(lines: int, rounds: int, directory: Path, backend: str, databases: l
 
     best, middle = figures("seconds")
     cpu_best, cpu_middle = figures("cpu")
+    # The hooks' CPU against the rest of the import (what the tree adds to it), and the throughput drop that implies:
+    # an import taking rest + hook instead of rest drops by hook / (rest + hook), as `drop` defines it.
     shares = sorted(r["hook"] / (r["cpu"] - r["hook"]) for r in runs[True])
+    implied = sorted(r["hook"] / r["cpu"] for r in runs[True])
     wall_drop, cpu_drop, hook_share = drop(best[False], best[True]), drop(cpu_best[False], cpu_best[True]), statistics.median(shares)
+    hook_drop = statistics.median(implied)
     rows = [
         [f"{backend}: import without tree/checkpoints (best of {rounds}; median)", f"{events:,}",
          f"{best[False]:.2f} s; {middle[False]:.2f} s", f"{events / best[False]:,.0f} events/s", "", ""],
@@ -130,8 +135,10 @@ def imports(lines: int, rounds: int, directory: Path, backend: str, databases: l
          f"{cpu_best[False]:.2f} s; {cpu_best[True]:.2f} s", "", "", ""],
         [f"{backend}: → throughput drop, process CPU (best; median)", "", "",
          f"{cpu_drop:.1%}; {drop(cpu_middle[False], cpu_middle[True]):.1%}", f"≤ {TARGET_DROP:.0%}", verdict(cpu_drop <= TARGET_DROP)],
-        [f"{backend}: → CPU in the tree's hooks / rest of the same import (median; range)", "", "",
-         f"{hook_share:.1%}; {shares[0]:.1%}–{shares[-1]:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(hook_share <= TARGET_DROP)],
+        [f"{backend}: CPU in the tree's hooks / rest of the same import (median; range)", "", "",
+         f"{hook_share:.1%}; {shares[0]:.1%}–{shares[-1]:.1%}", "", ""],
+        [f"{backend}: → throughput drop the hooks' CPU makes, hooks / whole import (median; range)", "", "",
+         f"{hook_drop:.1%}; {implied[0]:.1%}–{implied[-1]:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(hook_drop <= TARGET_DROP)],
     ]
     return rows, kept_url
 
