@@ -20,9 +20,9 @@ WRITE_LOCK = "kompass_write_lock"
 
 def make_engine(location: StoreLocation) -> Engine:
     if location.backend == "sqlite":
-        busy_ms = _busy_timeout_ms()
+        busy_ms = busy_timeout_ms()
         engine = create_engine(location.sqlalchemy_url, connect_args={"timeout": busy_ms / 1000}, **json_codec())
-        _sqlite_immediate_transactions(engine, busy_ms)
+        sqlite_immediate_transactions(engine, busy_ms)
         return engine
     return create_engine(location.sqlalchemy_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **json_codec())
 
@@ -40,13 +40,13 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _busy_timeout_ms() -> int:
+def busy_timeout_ms() -> int:
     if os.environ.get(SQLITE_LOCK_TIMEOUT_ENV, "").strip():
         return sqlite_lock_timeout() * 1000
     return SQLITE_BUSY_TIMEOUT_MS
 
 
-def _sqlite_immediate_transactions(engine: Engine, busy_ms: int) -> None:
+def sqlite_immediate_transactions(engine: Engine, busy_ms: int) -> None:
     """Let a transaction take the write lock as it starts (with the WRITE_LOCK option), so
     two projection workers never read the same position and both apply the batch after it
     (SQLAlchemy's documented recipe for pysqlite transactions)."""

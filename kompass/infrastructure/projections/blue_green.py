@@ -41,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
-from kompass.infrastructure.database import WRITE_LOCK, json_codec
+from kompass.infrastructure.database import WRITE_LOCK, busy_timeout_ms, json_codec, sqlite_immediate_transactions
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections.network.schema import DERIVED_CACHES
 from kompass.infrastructure.projections.tracking import tracking
@@ -137,12 +137,10 @@ def _shadow_names(conn: Connection) -> list[str]:
 def _shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
     """An engine on the store file whose statements write the shadows of the tables `names` instead, with
     the live engine's settings (WAL, synchronous FULL, busy timeout, write lock taken as a batch begins)."""
-    from kompass.infrastructure.database import _busy_timeout_ms, _sqlite_immediate_transactions
-
-    busy_ms = _busy_timeout_ms()
+    busy_ms = busy_timeout_ms()
     connection = _ShadowNames.connection_class({name: SHADOW + name for name in names})
     engine = create_engine(live.url, connect_args={"timeout": busy_ms / 1000, "factory": connection}, **json_codec())
-    _sqlite_immediate_transactions(engine, busy_ms)
+    sqlite_immediate_transactions(engine, busy_ms)
 
     @event.listens_for(engine, "connect")
     def _shadows_only(dbapi_connection: Any, _record: Any) -> None:
