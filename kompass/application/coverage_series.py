@@ -25,9 +25,7 @@ from kompass.application.catalogue import COVERAGE, concerning
 from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
 from kompass.application.state import PortfolioState
-from kompass.domain.coverage import Contribution, contribution
-from kompass.domain.status import COUNTING as COUNTING_STATUSES
-from kompass.domain.status import PIPELINE
+from kompass.domain.coverage import Contribution, contributes, contribution
 
 EFFECTIVE = "e"
 """The axis of `--as-of`: effective days (ISO text), everything recorded so far."""
@@ -186,7 +184,7 @@ def _empty() -> PortfolioState:
 
 def _contribution(state: PortfolioState, initiative_id: UUID, areas: Collection[str]) -> Contribution | None:
     record = state.initiatives.get(initiative_id)
-    if record is None or not (record.status in COUNTING_STATUSES or record.status in PIPELINE):
+    if record is None or not contributes(record.status):
         return None  # what `contribution` says of it, without following its participants' merges first
     return contribution(initiative_facts(record, state.actor), areas)
 

@@ -98,11 +98,17 @@ class Contribution:
 def contribution(facts: InitiativeFacts, areas: Collection[str]) -> Contribution | None:
     """What `facts` adds to the coverage of `areas` (the framework's), or None when it neither counts
     nor is pipeline (paused, cancelled)."""
-    counting = counts(facts)
-    if not counting and not is_pipeline(facts):
+    if not contributes(facts.status):
         return None
+    counting = counts(facts)
     tagged = tuple(a for a in facts.areas if a in areas)
     return Contribution(facts.regions, tagged, counting, len(facts.areas), facts.budget_sek, facts.actors)
+
+
+def contributes(status: str) -> bool:
+    """Does an initiative in this status add anything to coverage (it counts, or it is pipeline)? Paused and
+    cancelled ones do not: callers that know only the status can skip working out the rest."""
+    return status in COUNTING or status in PIPELINE
 
 
 def counts(facts: InitiativeFacts) -> bool:
