@@ -13,6 +13,8 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -67,12 +69,22 @@ def questions(data: st.DataObject, facts: list[Any]) -> list[tuple[date | None, 
     return [data.draw(st.tuples(as_of, known_at)) for _ in range(QUESTIONS)]
 
 
-def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
+@contextlib.contextmanager
+def played(url: str, plan: list[Any], batch: int) -> Iterator[Store]:
+    """The store at `url` once the plan has run, its bitemporal rows caught up in batches of `batch` at the plan's
+    catch-ups and at its end; closed afterwards."""
     store = Store(url, "admin")
     try:
         use_projector(store, [bitemporal_projection], batch=batch)
         play(store, plan, store.projector.catch_up)
         store.projector.catch_up()
+        yield store
+    finally:
+        store.close()
+
+
+def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
+    with played(url, plan, batch) as store:
         facts = list(store.facts.facts())
         for as_of, known_at in questions(data, facts):
             replayed = fold(facts, as_of, known_at)
@@ -83,8 +95,6 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
                 assert series is not None
                 tallied = report_from_state(replayed, store.framework, as_of or TODAY)
                 assert series == tallied, f"coverage as of {as_of}, known at {known_at}"
-    finally:
-        store.close()
 
 
 @examples(25)

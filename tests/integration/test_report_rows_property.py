@@ -23,12 +23,9 @@ from kompass.application.reports.annual import annual_report
 from kompass.application.reports.changes import late_changes
 from kompass.application.reports.national import national_report
 from kompass.application.reports.year import LogYears
-from kompass.infrastructure.bootstrap import Store
-from kompass.infrastructure.projections.bitemporal import writer as bitemporal_projection
 from kompass.infrastructure.projections.bitemporal.years import PastYearRows
-from tests.integration.helpers import use_projector
-from tests.integration.property_runs import examples, pg_copy, play, sqlite_copy
-from tests.integration.test_bitemporal_property import plans
+from tests.integration.property_runs import examples, pg_copy, sqlite_copy
+from tests.integration.test_bitemporal_property import plans, played
 from tests.integration.test_projections_property import LEADS, batches
 
 QUESTIONS = 6
@@ -47,11 +44,7 @@ def differences(one: Any, other: Any) -> list[str]:
 
 
 def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
-    store = Store(url, "admin")
-    try:
-        use_projector(store, [bitemporal_projection], batch=batch)
-        play(store, plan, store.projector.catch_up)
-        store.projector.catch_up()
+    with played(url, plan, batch) as store:
         facts = list(store.facts.facts())
         rows = PastYearRows(store.engine, store.read_model)
         assert rows.position() == store.facts.head()
@@ -74,8 +67,6 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
                 for log in (indexed, replayed)
             )
             assert corrected == corrected_reference, f"corrections {year}, {region}, {since}: {differences(corrected, corrected_reference)}"
-    finally:
-        store.close()
 
 
 @examples(25)
