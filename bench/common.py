@@ -123,6 +123,38 @@ def command_log(lines: int, *, quiet: bool = False) -> Path:
     return path
 
 
+def kept_store(lines: int, name: str = "store") -> Path:
+    """Where the benches keep the store of the generated log of `lines` lines: OUT/NAME-LINES (`store` is the
+    one import_bench.py --keep leaves and coverage_bench.py reuses)."""
+    return OUT / f"{name}-{lines}"
+
+
+def mark_imported(directory: Path, seconds: float, peak_rss_mb: float) -> None:
+    """Mark the kept store in `directory` as whole: the import finished, in these seconds and peak memory."""
+    (directory / "imported").write_text(f"{seconds} {peak_rss_mb}\n")
+
+
+def imported_store(lines: int, fresh: bool, name: str = "store") -> tuple[str, float, float]:
+    """The URL of the kept SQLite store (`kept_store`) of the generated log of `lines` lines, made by `init` and
+    filled by `import` as the login running the bench (its first admin, so every command runs as that login),
+    with the import's seconds and peak RSS (MB; nan where an older mark did not record it). Reused from an
+    earlier run when marked whole, unless `fresh`: a big store takes long to build."""
+    directory = kept_store(lines, name)
+    done = directory / "imported"
+    url = sqlite_url(directory)
+    if fresh or not done.exists():
+        remove(directory)
+        directory.mkdir(parents=True)
+        log = command_log(lines)
+        run([KOMPASS, "--db", url, "init"])
+        progress(f"importing {lines:,} lines into {directory} …")
+        imported = run([KOMPASS, "--db", url, "import", str(log)])
+        progress(f"imported in {imported.seconds:.1f} s (peak RSS {imported.peak_rss_mb:.0f} MB)")
+        mark_imported(directory, imported.seconds, imported.peak_rss_mb)
+    seconds, *rss = (float(x) for x in done.read_text().split())
+    return url, seconds, rss[0] if rss else float("nan")
+
+
 def verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import KOMPASS, OUT, best_of_interleaved, command_log, progress, remove, run, sqlite_url, table, temp_dir, verdict
+from common import KOMPASS, OUT, best_of_interleaved, imported_store, progress, remove, run, table, temp_dir, verdict
 
 SMALL = 10_000
 REPEAT = 5
@@ -58,30 +58,11 @@ def timed(call: Callable[[], int]) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def build(lines: int, fresh: bool) -> tuple[str, float, float]:
-    """A store holding the generated log of `lines` lines; reused from an earlier run unless `fresh`."""
-    directory = OUT / f"store-{lines}"
-    done = directory / "imported"
-    if fresh or not done.exists():
-        remove(directory)
-        directory.mkdir(parents=True)
-        log = command_log(lines)
-        url = sqlite_url(directory)
-        # the login running the bench makes the store and is its first admin; every command runs as that login
-        run([KOMPASS, "--db", url, "init"])
-        progress(f"importing {lines:,} lines into {directory} …")
-        imported = run([KOMPASS, "--db", url, "import", str(log)])
-        progress(f"imported in {imported.seconds:.1f} s (peak RSS {imported.peak_rss_mb:.0f} MB)")
-        done.write_text(f"{imported.seconds} {imported.peak_rss_mb}\n")
-    seconds, rss = (float(x) for x in done.read_text().split())
-    return sqlite_url(directory), seconds, rss
-
-
 def measure(lines: int, fresh: bool) -> Figures:
     """Build (or reuse) the store, then read its log raw and as facts, and rebuild its projections."""
     from kompass.infrastructure.bootstrap import Store
 
-    url, import_seconds, import_rss = build(lines, fresh)
+    url, import_seconds, import_rss = imported_store(lines, fresh)
     store = Store(url, "admin")
     try:
         recorder = store.app.recorder

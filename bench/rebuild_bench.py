@@ -23,8 +23,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from common import KOMPASS, OUT, progress, table, verdict
-from coverage_bench import READ_BATCH, build, write_floor_times
+from common import KOMPASS, OUT, imported_store, progress, table, verdict
+from coverage_bench import READ_BATCH, write_floor_times
 
 RATE_TARGET = 0.6
 SAYS = "being rebuilt"
@@ -52,9 +52,7 @@ def raw_read_seconds(url: str) -> tuple[int, float, float]:
 
 
 def answer(url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [KOMPASS, "--db", url, "coverage", "--format", "json"], capture_output=True, text=True, check=False
-    )
+    return subprocess.run([KOMPASS, "--db", url, "coverage", "--format", "json"], capture_output=True, text=True, check=False)
 
 
 def content(done: subprocess.CompletedProcess[str]) -> object:
@@ -69,9 +67,7 @@ def rebuild_with_readers(url: str) -> tuple[float, float, int, int, int, int]:
     expected = content(answer(url))
     before = os.times()
     started = time.perf_counter()
-    rebuild = subprocess.Popen(
-        [KOMPASS, "--db", url, "projections", "rebuild"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    rebuild = subprocess.Popen([KOMPASS, "--db", url, "projections", "rebuild"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     queries = failed = stale = said = 0
     while rebuild.poll() is None:
         done = answer(url)
@@ -120,7 +116,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds timed without readers; the best is kept")
     parser.add_argument("--fresh", action="store_true", help="rebuild the store kept in bench/out/ by an earlier run")
     args = parser.parse_args()
-    url, _import_seconds, _rss = build(args.lines, args.fresh)
+    url, _import_seconds, _rss = imported_store(args.lines, args.fresh)
     events, read_seconds, read_cpu = raw_read_seconds(url)
     progress(f"{events:,} events; rebuild with a reader loop beside it …")
     with_readers, _cpu, queries, failed, stale, said = rebuild_with_readers(url)

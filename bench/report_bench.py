@@ -28,28 +28,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import KOMPASS, OUT, best_of_interleaved, command_log, progress, remove, run, sqlite_url, table, verdict
+from common import OUT, best_of_interleaved, imported_store, progress, table, verdict
 
 PRESENT, PAST = 2025, 2020
 PRESENT_TARGET = 3.0
-
-
-def build(lines: int, fresh: bool) -> str:
-    """A store holding the generated log of `lines` lines, made and imported by the login running the bench (its
-    first admin); reused from an earlier run unless `fresh`."""
-    directory = OUT / f"report-store-{lines}"
-    done = directory / "imported"
-    if fresh or not done.exists():
-        remove(directory)
-        directory.mkdir(parents=True)
-        log = command_log(lines)
-        url = sqlite_url(directory)
-        run([KOMPASS, "--db", url, "init"])
-        progress(f"importing {lines:,} lines into {directory} …")
-        imported = run([KOMPASS, "--db", url, "import", str(log)])
-        progress(f"imported in {imported.seconds:.1f} s")
-        done.write_text(f"{imported.seconds}\n")
-    return sqlite_url(directory)
 
 
 def calls(url: str) -> tuple[dict[str, Callable[[], None]], Callable[[], None]]:
@@ -94,7 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     figures = []
     for lines in (args.small, args.big):
-        url = build(lines, args.fresh)
+        url, _seconds, _rss = imported_store(lines, args.fresh, "report-store")
         progress(f"{lines:,}: catching the projections up (outside the timing) …")
         named, close = calls(url)
         try:

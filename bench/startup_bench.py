@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import KOMPASS, OUT, command_log, progress, remove, run, sqlite_url, table, verdict
+from common import KOMPASS, OUT, imported_store, kept_store, progress, run, table, verdict
 
 TARGET = 4.0
 LINES = 1_000_000
@@ -36,20 +36,13 @@ WATCHED = (*FORBIDDEN, "numpy", "scipy", "pandas", "psycopg", "psycopg_pool", "s
 
 def build(lines: int, fresh: bool) -> str:
     """The store of the generated log of `lines` lines, projections current; reused unless `fresh`."""
-    directory = OUT / f"startup-store-{lines}"
-    ready = directory / "ready"
-    url = sqlite_url(directory)
-    if fresh or not ready.exists():
-        remove(directory)
-        directory.mkdir(parents=True)
-        log = command_log(lines)
-        progress(f"importing {lines:,} lines into {directory} …")
-        run([KOMPASS, "--db", url, "init"])  # only init creates a store
-        imported = run([KOMPASS, "--db", url, "import", str(log)])
-        progress(f"imported in {imported.seconds:.0f} s; bringing the projections up to date …")
+    ready = kept_store(lines, "startup-store") / "ready"
+    url, imported, _rss = imported_store(lines, fresh or not ready.exists(), "startup-store")
+    if not ready.exists():  # a new import, or one whose projections were not brought up to date
+        progress("bringing the projections up to date …")
         projected = run([KOMPASS, "--db", url, "projections", "run"])
         progress(f"projected in {projected.seconds:.0f} s")
-        ready.write_text(f"{imported.seconds:.1f} {projected.seconds:.1f}\n")
+        ready.write_text(f"{imported:.1f} {projected.seconds:.1f}\n")
     return url
 
 
@@ -105,13 +98,21 @@ def main() -> None:
     for name, median in medians.items():
         ratio = median / baseline
         is_baseline = name.startswith("python")
-        rows.append([
-            name, f"{median:.3f}", f"{min(times[name]):.3f}", f"{ratio:.2f}",
-            "" if is_baseline else f"≤ {TARGET:g}", "" if is_baseline else verdict(ratio <= TARGET),
-        ])
+        rows.append(
+            [
+                name,
+                f"{median:.3f}",
+                f"{min(times[name]):.3f}",
+                f"{ratio:.2f}",
+                "" if is_baseline else f"≤ {TARGET:g}",
+                "" if is_baseline else verdict(ratio <= TARGET),
+            ]
+        )
     source = f"--store {args.store}" if args.store else f"--lines {args.lines}"
-    print(f"CLI start-up, {args.runs} runs each in turns, store of {head:,} events, projections behind {behind} "
-          f"(bench/startup_bench.py {source})")
+    print(
+        f"CLI start-up, {args.runs} runs each in turns, store of {head:,} events, projections behind {behind} "
+        f"(bench/startup_bench.py {source})"
+    )
     print(table(rows))
 
     modules = imported_modules([KOMPASS, "--db", url, "gaps", "--format", "json"])
@@ -120,8 +121,14 @@ def main() -> None:
     rows = [["module", "imported", "cumulative (ms)", "verdict"]]
     for name in WATCHED:
         present = name in modules
-        rows.append([name, "yes" if present else "no", f"{modules[name]:.0f}" if present else "",
-                     ("NOT MET (must not be imported)" if present else "met") if name in FORBIDDEN else ""])
+        rows.append(
+            [
+                name,
+                "yes" if present else "no",
+                f"{modules[name]:.0f}" if present else "",
+                ("NOT MET (must not be imported)" if present else "met") if name in FORBIDDEN else "",
+            ]
+        )
     print(table(rows))
     top = sorted(((ms, name) for name, ms in modules.items() if "." not in name), reverse=True)[:8]
     print("slowest top-level imports: " + ", ".join(f"{name} {ms:.0f} ms" for ms, name in top))

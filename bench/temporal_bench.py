@@ -24,8 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from common import OUT, best_of_interleaved, progress, table, verdict
-from coverage_bench import build
+from common import OUT, best_of_interleaved, imported_store, progress, table, verdict
 
 AS_OF = "2021-06-30"
 PRESENT_TARGET = 3.0
@@ -90,12 +89,15 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1_000_000, help="lines of the big store (default 1,000,000)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="rebuild the stores kept in bench/out/ by an earlier run")
-    parser.add_argument("--no-replay", action="store_true",
-                        help="leave out the replayed reference (each call reads the whole log: minutes at 1,000,000 events)")
+    parser.add_argument(
+        "--no-replay",
+        action="store_true",
+        help="leave out the replayed reference (each call reads the whole log: minutes at 1,000,000 events)",
+    )
     args = parser.parse_args()
     figures = []
     for lines in (args.small, args.big):
-        url, _seconds, _rss = build(lines, args.fresh)
+        url, _seconds, _rss = imported_store(lines, args.fresh)
         progress(f"{lines:,}: catching the projections up (the bitemporal rows of a store built before them) …")
         known_at = middle_of_log(url)
         named = calls(url, known_at, not args.no_replay)
@@ -105,8 +107,10 @@ def main() -> None:
     rows = [[f"question (CPU s, best of {args.repeat})", f"{args.small:,} lines", f"{args.big:,} lines", "big ÷ small"]]
     for name in small:
         rows.append([name, f"{small[name]:.3f}", f"{big[name]:.3f}", f"{big[name] / small[name]:.2f}"])
-    print(f"Past questions from the bitemporal rows, SQLite (bench/temporal_bench.py --small {args.small} --big {args.big}"
-          f" --repeat {args.repeat}{' --no-replay' if args.no_replay else ''})")
+    print(
+        f"Past questions from the bitemporal rows, SQLite (bench/temporal_bench.py --small {args.small} --big {args.big}"
+        f" --repeat {args.repeat}{' --no-replay' if args.no_replay else ''})"
+    )
     print(table(rows))
     checks = [["check", "ratio", "target", "verdict"]]
     for past, present in ((f"gaps --as-of {AS_OF}", "gaps (present)"), ("coverage --known-at (middle)", "coverage (present)")):

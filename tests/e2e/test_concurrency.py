@@ -18,7 +18,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from itertools import pairwise
@@ -32,44 +31,16 @@ from kompass.domain.recording import initiative_id
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.eventstore import events_table
 from tests.conftest import NEW_STORE_EVENTS, init_store
+from tests.e2e.program import INSTALLED, KOMPASS, command, environment, run, start, succeeded
 from tests.integration.helpers import key_events
 
-VENV_KOMPASS = Path(sys.executable).parent / "kompass"
-KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)")]
+pytestmark = [pytest.mark.slow, INSTALLED]
 
 WRITERS = 5
 
 
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"KOMPASS_DB", "KOMPASS_USER", "POSTGRES_ENABLE_DB_FUNCTIONS"}}
-    env["NO_COLOR"] = "1"
-    return {**env, **(extra or {})}
-
-
-def start(url: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    assert KOMPASS is not None
-    return subprocess.Popen(
-        [KOMPASS, "--db", url, "--as", "admin", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=_env(env),
-    )
-
-
 def kompass(url: str, *args: str, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    assert KOMPASS is not None
-    return subprocess.run(
-        [KOMPASS, "--db", url, "--as", "admin", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=_env(env),
-        timeout=timeout,
-        check=False,
-    )
+    return run(url, *args, env=env, timeout=timeout)
 
 
 def together(url: str, commands: list[list[str]]) -> list[subprocess.CompletedProcess[str]]:
@@ -80,12 +51,6 @@ def together(url: str, commands: list[list[str]]) -> list[subprocess.CompletedPr
         out, err = process.communicate(timeout=300)
         done.append(subprocess.CompletedProcess(args, process.returncode, out, err))
     return done
-
-
-def succeeded(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert result.returncode == 0, f"{result.args} exited {result.returncode}: {result.stderr}"
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -495,7 +460,7 @@ def test_a_read_only_store_gives_one_line_a_storage_exit_code_and_nothing_half_w
                 [*prefix, KOMPASS, "--db", url, *args],  # as `nobody` itself: the store cannot even be opened
                 capture_output=True,
                 text=True,
-                env=_env({"HOME": str(directory)}),
+                env=environment({"HOME": str(directory)}),
                 timeout=120,
                 check=False,
             )
@@ -542,15 +507,14 @@ def test_a_durable_store_shows_no_warning(db_url: str) -> None:
 def test_a_follow_worker_started_in_the_background_stops_cleanly(sqlite_url: str, how: signal.Signals) -> None:
     """A job a script starts with `&` inherits SIGINT as ignored; service managers send SIGTERM. Either way
     the worker says `stopped` and exits 0 (it once ignored SIGINT then, and died without a word on SIGTERM)."""
-    assert KOMPASS is not None
     succeeded(kompass(sqlite_url, "init"))
     worker = subprocess.Popen(
-        [KOMPASS, "--db", sqlite_url, "--as", "admin", "projections", "run", "--follow", "--poll", "0.2"],
+        command(sqlite_url, "projections", "run", "--follow", "--poll", "0.2"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
-        env=_env(),
+        env=environment(),
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as a background job of sh
     )
     try:

@@ -9,8 +9,6 @@ that a catch-up brings to exactly what a full rebuild gives.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,52 +19,13 @@ from pathlib import Path
 import pytest
 
 from kompass.infrastructure.bootstrap import Store
+from tests.e2e.program import INSTALLED, start, succeeded
+from tests.e2e.program import run as kompass
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV_KOMPASS = Path(sys.executable).parent / "kompass"
-KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
-pytestmark = [
-    pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)"),
-    pytest.mark.slow,
-]
+pytestmark = [INSTALLED, pytest.mark.slow]
 
 LINES = 50_000
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"KOMPASS_DB", "KOMPASS_USER"}}
-    env["NO_COLOR"] = "1"
-    return env
-
-
-def kompass(url: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    assert KOMPASS is not None
-    return subprocess.run(
-        [KOMPASS, "--db", url, "--as", "admin", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=_env(),
-        timeout=timeout,
-        check=False,
-    )
-
-
-def start(url: str, *args: str) -> subprocess.Popen[str]:
-    assert KOMPASS is not None
-    return subprocess.Popen(
-        [KOMPASS, "--db", url, "--as", "admin", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=_env(),
-    )
-
-
-def succeeded(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert result.returncode == 0, f"{result.args} exited {result.returncode}: {result.stderr}"
-    return result
 
 
 @pytest.fixture(scope="module")

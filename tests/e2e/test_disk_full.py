@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import init_store
-from tests.e2e.test_crash import kompass, small_generated_log, succeeded
+from tests.e2e.program import run as kompass
+from tests.e2e.program import succeeded
+from tests.e2e.test_crash import small_generated_log
 
 __all__ = ["small_generated_log"]  # the fixture, shared with the crash tests
 SMALL_DISK = "1m"

@@ -16,11 +16,8 @@ once it lies strictly between 0 and the head; if a worker finishes first, it sta
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +29,7 @@ from sqlalchemy.pool import NullPool
 from kompass.infrastructure import tables
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.settings import locate
+from tests.e2e.program import INSTALLED, command, environment, run, succeeded
 from tests.integration.helpers import as_json as in_process
 from tests.integration.test_projections_cli import read_tables
 from tests.integration.test_projections_reference import (
@@ -42,27 +40,12 @@ from tests.integration.test_projections_reference import (
     write_log,
 )
 
-VENV_KOMPASS = Path(sys.executable).parent / "kompass"
-KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
-pytestmark = [
-    pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)"),
-    pytest.mark.slow,
-]
+pytestmark = [INSTALLED, pytest.mark.slow]
 ATTEMPTS = 4
 
 
-def env() -> dict[str, str]:
-    values = {k: v for k, v in os.environ.items() if k not in {"KOMPASS_DB", "KOMPASS_USER"}}
-    values["NO_COLOR"] = "1"
-    return values
-
-
 def kompass(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    assert KOMPASS is not None
-    result = subprocess.run([KOMPASS, "--db", url, "--as", "admin", *args], capture_output=True, text=True,
-                            encoding="utf-8", env=env(), timeout=300, check=False)
-    assert result.returncode == 0, f"kompass {' '.join(args)} exited {result.returncode}: {result.stderr}"
-    return result
+    return succeeded(run(url, *args, timeout=300))
 
 
 def as_json(url: str, *args: str) -> Any:
@@ -100,9 +83,7 @@ def kill_part_way(url: str, args: list[str], positions: Positions, low: int, hea
 
     Returns the position it left, or None when it finished first (or never got past `low`).
     """
-    assert KOMPASS is not None
-    worker = subprocess.Popen([KOMPASS, "--db", url, "--as", "admin", *args], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=env())
+    worker = subprocess.Popen(command(url, *args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment())
     try:
         deadline = time.monotonic() + 240
         while worker.poll() is None and time.monotonic() < deadline:

@@ -9,8 +9,6 @@ PostgreSQL only: with no server the test is skipped with its reason.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,53 +20,28 @@ from typing import Any
 import pytest
 
 from tests.conftest import PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
+from tests.e2e import program
+from tests.e2e.program import INSTALLED, succeeded
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV_KOMPASS = Path(sys.executable).parent / "kompass"
-KOMPASS = str(VENV_KOMPASS) if VENV_KOMPASS.exists() else shutil.which("kompass")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.postgres,
-    pytest.mark.skipif(KOMPASS is None, reason="the kompass program is not installed (pip install -e .)"),
+    INSTALLED,
     pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or ""),
 ]
 
 REGIONS = ["14", "12", "01", "25"]
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"KOMPASS_DB", "KOMPASS_USER"}}
-    env["NO_COLOR"] = "1"
-    env["PYTHONFAULTHANDLER"] = "1"
-    return env
+FAULTS = {"PYTHONFAULTHANDLER": "1"}
+"""A worker that hangs or dies of a signal prints where it was."""
 
 
 def start(url: str, *args: str) -> subprocess.Popen[str]:
-    assert KOMPASS is not None
-    return subprocess.Popen(
-        [KOMPASS, "--db", url, "--as", "admin", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=_env(),
-    )
+    return program.start(url, *args, env=FAULTS)
 
 
 def kompass(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    assert KOMPASS is not None
-    result = subprocess.run(
-        [KOMPASS, "--db", url, "--as", "admin", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=_env(),
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, f"kompass {' '.join(args)} exited {result.returncode}: {result.stderr}"
-    assert "Traceback" not in result.stderr
-    return result
+    return succeeded(program.run(url, *args, env=FAULTS))
 
 
 def as_json(url: str, *args: str) -> Any:

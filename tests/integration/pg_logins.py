@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from kompass.domain.identity import KOMPASS_NAMESPACE
 from kompass.infrastructure import pg_roles
 from kompass.infrastructure.settings import locate
-from tests.conftest import PG_ADMIN_URL, drop_pg_database, init_store, new_pg_database
+from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
 
 HOST, PORT = "127.0.0.1", "5432"
 USER_TOPIC = "kompass.domain.user:User"
@@ -76,6 +78,19 @@ def new_store() -> PgStore:
     with with_prefix(prefix):
         init_store(url)
     return PgStore(url, prefix)
+
+
+@contextmanager
+def made_store() -> Iterator[PgStore]:
+    """A new store with roles of its own (`new_store`), dropped with them afterwards; the test is skipped, with
+    the reason, when no PostgreSQL server answers."""
+    if PG_UNAVAILABLE:
+        pytest.skip(PG_UNAVAILABLE)
+    made = new_store()
+    try:
+        yield made
+    finally:
+        drop_store(made)
 
 
 def drop_store(store: PgStore) -> None:

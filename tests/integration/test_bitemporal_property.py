@@ -14,32 +14,35 @@ PostgreSQL.
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kompass.application import commands as c
 from kompass.application.coverage import report_from_state
 from kompass.application.state import PortfolioState, fold
-from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections.bitemporal import writer as bitemporal_projection
-from tests.conftest import drop_pg_database, init_store
 from tests.integration.helpers import use_projector
-from tests.integration.test_projections_property import CATCH_UP, LEADS, batches, effective, keys, pg_copy, pg_template, refs, step, steps
+from tests.integration.property_runs import examples, pg_copy, play, sqlite_copy
+from tests.integration.test_projections_property import LEADS, batches, effective, keys, refs, step, steps
 
 corrections = st.one_of(
     st.builds(c.MoveLeadRegion, ref=refs, region=st.sampled_from(LEADS), effective=effective),
     st.builds(c.RetypeInitiative, ref=refs, type=st.sampled_from(("project", "training", "analysis")), effective=effective),
-    st.builds(c.UnfundInitiative, ref=refs, source=st.just("erdf"), amount_sek=st.integers(0, 10**6), year=st.integers(2020, 2025),
-              effective=effective),
+    st.builds(
+        c.UnfundInitiative,
+        ref=refs,
+        source=st.just("erdf"),
+        amount_sek=st.integers(0, 10**6),
+        year=st.integers(2020, 2025),
+        effective=effective,
+    ),
     st.builds(c.RenameActor, key=keys, name=st.just("Ny aktör"), effective=effective),
 )
 """Corrections (kompass.application.catalogue) flow into the rows like every other event."""
@@ -47,7 +50,6 @@ plans = st.builds(lambda first, more: first + more, steps, st.lists(step | corre
 
 QUESTIONS = 40
 TODAY = date(2026, 1, 1)
-__all__ = ["pg_template"]  # the fixture, imported for the PostgreSQL test
 
 
 def seen(state: PortfolioState) -> tuple[Any, ...]:
@@ -67,17 +69,22 @@ def questions(data: st.DataObject, facts: list[Any]) -> list[tuple[date | None, 
     return [data.draw(st.tuples(as_of, known_at)) for _ in range(QUESTIONS)]
 
 
-def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
+@contextlib.contextmanager
+def played(url: str, plan: list[Any], batch: int) -> Iterator[Store]:
+    """The store at `url` once the plan has run, its bitemporal rows caught up in batches of `batch` at the plan's
+    catch-ups and at its end; closed afterwards."""
     store = Store(url, "admin")
     try:
         use_projector(store, [bitemporal_projection], batch=batch)
-        for item in plan:
-            if item == CATCH_UP:
-                store.projector.catch_up()
-                continue
-            with contextlib.suppress(KompassError):
-                store.kompass.execute(item, store.access())
+        play(store, plan, store.projector.catch_up)
         store.projector.catch_up()
+        yield store
+    finally:
+        store.close()
+
+
+def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
+    with played(url, plan, batch) as store:
         facts = list(store.facts.facts())
         for as_of, known_at in questions(data, facts):
             replayed = fold(facts, as_of, known_at)
@@ -88,35 +95,18 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
                 assert series is not None
                 tallied = report_from_state(replayed, store.framework, as_of or TODAY)
                 assert series == tallied, f"coverage as of {as_of}, known at {known_at}"
-    finally:
-        store.close()
 
 
-@pytest.fixture(scope="module")
-def sqlite_template() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "template.db"
-        store = Store(init_store(f"sqlite:///{path}"), "admin")
-        store.projector.catch_up()
-        store.close()
-        yield path
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(25)
 @given(plan=plans, batch=batches, data=st.data())
 def test_rows_and_replay_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int, data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "kompass.db"
-        shutil.copyfile(sqlite_template, path)
-        check(f"sqlite:///{path}", plan, batch, data)
+    with sqlite_copy(sqlite_template) as url:
+        check(url, plan, batch, data)
 
 
 @pytest.mark.postgres
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(3)
 @given(plan=plans, batch=batches, data=st.data())
 def test_rows_and_replay_agree_on_postgres(pg_template: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
-    url = pg_copy(pg_template)
-    try:
+    with pg_copy(pg_template) as url:
         check(url, plan, batch, data)
-    finally:
-        drop_pg_database(url)

@@ -11,25 +11,20 @@ everywhere.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kompass.application import commands as c
 from kompass.application import network as n
 from kompass.application.state import fold
-from kompass.domain.errors import KompassError
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections.network import writer as network_projection
-from tests.conftest import init_store
 from tests.integration.helpers import use_projector
+from tests.integration.property_runs import CATCH_UP, examples, pg_copy, play, sqlite_copy
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +32,6 @@ REFS = ("r0", "r1", "r2", "r3")
 KEYS = ("k0", "k1", "k2", "k3")
 LEADS = ("01", "12", "14")
 AREAS = ("competence", "security", "innovation")
-CATCH_UP = "catch up"
 SCOPES = [(None, None), *((r, None) for r in ("01", "12", "14", "25")), *((None, a) for a in AREAS), ("14", "security")]
 
 refs = st.sampled_from(REFS)
@@ -47,8 +41,14 @@ actors = keys | region_keys
 areas = st.sampled_from(AREAS)
 
 step = st.one_of(
-    st.builds(c.ProposeInitiative, ref=refs, region=st.sampled_from(LEADS), title=st.just("Insats"),
-              areas=st.lists(areas, min_size=1, max_size=2, unique=True).map(tuple), type=st.just("project")),
+    st.builds(
+        c.ProposeInitiative,
+        ref=refs,
+        region=st.sampled_from(LEADS),
+        title=st.just("Insats"),
+        areas=st.lists(areas, min_size=1, max_size=2, unique=True).map(tuple),
+        type=st.just("project"),
+    ),
     st.builds(c.ChangeStatus, ref=refs, status=st.sampled_from(("planned", "active", "paused", "completed", "cancelled"))),
     st.builds(c.ChangeStatus, ref=refs, status=st.just("cancelled")),
     st.builds(c.ReopenInitiative, ref=refs, reason=st.just("again")),
@@ -59,8 +59,13 @@ step = st.one_of(
     st.builds(c.JoinInitiative, ref=refs, actor=keys),
     st.builds(c.LeaveInitiative, ref=refs, actor=actors),
     st.builds(c.LeaveInitiative, ref=refs, actor=keys),
-    st.builds(c.RegisterActor, key=keys, name=st.just("Aktör"), kind=st.sampled_from(("university", "library", "region")),
-              region=st.none() | st.sampled_from(("12", "25"))),
+    st.builds(
+        c.RegisterActor,
+        key=keys,
+        name=st.just("Aktör"),
+        kind=st.sampled_from(("university", "library", "region")),
+        region=st.none() | st.sampled_from(("12", "25")),
+    ),
     st.builds(lambda pair: c.MergeActor(key=pair[0], into=pair[1]), st.permutations(KEYS).map(lambda p: p[:2])),
     st.builds(c.FundInitiative, ref=refs, source=st.just("erdf"), amount_sek=st.integers(0, 1000), year=st.just(2022)),
     st.just(CATCH_UP),
@@ -89,12 +94,7 @@ def check(url: str, plan: list[Any], batch: int) -> None:
     store = Store(url, "admin")
     try:
         use_projector(store, [network_projection], batch=batch)
-        for item in plan:
-            if item == CATCH_UP:
-                agree(store)
-                continue
-            with contextlib.suppress(KompassError):
-                store.kompass.execute(item, store.access())
+        play(store, plan, lambda: agree(store))
         agree(store)
         store.projector.rebuild(only="network")
         use_projector(store, [network_projection])
@@ -103,36 +103,16 @@ def check(url: str, plan: list[Any], batch: int) -> None:
         store.close()
 
 
-@pytest.fixture(scope="module")
-def sqlite_template() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "template.db"
-        store = Store(init_store(f"sqlite:///{path}"), "admin")
-        store.projector.catch_up()
-        store.close()
-        yield path
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(40)
 @given(plan=steps, batch=batches)
 def test_edge_table_equals_the_network_from_scratch(sqlite_template: Path, plan: list[Any], batch: int) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "kompass.db"
-        shutil.copyfile(sqlite_template, path)
-        check(f"sqlite:///{path}", plan, batch)
+    with sqlite_copy(sqlite_template) as url:
+        check(url, plan, batch)
 
 
 @pytest.mark.postgres
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(5)
 @given(plan=steps, batch=batches)
-def test_edge_table_equals_the_network_from_scratch_on_postgres(plan: list[Any], batch: int) -> None:
-    from tests.conftest import PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
-
-    if PG_UNAVAILABLE:
-        pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database(initialised=False)
-    try:
-        init_store(url)
+def test_edge_table_equals_the_network_from_scratch_on_postgres(pg_template: str, plan: list[Any], batch: int) -> None:
+    with pg_copy(pg_template) as url:
         check(url, plan, batch)
-    finally:
-        drop_pg_database(url)

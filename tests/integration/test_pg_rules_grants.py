@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PG_UNAVAILABLE
-from tests.integration.pg_logins import PgStore, drop_store, new_store, role_event_sql, superuser
+from tests.integration.pg_logins import PgStore, made_store, role_event_sql, superuser
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(PG_UNAVAILABLE is not None, reason=PG_UNAVAILABLE or "")]
 
@@ -26,13 +26,8 @@ event = st.tuples(st.sampled_from(KINDS), st.sampled_from(ROLES), st.lists(st.sa
 
 @pytest.fixture(scope="module")
 def store() -> Iterator[PgStore]:
-    if PG_UNAVAILABLE:
-        pytest.skip(PG_UNAVAILABLE)
-    made = new_store()
-    try:
+    with made_store() as made:
         yield made
-    finally:
-        drop_store(made)
 
 
 def fold(events: list[tuple[str, str, list[str]]]) -> set[tuple[str, str]]:

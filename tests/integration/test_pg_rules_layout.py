@@ -22,7 +22,7 @@ from tests.integration.pg_logins import (
     connect_as,
     count_events,
     drop_store,
-    new_store,
+    made_store,
     psql,
     superuser,
     with_prefix,
@@ -40,18 +40,12 @@ REWRITE = (
 
 @pytest.fixture
 def store() -> Iterator[PgStore]:
-    if PG_UNAVAILABLE:
-        pytest.skip(PG_UNAVAILABLE)
-    made = new_store()
-    try:
+    with made_store() as made:
         yield made
-    finally:
-        drop_store(made)
 
 
 def add(url: str, ref: str, region: str, user: str | None, code: int | None = None) -> str:
-    args = ("initiative", "add", "--ref", ref, "--region", region, "--title", "Öppna data", "--area", "innovation",
-            "--type", "project")
+    args = ("initiative", "add", "--ref", ref, "--region", region, "--title", "Öppna data", "--area", "innovation", "--type", "project")
     if code is None:
         ok(url, *args, user=user)
         return ""
@@ -138,8 +132,15 @@ def test_a_role_that_may_create_roles_sets_up_a_store_too() -> None:
             owners = {row[0] for row in conn.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")}
         assert owners == {f"{prefix}owner"}
         coord = made.login("coord", "coordinator")
-        assert "may not change" in psql(made, coord, "INSERT INTO kompass_events (originator_id, originator_version, topic, state) "
-                                        f"VALUES ('{uuid.uuid4()}', 1, 'x:Initiative.InitiativeProposed', '\\x7b7d')").stderr
+        assert (
+            "may not change"
+            in psql(
+                made,
+                coord,
+                "INSERT INTO kompass_events (originator_id, originator_version, topic, state) "
+                f"VALUES ('{uuid.uuid4()}', 1, 'x:Initiative.InitiativeProposed', '\\x7b7d')",
+            ).stderr
+        )
         pg_roles.revoke_membership(locate(made.url_as(dba)), coord, "coordinator")
     finally:
         drop_store(made)

@@ -9,27 +9,21 @@ size is drawn small too, so batch boundaries fall everywhere.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import tempfile
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kompass.application import commands as c
-from kompass.domain.errors import KompassError
 from kompass.domain.status import STATUSES
 from kompass.domain.vocabulary import FOCUS_LEVELS, REGIONS
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections.portfolio import writer as portfolio_projection
-from tests.conftest import PG_ADMIN_URL, PG_UNAVAILABLE, drop_pg_database, init_store, new_pg_database
 from tests.integration.helpers import use_projector
+from tests.integration.property_runs import CATCH_UP, examples, pg_copy, play, sqlite_copy
 from tests.integration.test_projections_reference import (
     AREAS,
     projected_cell_actors,
@@ -43,7 +37,6 @@ REFS = ("r0", "r1", "r2", "r3")
 KEYS = ("k0", "k1", "k2", "k3")
 LEADS = ("01", "12", "14", "25")
 """Few lead regions, so initiatives share regions; region actors of all 21 may join."""
-CATCH_UP = "catch up"
 
 refs = st.sampled_from(REFS)
 keys = st.sampled_from(KEYS[:3])
@@ -55,9 +48,13 @@ effective = st.none() | st.dates(min_value=date(2020, 1, 1), max_value=date.toda
 
 step = st.one_of(
     st.builds(
-        c.ProposeInitiative, ref=refs, region=st.sampled_from(LEADS), title=st.just("Insats"),
+        c.ProposeInitiative,
+        ref=refs,
+        region=st.sampled_from(LEADS),
+        title=st.just("Insats"),
         areas=st.lists(areas, min_size=1, max_size=3, unique=True).map(tuple),
-        type=st.sampled_from(("project", "training", "analysis")), effective=effective,
+        type=st.sampled_from(("project", "training", "analysis")),
+        effective=effective,
     ),
     st.builds(c.ChangeStatus, ref=refs, status=st.sampled_from(STATUSES), effective=effective),
     st.builds(c.ChangeStatus, ref=refs, status=st.sampled_from(("active", "completed")), effective=effective),
@@ -71,24 +68,47 @@ step = st.one_of(
     st.builds(c.LeaveInitiative, ref=refs, actor=actors, effective=effective),
     st.builds(c.LeaveInitiative, ref=refs, actor=keys, effective=effective),
     st.builds(c.LeaveInitiative, ref=refs, actor=keys, effective=effective),
-    st.builds(c.FundInitiative, ref=refs, source=st.just("erdf"), amount_sek=st.integers(0, 10**9), year=st.integers(2020, 2025),
-              effective=effective),
-    st.builds(c.RegisterActor, key=st.sampled_from(KEYS), name=st.just("Aktör"), kind=st.sampled_from(("university", "company", "library")),
-              region=st.none() | st.sampled_from(LEADS), effective=effective),
+    st.builds(
+        c.FundInitiative,
+        ref=refs,
+        source=st.just("erdf"),
+        amount_sek=st.integers(0, 10**9),
+        year=st.integers(2020, 2025),
+        effective=effective,
+    ),
+    st.builds(
+        c.RegisterActor,
+        key=st.sampled_from(KEYS),
+        name=st.just("Aktör"),
+        kind=st.sampled_from(("university", "company", "library")),
+        region=st.none() | st.sampled_from(LEADS),
+        effective=effective,
+    ),
     st.builds(c.MergeActor, key=keys, into=keys, effective=effective),
     st.builds(lambda pair, when: c.MergeActor(key=pair[0], into=pair[1], effective=when), st.permutations(KEYS[:3]), effective),
     st.builds(
-        c.AssessPortfolio, region=st.sampled_from(LEADS), year=st.integers(2020, 2023), score=st.integers(1, 10),
-        light=st.just("yellow"), focus=st.dictionaries(areas, st.sampled_from(FOCUS_LEVELS), max_size=3), effective=effective,
+        c.AssessPortfolio,
+        region=st.sampled_from(LEADS),
+        year=st.integers(2020, 2023),
+        score=st.integers(1, 10),
+        light=st.just("yellow"),
+        focus=st.dictionaries(areas, st.sampled_from(FOCUS_LEVELS), max_size=3),
+        effective=effective,
     ),
     st.just(CATCH_UP),
     st.just(CATCH_UP),
 )
 
+
 def propose(ref: str) -> st.SearchStrategy[c.ProposeInitiative]:
     return st.builds(
-        c.ProposeInitiative, ref=st.just(ref), region=st.sampled_from(LEADS), title=st.just("Insats"),
-        areas=st.lists(areas, min_size=1, max_size=3, unique=True).map(tuple), type=st.just("project"), effective=effective,
+        c.ProposeInitiative,
+        ref=st.just(ref),
+        region=st.sampled_from(LEADS),
+        title=st.just("Insats"),
+        areas=st.lists(areas, min_size=1, max_size=3, unique=True).map(tuple),
+        type=st.just("project"),
+        effective=effective,
     )
 
 
@@ -107,14 +127,13 @@ def check(url: str, plan: list[Any], batch: int, page: int) -> None:
     store = Store(url, "admin")
     try:
         use_projector(store, [portfolio_projection], batch=batch, page=page)  # coverage only: the network has its own tests
-        for item in plan:
-            if item == CATCH_UP:
-                store.projector.catch_up()
-                # Caught up at this point: the tables agree with the aggregates now.
-                assert projected_numbers(store).differences(reference_numbers(store, REFS, KEYS)) == []
-                continue
-            with contextlib.suppress(KompassError):
-                store.kompass.execute(item, store.access())
+
+        def caught_up() -> None:
+            store.projector.catch_up()
+            # Caught up at this point: the tables agree with the aggregates now.
+            assert projected_numbers(store).differences(reference_numbers(store, REFS, KEYS)) == []
+
+        play(store, plan, caught_up)
         store.projector.catch_up()
         use_projector(store, [portfolio_projection])
         assert all(s.behind == 0 for s in store.projector.status())
@@ -130,57 +149,19 @@ def check(url: str, plan: list[Any], batch: int, page: int) -> None:
 
 
 # Every example starts from a copy of one initialised store (the 21 regions, caught up),
-# which keeps the examples cheap.
-
-@pytest.fixture(scope="module")
-def sqlite_template() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "template.db"
-        store = Store(init_store(f"sqlite:///{path}"), "admin")
-        store.projector.catch_up()
-        store.close()
-        assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
-        yield path
+# which keeps the examples cheap: the fixtures `sqlite_template` and `pg_template` (tests/integration/conftest.py).
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(25)
 @given(plan=steps, batch=batches, page=pages)
 def test_incremental_rebuilt_and_reference_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int, page: int) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "kompass.db"
-        shutil.copyfile(sqlite_template, path)
-        check(f"sqlite:///{path}", plan, batch, page)
-
-
-@pytest.fixture(scope="module")
-def pg_template() -> Iterator[str]:
-    if PG_UNAVAILABLE:
-        pytest.skip(PG_UNAVAILABLE)
-    url = new_pg_database()
-    try:
-        store = Store(url, "admin")  # made by init_store
-        store.projector.catch_up()
-        store.close()
-        yield url.rsplit("/", 1)[1]
-    finally:
-        drop_pg_database(url)
-
-
-def pg_copy(template: str) -> str:
-    import psycopg
-
-    name = f"kompass_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    with sqlite_copy(sqlite_template) as url:
+        check(url, plan, batch, page)
 
 
 @pytest.mark.postgres
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(4)
 @given(plan=steps, batch=batches, page=pages)
 def test_incremental_rebuilt_and_reference_agree_on_postgres(pg_template: str, plan: list[Any], batch: int, page: int) -> None:
-    url = pg_copy(pg_template)
-    try:
+    with pg_copy(pg_template) as url:
         check(url, plan, batch, page)
-    finally:
-        drop_pg_database(url)

@@ -11,34 +11,25 @@ on SQLite, a few on PostgreSQL.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import tempfile
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kompass.application.reports.annual import annual_report
 from kompass.application.reports.changes import late_changes
 from kompass.application.reports.national import national_report
 from kompass.application.reports.year import LogYears
-from kompass.domain.errors import KompassError
-from kompass.infrastructure.bootstrap import Store
-from kompass.infrastructure.projections.bitemporal import writer as bitemporal_projection
 from kompass.infrastructure.projections.bitemporal.years import PastYearRows
-from tests.conftest import drop_pg_database, init_store
-from tests.integration.helpers import use_projector
-from tests.integration.test_bitemporal_property import plans
-from tests.integration.test_projections_property import CATCH_UP, LEADS, batches, pg_copy, pg_template
+from tests.integration.property_runs import examples, pg_copy, sqlite_copy
+from tests.integration.test_bitemporal_property import plans, played
+from tests.integration.test_projections_property import LEADS, batches
 
 QUESTIONS = 6
 years = st.integers(2019, 2027)
-__all__ = ["pg_template"]  # the fixture, imported for the PostgreSQL test
 
 
 def moments(facts: list[Any]) -> st.SearchStrategy[datetime]:
@@ -53,16 +44,7 @@ def differences(one: Any, other: Any) -> list[str]:
 
 
 def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
-    store = Store(url, "admin")
-    try:
-        use_projector(store, [bitemporal_projection], batch=batch)
-        for item in plan:
-            if item == CATCH_UP:
-                store.projector.catch_up()
-                continue
-            with contextlib.suppress(KompassError):
-                store.kompass.execute(item, store.access())
-        store.projector.catch_up()
+    with played(url, plan, batch) as store:
         facts = list(store.facts.facts())
         rows = PastYearRows(store.engine, store.read_model)
         assert rows.position() == store.facts.head()
@@ -85,35 +67,18 @@ def check(url: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
                 for log in (indexed, replayed)
             )
             assert corrected == corrected_reference, f"corrections {year}, {region}, {since}: {differences(corrected, corrected_reference)}"
-    finally:
-        store.close()
 
 
-@pytest.fixture(scope="module")
-def sqlite_template() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "template.db"
-        store = Store(init_store(f"sqlite:///{path}"), "admin")
-        store.projector.catch_up()
-        store.close()
-        yield path
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(25)
 @given(plan=plans, batch=batches, data=st.data())
 def test_reports_from_rows_and_from_replay_agree_on_sqlite(sqlite_template: Path, plan: list[Any], batch: int, data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "kompass.db"
-        shutil.copyfile(sqlite_template, path)
-        check(f"sqlite:///{path}", plan, batch, data)
+    with sqlite_copy(sqlite_template) as url:
+        check(url, plan, batch, data)
 
 
 @pytest.mark.postgres
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(3)
 @given(plan=plans, batch=batches, data=st.data())
 def test_reports_from_rows_and_from_replay_agree_on_postgres(pg_template: str, plan: list[Any], batch: int, data: st.DataObject) -> None:
-    url = pg_copy(pg_template)
-    try:
+    with pg_copy(pg_template) as url:
         check(url, plan, batch, data)
-    finally:
-        drop_pg_database(url)
