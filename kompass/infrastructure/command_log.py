@@ -161,6 +161,27 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant
 """One decoder for every line: `json.loads` with hooks builds a new decoder per call."""
 
 
+MAX_NESTING = 64
+"""How deeply arrays and objects may nest in a line (a command's own values nest two or three deep)."""
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def too_deep(text: str) -> bool:
+    """Do arrays and objects nest more than MAX_NESTING deep in `text` (brackets inside strings not counted)?
+    Refused before decoding: the decoder recurses once per level, and a line nested thousands deep took it
+    to Python's recursion limit, where the garbage collector's finalizers that happened to run failed too and
+    printed tracebacks of their own. Lines with few brackets, nearly all of them, are passed at once."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_NESTING:
+            return True
+    return False
+
+
 def _decode(text: str) -> Any:
     """`json.loads(text)` with the hooks above, including its refusal of a byte order mark."""
     if text.startswith("\ufeff"):
@@ -175,6 +196,8 @@ FIELDS: dict[type[Command], dict[str, dataclasses.Field[Any]]] = {
 
 
 def parse_command(text: str, line: int = 0, *, restore: bool = False) -> LoggedCommand:
+    if too_deep(text):
+        raise InvalidValue(f"invalid JSON: nested too deeply (more than {MAX_NESTING} levels)")
     try:
         record = _decode(text)
     except json.JSONDecodeError as error:
