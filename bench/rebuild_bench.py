@@ -11,7 +11,10 @@ kept in bench/out/ like coverage_bench.py's), side by side in one run:
     and rebuild ≥ 60 % of the best possible rate, by wall time and (since other work on a shared machine
     stretches wall time unevenly) by CPU time, the floor's too.
 
-    python bench/rebuild_bench.py --lines 100000
+With --postgres, the same log imported into a new PostgreSQL database, and its rebuild timed filling the fresh
+tables in one process and in two (`parallel_fill`), alternately, best of --repeat each.
+
+    python bench/rebuild_bench.py --lines 100000 [--postgres]
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from common import KOMPASS, OUT, imported_store, progress, table, verdict
+from common import KOMPASS, OUT, command_log, drop_pg_database, imported_store, new_pg_database, pg_unavailable, progress, table, verdict
 from coverage_bench import READ_BATCH, write_floor_times
 
 RATE_TARGET = 0.6
@@ -110,11 +113,47 @@ def rebuild_alone(url: str, repeat: int) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
+def postgres_rebuilds(lines: int, repeat: int) -> list[list[str]]:
+    """The log imported into a new PostgreSQL database; its rebuild in one process and in two, alternately: rows of
+    the table (best wall seconds, this process's CPU, and the ratio)."""
+    from kompass.infrastructure.bootstrap import Store
+    from kompass.infrastructure.command_log import read_command_log
+
+    url = new_pg_database()
+    try:
+        store = Store(url, create=True)
+        try:
+            progress(f"PostgreSQL: importing {lines:,} lines …")
+            commands = ((c.line, c.command, c.recorded_at) for c in read_command_log(command_log(lines)))
+            store.kompass.import_commands(commands, store.access())
+            store.projector.catch_up()
+            times: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+            for attempt in range(repeat):
+                for processes in (1, 2) if attempt % 2 == 0 else (2, 1):
+                    store.projector.parallel_from = 1 if processes == 2 else 1 << 62
+                    progress(f"PostgreSQL: rebuild in {processes} process(es), round {attempt + 1}")
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    store.projector.rebuild()
+                    times[processes].append((time.perf_counter() - wall, time.process_time() - cpu))
+                    assert store.projector.processes == processes
+        finally:
+            store.close()
+    finally:
+        drop_pg_database(url)
+    one, two = min(times[1]), min(times[2])
+    return [
+        [f"PostgreSQL: rebuild filling in one process (s, best of {repeat}; this process's CPU {one[1]:.2f} s)", f"{one[0]:.2f}", "", ""],
+        [f"PostgreSQL: rebuild filling in two processes (s, best of {repeat}; this process's CPU {two[1]:.2f} s)", f"{two[0]:.2f}", "", ""],
+        ["PostgreSQL: two processes ÷ one, wall", f"{two[0] / one[0]:.3f}", "", ""],
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000, help="lines of the generated store (default 100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds timed without readers; the best is kept")
     parser.add_argument("--fresh", action="store_true", help="rebuild the store kept in bench/out/ by an earlier run")
+    parser.add_argument("--postgres", action="store_true", help="also time the rebuild on PostgreSQL, in one process and in two")
     args = parser.parse_args()
     url, _import_seconds, _rss = imported_store(args.lines, args.fresh)
     events, read_seconds, read_cpu = raw_read_seconds(url)
@@ -142,6 +181,9 @@ def main() -> None:
     rows.append(["… that said a rebuild was under way", f"{said}", "", ""])
     rows.append(["… that failed", f"{failed}", "0", verdict(failed == 0)])
     rows.append(["… stale without saying so", f"{stale}", "0", verdict(stale == 0)])
+    if args.postgres:
+        reason = pg_unavailable()
+        rows += postgres_rebuilds(args.lines, args.repeat) if reason is None else [[f"PostgreSQL: not measured ({reason})", "", "", ""]]
     print(f"Rebuild rate and readers during a rebuild, SQLite (bench/rebuild_bench.py --lines {args.lines})")
     print(table(rows))
 

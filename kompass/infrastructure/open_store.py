@@ -162,7 +162,7 @@ class OpenStore:
 
     @cached_property
     def projector(self) -> Projector:
-        return Projector(self.engine, self.facts, self.framework.area_keys)
+        return Projector(self.engine, self.facts, self.framework.area_keys, location=self.location)
 
     @cached_property
     def users(self) -> UserRegister:

@@ -213,3 +213,72 @@ def test_a_command_during_a_rebuild_loses_nothing(db_url: str, small_generated_l
     shown = json.loads(succeeded(kompass(db_url, "initiative", "show", "14-during", "--format", "json")).stdout)
     assert "14-during" in json.dumps(shown)
     succeeded(kompass(db_url, "verify"))
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _scratch_positions(url: str) -> dict[str, int]:
+    """Each projection's position in a rebuild's scratch schema (PostgreSQL); empty while there is none."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True) as conn:
+            return {str(name): int(p) for name, p in conn.execute("SELECT projection, position FROM kompass_rebuild.rm_tracking")}
+    except psycopg.Error:
+        return {}
+
+
+def test_a_killed_rebuild_in_two_processes_stops_both(pg_url: str, big_log: Path) -> None:
+    """On PostgreSQL a rebuild of 20,000 facts or more fills in two processes: killed (SIGKILL), the second one
+    stops too (it looks for the rebuild between pages), the live tables are as they were, and the next rebuild
+    runs to the end."""
+    succeeded(kompass(pg_url, "import", str(big_log)))
+    succeeded(kompass(pg_url, "projections", "run"))
+    expected = json.loads(succeeded(kompass(pg_url, "coverage", "--format", "json")).stdout)
+    head = event_count(pg_url)
+    assert head >= 20_000
+
+    rebuild = start(pg_url, "projections", "rebuild", "--batch", "200")
+    second: list[int] = []
+
+    def filling() -> bool:
+        """The second process has begun and is far from the end (it fills the portfolio and network tables)."""
+        second[:] = [pid for pid in _children(rebuild.pid) if b"parallel_fill" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        return bool(second) and 0 < _scratch_positions(pg_url).get("portfolio", 0) < head // 2
+
+    if not kill_when(rebuild, filling, extra=0.0):
+        pytest.skip("the rebuild finished before it could be killed (a fast machine): nothing to check")
+    deadline = time.monotonic() + 120
+    while _running(second[0]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(second[0]), "the second process went on filling after the rebuild was killed"
+    assert _scratch_positions(pg_url)["portfolio"] < head, "the second process filled to the end after the rebuild was killed"
+    for _ in range(50):  # PostgreSQL ends the killed client's session (and its advisory lock) once it notices
+        after = succeeded(kompass(pg_url, "coverage", "--format", "json"))
+        if "being rebuilt" not in after.stderr:
+            break
+        time.sleep(0.2)
+    assert json.loads(after.stdout) == expected
+    done = succeeded(kompass(pg_url, "projections", "rebuild"))
+    assert f"rebuilt from {head} events" in done.stderr
+    assert json.loads(succeeded(kompass(pg_url, "coverage", "--format", "json")).stdout) == expected

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kompass.application.bitemporal import TIME_FORMAT, remembered_time_key, time_key
-from kompass.infrastructure.projections.projector import FULL_COLLECTIONS_OFF, _few_full_collections
+from kompass.infrastructure.projections.projector import FULL_COLLECTIONS_OFF, few_full_collections
 
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30))])
 
@@ -26,7 +26,7 @@ def test_time_keys_are_the_text_strftime_writes(moment: datetime, zone: timezone
 
 def test_a_rebuild_keeps_full_collections_off_and_gives_the_thresholds_back_even_when_it_fails() -> None:
     before = gc.get_threshold()
-    with pytest.raises(RuntimeError), _few_full_collections():
+    with pytest.raises(RuntimeError), few_full_collections():
         assert gc.get_threshold()[2] == FULL_COLLECTIONS_OFF
         assert gc.get_threshold()[:2] == before[:2]
         raise RuntimeError("killed half-way")

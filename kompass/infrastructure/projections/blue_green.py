@@ -222,6 +222,12 @@ def _writes_shadows_only(action: int, first: str | None, second: str | None, _da
     return sqlite3.SQLITE_DENY
 
 
+def postgres_scratch_engine(url: Any) -> Engine:
+    """An engine on the store's database whose statements name the scratch schema's tables (PostgreSQL): the
+    rebuild's own, and a second process's filling some of them (`parallel_fill`)."""
+    return create_engine(url, connect_args={"options": f"-c search_path={SCHEMA}", "connect_timeout": 5}, **json_codec())
+
+
 @contextmanager
 def _postgres_scratch(live: Engine) -> Iterator[Engine]:
     with live.connect().execution_options(isolation_level="AUTOCOMMIT") as holder:
@@ -230,9 +236,7 @@ def _postgres_scratch(live: Engine) -> Iterator[Engine]:
         try:
             holder.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))  # what a killed rebuild left
             holder.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-            engine = create_engine(
-                live.url, connect_args={"options": f"-c search_path={SCHEMA}", "connect_timeout": 5}, **json_codec()
-            )
+            engine = postgres_scratch_engine(live.url)
             try:
                 yield engine
             finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,10 @@ from kompass.application.ports import Projection, ProjectionBatch, ProjectionKee
 from kompass.application.projection_service import ProjectionStatus
 from kompass.infrastructure import tables
 from kompass.infrastructure.database import WRITE_LOCK
+from kompass.infrastructure.projections import parallel_fill
+from kompass.infrastructure.projections.parallel_fill import PARALLEL_FROM
 from kompass.infrastructure.projections.tracking import tracking
+from kompass.infrastructure.settings import StoreLocation
 
 BATCH = 100_000
 """Facts applied in one transaction at most. A transaction writes each changed row once however
@@ -63,6 +67,8 @@ class Projector(ProjectionKeeper):
         batch: int = BATCH,
         page: int = PAGE,
         between_batches: Callable[[], None] | None = None,
+        location: StoreLocation | None = None,
+        parallel_from: int = PARALLEL_FROM,
     ) -> None:
         self.engine = engine
         self.log = log
@@ -71,6 +77,12 @@ class Projector(ProjectionKeeper):
         self.batch = batch
         self.page = page
         self.between_batches = between_batches
+        self.location = location
+        """Where the store is, so that a rebuild on PostgreSQL may start a second process on it (None: it never does)."""
+        self.parallel_from = parallel_from
+        """Facts a rebuild must replay before it fills in two processes (`parallel_fill`)."""
+        self.processes = 0
+        """How many processes filled the fresh tables of the last rebuild (0 before any)."""
 
     def _names(self) -> list[str]:
         return [p.NAME for p in self.projections]
@@ -160,7 +172,7 @@ class Projector(ProjectionKeeper):
         from kompass.infrastructure.projections import blue_green
 
         chosen = [p for p in self.projections if only is None or only == p.NAME]
-        with _few_full_collections(), blue_green.scratch(self.engine, chosen) as engine:
+        with few_full_collections(), blue_green.scratch(self.engine, chosen) as engine:
             _fresh, applied = self._replay_into(engine, chosen, on_progress, batch)
             blue_green.swap(self.engine, engine, chosen)
         return applied
@@ -177,7 +189,26 @@ class Projector(ProjectionKeeper):
             for projection in chosen:
                 conn.execute(insert(tracking).values(projection=projection.NAME, position=0))
                 projection.reset(conn, self.areas)
-        return fresh, fresh.catch_up(on_progress, batch)
+        shared = self._shared_fill(chosen, batch or self.batch)
+        if shared is None:
+            self.processes = 1
+            return fresh, fresh.catch_up(on_progress, batch)
+        here, order = shared
+        mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
+        self.processes = 2
+        return fresh, parallel_fill.fill_together(order, lambda report: mine.catch_up(report, batch), on_progress)
+
+    def _shared_fill(self, chosen: list[Projection], batch: int) -> tuple[list[Projection], parallel_fill.FillOrder] | None:
+        """The projections this process fills and the order for a second process, when a rebuild of `chosen` is
+        worth sharing (PostgreSQL, at least `parallel_from` facts, projections the second process knows by name)."""
+        if self.location is None or self.location.backend != "postgres" or self.log.head() < self.parallel_from:
+            return None
+        parts = parallel_fill.split(chosen, default_projections())
+        if parts is None:
+            return None
+        here, there = parts
+        order = parallel_fill.FillOrder(self.location, tuple(p.NAME for p in there), tuple(self.areas), batch, self.page, os.getpid())
+        return here, order
 
     def rebuild_under_way(self) -> bool:
         """Is a rebuild of these tables running (in this process or another)? Never waits."""
@@ -197,7 +228,7 @@ FULL_COLLECTIONS_OFF = 1 << 30
 
 
 @contextmanager
-def _few_full_collections() -> Iterator[None]:
+def few_full_collections() -> Iterator[None]:
     """Keep the cyclic garbage collector to its young generations while a rebuild runs. A rebuild holds a
     batch's facts, states and rows (hundreds of thousands of objects), which every full collection walks
     again: they took a sixth of a rebuild's time, for the few cycles a rebuild leaves behind. The young
