@@ -21,6 +21,7 @@ import pytest
 from kompass.infrastructure.bootstrap import Store
 from tests.e2e.program import INSTALLED, start, succeeded
 from tests.e2e.program import run as kompass
+from tests.processes import children, command_line, running
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [INSTALLED, pytest.mark.slow]
@@ -215,27 +216,6 @@ def test_a_command_during_a_rebuild_loses_nothing(db_url: str, small_generated_l
     succeeded(kompass(db_url, "verify"))
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is `pid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
 
 def _scratch_positions(url: str) -> dict[str, int]:
     """Each projection's position in a rebuild's scratch schema (PostgreSQL); empty while there is none."""
@@ -263,15 +243,15 @@ def test_a_killed_rebuild_in_two_processes_stops_both(pg_url: str, big_log: Path
 
     def filling() -> bool:
         """The second process has begun and is far from the end (it fills the portfolio and network tables)."""
-        second[:] = [pid for pid in _children(rebuild.pid) if b"parallel_fill" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        second[:] = [pid for pid in children(rebuild.pid) if b"parallel_fill" in command_line(pid)]
         return bool(second) and 0 < _scratch_positions(pg_url).get("portfolio", 0) < head // 2
 
     if not kill_when(rebuild, filling, extra=0.0):
         pytest.skip("the rebuild finished before it could be killed (a fast machine): nothing to check")
     deadline = time.monotonic() + 120
-    while _running(second[0]) and time.monotonic() < deadline:
+    while running(second[0]) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _running(second[0]), "the second process went on filling after the rebuild was killed"
+    assert not running(second[0]), "the second process went on filling after the rebuild was killed"
     assert _scratch_positions(pg_url)["portfolio"] < head, "the second process filled to the end after the rebuild was killed"
     for _ in range(50):  # PostgreSQL ends the killed client's session (and its advisory lock) once it notices
         after = succeeded(kompass(pg_url, "coverage", "--format", "json"))

@@ -22,6 +22,7 @@ from kompass.infrastructure.projections.layout import NETWORK, PORTFOLIO
 from kompass.infrastructure.projections.parallel_fill import FAILED, ORPHANED, FillOrder
 from kompass.infrastructure.projections.tracking import tracking
 from tests.integration.helpers import ok
+from tests.processes import children, command_line, running
 
 Tables = dict[str, list[str]]
 
@@ -101,26 +102,9 @@ def test_a_failed_fill_here_stops_the_second_process(pg_store: Store) -> None:
     try:
         with pytest.raises(ConcurrentChange):
             parallel_fill.fill_together(order, fails)
-        assert children_running("parallel_fill") == []
+        assert [pid for pid in children(os.getpid()) if running(pid) and b"parallel_fill" in command_line(pid)] == []
     finally:
         pg_store.close()
-
-
-def children_running(name: str) -> list[int]:
-    """This process's living children whose command line names `name`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == os.getpid() and fields[0] != "Z" and name.encode() in command:
-            found.append(int(entry.name))
-    return found
 
 
 def test_the_second_process_stops_when_the_rebuild_is_gone(pg_store: Store) -> None:
