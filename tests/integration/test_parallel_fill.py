@@ -1,6 +1,8 @@
-"""A rebuild on PostgreSQL fills its fresh tables in two processes (kompass.infrastructure.projections.parallel_fill):
-the tables it swaps in are the ones a rebuild in one process makes; a failure of the second process fails the
-rebuild and leaves the tables in use as they were; the second process stops when the rebuild is gone."""
+"""A rebuild fills its fresh tables in two processes (kompass.infrastructure.projections.parallel_fill), on SQLite
+(each process holding its batches' writes back until they are worked out: `held_writes`) and on PostgreSQL: the
+tables it swaps in are the ones a rebuild in one process makes, in one batch or many; a failure of the second
+process fails the rebuild and leaves the tables in use as they were; the second process stops when the rebuild is
+gone; and a batch that reads what it has written while its writes are held fails instead of reading old rows."""
 
 from __future__ import annotations
 
@@ -11,15 +13,18 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, select, text
 
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections import blue_green, parallel_fill
+from kompass.infrastructure.projections.held_writes import HeldWrites, ReadAfterHeldWrite
 from kompass.infrastructure.projections.layout import NETWORK, PORTFOLIO
 from kompass.infrastructure.projections.parallel_fill import FAILED, ORPHANED, FillOrder
+from kompass.infrastructure.projections.portfolio.schema import coverage
 from kompass.infrastructure.projections.tracking import tracking
 from tests.integration.helpers import ok
 from tests.processes import children, command_line, running
@@ -28,11 +33,20 @@ Tables = dict[str, list[str]]
 
 
 def read_tables(engine: Engine) -> Tables:
-    """Every read table's rows (as text, sorted), by table name (PostgreSQL)."""
-    listed = text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'")
+    """Every read table's rows (as text, sorted), by table name."""
+    if engine.dialect.name == "sqlite":
+        listed = text("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'")
+    else:
+        listed = text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'")
     with engine.connect() as conn:
         names = [row[0] for row in conn.execute(listed)]
         return {name: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{name}"')))) for name in names}
+
+
+def shadow_tables(engine: Engine) -> list[str]:
+    """A SQLite store's rebuild shadow tables (`blue_green.SHADOW`)."""
+    with engine.connect() as conn:
+        return [row[0] for row in conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'kompass\\_rebuild\\_%' ESCAPE '\\'"))]
 
 
 def scratch_schema_exists(engine: Engine) -> bool:
@@ -46,51 +60,54 @@ def pg_store(pg_url: str, small_log: Path) -> Store:
     return Store(pg_url, "admin")
 
 
-def test_two_processes_fill_what_one_fills(pg_store: Store) -> None:
-    try:
-        pg_store.projector.catch_up()
-        caught_up = read_tables(pg_store.engine)
-        pg_store.projector.parallel_from = 1
-        seen: list[tuple[int, int]] = []
-        pg_store.projector.rebuild(on_progress=lambda done, head: seen.append((done, head)))
-        assert pg_store.projector.processes == 2
-        assert read_tables(pg_store.engine) == caught_up
-        assert seen and seen[-1][0] == seen[-1][1] == pg_store.facts.head()  # progress ends where both fills did
-        pg_store.projector.parallel_from = 1 << 40
-        pg_store.projector.rebuild()
-        assert pg_store.projector.processes == 1
-        assert read_tables(pg_store.engine) == caught_up
-    finally:
-        pg_store.close()
+@pytest.fixture
+def store(db_url: str, small_log: Path) -> Store:
+    ok(db_url, "import", str(small_log))
+    return Store(db_url, "admin")
 
 
-def test_sqlite_fills_in_one_process(sqlite_url: str, small_log: Path) -> None:
-    """One writer per file: a second process there would only wait for the first."""
-    ok(sqlite_url, "import", str(small_log))
-    store = Store(sqlite_url, "admin")
+@pytest.mark.parametrize("batch", [100_000, 7], ids=["one-batch", "many-batches"])
+def test_two_processes_fill_what_one_fills(store: Store, batch: int) -> None:
+    """Many batches: later ones find rows the earlier ones wrote, and read them back before writing."""
     try:
+        store.projector.catch_up()
+        caught_up = read_tables(store.engine)
         store.projector.parallel_from = 1
-        store.projector.rebuild()
+        seen: list[tuple[int, int]] = []
+        store.projector.rebuild(on_progress=lambda done, head: seen.append((done, head)), batch=batch)
+        assert store.projector.processes == 2
+        assert read_tables(store.engine) == caught_up
+        assert seen and seen[-1][0] == seen[-1][1] == store.facts.head()  # progress ends where both fills did
+        store.projector.parallel_from = 1 << 40
+        store.projector.rebuild(batch=batch)
         assert store.projector.processes == 1
+        assert read_tables(store.engine) == caught_up
     finally:
         store.close()
 
 
-def test_a_failed_second_process_fails_the_rebuild_and_changes_nothing(pg_store: Store) -> None:
+def test_a_failed_second_process_fails_the_rebuild_and_changes_nothing(store: Store, tmp_path: Path) -> None:
     try:
-        pg_store.projector.catch_up()
-        before = read_tables(pg_store.engine)
-        location = pg_store.location
-        assert location is not None
-        elsewhere = location.url.rsplit("/", 1)[0] + "/kompass_no_such_database"
-        pg_store.projector.location = replace(location, dbname="kompass_no_such_database", url=elsewhere)
-        pg_store.projector.parallel_from = 1
-        with pytest.raises(StorageUnavailable, match="kompass_no_such_database"):
-            pg_store.projector.rebuild()
-        assert read_tables(pg_store.engine) == before
-        assert not scratch_schema_exists(pg_store.engine)
+        store.projector.catch_up()
+        before = read_tables(store.engine)
+        location = store.location
+        if location.backend == "sqlite":  # a store the second process cannot open: in a directory that is not there
+            missing = tmp_path / "kompass_no_such_directory" / "kompass.db"
+            elsewhere = replace(location, url=f"sqlite:///{missing}", path=missing)
+        else:
+            url = location.url.rsplit("/", 1)[0] + "/kompass_no_such_database"
+            elsewhere = replace(location, dbname="kompass_no_such_database", url=url)
+        store.projector.location = elsewhere
+        store.projector.parallel_from = 1
+        with pytest.raises(StorageUnavailable, match="kompass_no_such_"):
+            store.projector.rebuild()
+        assert read_tables(store.engine) == before
+        if location.backend == "sqlite":
+            assert shadow_tables(store.engine) == []
+        else:
+            assert not scratch_schema_exists(store.engine)
     finally:
-        pg_store.close()
+        store.close()
 
 
 def test_a_failed_fill_here_stops_the_second_process(pg_store: Store) -> None:
@@ -107,26 +124,58 @@ def test_a_failed_fill_here_stops_the_second_process(pg_store: Store) -> None:
         pg_store.close()
 
 
-def test_the_second_process_stops_when_the_rebuild_is_gone(pg_store: Store) -> None:
+def test_the_second_process_stops_when_the_rebuild_is_gone(store: Store) -> None:
     """Its parent is not the rebuild that ordered it (as after a kill -9 of the rebuild): it stops at its first
     page and fills no more."""
+    sqlite = store.location.backend == "sqlite"
     try:
-        with pg_store.engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {blue_green.SCHEMA}"))
-        scratch = blue_green.postgres_scratch_engine(pg_store.engine.url)
-        blue_green.create(pg_store.engine, scratch, pg_store.projector.projections)
+        if sqlite:
+            names = [table.name for table in blue_green.rebuilt_tables(store.projector.projections)]
+            scratch = blue_green.shadow_engine(store.engine, names)
+        else:
+            with store.engine.begin() as conn:
+                conn.execute(text(f"CREATE SCHEMA {blue_green.SCHEMA}"))
+            scratch = blue_green.postgres_scratch_engine(store.engine.url)
+        blue_green.create(store.engine, scratch, store.projector.projections)
         with scratch.begin() as conn:
             for name in (PORTFOLIO, NETWORK):
                 conn.execute(insert(tracking).values(projection=name, position=0))
         scratch.dispose()
-        order = FillOrder(pg_store.location, (PORTFOLIO, NETWORK), tuple(pg_store.framework.area_keys), 100_000, 1, 1)
+        order = FillOrder(store.location, (PORTFOLIO, NETWORK), tuple(store.framework.area_keys), 100_000, 1, 1)
         done = subprocess.run([sys.executable, "-m", parallel_fill.__name__], input=pickle.dumps(order), capture_output=True, check=False)
         assert done.returncode == ORPHANED, done.stderr
         assert done.stdout == b""  # no page was reported as filled
     finally:
-        with pg_store.engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {blue_green.SCHEMA} CASCADE"))
-        pg_store.close()
+        if sqlite:
+            blue_green.drop_shadows(store.engine)
+        else:
+            with store.engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {blue_green.SCHEMA} CASCADE"))
+        store.close()
+
+
+def test_a_batch_that_reads_what_it_wrote_fails_while_its_writes_are_held(sqlite_url: str) -> None:
+    """`held_writes`: the read would see the rows from before the batch; it is refused, and nothing is written."""
+    store = Store(sqlite_url, "admin")
+    tables = blue_green.rebuilt_tables(store.projector.projections)
+    scratch = blue_green.shadow_engine(store.engine, [table.name for table in tables])
+    try:
+        blue_green.create(store.engine, scratch, store.projector.projections)
+        with scratch.connect() as conn:
+            driver: Any = conn.connection.driver_connection
+            driver.held = held = HeldWrites(blue_green.shadow_names())
+            conn.execute(insert(tracking).values(projection=PORTFOLIO, position=1))
+            assert conn.execute(select(coverage.c.region)).first() is None  # another table: read at once
+            with pytest.raises(ReadAfterHeldWrite, match="rm_tracking"):
+                conn.execute(select(tracking.c.position))
+            driver.held = None
+            assert held.statements and conn.execute(select(tracking)).all() == []  # held, not written
+            held.run(driver.cursor())
+            assert [tuple(row) for row in conn.execute(select(tracking.c.projection, tracking.c.position))] == [(PORTFOLIO, 1)]
+    finally:
+        scratch.dispose()
+        blue_green.drop_shadows(store.engine)
+        store.close()
 
 
 def test_a_second_process_failure_comes_back_as_its_error() -> None:

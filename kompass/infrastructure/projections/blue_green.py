@@ -43,6 +43,7 @@ from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure.database import WRITE_LOCK, busy_timeout_ms, json_codec, sqlite_immediate_transactions
 from kompass.infrastructure.metadata import metadata
+from kompass.infrastructure.projections.held_writes import HeldWrites
 from kompass.infrastructure.projections.network.schema import DERIVED_CACHES
 from kompass.infrastructure.projections.tracking import tracking
 
@@ -111,7 +112,7 @@ def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table]) -> Iterat
     try:
         drop_shadows(live)  # what a killed rebuild left
         rebuild_lock.staging_path(path).unlink(missing_ok=True)  # the scratch file of an earlier kompass
-        engine = _shadow_engine(live, [table.name for table in tables])
+        engine = shadow_engine(live, [table.name for table in tables])
         try:
             yield engine
         finally:
@@ -134,7 +135,12 @@ def _shadow_names(conn: Connection) -> list[str]:
     return [str(name) for (name,) in conn.exec_driver_sql(query, (len(SHADOW), SHADOW))]
 
 
-def _shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
+def shadow_names() -> re.Pattern[str]:
+    """Finds the shadow tables a statement names (as the shadow engine's driver connection runs it)."""
+    return re.compile(rf"(?<![\w$]){SHADOW}\w+")
+
+
+def shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
     """An engine on the store file whose statements write the shadows of the tables `names` instead, with
     the live engine's settings (WAL, synchronous FULL, busy timeout, write lock taken as a batch begins)."""
     busy_ms = busy_timeout_ms()
@@ -171,19 +177,31 @@ class _ShadowNames:
 
     @staticmethod
     def connection_class(shadows: dict[str, str]) -> type[sqlite3.Connection]:
+        """The driver connection class: statements renamed, and held back while its `held` is set (`held_writes`)."""
         shadowed = _ShadowNames.renamer(shadows)
 
         class ShadowCursor(sqlite3.Cursor):
             def execute(self, sql: str, parameters: Any = (), /) -> Any:
-                return super().execute(shadowed(sql), parameters)
+                named = shadowed(sql)
+                held: HeldWrites | None = getattr(self.connection, "held", None)
+                if held is not None and held.take(sql, named, parameters, many=False):
+                    return self
+                return super().execute(named, parameters)
 
             def executemany(self, sql: str, parameters: Any, /) -> Any:
-                return super().executemany(shadowed(sql), parameters)
+                named = shadowed(sql)
+                held: HeldWrites | None = getattr(self.connection, "held", None)
+                if held is not None and held.take(sql, named, parameters, many=True):
+                    return self
+                return super().executemany(named, parameters)
 
             def executescript(self, script: str, /) -> Any:
                 return super().executescript(shadowed(script))
 
         class ShadowConnection(sqlite3.Connection):
+            held: HeldWrites | None = None
+            """The writes of the batch under way, while they are held back (None: statements run at once)."""
+
             def cursor(self, factory: Any = ShadowCursor) -> Any:
                 return super().cursor(factory)
 

@@ -1,11 +1,12 @@
-"""Filling a rebuild's fresh tables in two processes at once, on PostgreSQL.
+"""Filling a rebuild's fresh tables in two processes at once.
 
 Why: a rebuild replays the log into the bitemporal projection's tables and into the portfolio and network
 projections' tables, and one process does them one after the other while the machine has other cores. The
-fills write different tables, and PostgreSQL takes concurrent writers: a second process fills the portfolio
-and network tables while this one fills the bitemporal ones, so the fill takes about as long as the longer
-of the two instead of their sum. (SQLite has one writer per file, and a batch holds it from its start: there
-the fills stay one after the other.)
+fills write different tables: a second process fills the portfolio and network tables while this one fills the
+bitemporal ones, so the fill takes about as long as the longer of the two instead of their sum. PostgreSQL
+takes both writers at once. SQLite has one write lock per file: there each process holds its batches' writes
+back while it works them out and takes the lock only to run them (`held_writes`), so neither waits out the
+other's working.
 
 The second process is a new interpreter (`python -m` this module: it shares none of this process's
 connections, and unlike multiprocessing's `spawn` it never imports the caller's main module again). It reads
@@ -185,6 +186,7 @@ def main() -> int:
 
 
 def _fill(order: FillOrder) -> None:
+    from kompass.infrastructure.database import make_engine
     from kompass.infrastructure.event_reads import NotificationFacts
     from kompass.infrastructure.eventstore import open_application
     from kompass.infrastructure.projections import blue_green
@@ -196,11 +198,18 @@ def _fill(order: FillOrder) -> None:
         print(done, flush=True)
 
     app = open_application(order.location)
-    engine = blue_green.postgres_scratch_engine(order.location.sqlalchemy_url)
+    sqlite = order.location.backend == "sqlite"
+    if sqlite:
+        live = make_engine(order.location)
+        engine = blue_green.shadow_engine(live, [table.name for table in blue_green.rebuilt_tables(default_projections())])
+        live.dispose()
+    else:
+        engine = blue_green.postgres_scratch_engine(order.location.sqlalchemy_url)
     try:
         chosen = [p for p in default_projections() if p.NAME in order.names]
         projector = Projector(engine, NotificationFacts(app, order.location.backend), order.areas, chosen,
                               batch=order.batch, page=order.page)
+        projector.hold_writes = sqlite  # the rebuild's own fill writes the same file: each holds the lock only to write
         with few_full_collections():
             projector.catch_up(report, order.batch)
     finally:

@@ -17,7 +17,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, update
@@ -83,6 +83,9 @@ class Projector(ProjectionKeeper):
         """Facts a rebuild must replay before it fills in two processes (`parallel_fill`)."""
         self.processes = 0
         """How many processes filled the fresh tables of the last rebuild (0 before any)."""
+        self.hold_writes = False
+        """Hold each batch's writes back until its rows are worked out, and take the write lock only to run them
+        (`held_writes`: a rebuild's fill on SQLite, beside a second process filling other tables)."""
 
     def _names(self) -> list[str]:
         return [p.NAME for p in self.projections]
@@ -110,6 +113,31 @@ class Projector(ProjectionKeeper):
 
     def _write(self) -> Any:
         return _WriteTransaction(self.engine)
+
+    @contextmanager
+    def _held(self) -> Iterator[Connection]:
+        """A batch that reads and works out its rows in a read transaction, its writes held back (the engine's
+        driver connection holds them: `blue_green`'s shadow engine), then runs them in a transaction that takes
+        the write lock: other writers of the file wait for the writing only, not for the working out."""
+        from kompass.infrastructure.projections.blue_green import shadow_names
+        from kompass.infrastructure.projections.held_writes import HeldWrites
+
+        conn = self.engine.connect()
+        driver: Any = conn.connection.driver_connection
+        held = driver.held = HeldWrites(shadow_names())
+        try:
+            with conn.begin():
+                yield conn
+            driver.held = None
+            with conn.execution_options(**{WRITE_LOCK: True}).begin():
+                cursor = driver.cursor()
+                try:
+                    held.run(cursor)
+                finally:
+                    cursor.close()
+        finally:
+            driver.held = None
+            conn.close()
 
     def status(self) -> list[ProjectionStatus]:
         return self._status(self.log.head())
@@ -143,10 +171,10 @@ class Projector(ProjectionKeeper):
         transaction), for progress bars."""
         size = size or self.batch
         tr = tracking.c
-        with self._write() as conn:
-            positions = dict(
-                conn.execute(select(tr.projection, tr.position).where(tr.projection.in_(self._names())).with_for_update()).all()
-            )
+        transaction: AbstractContextManager[Connection] = self._held() if self.hold_writes else self._write()
+        with transaction as conn:
+            query = select(tr.projection, tr.position).where(tr.projection.in_(self._names())).with_for_update()
+            positions: dict[str, int] = {str(name): int(position) for name, position in conn.execute(query)}
             start = min(positions.values())
             batches: dict[str, ProjectionBatch] = {}
             read, last = 0, start
@@ -195,13 +223,14 @@ class Projector(ProjectionKeeper):
             return fresh, fresh.catch_up(on_progress, batch)
         here, order = shared
         mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
+        mine.hold_writes = self.location is not None and self.location.backend == "sqlite"  # one writer per file
         self.processes = 2
         return fresh, parallel_fill.fill_together(order, lambda report: mine.catch_up(report, batch), on_progress)
 
     def _shared_fill(self, chosen: list[Projection], batch: int) -> tuple[list[Projection], parallel_fill.FillOrder] | None:
         """The projections this process fills and the order for a second process, when a rebuild of `chosen` is
-        worth sharing (PostgreSQL, at least `parallel_from` facts, projections the second process knows by name)."""
-        if self.location is None or self.location.backend != "postgres" or self.log.head() < self.parallel_from:
+        worth sharing (at least `parallel_from` facts, projections the second process knows by name)."""
+        if self.location is None or self.log.head() < self.parallel_from:
             return None
         parts = parallel_fill.split(chosen, default_projections())
         if parts is None:

@@ -83,7 +83,6 @@ class BitemporalBatch(Batch):
         ids = list(texts)
         # an aggregate whose first event is in this batch has nothing stored yet (most of a rebuild)
         stored = self._stored([i for i in ids if self.new[i][0].version > 1])
-        insert_rows(self.conn, schema.bt_facts, [_row(f, text) for i, text in texts.items() for f in self.new[i]])
         for chunk in chunks(list(texts.values())):
             self.conn.execute(delete(schema.bt_versions).where(schema.bt_versions.c.aggregate_id.in_(chunk)))
         # rows in the table's column order: aggregate_id, eff_from, rec_from, eff_to, rec_to, payload
@@ -95,6 +94,8 @@ class BitemporalBatch(Batch):
         insert_rows(self.conn, schema.bt_versions, rows)
         every = {i: stored.get(i, []) + self.new[i] for i in ids}
         coverage_series.update(self.conn, self.areas, dict(self.new), every, self._stored)
+        # stored last: what `update` reads of other aggregates' facts never includes this batch's (`held_writes`)
+        insert_rows(self.conn, schema.bt_facts, [_row(f, text) for i, text in texts.items() for f in self.new[i]])
         self.new.clear()
 
     def _stored(self, ids: list[UUID]) -> dict[UUID, list[Fact]]:

@@ -87,12 +87,15 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> No
         return
     touched = [k for k, d in pairs.items() if any(d.values())]
     stored: dict[tuple[str, str, str, str], dict[str, int]] = {}
-    for chunk in chunks(sorted(touched), 200):
+    wheres = []
+    for chunk in chunks(sorted(touched), 200):  # every read first, then the deletes (`held_writes`)
         values = tuple(x for k in chunk for x in k)
         where = keys_filter(conn.dialect.name, columns, mark, len(chunk))
+        wheres.append((where, values))
         query = f"SELECT {columns}, {quote('counts')} FROM {table} {where}"
         for axis, region, area, actor, counts in conn.exec_driver_sql(query, values):
             stored[(axis, region, area, actor)] = dict(orjson.loads(counts))
+    for where, values in wheres:
         conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
     for key in touched:
         old_counts, deltas = stored.get(key), pairs[key]
@@ -159,6 +162,7 @@ def apply_cells(conn: Connection, cells: cs.Cells) -> None:
     # the first batch of a rebuild finds the table empty: nothing to read back or delete, cell by cell
     empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
     cursor = conn.connection.cursor()
+    emptied = []
     try:
         for key, changed in sorted(cells.items()):
             deltas = {p: d for p, d in changed.items() if any(d)}
@@ -174,8 +178,10 @@ def apply_cells(conn: Connection, cells: cs.Cells) -> None:
             cursor.execute(old_sql, where)
             old = {r[0]: tuple(r[1:]) for r in cursor.fetchall()}
             if old:
-                cursor.execute(delete_sql, where)
+                emptied.append(where)
             rows += _rewritten(key, base, old, deltas)
+        for where in emptied:  # every read first, then the deletes (`held_writes`): the cells are distinct
+            cursor.execute(delete_sql, where)
     finally:
         cursor.close()
     insert_rows(conn, bt_series, rows)

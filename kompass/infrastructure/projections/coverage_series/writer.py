@@ -36,7 +36,8 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     """Bring the series up to a batch: `new` its facts per aggregate, `every` all stored facts of those
     aggregates (the batch's included), `load` reads other aggregates' facts."""
     facts: dict[UUID, list[Fact]] = dict(every)
-    actor_ids = _register_actors(conn, every)
+    registered = _registered_actors(every)
+    actor_ids = dict(registered)  # and those looked up on the way (`_actors_of`)
     merged = {_actor_key(every[i]) for i, fs in new.items() if any(f.type in MERGING for f in fs)}
     recount = {i for i, fs in every.items() if fs and fs[0].aggregate == "initiative"}
     recount |= _depending_on(conn, merged - {None})
@@ -56,6 +57,8 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     if rows:
         upsert_many(conn, bt_steps, ["initiative_id"], rows)
     _write_depends(conn, recount, named)
+    if registered:  # after every read of the table (`held_writes`); `_actors_of` looked up only other keys
+        upsert_many(conn, bt_actor_ids, ["key"], [{"key": k, "aggregate_id": str(i)} for k, i in registered.items()])
     apply_actor_counts(conn, pairs, cells)
     apply_cells(conn, cells)
 
@@ -69,15 +72,12 @@ def _actor_key(facts: list[Fact]) -> str | None:
     return next((str(f.data["key"]) for f in facts if f.type == "ActorRegistered"), None)
 
 
-def _register_actors(conn: Connection, every: dict[UUID, list[Fact]]) -> dict[str, UUID]:
-    """Record which aggregate holds each newly registered actor key; the batch's keys → ids."""
+def _registered_actors(every: dict[UUID, list[Fact]]) -> dict[str, UUID]:
+    """Which aggregate holds each actor key the batch registers (`update` records them): the batch's keys → ids."""
     found = {}
     for i, facts in every.items():
         if facts and facts[0].aggregate == "actor" and (key := _actor_key(facts)) is not None:
             found[key] = i
-    if found:
-        rows = [{"key": k, "aggregate_id": str(i)} for k, i in found.items()]
-        upsert_many(conn, bt_actor_ids, ["key"], rows)
     return found
 
 

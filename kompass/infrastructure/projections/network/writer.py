@@ -75,6 +75,10 @@ def from_slim(data: dict[str, Any]) -> InitiativeRecord:
     )
 
 
+NetworkChanges = tuple[list[UUID], list[Membership | None], list[dict[str, str]], list[dict[str, str]], dict[tuple[str, str], int]]
+"""A batch's changes to the network tables: (initiatives, their scopes, who joined, who left, edge deltas)."""
+
+
 class NetworkBatch(Batch):
     """The working set of one batch: records read once, the network's rows written once at the end."""
 
@@ -184,9 +188,12 @@ class NetworkBatch(Batch):
     # --- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:
+        """Read and work out first, write at the end (a rebuild's fill may hold the writes back: `held_writes`)."""
+        changes = self._network_changes()
         self._flush_actors()
         self._flush_initiatives()
-        self._flush_network()
+        if changes is not None:
+            self._write_network(*changes)
 
     def _flush_actors(self) -> None:
         ids = {key: actor_id for actor_id, key in self.actor_ids.items()}
@@ -209,9 +216,10 @@ class NetworkBatch(Batch):
         if rows:
             upsert_many(self.conn, schema.net_initiatives, ["id"], rows)
 
-    def _flush_network(self) -> None:
+    def _network_changes(self) -> NetworkChanges | None:
+        """What the batch changes in the network tables (`NetworkChanges`), read and worked out, none written yet."""
         if not self.dirty:
-            return
+            return None
         dirty = sorted(self.dirty)
         self._load_initiatives(dirty)
         self._load_actors(key for i in dirty if (r := self.initiatives[i]) is not None for key in r.participants)
@@ -233,6 +241,12 @@ class NetworkBatch(Batch):
             i = str(initiative_id)
             joined += [{"initiative_id": i, "actor": k} for k in sorted(now - before)]
             left += [{"i": i, "k": k} for k in sorted(before - now)]
+        return dirty, scopes, joined, left, deltas
+
+    def _write_network(
+        self, dirty: list[UUID], scopes: list[Membership | None], joined: list[dict[str, str]], left: list[dict[str, str]],
+        deltas: dict[tuple[str, str], int],
+    ) -> None:
         m = schema.net_members.c
         if left:
             self.conn.execute(delete(schema.net_members).where(m.initiative_id == bindparam("i"), m.actor == bindparam("k")), left)

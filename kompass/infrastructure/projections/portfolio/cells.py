@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from kompass.domain.coverage import InitiativeFacts, contribution
 from kompass.infrastructure.projections.batch import add_counts
@@ -84,13 +84,11 @@ class CellChanges:
         if not deltas:
             return
         add_counts(conn, coverage_actors, ("region", "area", "actor"), "n", deltas)
-        ca = coverage_actors.c
+        ca, cov = coverage_actors.c, coverage.c
         touched = sorted({(region, area) for region, area, _ in deltas})
-        counts = dict.fromkeys(touched, 0)
-        grouped = select(ca.region, ca.area, func.count()).where(tuple_(ca.region, ca.area).in_(touched)).group_by(ca.region, ca.area)
-        counts.update({(r, a): n for r, a, n in conn.execute(grouped)})
-        cov = coverage.c
+        # counted by the UPDATE itself, after the counts moved: no read of what this batch wrote (`held_writes`)
+        counted = select(func.count()).where(ca.region == cov.region, ca.area == cov.area).scalar_subquery()
         conn.execute(
-            update(coverage).where(cov.region == bindparam("r"), cov.area == bindparam("a")).values(actors=bindparam("n")),
-            [{"r": r, "a": a, "n": n} for (r, a), n in counts.items()],
+            update(coverage).where(cov.region == bindparam("r"), cov.area == bindparam("a")).values(actors=counted),
+            [{"r": r, "a": a} for r, a in touched],
         )
