@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert, select, text
 
+from kompass.application.projection_service import ProjectionStatus
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections import blue_green, parallel_fill
@@ -27,20 +28,13 @@ from kompass.infrastructure.projections.parallel_fill import FAILED, ORPHANED, F
 from kompass.infrastructure.projections.portfolio.schema import coverage
 from kompass.infrastructure.projections.tracking import tracking
 from tests.integration.helpers import ok
+from tests.integration.test_projections_cli import read_tables
 from tests.processes import children, command_line, running
 
-Tables = dict[str, list[str]]
 
-
-def read_tables(engine: Engine) -> Tables:
-    """Every read table's rows (as text, sorted), by table name."""
-    if engine.dialect.name == "sqlite":
-        listed = text("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'")
-    else:
-        listed = text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'")
-    with engine.connect() as conn:
-        names = [row[0] for row in conn.execute(listed)]
-        return {name: sorted(map(repr, conn.execute(text(f'SELECT * FROM "{name}"')))) for name in names}
+def tables_and_positions(store: Store) -> tuple[dict[str, list[str]], list[ProjectionStatus]]:
+    """Every read table's rows (order-free) and each projection's position."""
+    return read_tables(store), store.projector.status()
 
 
 def shadow_tables(engine: Engine) -> list[str]:
@@ -71,17 +65,17 @@ def test_two_processes_fill_what_one_fills(store: Store, batch: int) -> None:
     """Many batches: later ones find rows the earlier ones wrote, and read them back before writing."""
     try:
         store.projector.catch_up()
-        caught_up = read_tables(store.engine)
+        caught_up = tables_and_positions(store)
         store.projector.parallel_from = 1
         seen: list[tuple[int, int]] = []
         store.projector.rebuild(on_progress=lambda done, head: seen.append((done, head)), batch=batch)
         assert store.projector.processes == 2
-        assert read_tables(store.engine) == caught_up
+        assert tables_and_positions(store) == caught_up
         assert seen and seen[-1][0] == seen[-1][1] == store.facts.head()  # progress ends where both fills did
         store.projector.parallel_from = 1 << 40
         store.projector.rebuild(batch=batch)
         assert store.projector.processes == 1
-        assert read_tables(store.engine) == caught_up
+        assert tables_and_positions(store) == caught_up
     finally:
         store.close()
 
@@ -89,7 +83,7 @@ def test_two_processes_fill_what_one_fills(store: Store, batch: int) -> None:
 def test_a_failed_second_process_fails_the_rebuild_and_changes_nothing(store: Store, tmp_path: Path) -> None:
     try:
         store.projector.catch_up()
-        before = read_tables(store.engine)
+        before = tables_and_positions(store)
         location = store.location
         if location.backend == "sqlite":  # a store the second process cannot open: in a directory that is not there
             missing = tmp_path / "kompass_no_such_directory" / "kompass.db"
@@ -101,7 +95,7 @@ def test_a_failed_second_process_fails_the_rebuild_and_changes_nothing(store: St
         store.projector.parallel_from = 1
         with pytest.raises(StorageUnavailable, match="kompass_no_such_"):
             store.projector.rebuild()
-        assert read_tables(store.engine) == before
+        assert tables_and_positions(store) == before
         if location.backend == "sqlite":
             assert shadow_tables(store.engine) == []
         else:

@@ -147,6 +147,7 @@ def fill_together(order: FillOrder, fill_here: Callable[[Progress], int], on_pro
         raise
     if code != 0:
         raise _failure(code, b"".join(worker.said).decode("utf-8", "replace"))
+    tick()  # its last position, read to the end of its output: progress ends where both fills did
     return applied
 
 
