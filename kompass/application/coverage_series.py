@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from kompass.application.bitemporal import remembered_time_key
@@ -199,22 +199,37 @@ def merge_targets(facts: Sequence[Fact]) -> set[str]:
     return {str(f.data["into"]) for f in facts if f.type == "ActorMerged"}
 
 
-def amounts(added: Contribution) -> Iterator[tuple[Cell, Amounts, frozenset[str]]]:
-    """What a contribution adds to each cell (and to the national row of each area): the numbers
-    and the actors it brings to the cell's distinct actors."""
-    weighted, budget = added.scaled(SCALE)
-    for area in added.areas:
-        yield (NATIONAL, area), (added.initiatives, weighted, 0, 0), frozenset()
-        for region in added.regions:
-            yield (region, area), (added.initiatives, weighted, added.pipeline, budget), added.cell_actors
-
-
 Cells = dict[tuple[str, str, str], dict[str, list[int]]]
 """(axis, region, area) → point → what to add to the cell's numbers and distinct actors from there on."""
 Pairs = dict[tuple[str, str, str, str], dict[str, int]]
 """(axis, region, area, actor) → point → what to add to the actor's count in the cell from there on."""
-Shares = dict[Cell, tuple[Amounts, frozenset[str]]]
-_NOTHING: tuple[Amounts, frozenset[str]] = ((0, 0, 0, 0), frozenset())
+
+
+class Shares(NamedTuple):
+    """What one contribution adds, cell by cell: the same numbers to the national row of each of its areas, the
+    same numbers and actors to each cell of its regions × areas. Kept as these groups, not per cell: a step between
+    two contributions works out what changes once per group and adds it to each cell."""
+
+    national: Amounts
+    regional: Amounts
+    keys: frozenset[str]
+    """The actors it brings to each regional cell's distinct actors."""
+    national_cells: frozenset[Cell]
+    regional_cells: frozenset[Cell]
+
+
+_NOTHING = Shares((0, 0, 0, 0), (0, 0, 0, 0), frozenset(), frozenset(), frozenset())
+
+
+def _shares_of(added: Contribution) -> Shares:
+    weighted, budget = added.scaled(SCALE)
+    return Shares(
+        (added.initiatives, weighted, 0, 0),
+        (added.initiatives, weighted, added.pipeline, budget),
+        added.cell_actors,
+        frozenset((NATIONAL, area) for area in added.areas),
+        frozenset((region, area) for area in added.areas for region in added.regions),
+    )
 
 
 Memo = dict[int, tuple[Contribution, Shares]]
@@ -231,7 +246,7 @@ def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pa
     while same < min(len(old), len(new)) and old[same] == new[same]:
         same += 1
     for sign, series in ((-1, old), (1, new)):
-        before = _shares(series[same - 1][1], memo) if same else {}
+        before = _shares(series[same - 1][1], memo) if same else _NOTHING
         for point, added in series[same:]:
             after = _shares(added, memo)
             _step(axis, point, sign, before, after, cells, pairs)
@@ -240,49 +255,80 @@ def changes(axis: str, old: list[Step], new: list[Step], cells: Cells, pairs: Pa
 
 def _shares(added: Contribution | None, memo: Memo) -> Shares:
     if added is None:
-        return {}
+        return _NOTHING
     found = memo.get(id(added))
     if found is None or found[0] is not added:
         # the two axes of an initiative mostly step through the same contributions (`Prefixes`): remembered
         # by identity, and kept alive with it so that an id is never taken for another's
-        found = memo[id(added)] = (added, {cell: (numbers, keys) for cell, numbers, keys in amounts(added)})
+        found = memo[id(added)] = (added, _shares_of(added))
     return found[1]
 
 
 def _step(axis: str, point: str, sign: int, before: Shares, after: Shares, cells: Cells, pairs: Pairs) -> None:
-    for cell, now in after.items():
-        was = before.get(cell, _NOTHING)
-        if was is not now and was != now:
-            _cell_step(axis, point, sign, cell, was, now, cells, pairs)
-    for cell, was in before.items():
-        if cell not in after:
-            _cell_step(axis, point, sign, cell, was, _NOTHING, cells, pairs)
+    """Add to the cells what going from `before` to `after` at `point` changes (times `sign`): per group of cells,
+    the change of its numbers, and of its actors for the regional cells, worked out once for the group."""
+    both, gone, came = _compared(before.national_cells, after.national_cells)
+    _numbers(axis, point, sign, (both, gone, came), before.national, after.national, cells)
+    both, gone, came = _compared(before.regional_cells, after.regional_cells)
+    _numbers(axis, point, sign, (both, gone, came), before.regional, after.regional, cells)
+    old_keys, new_keys = before.keys, after.keys
+    if both and old_keys is not new_keys and old_keys != new_keys:
+        for key in new_keys - old_keys:
+            for cell in both:
+                _count(pairs, (axis, *cell, key), point, sign)
+        for key in old_keys - new_keys:
+            for cell in both:
+                _count(pairs, (axis, *cell, key), point, -sign)
+    for key in new_keys:
+        for cell in came:
+            _count(pairs, (axis, *cell, key), point, sign)
+    for key in old_keys:
+        for cell in gone:
+            _count(pairs, (axis, *cell, key), point, -sign)
 
 
-def _cell_step(
-    axis: str, point: str, sign: int, cell: Cell, was: tuple[Amounts, frozenset[str]], now: tuple[Amounts, frozenset[str]],
-    cells: Cells, pairs: Pairs,
+_NO_CELLS: frozenset[Cell] = frozenset()
+_ZERO: Amounts = (0, 0, 0, 0)
+
+
+def _compared(before: frozenset[Cell], after: frozenset[Cell]) -> tuple[frozenset[Cell], frozenset[Cell], frozenset[Cell]]:
+    """(the cells in both, those only before, those only after): mostly the same cells, found without set algebra."""
+    if before is after or before == after:
+        return after, _NO_CELLS, _NO_CELLS
+    both = before & after
+    return both, before - both, after - both
+
+
+def _numbers(
+    axis: str, point: str, sign: int, groups: tuple[frozenset[Cell], frozenset[Cell], frozenset[Cell]], old: Amounts, new: Amounts,
+    cells: Cells,
 ) -> None:
+    """Add to each cell what its numbers change by: `new - old` where it is in both, `-old` where it went, `new`
+    where it came."""
+    both, gone, came = groups
+    if both and old != new:
+        _add(axis, point, both, sign, new, old, cells)
+    if gone:
+        _add(axis, point, gone, sign, _ZERO, old, cells)
+    if came:
+        _add(axis, point, came, sign, new, _ZERO, cells)
+
+
+def _add(axis: str, point: str, where: Iterable[Cell], sign: int, new: Amounts, old: Amounts, cells: Cells) -> None:
     # dict.get before setdefault: a setdefault builds its default (a list, a dict) even when the key is there
-    (old, old_keys), (new, new_keys) = was, now
-    if old != new:
-        where = (axis, *cell)
-        by_point = cells.get(where)
+    d0, d1, d2, d3 = sign * (new[0] - old[0]), sign * (new[1] - old[1]), sign * (new[2] - old[2]), sign * (new[3] - old[3])
+    for cell in where:
+        key = (axis, *cell)
+        by_point = cells.get(key)
         if by_point is None:
-            by_point = cells[where] = {}
+            by_point = cells[key] = {}
         total = by_point.get(point)
         if total is None:
             total = by_point[point] = [0, 0, 0, 0, 0]
-        total[0] += sign * (new[0] - old[0])
-        total[1] += sign * (new[1] - old[1])
-        total[2] += sign * (new[2] - old[2])
-        total[3] += sign * (new[3] - old[3])
-    if old_keys is new_keys or old_keys == new_keys:
-        return  # one contribution's cells share its actors' set
-    for key in new_keys - old_keys:
-        _count(pairs, (axis, *cell, key), point, sign)
-    for key in old_keys - new_keys:
-        _count(pairs, (axis, *cell, key), point, -sign)
+        total[0] += d0
+        total[1] += d1
+        total[2] += d2
+        total[3] += d3
 
 
 def _count(pairs: Pairs, pair: tuple[str, str, str, str], point: str, change: int) -> None:

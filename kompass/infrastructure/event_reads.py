@@ -3,7 +3,8 @@ position and recorder (the library's own reader does not know the `recorded_by` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -50,17 +51,48 @@ class NotificationFacts(ports.FactLog):
                 return
             position = int(rows[-1]["id"])
 
-    def _statement(self, topic_prefix: str | None) -> str:
-        table = events_table(self.app)
+    def facts_of(self, ids: Sequence[UUID], upto: int) -> dict[UUID, list[Fact]]:
+        """Every stored fact of the aggregates `ids` up to position `upto`, per aggregate in log order (those with
+        none are left out): what a batch of a rebuild needs of aggregates that began before it, read by the events
+        table's key on the aggregate (`parallel_fill`'s coverage series, which keeps no facts of its own)."""
+        found: dict[UUID, list[Fact]] = {}
         recorder: Any = self.app.recorder
+        key, m = self._columns()
+        wanted: list[Any] = sorted(ids, key=_number)
+        for start in range(0, len(wanted), AGGREGATES_PER_READ):
+            chunk = wanted[start : start + AGGREGATES_PER_READ]
+            if self.sqlite:
+                where, params = f"originator_id IN ({', '.join('?' * len(chunk))})", [i.hex for i in chunk]
+            else:
+                where, params = "originator_id = ANY(%s)", [chunk]
+            statement = f"{self._select_from()} WHERE {where} AND {key} <= {m} ORDER BY {key}"
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(statement, (*params, upto))
+                rows = cursor.fetchall()
+            for row in rows:
+                fact = self.decode(_row(row, self._ids))
+                found.setdefault(fact.originator_id, []).append(fact)
+        return found
+
+    def _columns(self) -> tuple[str, str]:
+        """(the position's column, the driver's parameter marker)."""
+        return ("rowid", "?") if self.sqlite else ("notification_id", "%s")
+
+    def _select_from(self) -> str:
+        """`SELECT … FROM` the events table, with the columns a stored row is decoded from (`_row`)."""
         if self._select is None:
+            table = events_table(self.app)
+            recorder: Any = self.app.recorder
             with recorder.datastore.transaction(commit=False) as cursor:
                 column = "recorded_by" if has_column(cursor, table, "sqlite" if self.sqlite else "postgres") else "NULL"
-            key, m = ("rowid", "?") if self.sqlite else ("notification_id", "%s")
-            self._select = (f"SELECT {key} AS id, originator_id, originator_version, topic, state, {column} AS recorded_by "
-                            f"FROM {table} WHERE {key} > {m} AND {key} <= {m} {{topics}}ORDER BY {key} LIMIT {m}")
-        mark = "?" if self.sqlite else "%s"
-        return self._select.format(topics=f"AND topic LIKE {mark} " if topic_prefix else "")
+            key, _m = self._columns()
+            self._select = f"SELECT {key} AS id, originator_id, originator_version, topic, state, {column} AS recorded_by FROM {table}"
+        return self._select
+
+    def _statement(self, topic_prefix: str | None) -> str:
+        key, m = self._columns()
+        topics = f"AND topic LIKE {m} " if topic_prefix else ""
+        return f"{self._select_from()} WHERE {key} > {m} AND {key} <= {m} {topics}ORDER BY {key} LIMIT {m}"
 
 
 class StoredRow(NamedTuple):
@@ -74,6 +106,10 @@ class StoredRow(NamedTuple):
     recorded_by: str | None
 
 
+AGGREGATES_PER_READ = 500
+"""Aggregates per IN (…) list of `facts_of`: well inside SQLite's and PostgreSQL's parameter limits."""
+_number = attrgetter("int")
+"""A UUID's sort key, read in C."""
 IDS_KEPT = 1 << 18
 """Aggregate ids `_row` remembers at most (then it starts again): a rebuild's working set, bounded for a worker that runs for ever."""
 

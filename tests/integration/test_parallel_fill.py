@@ -105,7 +105,8 @@ def test_a_failed_second_process_fails_the_rebuild_and_changes_nothing(store: St
 
 
 def test_a_failed_fill_here_stops_the_second_process(pg_store: Store) -> None:
-    order = FillOrder(pg_store.location, (PORTFOLIO, NETWORK), tuple(pg_store.framework.area_keys), 100_000, 5_000, os.getpid())
+    areas = tuple(pg_store.framework.area_keys)
+    order = FillOrder(pg_store.location, (PORTFOLIO, NETWORK), areas, 100_000, 5_000, os.getpid(), pg_store.facts.head())
 
     def fails(_report: Callable[[int, int], None]) -> int:
         raise ConcurrentChange("this process's fill failed")
@@ -135,7 +136,7 @@ def test_the_second_process_stops_when_the_rebuild_is_gone(store: Store) -> None
             for name in (PORTFOLIO, NETWORK):
                 conn.execute(insert(tracking).values(projection=name, position=0))
         scratch.dispose()
-        order = FillOrder(store.location, (PORTFOLIO, NETWORK), tuple(store.framework.area_keys), 100_000, 1, 1)
+        order = FillOrder(store.location, (PORTFOLIO, NETWORK), tuple(store.framework.area_keys), 100_000, 1, 1, store.facts.head())
         done = subprocess.run([sys.executable, "-m", parallel_fill.__name__], input=pickle.dumps(order), capture_output=True, check=False)
         assert done.returncode == ORPHANED, done.stderr
         assert done.stdout == b""  # no page was reported as filled
@@ -178,3 +179,21 @@ def test_a_second_process_failure_comes_back_as_its_error() -> None:
     assert isinstance(failed, StorageUnavailable) and "connection refused" in str(failed)
     killed = parallel_fill._failure(-9, "")
     assert isinstance(killed, StorageUnavailable) and "-9" in str(killed) and "unchanged" in str(killed)
+
+
+def test_the_log_read_by_aggregate_is_the_log_read_in_order(store: Store) -> None:
+    """`facts_of` (what the coverage series part reads of aggregates that began before its batch): per aggregate,
+    exactly the facts the ordered log holds of it up to the position asked, in log order; none of an aggregate
+    that has none by then."""
+    try:
+        every = list(store.facts.facts())
+        ids = sorted({f.originator_id for f in every}, key=str)
+        for upto in (0, every[len(every) // 3].position, every[-1].position):
+            expected: dict[Any, list[Any]] = {}
+            for fact in every:
+                if fact.position <= upto:
+                    expected.setdefault(fact.originator_id, []).append(fact)
+            assert store.facts.facts_of(ids, upto) == expected
+        assert store.facts.facts_of([], every[-1].position) == {}
+    finally:
+        store.close()

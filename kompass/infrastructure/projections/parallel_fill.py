@@ -1,9 +1,9 @@
 """Filling a rebuild's fresh tables in two processes at once.
 
-Why: a rebuild replays the log into the bitemporal projection's tables and into the portfolio and network
-projections' tables, and one process does them one after the other while the machine has other cores. The
-fills write different tables: a second process fills the portfolio and network tables while this one fills the
-bitemporal ones, so the fill takes about as long as the longer of the two instead of their sum. PostgreSQL
+Why: a rebuild replays the log into the portfolio, network and bitemporal projections' tables, and one process
+does them one after the other while the machine has other cores. The bitemporal projection's coverage series
+are the longest of these fills and write tables of their own: a second process fills them while this one fills
+the rest (`split`), so the fill takes about as long as the longer of the two instead of their sum. PostgreSQL
 takes both writers at once. SQLite has one write lock per file: there each process holds its batches' writes
 back while it works them out and takes the lock only to run them (`held_writes`), so neither waits out the
 other's working.
@@ -50,23 +50,28 @@ class FillOrder:
 
     location: StoreLocation
     names: tuple[str, ...]
-    """The projections it fills, by tracking name."""
+    """The projections it fills, by tracking name (`split`)."""
     areas: tuple[str, ...]
     batch: int
     page: int
     parent: int
     """The process id of the rebuild: the second process stops when it is gone."""
+    upto: int
+    """The position both processes fill up to: the head of the log when the rebuild began. The two parts of the
+    bitemporal projection must end at the same position, since the projection keeps one."""
 
 
-def split(projections: Sequence[Any], known: Sequence[Any]) -> tuple[list[Any], list[Any]] | None:
-    """(filled here, filled by the second process), or None when there is nothing to share: the bitemporal
-    projection here (the longest fill, which the second process's start overlaps), the others there. Only
-    projections the second process can find by name (`known`) are sent to it."""
-    here = [p for p in projections if p.NAME == BITEMPORAL]
-    there = [p for p in projections if p.NAME != BITEMPORAL]
-    if not here or not there or any(p not in known for p in there):
+def split(projections: Sequence[Any]) -> tuple[list[Any], tuple[str, ...]] | None:
+    """(the projections filled here, the names of those the second process fills), or None when there is nothing
+    to share. The bitemporal projection is cut in two (`bitemporal.parts`): its coverage series, the longest fill,
+    go to the second process; its versions stay here with the other projections. Each process then works about as
+    long before it writes, and the writes, one after the other on SQLite, come at the end of each (measured:
+    bench/rebuild_bench.py)."""
+    from kompass.infrastructure.projections.bitemporal import parts
+
+    if not any(p.NAME == BITEMPORAL for p in projections):
         return None
-    return here, there
+    return [*(p for p in projections if p.NAME != BITEMPORAL), parts.VERSIONS], (parts.SERIES,)
 
 
 class _Worker:
@@ -191,6 +196,7 @@ def _fill(order: FillOrder) -> None:
     from kompass.infrastructure.event_reads import NotificationFacts
     from kompass.infrastructure.eventstore import open_application
     from kompass.infrastructure.projections import blue_green
+    from kompass.infrastructure.projections.bitemporal import parts
     from kompass.infrastructure.projections.projector import Projector, default_projections, few_full_collections
 
     def report(done: int, _head: int) -> None:
@@ -207,12 +213,12 @@ def _fill(order: FillOrder) -> None:
     else:
         engine = blue_green.postgres_scratch_engine(order.location.sqlalchemy_url)
     try:
-        chosen = [p for p in default_projections() if p.NAME in order.names]
-        projector = Projector(engine, NotificationFacts(app, order.location.backend), order.areas, chosen,
-                              batch=order.batch, page=order.page)
+        log = NotificationFacts(app, order.location.backend)
+        chosen = [p for p in [*default_projections(), parts.series(log)] if p.NAME in order.names]  # by name: any `split` makes
+        projector = Projector(engine, log, order.areas, chosen, batch=order.batch, page=order.page)
         projector.hold_writes = sqlite  # the rebuild's own fill writes the same file: each holds the lock only to write
         with few_full_collections():
-            projector.catch_up(report, order.batch)
+            projector.catch_up(report, order.batch, upto=order.upto)
     finally:
         engine.dispose()
         app.close()

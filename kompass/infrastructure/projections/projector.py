@@ -148,27 +148,30 @@ class Projector(ProjectionKeeper):
             rows: dict[str, int] = {name: position for name, position in conn.execute(query)}
         return [ProjectionStatus(name, int(rows.get(name, 0)), head) for name in self._names()]
 
-    def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None) -> int:
-        """Apply every fact not yet applied, at most `batch` (default: the projector's) per transaction;
-        returns how many facts this call read. `on_progress(position, head)` hears of every page."""
+    def catch_up(self, on_progress: Callable[[int, int], None] | None = None, batch: int | None = None, upto: int | None = None) -> int:
+        """Apply every fact not yet applied (up to position `upto`, if given), at most `batch` (default: the
+        projector's) per transaction; returns how many facts this call read. `on_progress(position, head)` hears
+        of every page."""
         size = batch or self.batch
         applied = 0
-        head = self.log.head()
+        head = self.log.head() if upto is None else upto
         if all(s.position >= head for s in self._status(head)):
             return 0  # nothing to do, and nothing written: a read-only database role can query current projections
         on_page = (lambda position: on_progress(position, head)) if on_progress else None
         while True:
-            done, _position = self.apply_batch(size, on_page)
+            done, _position = self.apply_batch(size, on_page, upto)
             applied += done
             if done < size:
                 return applied
             if self.between_batches is not None:
                 self.between_batches()
 
-    def apply_batch(self, size: int | None = None, on_page: Callable[[int], None] | None = None) -> tuple[int, int]:
-        """Apply up to `size` facts (default: the projector's batch) in one transaction; returns how many
-        were read and the new position. `on_page(position)` hears of each page applied (committed with the
-        transaction), for progress bars."""
+    def apply_batch(
+        self, size: int | None = None, on_page: Callable[[int], None] | None = None, upto: int | None = None
+    ) -> tuple[int, int]:
+        """Apply up to `size` facts (default: the projector's batch; none after position `upto`, if given) in one
+        transaction; returns how many were read and the new position. `on_page(position)` hears of each page
+        applied (committed with the transaction), for progress bars."""
         size = size or self.batch
         tr = tracking.c
         transaction: AbstractContextManager[Connection] = self._held() if self.hold_writes else self._write()
@@ -178,7 +181,7 @@ class Projector(ProjectionKeeper):
             start = min(positions.values())
             batches: dict[str, ProjectionBatch] = {}
             read, last = 0, start
-            for page in _pages(self.log.facts(after=start, batch=self.page), self.page, size):
+            for page in _pages(self.log.facts(after=start, upto=upto, batch=self.page), self.page, size):
                 read, last = read + len(page), page[-1].position
                 for projection in self.projections:
                     behind = [f for f in page if f.position > positions[projection.NAME]]
@@ -213,11 +216,14 @@ class Projector(ProjectionKeeper):
 
         blue_green.create(self.engine, engine, chosen)
         fresh = Projector(engine, self.log, self.areas, chosen, batch=self.batch, page=self.page)
+        shared = self._shared_fill(chosen, batch or self.batch)
         with fresh._write() as conn:
             for projection in chosen:
                 conn.execute(insert(tracking).values(projection=projection.NAME, position=0))
                 projection.reset(conn, self.areas)
-        shared = self._shared_fill(chosen, batch or self.batch)
+            for name in shared[1].names if shared is not None else ():
+                if name not in {p.NAME for p in chosen}:  # a part of one (`bitemporal.parts`): tracked here only
+                    conn.execute(insert(tracking).values(projection=name, position=0))
         if shared is None:
             self.processes = 1
             return fresh, fresh.catch_up(on_progress, batch)
@@ -225,18 +231,20 @@ class Projector(ProjectionKeeper):
         mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
         mine.hold_writes = self.location is not None and self.location.backend == "sqlite"  # one writer per file
         self.processes = 2
-        return fresh, parallel_fill.fill_together(order, lambda report: mine.catch_up(report, batch), on_progress)
+        return fresh, parallel_fill.fill_together(order, lambda report: mine.catch_up(report, batch, order.upto), on_progress)
 
     def _shared_fill(self, chosen: list[Projection], batch: int) -> tuple[list[Projection], parallel_fill.FillOrder] | None:
         """The projections this process fills and the order for a second process, when a rebuild of `chosen` is
-        worth sharing (at least `parallel_from` facts, projections the second process knows by name)."""
-        if self.location is None or self.log.head() < self.parallel_from:
+        worth sharing (at least `parallel_from` facts, the bitemporal projection among them: `parallel_fill.split`).
+        Both fill up to the head of the log as it is now."""
+        head = self.log.head()
+        if self.location is None or head < self.parallel_from:
             return None
-        parts = parallel_fill.split(chosen, default_projections())
+        parts = parallel_fill.split(chosen)
         if parts is None:
             return None
         here, there = parts
-        order = parallel_fill.FillOrder(self.location, tuple(p.NAME for p in there), tuple(self.areas), batch, self.page, os.getpid())
+        order = parallel_fill.FillOrder(self.location, there, tuple(self.areas), batch, self.page, os.getpid(), head)
         return here, order
 
     def rebuild_under_way(self) -> bool:

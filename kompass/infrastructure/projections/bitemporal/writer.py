@@ -68,9 +68,11 @@ class BitemporalBatch(Batch):
     """The facts of one batch per aggregate; at the flush, each touched aggregate's versions and coverage steps
     are worked out again from all its facts."""
 
-    def __init__(self, conn: Connection, areas: Iterable[str]) -> None:
+    def __init__(self, conn: Connection, areas: Iterable[str], series: bool = True) -> None:
         super().__init__(conn, areas)
         self.new: defaultdict[UUID, list[Fact]] = defaultdict(list)
+        self.series = series
+        """Bring the coverage series up to the batch too (False: another process fills them, `parts`)."""
 
     def apply(self, fact: Fact) -> None:
         self.new[fact.originator_id].append(fact)
@@ -92,8 +94,9 @@ class BitemporalBatch(Batch):
             for v in versions(stored.get(i, []) + self.new[i])
         ]
         insert_rows(self.conn, schema.bt_versions, rows)
-        every = {i: stored.get(i, []) + self.new[i] for i in ids}
-        coverage_series.update(self.conn, self.areas, dict(self.new), every, self._stored)
+        if self.series:
+            every = {i: stored.get(i, []) + self.new[i] for i in ids}
+            coverage_series.update(self.conn, self.areas, dict(self.new), every, self._stored)
         # stored last: what `update` reads of other aggregates' facts never includes this batch's (`held_writes`)
         insert_rows(self.conn, schema.bt_facts, [_row(f, text) for i, text in texts.items() for f in self.new[i]])
         self.new.clear()
