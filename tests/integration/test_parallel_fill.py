@@ -197,3 +197,13 @@ def test_the_log_read_by_aggregate_is_the_log_read_in_order(store: Store) -> Non
         assert store.facts.facts_of([], every[-1].position) == {}
     finally:
         store.close()
+
+
+def test_the_second_process_leaves_with_its_status_and_all_it_said() -> None:
+    """`leave` skips the interpreter's tear-down (os._exit), so it must flush what the process wrote to its pipes
+    first: the rebuild reads the last position from stdout and the error from stderr."""
+    script = "import sys; from kompass.infrastructure.projections.parallel_fill import leave; "
+    script += "print(12345, end=''); print('Error: it ended', end='', file=sys.stderr); leave(7)"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a pipe is written to
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, env=buffered)
+    assert (done.returncode, done.stdout, done.stderr) == (7, "12345", "Error: it ended")

@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kompass.infrastructure import tables
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections import projector as projector_module
+from kompass.infrastructure.projections.tracking import tracking
 from tests.conftest import FIXTURES, NEW_STORE_EVENTS
 from tests.integration.helpers import as_json, key_events, ok, use_projector
 from tests.integration.test_projections_reference import (
@@ -202,3 +203,28 @@ def test_the_batch_option_defaults_to_the_projectors_batch() -> None:
     from kompass.cli import projections as cli_projections
 
     assert cli_projections.BATCH == projector_module.BATCH
+
+
+def test_a_catch_up_to_a_known_position_takes_a_short_rest_with_its_last_batch(db_url: str, tmp_path: Path) -> None:
+    """Up to `upto`, the rest after a batch goes with it when it is at most a tenth of a batch (one transaction fewer),
+    and otherwise in a batch of its own; the counts are right either way."""
+    commands = generate_log(120, seed=79)
+    refs, keys = keys_of(commands)
+    store = Store(db_url, "admin")
+    try:
+        import_log(store, write_log(tmp_path / "a.jsonl", commands))
+        head = store.facts.head()
+        turns: list[int] = []
+        for rest, transactions in ((3, 1), (30, 2)):
+            turns.clear()
+            projector = use_projector(store, batch=head - rest, between_batches=lambda: turns.append(1))
+            with store.engine.begin() as conn:  # every projection back to the beginning of the log, its tables empty
+                conn.execute(update(tracking).values(position=0))
+                for projection in projector.projections:
+                    projection.reset(conn, store.framework.area_keys)
+            assert projector.catch_up(upto=head) == head
+            assert len(turns) + 1 == transactions, rest
+            assert projected_numbers(store).differences(reference_numbers(store, refs, keys)) == []
+            assert projected_cell_actors(store) == reference_cell_actors(store, refs, keys)
+    finally:
+        store.close()

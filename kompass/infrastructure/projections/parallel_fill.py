@@ -224,5 +224,14 @@ def _fill(order: FillOrder) -> None:
         app.close()
 
 
+def leave(code: int) -> None:
+    """End the second process at once with `code`, once what it says is flushed. Everything it wrote is committed
+    and its connections are closed when `main` returns: tearing the interpreter down, freeing its objects one by
+    one, took a fifth of a second that the rebuild waited for before it could swap its tables in."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())

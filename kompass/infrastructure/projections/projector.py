@@ -38,6 +38,20 @@ many of its facts touch it, so large ones make a rebuild fast; the working set i
 bounded by this number, and a worker killed half-way loses at most one transaction's work."""
 PAGE = 5_000
 """Facts read from the log at a time within a transaction, and read ahead for together."""
+TAIL = 10
+"""A batch that stops at a known position (`upto`) takes the rest of the way when that is at most a TAIL-th
+of a batch more (`batch_size`)."""
+
+
+def batch_size(size: int, start: int, upto: int | None) -> int:
+    """How many facts a batch after position `start` takes: `size`, or, when the batch stops at `upto` and what is
+    left up to it is at most a TAIL-th more than `size`, all of that. A last batch of a handful of facts pays a
+    whole transaction's fixed costs (reading the rows its aggregates hold, the commit, and in a rebuild's two
+    processes a turn at the write lock each): a rebuild of 100,043 facts in batches of 100,000 spent a fifth of
+    a second on its last 43. Positions may skip numbers (PostgreSQL), so `upto - start` bounds the facts left."""
+    if upto is None or upto - start > size + size // TAIL:
+        return size
+    return max(size, upto - start)
 
 
 def default_projections() -> list[Any]:
@@ -159,9 +173,9 @@ class Projector(ProjectionKeeper):
             return 0  # nothing to do, and nothing written: a read-only database role can query current projections
         on_page = (lambda position: on_progress(position, head)) if on_progress else None
         while True:
-            done, _position = self.apply_batch(size, on_page, upto)
+            done, position = self.apply_batch(size, on_page, upto)
             applied += done
-            if done < size:
+            if done < size or (upto is not None and position >= upto):
                 return applied
             if self.between_batches is not None:
                 self.between_batches()
@@ -179,6 +193,7 @@ class Projector(ProjectionKeeper):
             query = select(tr.projection, tr.position).where(tr.projection.in_(self._names())).with_for_update()
             positions: dict[str, int] = {str(name): int(position) for name, position in conn.execute(query)}
             start = min(positions.values())
+            size = batch_size(size, start, upto)
             batches: dict[str, ProjectionBatch] = {}
             read, last = 0, start
             for page in _pages(self.log.facts(after=start, upto=upto, batch=self.page), self.page, size):
