@@ -3,10 +3,13 @@
 Three measurements, side by side in one run, on SQLite (the import also on PostgreSQL with --postgres):
   1. an import of N lines (default 100,000) with the Merkle tree and signed checkpoint, and the
      same import with the tree switched off (its two hooks replaced by no-ops, in a separate
-     process); target: throughput drops by at most 10 %. Shown three ways, because the machine
-     is shared: wall time, the import process's CPU time, and the CPU time spent inside the
-     tree's hooks against the whole of the same import, which is the drop they cause (the last two do not see
-     other processes);
+     process); target: throughput drops by at most 10 %. Shown four ways, because the machine
+     is shared: wall time, the import process's CPU time, and, within the same import, the time spent
+     inside the tree's hooks against the whole import, by the clock and by CPU time. The hooks run in the
+     importing thread between its statements, so an import without them would take exactly that much less
+     time: hooks' time / import's time is the throughput drop they cause, measured within one process (other
+     processes' load stretches both alike). By the clock it is the judged figure: on PostgreSQL the
+     server's work is part of an import's time but not of the process's CPU time;
   2. `prove` and `verify-proof` on a log of 1,000,000 leaves: the tree tables are filled from
      generated leaves (1,000,000 synthetic export lines hashed and stored as the write path would
      store them, and a checkpoint signed with the store's key), because generating a
@@ -55,19 +58,21 @@ def one_import(url: str, log: Path, tree: bool) -> None:
     with the tree the CPU seconds spent inside its two hooks (extending the tree, signing the checkpoint)."""
     from kompass.infrastructure import tlog_write
 
-    hook = [0.0]
+    hook, hook_wall = [0.0], [0.0]
     if tree:
         extend, finish = tlog_write.LogExtension.extend, tlog_write.LogExtension.finish
 
         def timed_extend(self: tlog_write.LogExtension, events: Any, recorded_by: Any) -> None:
-            started = time.process_time()
+            started, wall = time.process_time(), time.perf_counter()
             extend(self, events, recorded_by)
             hook[0] += time.process_time() - started
+            hook_wall[0] += time.perf_counter() - wall
 
         def timed_finish(self: tlog_write.LogExtension) -> None:
-            started = time.process_time()
+            started, wall = time.process_time(), time.perf_counter()
             finish(self)
             hook[0] += time.process_time() - started
+            hook_wall[0] += time.perf_counter() - wall
 
         tlog_write.LogExtension.extend = timed_extend  # type: ignore[method-assign]
         tlog_write.LogExtension.finish = timed_finish  # type: ignore[method-assign]
@@ -82,7 +87,7 @@ def one_import(url: str, log: Path, tree: bool) -> None:
     summary = store.kompass.import_commands(((c.line, c.command, c.recorded_at) for c in read_command_log(log)), store.access())
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     store.close()
-    print(json.dumps({"events": summary.events, "seconds": seconds, "cpu": cpu, "hook": hook[0]}))
+    print(json.dumps({"events": summary.events, "seconds": seconds, "cpu": cpu, "hook": hook[0], "hook_wall": hook_wall[0]}))
 
 
 def drop(without: float, with_: float) -> float:
@@ -92,9 +97,10 @@ def drop(without: float, with_: float) -> float:
 
 def imports(lines: int, rounds: int, directory: Path, backend: str, databases: list[str]) -> tuple[list[list[str]], str]:
     """`rounds` imports each way, alternating which goes first, so that both meet the same load on a shared
-    machine. Three figures: wall time (best and median of each way), the import process's CPU time (other
-    processes' load does not enter it, but on PostgreSQL the server's work does not either), and the CPU time
-    inside the tree's hooks against the rest of the same import (the hooks' share, measured within one process)."""
+    machine. Four figures: wall time (best and median of each way), the import process's CPU time (other
+    processes' load does not enter it, but on PostgreSQL the server's work does not either), and the time inside
+    the tree's hooks against the rest of the same import, by CPU time and by the clock (the hooks' share, measured
+    within one process; by the clock it includes the node rows' round trips to a server)."""
     log = command_log(lines)
     runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
     kept_url = ""
@@ -122,8 +128,9 @@ def imports(lines: int, rounds: int, directory: Path, backend: str, databases: l
     # an import taking rest + hook instead of rest drops by hook / (rest + hook), as `drop` defines it.
     shares = sorted(r["hook"] / (r["cpu"] - r["hook"]) for r in runs[True])
     implied = sorted(r["hook"] / r["cpu"] for r in runs[True])
+    by_clock = sorted(r["hook_wall"] / r["seconds"] for r in runs[True])
     wall_drop, cpu_drop, hook_share = drop(best[False], best[True]), drop(cpu_best[False], cpu_best[True]), statistics.median(shares)
-    hook_drop = statistics.median(implied)
+    hook_drop, clock_drop = statistics.median(implied), statistics.median(by_clock)
     rows = [
         [f"{backend}: import without tree/checkpoints (best of {rounds}; median)", f"{events:,}",
          f"{best[False]:.2f} s; {middle[False]:.2f} s", f"{events / best[False]:,.0f} events/s", "", ""],
@@ -137,8 +144,10 @@ def imports(lines: int, rounds: int, directory: Path, backend: str, databases: l
          f"{cpu_drop:.1%}; {drop(cpu_middle[False], cpu_middle[True]):.1%}", f"≤ {TARGET_DROP:.0%}", verdict(cpu_drop <= TARGET_DROP)],
         [f"{backend}: CPU in the tree's hooks / rest of the same import (median; range)", "", "",
          f"{hook_share:.1%}; {shares[0]:.1%}–{shares[-1]:.1%}", "", ""],
-        [f"{backend}: → throughput drop the hooks' CPU makes, hooks / whole import (median; range)", "", "",
-         f"{hook_drop:.1%}; {implied[0]:.1%}–{implied[-1]:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(hook_drop <= TARGET_DROP)],
+        [f"{backend}: hooks' CPU / the import process's CPU (median; range)", "", "",
+         f"{hook_drop:.1%}; {implied[0]:.1%}–{implied[-1]:.1%}", "", ""],
+        [f"{backend}: → throughput drop the hooks make, their time / the import's, by the clock (median; range)", "", "",
+         f"{clock_drop:.1%}; {by_clock[0]:.1%}–{by_clock[-1]:.1%}", f"≤ {TARGET_DROP:.0%}", verdict(by_clock[-1] <= TARGET_DROP)],
     ]
     return rows, kept_url
 
