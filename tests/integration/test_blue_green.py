@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import DatabaseError
 
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections import blue_green
 from kompass.infrastructure.projections.network import writer as network
+from kompass.infrastructure.projections.shapes import for_queries_only
 from kompass.infrastructure.rebuild_lock import REBUILDING
 from tests.integration.helpers import as_json, invoke, ok, refused, use_projector
 
@@ -183,6 +184,33 @@ def test_a_rebuild_leaves_the_schema_exactly_as_a_new_store_has_it(sqlite_url: s
     finally:
         store.close()
     assert schema(path) == before
+
+
+
+def test_the_fresh_tables_are_filled_with_the_indexes_the_batches_read_by_and_no_others(db_url: str) -> None:
+    """A rebuild's fresh tables leave out the indexes that serve queries only (made once at the swap, or kept by the
+    live table): every other secondary index is there, and at least one is left out."""
+    store = Store(db_url, "admin")
+    try:
+        projections = store.projector.projections
+        tables = blue_green.rebuilt_tables(projections)
+        sqlite = db_url.startswith("sqlite")
+        with blue_green.scratch(store.engine, projections) as engine:
+            blue_green.create(store.engine, engine, projections)
+            look = inspect(store.engine)
+
+            def fresh_indexes(name: str) -> Any:
+                return look.get_indexes(blue_green.SHADOW + name) if sqlite else look.get_indexes(name, schema=blue_green.SCHEMA)
+
+            made = {
+                (table.name, tuple(index["column_names"])) for table in tables for index in fresh_indexes(table.name) if not index["unique"]
+            }
+        every = {(table.name, tuple(c.name for c in index.columns)): for_queries_only(index) for table in tables for index in table.indexes}
+        assert made == {key for key, queries_only in every.items() if not queries_only}
+        assert {("rm_bt_versions", ("eff_to",)), ("rm_participants", ("actor",))} <= set(every)
+        assert every[("rm_bt_versions", ("eff_to",))] and not every[("rm_participants", ("actor",))]
+    finally:
+        store.close()
 
 
 def test_a_swap_that_fails_half_way_leaves_the_live_tables(db_url: str, small_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,13 +38,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, delete, event, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateTable
 
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
 from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure.database import WRITE_LOCK, busy_timeout_ms, json_codec, sqlite_immediate_transactions
-from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections.held_writes import HeldWrites
 from kompass.infrastructure.projections.network.schema import DERIVED_CACHES
+from kompass.infrastructure.projections.shapes import for_queries_only
 from kompass.infrastructure.projections.tracking import tracking
 
 SCHEMA = "kompass_rebuild"
@@ -269,15 +270,26 @@ def create(live: Engine, engine: Engine, projections: Sequence[Any]) -> None:
 
     SQLite: made through the live engine from each table's definition under its shadow's name, its
     secondary indexes under names of their own (the replay looks rows up by them; the swap makes them
-    again under the live names)."""
+    again under the live names). Indexes that serve queries only are left out (`shapes.QUERIES_ONLY`):
+    nothing reads by them during the fill, and the swap (SQLite) or the live table (PostgreSQL) has them."""
     tables = rebuilt_tables(projections)
     if store_path(live) is None:
-        metadata.create_all(engine, tables=tables)
+        with engine.begin() as conn:
+            for table in tables:
+                _create_for_fill(conn, table)
         return
     shadows = MetaData()
     with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
         for table in tables:
-            table.to_metadata(shadows, name=SHADOW + table.name).create(conn)
+            _create_for_fill(conn, table.to_metadata(shadows, name=SHADOW + table.name))
+
+
+def _create_for_fill(conn: Connection, table: Table) -> None:
+    """`table` with its keys, unique constraints and the indexes a projection's batches read by."""
+    conn.execute(CreateTable(table))
+    for index in table.indexes:
+        if not for_queries_only(index):
+            index.create(conn)
 
 
 def swap(live: Engine, staged: Engine, projections: Sequence[Any]) -> None:

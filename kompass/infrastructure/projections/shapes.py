@@ -5,29 +5,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, String, Table, Text
+from sqlalchemy import Column, Index, String, Table, Text
 
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 
+QUERIES_ONLY = {"queries_only": True}
+"""A column's `info` when its index serves queries only and no projection's batch looks rows up by it. A
+rebuild fills its fresh tables without such indexes and makes them once, over the whole table, at the swap
+(`blue_green`): kept up row by row during the fill, they were a twentieth of a rebuild. An index left
+unmarked is kept up during the fill too, which is only slower; marking one the batches read by would make
+every batch after the first scan the table."""
 
-def initiative_pairs(name: str, column: str, width: int) -> Table:
-    """(initiative, value) pairs, both the key, the value indexed: who takes part in an initiative, its regions, its areas."""
+
+def for_queries_only(index: Index) -> bool:
+    """Does `index` serve queries only (every column of it marked QUERIES_ONLY)?"""
+    return all(column.info.get("queries_only", False) for column in index.columns)
+
+
+def initiative_pairs(name: str, column: str, width: int, *, looked_up: bool) -> Table:
+    """(initiative, value) pairs, both the key, the value indexed: who takes part in an initiative, its regions, its areas.
+    `looked_up`: the projection's batches look pairs up by their value (else the index is for queries only)."""
     return Table(
         name,
         metadata,
         Column("initiative_id", String(36), primary_key=True),
-        Column(column, String(width), primary_key=True, index=True),
+        Column(column, String(width), primary_key=True, index=True, info={} if looked_up else QUERIES_ONLY),
     )
 
 
-def actor_columns() -> list[Column[Any]]:
-    """The columns of an actor row: its key, id, name, kind, region and the actor it was merged into."""
+def actor_columns(*, merges_looked_up: bool) -> list[Column[Any]]:
+    """The columns of an actor row: its key, id, name, kind, region and the actor it was merged into.
+    `merges_looked_up`: the projection's batches look actors up by whom they were merged into."""
     return [
         Column("key", String(KEY_LENGTH), primary_key=True),
         Column("id", String(36), nullable=False, unique=True),
         Column("name", Text, nullable=False),
         Column("kind", String(WORD_LENGTH), nullable=False),
         Column("region", String(REGION_LENGTH)),
-        Column("merged_into", String(KEY_LENGTH), index=True),
+        Column("merged_into", String(KEY_LENGTH), index=True, info={} if merges_looked_up else QUERIES_ONLY),
     ]

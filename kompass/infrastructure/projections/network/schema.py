@@ -8,12 +8,12 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
-from kompass.infrastructure.projections.shapes import actor_columns, initiative_pairs
+from kompass.infrastructure.projections.shapes import QUERIES_ONLY, actor_columns, initiative_pairs
 
 net_actors = Table(
     L.NET_ACTORS,
     metadata,
-    *actor_columns(),
+    *actor_columns(merges_looked_up=False),
 )
 """The network projection's own copy of the actors (it is rebuilt independently of the others)."""
 
@@ -21,24 +21,24 @@ net_initiatives = Table(
     L.NET_INITIATIVES,
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("ref", String(KEY_LENGTH), nullable=False, index=True),
+    Column("ref", String(KEY_LENGTH), nullable=False, index=True, info=QUERIES_ONLY),
     Column("state", JSON, nullable=False),
 )
 """What the network needs of each initiative: lead region, status, participants (as recorded), areas."""
 
-net_members = initiative_pairs(L.NET_MEMBERS, "actor", KEY_LENGTH)
+net_members = initiative_pairs(L.NET_MEMBERS, "actor", KEY_LENGTH, looked_up=True)
 """Actors in the network through each initiative that is not cancelled: merges resolved, lead region included."""
 
-net_regions = initiative_pairs(L.NET_REGIONS, "region", REGION_LENGTH)
+net_regions = initiative_pairs(L.NET_REGIONS, "region", REGION_LENGTH, looked_up=False)
 """The regions of each initiative in the network (lead region and participating regions)."""
 
-net_areas = initiative_pairs(L.NET_AREAS, "area", WORD_LENGTH)
+net_areas = initiative_pairs(L.NET_AREAS, "area", WORD_LENGTH, looked_up=False)
 
 net_edges = Table(
     L.NET_EDGES,
     metadata,
     Column("a", String(KEY_LENGTH), primary_key=True),
-    Column("b", String(KEY_LENGTH), primary_key=True, index=True),
+    Column("b", String(KEY_LENGTH), primary_key=True, index=True, info=QUERIES_ONLY),
     Column("weight", Integer, nullable=False),
 )
 """The whole country's ties: a < b (Python string order), weight = initiatives shared."""

@@ -12,25 +12,25 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
-from kompass.infrastructure.projections.shapes import actor_columns, initiative_pairs
+from kompass.infrastructure.projections.shapes import QUERIES_ONLY, actor_columns, initiative_pairs
 
 initiatives = Table(
     L.INITIATIVES,
     metadata,
     Column("id", String(36), primary_key=True),
     Column("ref", String(KEY_LENGTH), nullable=False, unique=True),
-    Column("region", String(REGION_LENGTH), nullable=False, index=True),
-    Column("status", String(16), nullable=False, index=True),
+    Column("region", String(REGION_LENGTH), nullable=False, index=True, info=QUERIES_ONLY),
+    Column("status", String(16), nullable=False, index=True, info=QUERIES_ONLY),
     Column("type", String(WORD_LENGTH), nullable=False),
     Column("state", JSON, nullable=False),
 )
 
-participants = initiative_pairs(L.PARTICIPANTS, "actor", KEY_LENGTH)
+participants = initiative_pairs(L.PARTICIPANTS, "actor", KEY_LENGTH, looked_up=True)
 
 actors = Table(
     L.ACTORS,
     metadata,
-    *actor_columns(),
+    *actor_columns(merges_looked_up=True),
     Column("former_names", JSON, nullable=False),
 )
 
