@@ -4,7 +4,9 @@ On a SQLite store of --lines generated commands (bench/generate.py, built once b
 kept in bench/out/ like coverage_bench.py's), side by side in one run:
   - the log read raw and the write floor (coverage_bench.write_floor: SQLite alone writing the rows the
     rebuilt read models hold), which give the best rate any rebuild could reach;
-  - `Projector.rebuild()` in-process, timed (best of --repeat; its CPU time shown beside);
+  - `Projector.rebuild()` in-process, timed (best of --repeat; its CPU time shown beside), in rounds that
+    alternate with the write floor's (best of --repeat too), and each round's rebuild against the floor
+    timed beside it;
   - during each rebuild, a reader loop of `kompass coverage --format json` subprocesses, counting the
     queries that failed (non-zero exit) and those whose answer differed from the one before the
     rebuild without saying that a rebuild was under way (stale without saying). Targets: both 0,
@@ -23,9 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from common import KOMPASS, OUT, command_log, drop_pg_database, imported_store, new_pg_database, pg_unavailable, progress, table, verdict
 from coverage_bench import READ_BATCH, write_floor_times
@@ -119,6 +123,49 @@ def rebuild_alone(url: str, repeat: int, one_process: bool = False) -> tuple[flo
     return min(walls), min(cpus), store.projector.processes
 
 
+class Side(NamedTuple):
+    """Best wall and CPU seconds of the rebuild and of the write floor, measured alternately, and the paired ratios."""
+
+    wall: float
+    cpu: float
+    processes: int
+    rows: int
+    floor: float
+    floor_cpu: float
+    paired: list[float]
+    """Per round, (read + that round's floor) / that round's rebuild: the rate as one round alone shows it."""
+
+
+def rebuilds_beside_floors(url: str, repeat: int, read_seconds: float) -> Side:
+    """`repeat` rounds, each a `Projector.rebuild()` in-process (as `rebuild_alone` times it) and the write floor
+    (`write_floor_times`), in alternating order, so that both meet the same load on a shared machine: the floor is
+    timed as often as the rebuild and the best of each is kept (a floor timed once, in a slow moment or a fast one,
+    moved the rate by a tenth between runs of the same code)."""
+    from kompass.infrastructure.bootstrap import Store
+
+    path = Path(url.removeprefix("sqlite:///"))
+    walls, cpus, floors, floor_cpus, rows = [], [], [], [], 0
+    store = Store(url, "admin")
+    try:
+        for attempt in range(repeat):
+            for part in ("rebuild", "floor") if attempt % 2 == 0 else ("floor", "rebuild"):
+                if part == "floor":
+                    rows, seconds, cpu = write_floor_times(path)
+                    floors.append(seconds)
+                    floor_cpus.append(cpu)
+                    continue
+                wall, cpu, before = time.perf_counter(), time.process_time(), os.times()
+                store.projector.rebuild()
+                after = os.times()
+                walls.append(time.perf_counter() - wall)
+                children = after.children_user + after.children_system - before.children_user - before.children_system
+                cpus.append(time.process_time() - cpu + children)
+    finally:
+        store.close()
+    paired = sorted((read_seconds + floor) / wall for floor, wall in zip(floors, walls, strict=True))
+    return Side(min(walls), min(cpus), store.projector.processes, rows, min(floors), min(floor_cpus), paired)
+
+
 def postgres_rebuilds(lines: int, repeat: int) -> list[list[str]]:
     """The log imported into a new PostgreSQL database; its rebuild in one process and in two, alternately: rows of
     the table (best wall seconds, this process's CPU, and the ratio)."""
@@ -165,24 +212,27 @@ def main() -> None:
     events, read_seconds, read_cpu = raw_read_seconds(url)
     progress(f"{events:,} events; rebuild with a reader loop beside it …")
     with_readers, _cpu, queries, failed, stale, said = rebuild_with_readers(url)
-    progress(f"rebuild alone, best of {args.repeat} …")
-    wall, cpu, processes = rebuild_alone(url, args.repeat)
+    progress(f"rebuild alone and the write floor, alternately, best of {args.repeat} each …")
+    side = rebuilds_beside_floors(url, args.repeat, read_seconds)
+    wall, cpu, processes, rows_written, floor, floor_cpu = side.wall, side.cpu, side.processes, side.rows, side.floor, side.floor_cpu
     progress(f"rebuild alone in one process, best of {args.repeat} …")
     one_wall, one_cpu, _one = rebuild_alone(url, args.repeat, one_process=True)
-    rows_written, floor, floor_cpu = write_floor_times(Path(url.removeprefix("sqlite:///")))
     best_rate = events / (read_seconds + floor)
     best_cpu_rate = events / (read_cpu + floor_cpu)
     rate = events / wall
     rows = [["figure", "value", "target", "verdict"]]
     rows.append(["events", f"{events:,}", "", ""])
     rows.append(["log read raw (s, best of 3)", f"{read_seconds:.2f}", "", ""])
-    rows.append([f"writing the {rows_written:,} read-model rows alone (s)", f"{floor:.2f}", "", ""])
+    rows.append([f"writing the {rows_written:,} read-model rows alone (s, best of {args.repeat})", f"{floor:.2f}", "", ""])
     rows.append(["best possible rebuild (events/s): read + write", f"{best_rate:,.0f}", "", ""])
     alone = f"rebuild in-process, {processes} process(es) filling (s, best of {args.repeat}; CPU of all {cpu:.2f} s)"
     rows.append([alone, f"{wall:.2f}", "", ""])
     rows.append([f"… the same filled in one process (s, best of {args.repeat}; CPU {one_cpu:.2f} s)", f"{one_wall:.2f}", "", ""])
     rows.append(["rebuild (events/s)", f"{rate:,.0f}", "", ""])
     rows.append(["rebuild ÷ best possible (wall)", f"{rate / best_rate:.3f}", f"≥ {RATE_TARGET}", verdict(rate / best_rate >= RATE_TARGET)])
+    paired = side.paired
+    rows.append([f"… each round's rebuild ÷ the floor timed beside it (median; range of {args.repeat})",
+                 f"{statistics.median(paired):.3f}; {paired[0]:.3f}–{paired[-1]:.3f}", "", ""])
     rows.append([f"best possible by CPU time (read {read_cpu:.2f} s + write {floor_cpu:.2f} s; events/s)", f"{best_cpu_rate:,.0f}", "", ""])
     cpu_ratio = events / cpu / best_cpu_rate
     rows.append(["rebuild ÷ best possible, both by CPU time (every process's)", f"{cpu_ratio:.3f}", f"≥ {RATE_TARGET}",
