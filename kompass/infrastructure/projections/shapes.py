@@ -10,17 +10,22 @@ from sqlalchemy import Column, Index, String, Table, Text
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 
-QUERIES_ONLY = {"queries_only": True}
-"""A column's `info` when its index serves queries only and no projection's batch looks rows up by it. A
-rebuild fills its fresh tables without such indexes and makes them once, over the whole table, at the swap
-(`blue_green`): kept up row by row during the fill, they were a twentieth of a rebuild. An index left
-unmarked is kept up during the fill too, which is only slower; marking one the batches read by would make
-every batch after the first scan the table."""
+QUERIES_ONLY = "queries_only"
+"""The key of a column's `info` (`queries_only()`) that marks its index as serving queries only: no projection's
+batch looks rows up by it. A rebuild fills its fresh tables without such indexes and makes them once, over the
+whole table, at the swap (`blue_green`): kept up row by row during the fill, they were a twentieth of a rebuild.
+An index left unmarked is kept up during the fill too, which is only slower; marking one the batches read by
+would make every batch after the first scan the table."""
+
+
+def queries_only() -> dict[str, bool]:
+    """The `info` of a column whose index serves queries only (a dict of its own: SQLAlchemy keeps the one given)."""
+    return {QUERIES_ONLY: True}
 
 
 def for_queries_only(index: Index) -> bool:
-    """Does `index` serve queries only (every column of it marked QUERIES_ONLY)?"""
-    return all(column.info.get("queries_only", False) for column in index.columns)
+    """Does `index` serve queries only (every column of it marked by `queries_only()`)?"""
+    return all(column.info.get(QUERIES_ONLY, False) for column in index.columns)
 
 
 def initiative_pairs(name: str, column: str, width: int, *, looked_up: bool) -> Table:
@@ -30,7 +35,7 @@ def initiative_pairs(name: str, column: str, width: int, *, looked_up: bool) -> 
         name,
         metadata,
         Column("initiative_id", String(36), primary_key=True),
-        Column(column, String(width), primary_key=True, index=True, info={} if looked_up else QUERIES_ONLY),
+        Column(column, String(width), primary_key=True, index=True, info={} if looked_up else queries_only()),
     )
 
 
@@ -43,5 +48,5 @@ def actor_columns(*, merges_looked_up: bool) -> list[Column[Any]]:
         Column("name", Text, nullable=False),
         Column("kind", String(WORD_LENGTH), nullable=False),
         Column("region", String(REGION_LENGTH)),
-        Column("merged_into", String(KEY_LENGTH), index=True, info={} if merges_looked_up else QUERIES_ONLY),
+        Column("merged_into", String(KEY_LENGTH), index=True, info={} if merges_looked_up else queries_only()),
     ]

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table, Text
 
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
-from kompass.infrastructure.projections.shapes import QUERIES_ONLY
+from kompass.infrastructure.projections.shapes import queries_only
 
 bt_facts = Table(
     L.BT_FACTS,
@@ -30,8 +30,8 @@ bt_versions = Table(
     Column("aggregate_id", String(36), primary_key=True),
     Column("eff_from", String(10), primary_key=True),
     Column("rec_from", String(32), primary_key=True),
-    Column("eff_to", String(10), index=True, info=QUERIES_ONLY),
-    Column("rec_to", String(32), index=True, info=QUERIES_ONLY),
+    Column("eff_to", String(10), index=True, info=queries_only()),
+    Column("rec_to", String(32), index=True, info=queries_only()),
     Column("payload", Text, nullable=False),
 )
 """What each aggregate was over [eff_from, eff_to) × [rec_from, rec_to) (None: open), as JSON text

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
-from kompass.infrastructure.projections.shapes import QUERIES_ONLY, actor_columns, initiative_pairs
+from kompass.infrastructure.projections.shapes import actor_columns, initiative_pairs, queries_only
 
 net_actors = Table(
     L.NET_ACTORS,
@@ -21,7 +21,7 @@ net_initiatives = Table(
     L.NET_INITIATIVES,
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("ref", String(KEY_LENGTH), nullable=False, index=True, info=QUERIES_ONLY),
+    Column("ref", String(KEY_LENGTH), nullable=False, index=True, info=queries_only()),
     Column("state", JSON, nullable=False),
 )
 """What the network needs of each initiative: lead region, status, participants (as recorded), areas."""
@@ -38,7 +38,7 @@ net_edges = Table(
     L.NET_EDGES,
     metadata,
     Column("a", String(KEY_LENGTH), primary_key=True),
-    Column("b", String(KEY_LENGTH), primary_key=True, index=True, info=QUERIES_ONLY),
+    Column("b", String(KEY_LENGTH), primary_key=True, index=True, info=queries_only()),
     Column("weight", Integer, nullable=False),
 )
 """The whole country's ties: a < b (Python string order), weight = initiatives shared."""

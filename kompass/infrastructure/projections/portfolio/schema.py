@@ -12,15 +12,15 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 from kompass.domain.text import KEY_LENGTH, REGION_LENGTH, WORD_LENGTH
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections import layout as L
-from kompass.infrastructure.projections.shapes import QUERIES_ONLY, actor_columns, initiative_pairs
+from kompass.infrastructure.projections.shapes import actor_columns, initiative_pairs, queries_only
 
 initiatives = Table(
     L.INITIATIVES,
     metadata,
     Column("id", String(36), primary_key=True),
     Column("ref", String(KEY_LENGTH), nullable=False, unique=True),
-    Column("region", String(REGION_LENGTH), nullable=False, index=True, info=QUERIES_ONLY),
-    Column("status", String(16), nullable=False, index=True, info=QUERIES_ONLY),
+    Column("region", String(REGION_LENGTH), nullable=False, index=True, info=queries_only()),
+    Column("status", String(16), nullable=False, index=True, info=queries_only()),
     Column("type", String(WORD_LENGTH), nullable=False),
     Column("state", JSON, nullable=False),
 )
