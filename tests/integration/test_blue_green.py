@@ -186,7 +186,6 @@ def test_a_rebuild_leaves_the_schema_exactly_as_a_new_store_has_it(sqlite_url: s
     assert schema(path) == before
 
 
-
 def test_the_fresh_tables_are_filled_with_the_indexes_the_batches_read_by_and_no_others(db_url: str) -> None:
     """A rebuild's fresh tables leave out the indexes that serve queries only (made once at the swap, or kept by the
     live table): every other secondary index is there, and at least one is left out."""
