@@ -12,15 +12,13 @@ and the per-cell sums of them as running series, so that a question reads one ro
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from kompass.application.bitemporal import remembered_time_key
+from kompass.application.bitemporal import remembered_day_key, remembered_time_key
 from kompass.application.catalogue import COVERAGE, concerning
 from kompass.application.facts import Fact
 from kompass.application.records import initiative_facts, region_actors
@@ -47,13 +45,8 @@ Amounts = tuple[int, int, int, int]
 def point_of(axis: str) -> Callable[[Fact], str]:
     """Where a fact takes effect on the axis, as the text the rows are ordered by."""
     if axis == EFFECTIVE:
-        return lambda fact: _day_key(fact.effective)
+        return lambda fact: remembered_day_key(fact.effective)
     return lambda fact: remembered_time_key(fact.recorded_at)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _day_key(day: date) -> str:
-    return day.isoformat()
 
 
 Prefixes = dict[int, Contribution | None]
@@ -65,7 +58,7 @@ def both_steps(facts: Sequence[Fact], initiative_id: UUID, areas: Collection[str
     """`steps` on both axes. When neither effective days nor recording times ever go back in log order (most
     initiatives), every point of either axis sees a prefix of the facts in log order: one fold gives both."""
     ordered = sorted(facts, key=_POSITION)
-    days = [_day_key(f.effective) for f in ordered]
+    days = [remembered_day_key(f.effective) for f in ordered]
     times = [remembered_time_key(f.recorded_at) for f in ordered]
     if not _growing(days) or not _growing(times):
         prefixes: Prefixes = {}

@@ -20,6 +20,7 @@ import orjson
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import resolve_topic
 
+from kompass.application.bitemporal import remember_stored_time
 from kompass.application.facts import ENVELOPE, Fact, fact_from_event
 from kompass.domain.errors import StoreDamaged
 
@@ -76,9 +77,11 @@ class FactDecoder:
         effective = data.pop("effective")["_data_"]
         by = data.pop("by")
         data.pop("originator_topic", None)
+        moment = datetime.fromisoformat(recorded_at)
+        remember_stored_time(moment, recorded_at)  # a rebuild wants every fact's key: read off the text here
         return Fact(
             notification.id,
-            datetime.fromisoformat(recorded_at),
+            moment,
             date.fromisoformat(effective),
             by,
             names[0],

@@ -21,7 +21,7 @@ from uuid import UUID
 import orjson
 from sqlalchemy import Connection, delete, select
 
-from kompass.application.bitemporal import TIME_FORMAT, remembered_time_key, versions
+from kompass.application.bitemporal import TIME_FORMAT, remembered_day_key, remembered_time_key, versions
 from kompass.application.facts import Fact
 from kompass.infrastructure.database import insert_rows
 from kompass.infrastructure.projections import layout
@@ -51,7 +51,7 @@ def reset(conn: Connection, areas: Iterable[str]) -> None:
 def _row(fact: Fact, aggregate_id: str) -> tuple[Any, ...]:
     """A fact as a row of rm_bt_facts, in column order, its data as JSON text (as `database.json_codec` writes it)."""
     return (
-        aggregate_id, fact.position, remembered_time_key(fact.recorded_at), fact.effective.isoformat(), fact.by, fact.aggregate,
+        aggregate_id, fact.position, remembered_time_key(fact.recorded_at), remembered_day_key(fact.effective), fact.by, fact.aggregate,
         fact.version, fact.type, orjson.dumps(fact.data).decode(),
     )
 
