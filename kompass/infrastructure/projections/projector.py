@@ -27,6 +27,7 @@ from kompass.application.ports import Projection, ProjectionBatch, ProjectionKee
 from kompass.application.projection_service import ProjectionStatus
 from kompass.infrastructure import tables
 from kompass.infrastructure.database import WRITE_LOCK
+from kompass.infrastructure.missing_indexes import make_missing_indexes
 from kompass.infrastructure.projections import parallel_fill
 from kompass.infrastructure.projections.parallel_fill import PARALLEL_FROM
 from kompass.infrastructure.projections.tracking import tracking
@@ -105,14 +106,21 @@ class Projector(ProjectionKeeper):
         return [p.NAME for p in self.projections]
 
     def ensure_tables(self) -> None:
-        """Create missing tables and tracking rows. A projection that gained tables since its rows were
+        """Create missing tables, indexes and tracking rows. A projection that gained tables since its rows were
         kept (a store made by an earlier kompass) starts again from the beginning of the log, so that the
-        new tables are filled from every fact and not only from those that come later."""
+        new tables are filled from every fact and not only from those that come later; an index a table gained is
+        made over the rows it has (`missing_indexes`)."""
         existing = set(inspect(self.engine).get_table_names())
-        if not {t.name for t in tables.metadata.sorted_tables} - existing:
+        if {t.name for t in tables.metadata.sorted_tables} - existing:
+            self._make_tables(existing)
+        else:
             with self.engine.connect() as conn:
-                if set(self._names()) <= set(conn.execute(select(tracking.c.projection)).scalars()):
-                    return  # nothing to make: no write lock taken (a rebuild may hold it for one of its batches)
+                if not set(self._names()) <= set(conn.execute(select(tracking.c.projection)).scalars()):
+                    self._make_tables(existing)
+        # no write lock taken unless something is missing (a rebuild may hold it for one of its batches)
+        make_missing_indexes(self.engine, tables.metadata)
+
+    def _make_tables(self, existing: set[str]) -> None:
         tables.metadata.create_all(self.engine)  # every table of the store, the registers' too
         with self._write() as conn:
             known = set(conn.execute(select(tracking.c.projection)).scalars())

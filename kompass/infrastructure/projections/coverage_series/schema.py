@@ -31,9 +31,11 @@ bt_depends = Table(
     L.BT_DEPENDS,
     metadata,
     Column("actor", String(KEY_LENGTH), primary_key=True),
-    Column("initiative_id", String(36), primary_key=True),
+    Column("initiative_id", String(36), primary_key=True, index=True),
 )
-"""The actors (named, or merged into) whose merges change what an initiative counts."""
+"""The actors (named, or merged into) whose merges change what an initiative counts. Read by actor (the key) to
+find what a merge changes, and rewritten by initiative (the index: without it each batch's rewrite read the whole
+table, 54 ms per 400 initiatives at 1,000,000 events)."""
 
 bt_series = Table(
     L.BT_SERIES,
