@@ -8,8 +8,8 @@ without it, only slower.
 Making an index needs the write lock (SQLite) or the table's ownership (PostgreSQL). A login that does not own
 the table (a coordinator's, a reader's) leaves it to the next one that does: `kompass init`, which an upgrade
 of a PostgreSQL store asks the administrator to run, or the owner's own next command. A store that cannot be
-written (a read-only copy) is left as it is. The check is one query on every opening; the lock is taken only
-when an index is missing.
+written (a read-only copy) is left as it is. The check is a query or two on every opening; the lock is taken
+only when an index is missing.
 """
 
 from __future__ import annotations

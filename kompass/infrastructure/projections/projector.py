@@ -111,12 +111,12 @@ class Projector(ProjectionKeeper):
         new tables are filled from every fact and not only from those that come later; an index a table gained is
         made over the rows it has (`missing_indexes`)."""
         existing = set(inspect(self.engine).get_table_names())
-        if {t.name for t in tables.metadata.sorted_tables} - existing:
-            self._make_tables(existing)
-        else:
+        tracked: set[str] = set()
+        if not {t.name for t in tables.metadata.sorted_tables} - existing:
             with self.engine.connect() as conn:
-                if not set(self._names()) <= set(conn.execute(select(tracking.c.projection)).scalars()):
-                    self._make_tables(existing)
+                tracked = set(conn.execute(select(tracking.c.projection)).scalars())
+        if not set(self._names()) <= tracked:
+            self._make_tables(existing)
         # no write lock taken unless something is missing (a rebuild may hold it for one of its batches)
         make_missing_indexes(self.engine, tables.metadata)
 
