@@ -52,20 +52,28 @@ def test_a_store_made_before_the_series_fills_them_from_the_start(demo: str) -> 
     store = Store(demo, "admin")
     store.projector.catch_up()
     with store.engine.begin() as conn:  # what a store of an earlier kompass holds: no series tables
-        for table in ("rm_bt_series", "rm_bt_actor_counts", "rm_bt_steps", "rm_bt_depends", "rm_bt_actor_ids"):
+        for table in ("rm_bt_series", "rm_bt_actor_chunks", "rm_bt_steps", "rm_bt_depends", "rm_bt_actor_ids"):
             conn.execute(text(f"DROP TABLE {table}"))
     store.close()
     agree(demo)
 
 
-def test_a_store_that_kept_a_row_per_actor_count_starts_again_and_drops_that_table(demo: str) -> None:
-    """An earlier kompass kept the actor counts a row per count (rm_bt_series_actors); the new table's arrival
-    resets the projection, which fills the new one from the start and drops the old one."""
+EARLIER_LAYOUTS = {
+    "rm_bt_series_actors": "axis TEXT, region TEXT, area TEXT, actor TEXT, point TEXT, n INTEGER",
+    "rm_bt_actor_counts": "axis TEXT, region TEXT, area TEXT, actor TEXT, counts TEXT",
+}
+"""Where earlier kompass kept the actor counts: a row per count, then a row per actor and cell with its whole
+history."""
+
+
+@pytest.mark.parametrize("earlier", sorted(EARLIER_LAYOUTS))
+def test_a_store_that_kept_the_actor_counts_another_way_starts_again_and_drops_that_table(demo: str, earlier: str) -> None:
+    """The new table's arrival resets the projection, which fills the new one from the start and drops the old one."""
     store = Store(demo, "admin")
     store.projector.catch_up()
     with store.engine.begin() as conn:
-        conn.execute(text("DROP TABLE rm_bt_actor_counts"))
-        conn.execute(text("CREATE TABLE rm_bt_series_actors (axis TEXT, region TEXT, area TEXT, actor TEXT, point TEXT, n INTEGER)"))
+        conn.execute(text("DROP TABLE rm_bt_actor_chunks"))
+        conn.execute(text(f"CREATE TABLE {earlier} ({EARLIER_LAYOUTS[earlier]})"))
         conn.execute(text("UPDATE rm_bt_series SET initiatives = initiatives + 7"))  # what the reset must put right
     store.close()
     agree(demo)
@@ -75,25 +83,28 @@ def test_a_store_that_kept_a_row_per_actor_count_starts_again_and_drops_that_tab
             tables = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
     finally:
         store.close()
-    assert "rm_bt_actor_counts" in tables
-    assert "rm_bt_series_actors" not in tables
+    assert "rm_bt_actor_chunks" in tables
+    assert earlier not in tables
 
 
-def test_an_actors_counts_are_read_back_by_their_key_not_by_scanning_the_table(demo: str) -> None:
+def test_an_actors_chunks_are_read_back_and_deleted_by_their_key_not_by_scanning_the_table(demo: str) -> None:
     """At 1,000,000 events SQLite took 0.9 s a chunk scanning every count row for `IN (VALUES …)`, and a rebuild
-    never ended: the rows of a batch's actors must be found through the primary key."""
+    never ended: the chunks a batch reads and deletes must be found through the primary key."""
     from kompass.infrastructure.projections.coverage_series.schema import bt_actor_counts
-    from kompass.infrastructure.projections.coverage_series.series import keys_filter
+    from kompass.infrastructure.projections.coverage_series.series import chunks_query, delete_chunks_sql
 
     store = Store(demo)
     try:
         with store.engine.connect() as conn:
-            where = keys_filter(conn.dialect.name, "axis, region, area, actor", "?", 3)
-            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN SELECT * FROM {bt_actor_counts.name} {where}", ("x",) * 12).all()
+            plans = [
+                conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {chunks_query(conn, 3)}", ("x",) * 13).all(),
+                conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {delete_chunks_sql(conn, 3)}", ("x",) * 15).all(),
+            ]
             rows = conn.exec_driver_sql(f"SELECT count(*) FROM {bt_actor_counts.name}").scalar()
     finally:
         store.close()
     assert rows, "the demo keeps actor counts"
-    details = " / ".join(str(step[-1]) for step in plan)
-    assert f"SEARCH {bt_actor_counts.name} USING" in details, details
-    assert f"SCAN {bt_actor_counts.name}" not in details, details
+    for plan in plans:
+        details = " / ".join(str(step[-1]) for step in plan)
+        assert f"SEARCH {bt_actor_counts.name} USING" in details, details
+        assert f"SCAN {bt_actor_counts.name}" not in details, details

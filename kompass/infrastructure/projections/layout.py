@@ -48,9 +48,10 @@ BT_ACTOR_IDS = "rm_bt_actor_ids"
 BT_STEPS = "rm_bt_steps"
 BT_DEPENDS = "rm_bt_depends"
 BT_SERIES = "rm_bt_series"
-BT_ACTOR_COUNTS = "rm_bt_actor_counts"
-BT_SERIES_ACTORS = "rm_bt_series_actors"
-"""Where kompass before the actor counts' one row per actor and cell kept a row per count: dropped at a reset."""
+BT_ACTOR_COUNTS = "rm_bt_actor_chunks"
+EARLIER_ACTOR_COUNTS = ("rm_bt_series_actors", "rm_bt_actor_counts")
+"""Where earlier kompass kept the actor counts (a row per count; then a row per actor and cell holding its whole
+history): dropped at a reset."""
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 """Recording times as the bitemporal rows hold them (UTC, fixed width): `application.bitemporal.TIME_FORMAT`."""

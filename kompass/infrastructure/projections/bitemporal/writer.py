@@ -42,10 +42,11 @@ def batch(conn: Connection, areas: Iterable[str]) -> BitemporalBatch:
 
 
 def reset(conn: Connection, areas: Iterable[str]) -> None:
-    """Empty the projection's tables (the projector sets its position back to 0), and drop the one an
-    earlier kompass kept the actor counts in (the new table's arrival is what reset the projection)."""
+    """Empty the projection's tables (the projector sets its position back to 0), and drop those an earlier
+    kompass kept the actor counts in (the new table's arrival is what reset the projection)."""
     empty_tables(conn, TABLES)
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.quote(layout.BT_SERIES_ACTORS)}")
+    for table in layout.EARLIER_ACTOR_COUNTS:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {conn.dialect.identifier_preparer.quote(table)}")
 
 
 def _row(fact: Fact, aggregate_id: str) -> tuple[Any, ...]:

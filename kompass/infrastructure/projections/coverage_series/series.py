@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from kompass.application import coverage_series as cs
 from kompass.infrastructure.database import insert_rows
 from kompass.infrastructure.projections.batch import chunks, marker
-from kompass.infrastructure.projections.coverage_series.schema import bt_actor_counts, bt_series
+from kompass.infrastructure.projections.coverage_series.schema import OPEN_CHUNK, bt_actor_counts, bt_series
 from kompass.infrastructure.projections.layout import CELL_NUMBERS
 
 
@@ -58,60 +58,126 @@ def _summed(key: tuple[str, str, str], deltas: dict[str, list[int]]) -> list[tup
     return rows
 
 
-def keys_filter(dialect: str, columns: str, mark: str, count: int) -> str:
-    """`WHERE (columns) IN` `count` keys of four values, as plain driver SQL: SQLAlchemy renders a tuple IN (…)
+def keys_filter(dialect: str, columns: str, mark: str, count: int, width: int = 4) -> str:
+    """`WHERE (columns) IN` `count` keys of `width` values, as plain driver SQL: SQLAlchemy renders a tuple IN (…)
     anew for every chunk, which cost more than the query. SQLite scans the whole table for `IN (VALUES …)`
     (0.9 s a chunk at 1,000,000 events, a rebuild that never ended) but searches the primary key for the
     same rows asked as a subquery; PostgreSQL searches it for a plain list."""
-    keys = ", ".join([f"({mark}, {mark}, {mark}, {mark})"] * count)
+    key = "(" + ", ".join([mark] * width) + ")"
+    keys = ", ".join([key] * count)
     if dialect == "sqlite":
         return f"WHERE ({columns}) IN (SELECT * FROM (VALUES {keys}))"
     return f"WHERE ({columns}) IN ({keys})"
 
 
+CHUNK_PAIRS = 64
+"""[point, n] pairs per closed chunk of an actor's counts (`bt_actor_counts`): a chunk of recording times is then
+about 2.2 KB, within one SQLite page, and a batch in log order merges and writes again at most this many of an
+actor's stored pairs."""
+
+Chunk = tuple[str, int, str]
+"""A stored chunk of an actor's counts: its last point (`OPEN_CHUNK` for the last chunk), the count before its
+first point, its pairs as JSON text."""
+
+
 def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> None:
-    """Rewrite the per-actor counts touched (a row per actor and cell, `bt_actor_counts`), and turn where
-    they reach or leave 0 into changes of the cells' distinct actors."""
-    a = bt_actor_counts.c
-    quote = conn.dialect.identifier_preparer.quote
-    mark = marker(conn)
-    table, columns = quote(bt_actor_counts.name), ", ".join(quote(c.name) for c in (a.axis, a.region, a.area, a.actor))
+    """Rewrite the chunks of per-actor counts a batch changes (`bt_actor_counts`), and turn where the counts
+    reach or leave 0 into changes of the cells' distinct actors. An actor's counts change from its earliest
+    changed point on, so only the chunks ending at or after it are read, merged and written again."""
     rows: list[tuple[Any, ...]] = []
+    table = _quoted(conn, bt_actor_counts.name)
     if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None:
         # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key (and
         # a key whose changes cancel out makes no counts, so no row)
         for key, deltas in pairs.items():
             if counts := _fresh_counts(key, deltas, cells):
-                rows.append((*key, orjson.dumps(counts).decode()))
+                rows += chunk_rows(key, 0, counts)
         insert_rows(conn, bt_actor_counts, rows)
         return
-    touched = [k for k, d in pairs.items() if any(d.values())]
-    stored: dict[tuple[str, str, str, str], dict[str, int]] = {}
-    wheres = []
-    for chunk in chunks(sorted(touched), 200):  # every read first, then the deletes (`held_writes`)
-        values = tuple(x for k in chunk for x in k)
-        where = keys_filter(conn.dialect.name, columns, mark, len(chunk))
-        wheres.append((where, values))
-        query = f"SELECT {columns}, {quote('counts')} FROM {table} {where}"
-        for axis, region, area, actor, counts in conn.exec_driver_sql(query, values):
-            stored[(axis, region, area, actor)] = dict(orjson.loads(counts))
-    for where, values in wheres:
-        conn.exec_driver_sql(f"DELETE FROM {table} {where}", values)
-    for key in touched:
-        old_counts, deltas = stored.get(key), pairs[key]
-        counts = _fresh_counts(key, deltas, cells) if not old_counts else _merged_counts(key, old_counts, deltas, cells)
-        if counts:
-            rows.append((*key, orjson.dumps(counts).decode()))
+    starts = {k: min(p for p, d in deltas.items() if d) for k, deltas in pairs.items() if any(deltas.values())}
+    stored = _chunks_from(conn, starts)
+    _delete_chunks(conn, [(*key, last) for key, found in stored.items() for last, _, _ in found])
+    for key in starts:
+        if found := stored.get(key):
+            before = found[0][1]
+            old_counts = {point: n for _, _, text in found for point, n in orjson.loads(text)}
+            counts = _merged_counts(key, before, old_counts, pairs[key], cells)
+        else:  # no chunk ends at or after the change: the count there is 0 (`chunk_rows` keeps one that is not)
+            before, counts = 0, _fresh_counts(key, pairs[key], cells)
+        rows += chunk_rows(key, before, counts)
     insert_rows(conn, bt_actor_counts, rows)
 
 
+def chunk_rows(key: tuple[str, str, str, str], before: int, counts: list[tuple[str, int]]) -> list[tuple[Any, ...]]:
+    """An actor's counts from some point on as rows of `bt_actor_counts`: closed chunks of `CHUNK_PAIRS` pairs,
+    then the open chunk with the rest. The open chunk is left out only when it would say "0 from here on, no
+    pairs": a key without an open chunk has the count 0 after its last closed one."""
+    rows: list[tuple[Any, ...]] = []
+    start = 0
+    while len(counts) - start > CHUNK_PAIRS:
+        piece = counts[start : start + CHUNK_PAIRS]
+        rows.append((*key, piece[-1][0], before, orjson.dumps(piece).decode()))
+        before = piece[-1][1]
+        start += CHUNK_PAIRS
+    rest = counts[start:]
+    if rest or before:
+        rows.append((*key, OPEN_CHUNK, before, orjson.dumps(rest).decode()))
+    return rows
+
+
+def _chunks_from(conn: Connection, starts: dict[tuple[str, str, str, str], str]) -> dict[tuple[str, str, str, str], list[Chunk]]:
+    """Per key, its stored chunks ending at or after its start, in order: one query per 200 keys, asking for
+    the chunks ending at or after the earliest start among them, the others left out here."""
+    found: dict[tuple[str, str, str, str], list[Chunk]] = {}
+    for chunk in chunks(sorted(starts), 200):
+        values = (*(x for k in chunk for x in k), min(starts[k] for k in chunk))
+        for axis, region, area, actor, ends, n, text in conn.exec_driver_sql(chunks_query(conn, len(chunk)), values):
+            key = (axis, region, area, actor)
+            if ends >= starts[key]:
+                found.setdefault(key, []).append((ends, n, text))
+    for ends_in_order in found.values():
+        ends_in_order.sort()
+    return found
+
+
+def chunks_query(conn: Connection, count: int) -> str:
+    """The chunks of `count` keys (axis, region, area, actor) ending at or after a point (the last parameter)."""
+    a = bt_actor_counts.c
+    columns = ", ".join(_quoted(conn, c.name) for c in (a.axis, a.region, a.area, a.actor))
+    last, before, counts = (_quoted(conn, c.name) for c in (a.last_point, a.count_before, a.counts))
+    table, mark = _quoted(conn, bt_actor_counts.name), marker(conn)
+    where = keys_filter(conn.dialect.name, columns, mark, count)
+    return f"SELECT {columns}, {last}, {before}, {counts} FROM {table} {where} AND {last} >= {mark}"
+
+
+def _delete_chunks(conn: Connection, keys: list[tuple[str, str, str, str, str]]) -> None:
+    """Delete chunks by their whole key, after every read (`held_writes`)."""
+    for chunk in chunks(keys, 200):
+        conn.exec_driver_sql(delete_chunks_sql(conn, len(chunk)), tuple(x for k in chunk for x in k))
+
+
+def delete_chunks_sql(conn: Connection, count: int) -> str:
+    """Delete `count` chunks given by their whole key (axis, region, area, actor, last_point)."""
+    a = bt_actor_counts.c
+    columns = ", ".join(_quoted(conn, c.name) for c in (a.axis, a.region, a.area, a.actor, a.last_point))
+    where = keys_filter(conn.dialect.name, columns, marker(conn), count, 5)
+    return f"DELETE FROM {_quoted(conn, bt_actor_counts.name)} {where}"
+
+
+def _quoted(conn: Connection, name: str) -> str:
+    """A table or column name as the dialect writes it in plain SQL."""
+    return str(conn.dialect.identifier_preparer.quote(name))
+
+
 def _merged_counts(
-    key: tuple[str, str, str, str], old_counts: dict[str, int], deltas: dict[str, int], cells: cs.Cells
+    key: tuple[str, str, str, str], before: int, old_counts: dict[str, int], deltas: dict[str, int], cells: cs.Cells
 ) -> list[tuple[str, int]]:
-    """An actor's stored counts in a cell with a batch's changes added (`_rewritten` for one number, inline:
-    this loop meets every actor of every cell), and the changes of the cell's distinct actors they make."""
+    """An actor's stored counts in a cell (`before` the first point, `old_counts` from there on) with a batch's
+    changes added (`_rewritten` for one number, inline: this loop meets every pair read back), and the changes of
+    the cell's distinct actors they make."""
     counts: list[tuple[str, int]] = []
-    value = added = last = before_diff = 0
+    value = last = before
+    added = before_diff = 0
     for point in sorted(old_counts.keys() | deltas.keys()):
         value = old_counts.get(point, value)
         added += deltas.get(point, 0)
