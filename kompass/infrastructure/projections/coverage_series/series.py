@@ -3,7 +3,8 @@
 A batch's changes come as amounts added from a point on (`coverage_series.Cells` / `Pairs`); a cell's
 stored rows are rewritten from the earliest changed point on. In log order points mostly grow, so that
 is the end of a series and a batch rewrites few rows. A cell's distinct actors follow the per-actor
-counts: they change where an actor's count in the cell reaches or leaves 0.
+counts: they change where an actor's count in the cell reaches or leaves 0. Those counts are kept in
+chunks, and rewritten the same way: from the chunk holding an actor's earliest change on.
 """
 
 from __future__ import annotations
