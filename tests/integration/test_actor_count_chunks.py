@@ -22,6 +22,7 @@ from kompass.infrastructure.database import json_codec
 from kompass.infrastructure.metadata import metadata
 from kompass.infrastructure.projections.coverage_series import series
 from kompass.infrastructure.projections.coverage_series.schema import OPEN_CHUNK, bt_actor_counts
+from kompass.infrastructure.projections.coverage_series.written_keys import WrittenKeys
 
 Key = tuple[str, str, str, str]
 KEYS: list[Key] = [("e", "12", "health", "a"), ("e", "12", "health", "b"), ("e", "", "health", "a"), ("r", "12", "health", "a")]
@@ -116,14 +117,18 @@ def history_from(chunks: list[tuple[str, int, list[tuple[str, int]]]], size: int
 
 
 @pytest.mark.parametrize("size", [1, 2, 3])
+@pytest.mark.parametrize("remembered", [False, True], ids=["every-key-looked-up", "written-keys-remembered"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=plans)
 def test_chunks_hold_the_sums_of_every_batch_and_hand_on_where_they_cross_0(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch, size: int, plan: list[list[tuple[int, int, int | None, bool]]]
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, size: int, remembered: bool, plan: list[list[tuple[int, int, int | None, bool]]]
 ) -> None:
+    """With the keys a fill wrote remembered, in a filter so small that it often says "perhaps" for a new key, the
+    chunks come out the same: a key it calls new is new, and one it wrongly calls written is looked up for nothing."""
     monkeypatch.setattr(series, "CHUNK_PAIRS", size)
     with engine.begin() as conn:
         conn.execute(delete(bt_actor_counts))
+    written = WrittenKeys(expected=2, false_hits=0.3) if remembered else None
     counted: list[tuple[Key, int, int | None]] = []
     totals: dict[Key, dict[str, int]] = {}
     crossings: defaultdict[tuple[tuple[str, str, str], str], int] = defaultdict(int)
@@ -131,7 +136,7 @@ def test_chunks_hold_the_sums_of_every_batch_and_hand_on_where_they_cross_0(
         pairs = batch_of(actions_of_batch, counted)
         cells: cs.Cells = {}
         with engine.begin() as conn:
-            series.apply_actor_counts(conn, pairs, cells)
+            series.apply_actor_counts(conn, pairs, cells, written)
         for key, deltas in pairs.items():
             for at, delta in deltas.items():
                 totals.setdefault(key, {})[at] = totals.get(key, {}).get(at, 0) + delta
@@ -167,3 +172,50 @@ def test_a_batch_in_log_order_reads_and_rewrites_only_the_open_chunks(engine: En
         series.apply_actor_counts(conn, {KEYS[0]: {point(13): 1}}, {})
     assert sorted(last for *_, last in deleted) == sorted(last for last, _, _ in stored[KEYS[0]] if last >= point(13))
     assert len(deleted) < len(stored[KEYS[0]])
+
+
+def looked_up_keys(monkeypatch: pytest.MonkeyPatch) -> list[Key]:
+    """Records the keys whose chunks `apply_actor_counts` reads back."""
+    asked: list[Key] = []
+    chunks_from = series._chunks_from
+
+    def noting(conn: Any, starts: dict[Key, str]) -> Any:
+        asked.extend(starts)
+        return chunks_from(conn, starts)
+
+    monkeypatch.setattr(series, "_chunks_from", noting)
+    return asked
+
+
+def many_keys(prefix: str, count: int) -> list[Key]:
+    return [("e", "12", "health", f"{prefix}{n}") for n in range(count)]
+
+
+def test_a_fill_that_remembers_what_it_wrote_looks_up_only_those_keys(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first batch on the empty table, a key written before is always looked up again, and a new key
+    almost never (the filter's false hits, 1 %: 20 of 200 would happen about once in 10**8 runs)."""
+    asked = looked_up_keys(monkeypatch)
+    written = WrittenKeys()
+    first, new = many_keys("first-", 200), many_keys("new-", 200)
+    with engine.begin() as conn:
+        series.apply_actor_counts(conn, {key: {point(0): 1} for key in first}, {}, written)
+    assert asked == []  # the empty table is not read at all
+    with engine.begin() as conn:
+        series.apply_actor_counts(conn, {key: {point(5): 1} for key in [*first[:50], *new]}, {}, written)
+    assert set(first[:50]) <= set(asked)
+    assert len(set(asked) & set(new)) < 20
+    stored = stored_chunks(engine)
+    assert all(history_from(stored[key], series.CHUNK_PAIRS) == [(point(0), 1), (point(5), 2)] for key in first[:50])
+    assert all(history_from(stored[key], series.CHUNK_PAIRS) == [(point(5), 1)] for key in new)
+
+
+def test_a_fill_that_began_on_rows_it_did_not_write_looks_every_key_up(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows someone else wrote are not in the filter: a fill that first saw the table holding rows trusts it never."""
+    with engine.begin() as conn:
+        series.apply_actor_counts(conn, {KEYS[0]: {point(0): 1}}, {})
+    asked = looked_up_keys(monkeypatch)
+    written = WrittenKeys()
+    with engine.begin() as conn:
+        series.apply_actor_counts(conn, {KEYS[0]: {point(3): 1}, KEYS[1]: {point(3): 1}}, {}, written)
+    assert sorted(asked) == sorted(KEYS[:2])
+    assert history_from(stored_chunks(engine)[KEYS[0]], series.CHUNK_PAIRS) == [(point(0), 1), (point(3), 2)]

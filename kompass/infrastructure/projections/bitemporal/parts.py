@@ -30,6 +30,7 @@ from kompass.infrastructure.projections.batch import Batch, empty_tables
 from kompass.infrastructure.projections.bitemporal import schema
 from kompass.infrastructure.projections.bitemporal.writer import BitemporalBatch
 from kompass.infrastructure.projections.coverage_series import writer as coverage_series
+from kompass.infrastructure.projections.coverage_series.written_keys import WrittenKeys
 from kompass.infrastructure.projections.layout import BITEMPORAL
 
 SERIES = f"{BITEMPORAL}.series"
@@ -56,16 +57,19 @@ VERSIONS = Part(BITEMPORAL, schema.TABLES, lambda conn, areas: BitemporalBatch(c
 
 
 def series(log: NotificationFacts) -> Part:
-    """The coverage series, read from `log` where it needs facts from before its batch."""
-    return Part(SERIES, coverage_series.TABLES, lambda conn, areas: SeriesBatch(conn, areas, log))
+    """The coverage series, read from `log` where it needs facts from before its batch. One fill's part: its
+    batches remember which per-actor keys it wrote (`written_keys`), to look only those up again."""
+    written = WrittenKeys()
+    return Part(SERIES, coverage_series.TABLES, lambda conn, areas: SeriesBatch(conn, areas, log, written))
 
 
 class SeriesBatch(Batch):
     """A batch's facts per aggregate; at the flush, the series brought up to them (`coverage_series.update`)."""
 
-    def __init__(self, conn: Connection, areas: Iterable[str], log: NotificationFacts) -> None:
+    def __init__(self, conn: Connection, areas: Iterable[str], log: NotificationFacts, written: WrittenKeys | None = None) -> None:
         super().__init__(conn, areas)
         self.log = log
+        self.written = written
         self.new: defaultdict[UUID, list[Fact]] = defaultdict(list)
 
     def apply(self, fact: Fact) -> None:
@@ -87,6 +91,6 @@ class SeriesBatch(Batch):
             found: dict[UUID, list[Fact]] = self.log.facts_of(ids, last) if ids else {}
             return found
 
-        coverage_series.update(self.conn, self.areas, new, every, load)
+        coverage_series.update(self.conn, self.areas, new, every, load, self.written)
         self.new.clear()
 

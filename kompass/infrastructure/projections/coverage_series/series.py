@@ -19,6 +19,7 @@ from kompass.application import coverage_series as cs
 from kompass.infrastructure.database import insert_rows
 from kompass.infrastructure.projections.batch import chunks, marker
 from kompass.infrastructure.projections.coverage_series.schema import OPEN_CHUNK, bt_actor_counts, bt_series
+from kompass.infrastructure.projections.coverage_series.written_keys import WrittenKeys
 from kompass.infrastructure.projections.layout import CELL_NUMBERS
 
 
@@ -81,22 +82,30 @@ Chunk = tuple[str, int, str]
 first point, its pairs as JSON text."""
 
 
-def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells) -> None:
+def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells, written: WrittenKeys | None = None) -> None:
     """Rewrite the chunks of per-actor counts a batch changes (`bt_actor_counts`), and turn where the counts
     reach or leave 0 into changes of the cells' distinct actors. An actor's counts change from its earliest
-    changed point on, so only the chunks ending at or after it are read, merged and written again."""
+    changed point on, so only the chunks ending at or after it are read, merged and written again. `written`:
+    the keys a rebuild's fill has written chunks for, to look up only those (`written_keys`)."""
     rows: list[tuple[Any, ...]] = []
     table = _quoted(conn, bt_actor_counts.name)
-    if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None:
+    empty = conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is None
+    if written is not None:
+        written.begin(empty)
+    if empty:
         # the first batch of a rebuild finds the table empty: nothing to read back or delete, key by key (and
         # a key whose changes cancel out makes no counts, so no row)
         for key, deltas in pairs.items():
             if counts := _fresh_counts(key, deltas, cells):
                 rows += chunk_rows(key, 0, counts)
         insert_rows(conn, bt_actor_counts, rows)
+        if written is not None:
+            written.add(pairs)
         return
     starts = {k: min(p for p, d in deltas.items() if d) for k, deltas in pairs.items() if any(deltas.values())}
-    stored = _chunks_from(conn, starts)
+    stored = _chunks_from(conn, starts if written is None else {k: at for k, at in starts.items() if written.may_hold(k)})
+    if written is not None:
+        written.add(starts)  # after the lookups: a key new in this batch is not looked up
     _delete_chunks(conn, [(*key, last) for key, found in stored.items() for last, _, _ in found])
     for key in starts:
         if found := stored.get(key):

@@ -21,6 +21,7 @@ from kompass.infrastructure.database import insert_many, upsert_many
 from kompass.infrastructure.projections.batch import chunks
 from kompass.infrastructure.projections.coverage_series.schema import TABLES, bt_actor_ids, bt_depends, bt_steps
 from kompass.infrastructure.projections.coverage_series.series import apply_actor_counts, apply_cells
+from kompass.infrastructure.projections.coverage_series.written_keys import WrittenKeys
 
 __all__ = ["TABLES", "update"]
 
@@ -32,9 +33,17 @@ MERGING = frozenset({"ActorMerged"})
 """The actor events that change what the initiatives naming the actor count (whom a key stands for)."""
 
 
-def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]], every: dict[UUID, list[Fact]], load: Loader) -> None:
+def update(
+    conn: Connection,
+    areas: frozenset[str],
+    new: dict[UUID, list[Fact]],
+    every: dict[UUID, list[Fact]],
+    load: Loader,
+    written: WrittenKeys | None = None,
+) -> None:
     """Bring the series up to a batch: `new` its facts per aggregate, `every` all stored facts of those
-    aggregates (the batch's included), `load` reads other aggregates' facts."""
+    aggregates (the batch's included), `load` reads other aggregates' facts; `written`, in a rebuild's fill, the
+    per-actor keys it has written (`written_keys`)."""
     facts: dict[UUID, list[Fact]] = dict(every)
     registered = _registered_actors(every)
     actor_ids = dict(registered)  # and those looked up on the way (`_actors_of`)
@@ -59,7 +68,7 @@ def update(conn: Connection, areas: frozenset[str], new: dict[UUID, list[Fact]],
     _write_depends(conn, recount, named)
     if registered:  # after every read of the table (`held_writes`); `_actors_of` looked up only other keys
         upsert_many(conn, bt_actor_ids, ["key"], [{"key": k, "aggregate_id": str(i)} for k, i in registered.items()])
-    apply_actor_counts(conn, pairs, cells)
+    apply_actor_counts(conn, pairs, cells, written)
     apply_cells(conn, cells)
 
 
