@@ -119,6 +119,28 @@ def test_a_failed_fill_here_stops_the_second_process(pg_store: Store) -> None:
         pg_store.close()
 
 
+def test_the_second_process_runs_this_kompass_whatever_the_working_directory(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m` puts the working directory first on the module path: a `kompass` package there (another
+    checkout, or one planted by someone else) would have been the code the second process ran."""
+    planted = tmp_path / "kompass"
+    planted.mkdir()
+    marker = tmp_path / "planted-code-ran"
+    (planted / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(99)\n")
+    monkeypatch.chdir(tmp_path)
+    try:
+        store.projector.catch_up()
+        caught_up = tables_and_positions(store)
+        store.projector.parallel_from = 1
+        store.projector.rebuild()
+        assert store.projector.processes == 2
+        assert tables_and_positions(store) == caught_up
+        assert not marker.exists()
+    finally:
+        store.close()
+
+
 def test_the_second_process_stops_when_the_rebuild_is_gone(store: Store) -> None:
     """Its parent is not the rebuild that ordered it (as after a kill -9 of the rebuild): it stops at its first
     page and fills no more."""

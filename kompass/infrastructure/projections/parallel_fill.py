@@ -79,7 +79,13 @@ class _Worker:
 
     def __init__(self, order: FillOrder) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_same_kompass()
+            # -P: the working directory stays off its module path (`python -m` puts it first): a `kompass` folder
+            # there, another checkout or one planted, is never the code it runs (`_same_kompass`)
+            [sys.executable, "-P", "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_same_kompass(),
         )
         assert self.process.stdin is not None and self.process.stdout is not None and self.process.stderr is not None
         self.position = 0
