@@ -153,6 +153,34 @@ def test_a_batch_in_log_order_reads_and_rewrites_only_the_open_chunks(engine: En
     """Changes later than every stored point leave the closed chunks alone: the long histories of a large rebuild
     are not read back and written again by every batch."""
     monkeypatch.setattr(series, "CHUNK_PAIRS", 2)
+    replaced: list[tuple[Any, ...]] = []
+    replace_chunks = series._replace_chunks
+
+    def noting(conn: Any, stored: list[tuple[str, str, str, str, str]], rows: list[tuple[Any, ...]]) -> None:
+        replaced.extend(stored)
+        replace_chunks(conn, stored, rows)
+
+    monkeypatch.setattr(series, "_replace_chunks", noting)
+    for day in range(0, 30, 3):
+        with engine.begin() as conn:
+            series.apply_actor_counts(conn, {key: {point(day): 1, point(day + 1): -1} for key in KEYS}, {})
+    stored = stored_chunks(engine)
+    assert all(len(stored[key]) > 5 for key in KEYS)  # histories of 20 pairs, in 10 chunks each
+    assert replaced and {key[-1] for key in replaced} == {OPEN_CHUNK}
+    replaced.clear()
+    with engine.begin() as conn:  # a change in the past rewrites from its chunk on, and only that
+        series.apply_actor_counts(conn, {KEYS[0]: {point(13): 1}}, {})
+    assert sorted(last for *_, last in replaced) == sorted(last for last, _, _ in stored[KEYS[0]] if last >= point(13))
+    assert len(replaced) < len(stored[KEYS[0]])
+
+
+def test_sqlite_overwrites_the_chunks_a_batch_rewrites_and_deletes_only_those_it_leaves_out(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a chunk written again under its key is overwritten in place, not deleted and inserted again (in log
+    order that is every chunk a batch rewrites); one the rewrite no longer makes is deleted. PostgreSQL deletes
+    every chunk read back and copies the rows in."""
+    monkeypatch.setattr(series, "CHUNK_PAIRS", 2)
     deleted: list[tuple[Any, ...]] = []
     delete_chunks = series._delete_chunks
 
@@ -161,17 +189,18 @@ def test_a_batch_in_log_order_reads_and_rewrites_only_the_open_chunks(engine: En
         delete_chunks(conn, keys)
 
     monkeypatch.setattr(series, "_delete_chunks", noting)
-    for day in range(0, 30, 3):
+    key = KEYS[0]
+    for day in (0, 10):  # two pairs each: a closed chunk, then the open one
         with engine.begin() as conn:
-            series.apply_actor_counts(conn, {key: {point(day): 1, point(day + 1): -1} for key in KEYS}, {})
-    stored = stored_chunks(engine)
-    assert all(len(stored[key]) > 5 for key in KEYS)  # histories of 20 pairs, in 10 chunks each
-    assert deleted and {key[-1] for key in deleted} == {OPEN_CHUNK}
+            series.apply_actor_counts(conn, {key: {point(day): 1, point(day + 2): -1}}, {})
+    assert [last for last, _, _ in stored_chunks(engine)[key]] == [point(2), OPEN_CHUNK]
+    sqlite = engine.dialect.name == "sqlite"
+    assert deleted == ([] if sqlite else [(*key, OPEN_CHUNK)])
     deleted.clear()
-    with engine.begin() as conn:  # a change in the past rewrites from its chunk on, and only that
-        series.apply_actor_counts(conn, {KEYS[0]: {point(13): 1}}, {})
-    assert sorted(last for *_, last in deleted) == sorted(last for last, _, _ in stored[KEYS[0]] if last >= point(13))
-    assert len(deleted) < len(stored[KEYS[0]])
+    with engine.begin() as conn:  # taking day 0's interval away empties the closed chunk: its pairs go
+        series.apply_actor_counts(conn, {key: {point(0): -1, point(2): 1}}, {})
+    assert history_from(stored_chunks(engine)[key], 2) == [(point(10), 1), (point(12), 0)]
+    assert sorted(deleted) == ([(*key, point(2))] if sqlite else [(*key, point(2)), (*key, OPEN_CHUNK)])
 
 
 def looked_up_keys(monkeypatch: pytest.MonkeyPatch) -> list[Key]:

@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import Connection
 
 from kompass.application import coverage_series as cs
-from kompass.infrastructure.database import insert_rows
+from kompass.infrastructure.database import insert_rows, upsert_rows
 from kompass.infrastructure.projections.batch import chunks, marker
 from kompass.infrastructure.projections.coverage_series.schema import OPEN_CHUNK, bt_actor_counts, bt_series
 from kompass.infrastructure.projections.coverage_series.written_keys import WrittenKeys
@@ -98,6 +98,7 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells, writt
         for key, deltas in pairs.items():
             if counts := _fresh_counts(key, deltas, cells):
                 rows += chunk_rows(key, 0, counts)
+        rows.sort()  # in key order: each insert extends the primary key's index where the last one left it
         insert_rows(conn, bt_actor_counts, rows)
         if written is not None:
             written.add(pairs)
@@ -106,7 +107,6 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells, writt
     stored = _chunks_from(conn, starts if written is None else {k: at for k, at in starts.items() if written.may_hold(k)})
     if written is not None:
         written.add(starts)  # after the lookups: a key new in this batch is not looked up
-    _delete_chunks(conn, [(*key, last) for key, found in stored.items() for last, _, _ in found])
     for key in starts:
         if found := stored.get(key):
             before = found[0][1]
@@ -115,7 +115,22 @@ def apply_actor_counts(conn: Connection, pairs: cs.Pairs, cells: cs.Cells, writt
         else:  # no chunk ends at or after the change: the count there is 0 (`chunk_rows` keeps one that is not)
             before, counts = 0, _fresh_counts(key, pairs[key], cells)
         rows += chunk_rows(key, before, counts)
-    insert_rows(conn, bt_actor_counts, rows)
+    _replace_chunks(conn, [(*key, last) for key, found in stored.items() for last, _, _ in found], rows)
+
+
+def _replace_chunks(conn: Connection, stored: list[tuple[str, str, str, str, str]], rows: list[tuple[Any, ...]]) -> None:
+    """Put `rows` in the place of the chunks read back (`stored`, by whole key), in key order. SQLite: a row whose
+    key was read back overwrites it in place (`upsert_rows`), and only the chunks no row replaces are deleted: in
+    log order a batch rewrites the open chunk of most keys it reads back. PostgreSQL: every chunk read back is
+    deleted and the rows are copied in (`insert_rows`), which its COPY makes cheaper than upserting them."""
+    rows.sort()
+    if conn.dialect.name != "sqlite":
+        _delete_chunks(conn, stored)
+        insert_rows(conn, bt_actor_counts, rows)
+        return
+    replaced = {row[:5] for row in rows}
+    _delete_chunks(conn, [key for key in stored if key not in replaced])
+    upsert_rows(conn, bt_actor_counts, rows)
 
 
 def chunk_rows(key: tuple[str, str, str, str], before: int, counts: list[tuple[str, int]]) -> list[tuple[Any, ...]]:
