@@ -10,13 +10,15 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 
 from kompass.application.projection_service import ProjectionStatus
 from kompass.domain.errors import ConcurrentChange, StorageUnavailable
@@ -141,33 +143,132 @@ def test_the_second_process_runs_this_kompass_whatever_the_working_directory(
         store.close()
 
 
-def test_the_second_process_stops_when_the_rebuild_is_gone(store: Store) -> None:
-    """Its parent is not the rebuild that ordered it (as after a kill -9 of the rebuild): it stops at its first
-    page and fills no more."""
+@contextmanager
+def scratch_for_portfolio_and_network(store: Store) -> Iterator[None]:
+    """The rebuild's fresh tables, made as a rebuild makes them, with positions for the portfolio and network
+    projections (what a FillOrder for those two fills); dropped afterwards."""
     sqlite = store.location.backend == "sqlite"
+    if sqlite:
+        names = [table.name for table in blue_green.rebuilt_tables(store.projector.projections)]
+        scratch = blue_green.shadow_engine(store.engine, names)
+    else:
+        with store.engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {blue_green.SCHEMA}"))
+        scratch = blue_green.postgres_scratch_engine(store.engine.url)
     try:
-        if sqlite:
-            names = [table.name for table in blue_green.rebuilt_tables(store.projector.projections)]
-            scratch = blue_green.shadow_engine(store.engine, names)
-        else:
-            with store.engine.begin() as conn:
-                conn.execute(text(f"CREATE SCHEMA {blue_green.SCHEMA}"))
-            scratch = blue_green.postgres_scratch_engine(store.engine.url)
         blue_green.create(store.engine, scratch, store.projector.projections)
         with scratch.begin() as conn:
             for name in (PORTFOLIO, NETWORK):
                 conn.execute(insert(tracking).values(projection=name, position=0))
         scratch.dispose()
-        order = FillOrder(store.location, (PORTFOLIO, NETWORK), tuple(store.framework.area_keys), 100_000, 1, 1, store.facts.head())
-        done = subprocess.run([sys.executable, "-m", parallel_fill.__name__], input=pickle.dumps(order), capture_output=True, check=False)
-        assert done.returncode == ORPHANED, done.stderr
-        assert done.stdout == b""  # no page was reported as filled
+        yield
     finally:
+        scratch.dispose()
         if sqlite:
             blue_green.drop_shadows(store.engine)
         else:
             with store.engine.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA IF EXISTS {blue_green.SCHEMA} CASCADE"))
+
+
+def portfolio_and_network_order(store: Store, parent: int) -> FillOrder:
+    """An order to fill the portfolio and network tables up to the head of the log, a page of one fact at a time."""
+    return FillOrder(store.location, (PORTFOLIO, NETWORK), tuple(store.framework.area_keys), 100_000, 1, parent, store.facts.head())
+
+
+def test_the_second_process_stops_when_the_rebuild_is_gone(store: Store) -> None:
+    """Its parent is not the rebuild that ordered it (as after a kill -9 of the rebuild): it stops at its first
+    page and fills no more."""
+    try:
+        with scratch_for_portfolio_and_network(store):
+            order = portfolio_and_network_order(store, parent=1)
+            command = [sys.executable, "-m", parallel_fill.__name__]
+            done = subprocess.run(command, input=pickle.dumps(order), capture_output=True, check=False)
+            assert done.returncode == ORPHANED, done.stderr
+            assert done.stdout == b""  # no page was reported as filled
+    finally:
+        store.close()
+
+
+def test_what_this_process_does_while_it_waits_runs_after_its_fill_while_the_other_fills(store: Store) -> None:
+    """`waiting` (on SQLite, copying the second process's commits from the WAL into the file) runs once this
+    process's own fill is done, and again every few tenths of a second until the other's is (a page of one fact
+    at a time, and the start of an interpreter, take longer than that)."""
+    happened: list[str] = []
+
+    def fill_here(_report: Callable[[int, int], None]) -> int:
+        happened.append("filled here")
+        return 0
+
+    try:
+        store.projector.catch_up()
+        caught_up = read_tables(store)
+        with scratch_for_portfolio_and_network(store):
+            order = portfolio_and_network_order(store, parent=os.getpid())
+            assert parallel_fill.fill_together(order, fill_here, waiting=lambda: happened.append("waiting")) == 0
+            assert happened[0] == "filled here"
+            assert happened.count("waiting") == len(happened) - 1 >= 1
+        assert read_tables(store) == caught_up  # the live tables: the scratch ones were dropped, never swapped in
+    finally:
+        store.close()
+
+
+def test_the_second_process_leaves_copying_the_wal_to_the_rebuild(sqlite_url: str) -> None:
+    """Its commits never copy the WAL into the store file (they are on disk in the WAL); `copy_wal`, which the
+    rebuild's own process runs while it waits, does. A rebuild's fill of its own tables copies as commits do."""
+    store = Store(sqlite_url, "admin")
+    path = store.location.path
+    assert path is not None
+    second = parallel_fill.fill_engine(store.location)
+    own = blue_green.shadow_engine(store.engine, [table.name for table in blue_green.rebuilt_tables(store.projector.projections)])
+    try:
+        with own.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000  # SQLite's own: pages
+        with second.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        blob = bytes(4000)
+        before = path.stat().st_size
+        with second.begin() as conn:  # 8 MB: twice what makes a commit of the other engines copy the WAL
+            conn.exec_driver_sql(f"CREATE TABLE {blue_green.SHADOW}wal_test (x BLOB)")
+            conn.exec_driver_sql(f"INSERT INTO {blue_green.SHADOW}wal_test VALUES (?)", [(blob,)] * 2000)
+        assert path.stat().st_size < before + 1_000_000  # in the WAL only
+        blue_green.copy_wal(store.engine)
+        assert path.stat().st_size >= before + 8_000_000
+    finally:
+        second.dispose()
+        own.dispose()
+        blue_green.drop_shadows(store.engine)
+        store.close()
+
+
+def test_copying_the_wal_never_fails_the_rebuild(tmp_path: Path) -> None:
+    """It only saves the swap's commit some copying: a store it cannot open is left to that commit."""
+    blue_green.copy_wal(create_engine(f"sqlite:///{tmp_path / 'no_such_directory' / 'kompass.db'}"))
+
+
+def test_a_rebuild_on_sqlite_copies_the_wal_while_it_waits(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the rebuild gives `fill_together` to run while it waits: on SQLite `copy_wal` on the store, on
+    PostgreSQL nothing."""
+    given: list[Callable[[], None] | None] = []
+    together = parallel_fill.fill_together
+
+    def noting(order: FillOrder, fill_here: Any, on_progress: Any = None, waiting: Callable[[], None] | None = None) -> int:
+        given.append(waiting)
+        return together(order, fill_here, on_progress, waiting)
+
+    monkeypatch.setattr(parallel_fill, "fill_together", noting)
+    try:
+        store.projector.catch_up()
+        caught_up = tables_and_positions(store)
+        store.projector.parallel_from = 1
+        store.projector.rebuild()
+        assert tables_and_positions(store) == caught_up
+        [waiting] = given
+        if store.location.backend == "sqlite":
+            assert isinstance(waiting, partial) and waiting.func is blue_green.copy_wal and waiting.args == (store.engine,)
+        else:
+            assert waiting is None
+    finally:
         store.close()
 
 

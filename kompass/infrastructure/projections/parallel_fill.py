@@ -26,12 +26,15 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kompass.domain import errors
 from kompass.domain.errors import KompassError, StorageUnavailable
 from kompass.infrastructure.projections.layout import BITEMPORAL
 from kompass.infrastructure.settings import StoreLocation
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 PARALLEL_FROM = 20_000
 """Facts a rebuild must replay before a second process is worth its start (about half a second)."""
@@ -134,10 +137,13 @@ def _same_kompass() -> dict[str, str]:
     return env
 
 
-def fill_together(order: FillOrder, fill_here: Callable[[Progress], int], on_progress: Progress | None = None) -> int:
+def fill_together(
+    order: FillOrder, fill_here: Callable[[Progress], int], on_progress: Progress | None = None, waiting: Callable[[], None] | None = None
+) -> int:
     """Start the second process on `order`, run `fill_here(report)` in this one, and wait for the other; returns
-    what `fill_here` returned. Raises what the other process raised (a storage error if it died without saying),
-    after stopping it if this process's fill failed first."""
+    what `fill_here` returned. `waiting` runs every few tenths of a second while this process waits (on SQLite,
+    copying the other's commits from the WAL into the file: `blue_green.copy_wal`). Raises what the other process
+    raised (a storage error if it died without saying), after stopping it if this process's fill failed first."""
     worker = _Worker(order)
     head = [0]
 
@@ -150,9 +156,14 @@ def fill_together(order: FillOrder, fill_here: Callable[[Progress], int], on_pro
         if on_progress is not None and head[0]:
             on_progress(min(worker.position, head[0]), head[0])
 
+    def tick_waiting() -> None:
+        tick()
+        if waiting is not None:
+            waiting()
+
     try:
         applied = fill_here(report)
-        code = worker.wait(tick)
+        code = worker.wait(tick_waiting)
     except BaseException:
         worker.stop()
         raise
@@ -198,10 +209,8 @@ def main() -> int:
 
 
 def _fill(order: FillOrder) -> None:
-    from kompass.infrastructure.database import make_engine
     from kompass.infrastructure.event_reads import NotificationFacts
     from kompass.infrastructure.eventstore import open_application
-    from kompass.infrastructure.projections import blue_green
     from kompass.infrastructure.projections.bitemporal import parts
     from kompass.infrastructure.projections.projector import Projector, default_projections, few_full_collections
 
@@ -211,23 +220,35 @@ def _fill(order: FillOrder) -> None:
         print(done, flush=True)
 
     app = open_application(order.location)
-    sqlite = order.location.backend == "sqlite"
-    if sqlite:
-        live = make_engine(order.location)
-        engine = blue_green.shadow_engine(live, [table.name for table in blue_green.rebuilt_tables(default_projections())])
-        live.dispose()
-    else:
-        engine = blue_green.postgres_scratch_engine(order.location.sqlalchemy_url)
+    engine = fill_engine(order.location)
     try:
         log = NotificationFacts(app, order.location.backend)
         chosen = [p for p in [*default_projections(), parts.series(log)] if p.NAME in order.names]  # by name: any `split` makes
         projector = Projector(engine, log, order.areas, chosen, batch=order.batch, page=order.page)
-        projector.hold_writes = sqlite  # the rebuild's own fill writes the same file: each holds the lock only to write
+        # the rebuild's own fill writes the same file: each holds the lock only to write
+        projector.hold_writes = order.location.backend == "sqlite"
         with few_full_collections():
             projector.catch_up(report, order.batch, upto=order.upto)
     finally:
         engine.dispose()
         app.close()
+
+
+def fill_engine(location: StoreLocation) -> Engine:
+    """The engine the second process fills its tables with. SQLite: on the rebuild's shadow tables, its commits
+    leaving the copying of the WAL into the store file to the rebuild's own process (`fill_together`'s `waiting`),
+    since this process's fill is the longer one. PostgreSQL: on the scratch schema."""
+    from kompass.infrastructure.database import make_engine
+    from kompass.infrastructure.projections import blue_green
+    from kompass.infrastructure.projections.projector import default_projections
+
+    if location.backend != "sqlite":
+        return blue_green.postgres_scratch_engine(location.sqlalchemy_url)
+    live = make_engine(location)
+    try:
+        return blue_green.shadow_engine(live, [t.name for t in blue_green.rebuilt_tables(default_projections())], copies_wal=False)
+    finally:
+        live.dispose()
 
 
 def leave(code: int) -> None:

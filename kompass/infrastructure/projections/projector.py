@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, update
@@ -252,9 +253,11 @@ class Projector(ProjectionKeeper):
             return fresh, fresh.catch_up(on_progress, batch)
         here, order = shared
         mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
-        mine.hold_writes = self.location is not None and self.location.backend == "sqlite"  # one writer per file
+        sqlite = self.location is not None and self.location.backend == "sqlite"
+        mine.hold_writes = sqlite  # one writer per file
         self.processes = 2
-        return fresh, parallel_fill.fill_together(order, lambda report: mine.catch_up(report, batch, order.upto), on_progress)
+        waiting = partial(blue_green.copy_wal, self.engine) if sqlite else None  # what the other's commits leave to this one
+        return fresh, parallel_fill.fill_together(order, lambda report: mine.catch_up(report, batch, order.upto), on_progress, waiting)
 
     def _shared_fill(self, chosen: list[Projection], batch: int) -> tuple[list[Projection], parallel_fill.FillOrder] | None:
         """The projections this process fills and the order for a second process, when a rebuild of `chosen` is
