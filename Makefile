@@ -15,7 +15,11 @@ PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-r
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The modules setup.py compiles with mypyc: the compiled files beside them are what Python imports, so an edit
+# to one of them is built again before any test runs (`KOMPASS_PURE_PYTHON=1 make venv` builds none).
+COMPILED := $(shell sed -n 's/^    "\(kompass\/.*\.py\)",$$/\1/p' setup.py)
+
+$(STAMP): pyproject.toml setup.py $(COMPILED)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -24,14 +28,14 @@ demo: venv
 	$(BIN)/kompass demo
 
 test: venv
-	$(BIN)/ruff check kompass tests bench docs
-	$(BIN)/mypy kompass tests bench
+	$(BIN)/ruff check kompass tests bench docs setup.py
+	$(BIN)/mypy kompass tests bench setup.py
 	$(BIN)/python docs/gen_cli_reference.py --check
 	$(PYTEST)
 
 lint: venv
-	$(BIN)/ruff check kompass tests bench docs
-	$(BIN)/mypy kompass tests bench
+	$(BIN)/ruff check kompass tests bench docs setup.py
+	$(BIN)/mypy kompass tests bench setup.py
 
 unit integration e2e: venv
 	$(PYTEST) tests/$@
@@ -50,3 +54,4 @@ bench: venv
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/out
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name '*.so' -type f -exec rm -f {} +

@@ -39,16 +39,26 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing() is not None, reaso
 
 @pytest.fixture(scope="session")
 def shared_venv() -> Iterator[Path]:
-    """kompass installed (not editable) into a virtualenv of the system Python, in a directory all may read."""
+    """kompass installed (not editable) into a virtualenv of the system Python, in a directory all may read: the
+    pure-Python build (KOMPASS_PURE_PYTHON=1, setup.py), so that these tests also show it installs and works as the
+    compiled one the rest of the suite runs."""
     place = Path(tempfile.mkdtemp(prefix="kompass-second-account-"))
     place.chmod(0o755)
     venv = place / "venv"
     subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(ROOT)], check=True, timeout=900, capture_output=True)
+    pure = {**os.environ, "KOMPASS_PURE_PYTHON": "1"}
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(ROOT)], check=True, timeout=900, capture_output=True, env=pure)
+    assert _compiled_kompass(venv) == []
     try:
         yield venv
     finally:
         shutil.rmtree(place, ignore_errors=True)
+
+
+def _compiled_kompass(venv: Path) -> list[Path]:
+    """The compiled modules of kompass in `venv` (none in the pure-Python build)."""
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    return [*site.glob("kompass/**/*.so"), *site.glob("*__mypyc*.so")]
 
 
 @pytest.fixture

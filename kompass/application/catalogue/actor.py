@@ -14,7 +14,7 @@ from kompass.application.records import ActorRecord
 
 __all__ = ["ACTOR", "EVENTS", "ActorFold", "apply_to_actor"]
 
-ACTOR = Aggregate("actor", key_field="key", region_field="region")
+ACTOR: Aggregate = Aggregate("actor", key_field="key", region_field="region")
 ActorFold = Callable[[ActorRecord | None, Fact], ActorRecord | None]
 Change = Callable[[ActorRecord, Fact], None]
 

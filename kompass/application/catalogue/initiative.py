@@ -19,7 +19,7 @@ from kompass.domain import status as lifecycle
 
 __all__ = ["EVENTS", "INITIATIVE", "InitiativeFold", "apply_to_initiative", "spaced_unit"]
 
-INITIATIVE = Aggregate("initiative", key_field="ref", region_field="region")
+INITIATIVE: Aggregate = Aggregate("initiative", key_field="ref", region_field="region")
 InitiativeFold = Callable[[InitiativeRecord | None, Fact], InitiativeRecord | None]
 Change = Callable[[InitiativeRecord, Fact], None]
 

@@ -15,7 +15,7 @@ from kompass.application.records import AssessmentRecord, PortfolioBook
 
 __all__ = ["EVENTS", "PORTFOLIO", "PortfolioFold", "apply_to_portfolio", "assessment_from"]
 
-PORTFOLIO = Aggregate("portfolio", key_field="region", region_field="region")
+PORTFOLIO: Aggregate = Aggregate("portfolio", key_field="region", region_field="region")
 PortfolioFold = Callable[[PortfolioBook, str, Fact], None]
 """(where portfolios are kept, the portfolio's region, the fact) -> None."""
 

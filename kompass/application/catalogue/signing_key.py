@@ -12,7 +12,7 @@ from kompass.application.facts import Fact
 
 __all__ = ["EVENTS", "SIGNING_KEY"]
 
-SIGNING_KEY = Aggregate("signingkey", key_field="user", region_field="region")
+SIGNING_KEY: Aggregate = Aggregate("signingkey", key_field="user", region_field="region")
 KeyFold = Callable[[Any, str, Fact], None]
 
 

@@ -10,7 +10,7 @@ from kompass.application.catalogue.entry import Aggregate, Entry, Export, Summar
 
 __all__ = ["EVENTS", "USER"]
 
-USER = Aggregate("user", key_field="user", region_field="")
+USER: Aggregate = Aggregate("user", key_field="user", region_field="")
 UserFold = Callable[[Any, str, Any], None]
 
 EVENTS: dict[str, Entry[UserFold]] = {}
