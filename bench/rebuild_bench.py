@@ -10,9 +10,12 @@ kept in bench/out/ like coverage_bench.py's), side by side in one run:
   - during each rebuild, a reader loop of `kompass coverage --format json` subprocesses, counting the
     queries that failed (non-zero exit) and those whose answer differed from the one before the
     rebuild without saying that a rebuild was under way (stale without saying). Targets: both 0,
-    and rebuild ≥ 60 % of the best possible rate, by wall time and (since other work on a shared machine
-    stretches wall time unevenly) by CPU time, the floor's too. A rebuild of 20,000 facts or more fills in two
-    processes (`parallel_fill`): its CPU time is both processes'.
+    and rebuild ≥ 60 % of the best possible rate (events per second of wall time). Since other work on a
+    shared machine stretches wall time unevenly, each round's rebuild is also set against the floor timed
+    beside it. The CPU time of every process is shown as the work the rebuild costs, with no target: a
+    rebuild of 20,000 facts or more fills in two processes (`parallel_fill`), which spend more CPU time
+    together than one would, to take less wall time, so it is no rate (events per CPU second was the
+    target while a rebuild was one process, and only then could it stand for the rate).
 
 With --postgres, the same log imported into a new PostgreSQL database, and its rebuild timed filling the fresh
 tables in one process and in two (`parallel_fill`), alternately, best of --repeat each.
@@ -218,7 +221,6 @@ def main() -> None:
     progress(f"rebuild alone in one process, best of {args.repeat} …")
     one_wall, one_cpu, _one = rebuild_alone(url, args.repeat, one_process=True)
     best_rate = events / (read_seconds + floor)
-    best_cpu_rate = events / (read_cpu + floor_cpu)
     rate = events / wall
     rows = [["figure", "value", "target", "verdict"]]
     rows.append(["events", f"{events:,}", "", ""])
@@ -233,10 +235,8 @@ def main() -> None:
     paired = side.paired
     rows.append([f"… each round's rebuild ÷ the floor timed beside it (median; range of {args.repeat})",
                  f"{statistics.median(paired):.3f}; {paired[0]:.3f}–{paired[-1]:.3f}", "", ""])
-    rows.append([f"best possible by CPU time (read {read_cpu:.2f} s + write {floor_cpu:.2f} s; events/s)", f"{best_cpu_rate:,.0f}", "", ""])
-    cpu_ratio = events / cpu / best_cpu_rate
-    rows.append(["rebuild ÷ best possible, both by CPU time (every process's)", f"{cpu_ratio:.3f}", f"≥ {RATE_TARGET}",
-                 verdict(cpu_ratio >= RATE_TARGET)])
+    rows.append([f"the work: CPU of every process ÷ CPU of read + write ({cpu:.2f} s ÷ {read_cpu + floor_cpu:.2f} s)",
+                 f"{cpu / (read_cpu + floor_cpu):.2f} ×", "", ""])
     rows.append(["`kompass projections rebuild` with the reader loop beside it (s)", f"{with_readers:.2f}", "", ""])
     rows.append(["queries during that rebuild", f"{queries}", "≥ 1", verdict(queries >= 1)])
     rows.append(["… that said a rebuild was under way", f"{said}", "", ""])

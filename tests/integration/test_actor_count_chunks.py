@@ -15,7 +15,7 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, create_engine, delete, select
+from sqlalchemy import Engine, create_engine, delete, event, select
 
 from kompass.application import coverage_series as cs
 from kompass.infrastructure.database import json_codec
@@ -149,102 +149,138 @@ def test_chunks_hold_the_sums_of_every_batch_and_hand_on_where_they_cross_0(
         assert {k: v for k, v in crossings.items() if v} == expected_crossings(totals)
 
 
-def test_a_batch_in_log_order_reads_and_rewrites_only_the_open_chunks(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+class Statements:
+    """The statements a test's engine runs on `bt_actor_counts`, with their parameters, seen as the database driver
+    gets them (an engine event): what `apply_actor_counts` reads back and deletes, observed from outside, so that
+    the module may be compiled (a compiled module calls its own functions directly, past any spy on them)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: list[tuple[str, Any]] = []
+        event.listen(engine, "before_cursor_execute", self._note)
+
+    def _note(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if bt_actor_counts.name in statement:
+            self.seen.append((statement, parameters))
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._note)
+
+    def clear(self) -> None:
+        self.seen.clear()
+
+    def lookups(self) -> list[tuple[list[Key], str]]:
+        """Each read of stored chunks: the keys it asks for and the point from which their chunks are read."""
+        found = []
+        for statement, parameters in self.seen:
+            if statement.startswith("SELECT") and " IN (" in statement:
+                *values, start = parameters
+                found.append(([tuple(values[i : i + 4]) for i in range(0, len(values), 4)], start))
+        return found
+
+    def asked(self) -> list[Key]:
+        """The keys whose stored chunks were looked up."""
+        return [key for keys, _start in self.lookups() for key in keys]
+
+    def deleted(self) -> list[tuple[Any, ...]]:
+        """The chunks deleted, by whole key (axis, region, area, actor, last point)."""
+        found = []
+        for statement, parameters in self.seen:
+            if statement.startswith("DELETE"):
+                found += [tuple(parameters[i : i + 5]) for i in range(0, len(parameters), 5)]
+        return found
+
+
+@pytest.fixture
+def statements(engine: Engine) -> Iterator[Statements]:
+    watching = Statements(engine)
+    try:
+        yield watching
+    finally:
+        watching.close()
+
+
+def read_back(statements: Statements, before: dict[Key, list[tuple[str, int, list[tuple[str, int]]]]]) -> list[tuple[Any, ...]]:
+    """The chunks the reads seen returned from the table as it was `before` them: those of the keys asked for that
+    end at or after the point asked from."""
+    return [(*key, last) for keys, start in statements.lookups() for key in keys for last, _, _ in before.get(key, []) if last >= start]
+
+
+def test_a_batch_in_log_order_reads_and_rewrites_only_the_open_chunks(
+    engine: Engine, statements: Statements, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Changes later than every stored point leave the closed chunks alone: the long histories of a large rebuild
     are not read back and written again by every batch."""
     monkeypatch.setattr(series, "CHUNK_PAIRS", 2)
     replaced: list[tuple[Any, ...]] = []
-    replace_chunks = series._replace_chunks
-
-    def noting(conn: Any, stored: list[tuple[str, str, str, str, str]], rows: list[tuple[Any, ...]]) -> None:
-        replaced.extend(stored)
-        replace_chunks(conn, stored, rows)
-
-    monkeypatch.setattr(series, "_replace_chunks", noting)
     for day in range(0, 30, 3):
+        before = stored_chunks(engine)
+        statements.clear()
         with engine.begin() as conn:
             series.apply_actor_counts(conn, {key: {point(day): 1, point(day + 1): -1} for key in KEYS}, {})
+        replaced += read_back(statements, before)
+        assert sorted(statements.deleted()) == ([] if engine.dialect.name == "sqlite" else sorted(read_back(statements, before)))
     stored = stored_chunks(engine)
     assert all(len(stored[key]) > 5 for key in KEYS)  # histories of 20 pairs, in 10 chunks each
     assert replaced and {key[-1] for key in replaced} == {OPEN_CHUNK}
-    replaced.clear()
+    statements.clear()
     with engine.begin() as conn:  # a change in the past rewrites from its chunk on, and only that
         series.apply_actor_counts(conn, {KEYS[0]: {point(13): 1}}, {})
+    replaced = read_back(statements, stored)
     assert sorted(last for *_, last in replaced) == sorted(last for last, _, _ in stored[KEYS[0]] if last >= point(13))
     assert len(replaced) < len(stored[KEYS[0]])
 
 
 def test_sqlite_overwrites_the_chunks_a_batch_rewrites_and_deletes_only_those_it_leaves_out(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, statements: Statements, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite: a chunk written again under its key is overwritten in place, not deleted and inserted again (in log
     order that is every chunk a batch rewrites); one the rewrite no longer makes is deleted. PostgreSQL deletes
     every chunk read back and copies the rows in."""
     monkeypatch.setattr(series, "CHUNK_PAIRS", 2)
-    deleted: list[tuple[Any, ...]] = []
-    delete_chunks = series._delete_chunks
-
-    def noting(conn: Any, keys: list[tuple[str, str, str, str, str]]) -> None:
-        deleted.extend(keys)
-        delete_chunks(conn, keys)
-
-    monkeypatch.setattr(series, "_delete_chunks", noting)
     key = KEYS[0]
     for day in (0, 10):  # two pairs each: a closed chunk, then the open one
         with engine.begin() as conn:
             series.apply_actor_counts(conn, {key: {point(day): 1, point(day + 2): -1}}, {})
     assert [last for last, _, _ in stored_chunks(engine)[key]] == [point(2), OPEN_CHUNK]
     sqlite = engine.dialect.name == "sqlite"
-    assert deleted == ([] if sqlite else [(*key, OPEN_CHUNK)])
-    deleted.clear()
+    assert statements.deleted() == ([] if sqlite else [(*key, OPEN_CHUNK)])
+    statements.clear()
     with engine.begin() as conn:  # taking day 0's interval away empties the closed chunk: its pairs go
         series.apply_actor_counts(conn, {key: {point(0): -1, point(2): 1}}, {})
     assert history_from(stored_chunks(engine)[key], 2) == [(point(10), 1), (point(12), 0)]
-    assert sorted(deleted) == ([(*key, point(2))] if sqlite else [(*key, point(2)), (*key, OPEN_CHUNK)])
-
-
-def looked_up_keys(monkeypatch: pytest.MonkeyPatch) -> list[Key]:
-    """Records the keys whose chunks `apply_actor_counts` reads back."""
-    asked: list[Key] = []
-    chunks_from = series._chunks_from
-
-    def noting(conn: Any, starts: dict[Key, str]) -> Any:
-        asked.extend(starts)
-        return chunks_from(conn, starts)
-
-    monkeypatch.setattr(series, "_chunks_from", noting)
-    return asked
+    assert sorted(statements.deleted()) == ([(*key, point(2))] if sqlite else [(*key, point(2)), (*key, OPEN_CHUNK)])
 
 
 def many_keys(prefix: str, count: int) -> list[Key]:
     return [("e", "12", "health", f"{prefix}{n}") for n in range(count)]
 
 
-def test_a_fill_that_remembers_what_it_wrote_looks_up_only_those_keys(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fill_that_remembers_what_it_wrote_looks_up_only_those_keys(engine: Engine, statements: Statements) -> None:
     """After the first batch on the empty table, a key written before is always looked up again, and a new key
     almost never (the filter's false hits, 1 %: 20 of 200 would happen about once in 10**8 runs)."""
-    asked = looked_up_keys(monkeypatch)
     written = WrittenKeys()
     first, new = many_keys("first-", 200), many_keys("new-", 200)
     with engine.begin() as conn:
         series.apply_actor_counts(conn, {key: {point(0): 1} for key in first}, {}, written)
-    assert asked == []  # the empty table is not read at all
+    assert statements.asked() == []  # the empty table is not read at all
     with engine.begin() as conn:
         series.apply_actor_counts(conn, {key: {point(5): 1} for key in [*first[:50], *new]}, {}, written)
-    assert set(first[:50]) <= set(asked)
-    assert len(set(asked) & set(new)) < 20
+    asked = set(statements.asked())
+    assert set(first[:50]) <= asked
+    assert len(asked & set(new)) < 20
     stored = stored_chunks(engine)
     assert all(history_from(stored[key], series.CHUNK_PAIRS) == [(point(0), 1), (point(5), 2)] for key in first[:50])
     assert all(history_from(stored[key], series.CHUNK_PAIRS) == [(point(5), 1)] for key in new)
 
 
-def test_a_fill_that_began_on_rows_it_did_not_write_looks_every_key_up(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fill_that_began_on_rows_it_did_not_write_looks_every_key_up(engine: Engine, statements: Statements) -> None:
     """Rows someone else wrote are not in the filter: a fill that first saw the table holding rows trusts it never."""
     with engine.begin() as conn:
         series.apply_actor_counts(conn, {KEYS[0]: {point(0): 1}}, {})
-    asked = looked_up_keys(monkeypatch)
+    statements.clear()
     written = WrittenKeys()
     with engine.begin() as conn:
         series.apply_actor_counts(conn, {KEYS[0]: {point(3): 1}, KEYS[1]: {point(3): 1}}, {}, written)
-    assert sorted(asked) == sorted(KEYS[:2])
+    assert sorted(statements.asked()) == sorted(KEYS[:2])
     assert history_from(stored_chunks(engine)[KEYS[0]], series.CHUNK_PAIRS) == [(point(0), 1), (point(3), 2)]
