@@ -169,21 +169,62 @@ def schema(path: str) -> list[tuple[str, str, str, str | None]]:
     return [(kind, name, table, sql) for (kind, name, table, _sql), sql in zip(rows, unquoted, strict=True)]
 
 
+def in_use(rows: list[tuple[str, str, str, str | None]]) -> list[tuple[str, str, str, str | None]]:
+    """`schema` without the tables a swap retired (and their primary keys' indexes)."""
+    return [row for row in rows if not row[2].startswith(blue_green.RETIRED)]
+
+
+def retired(path: str) -> dict[str, list[str]]:
+    """The retired tables, each with its indexes (by name)."""
+    found: dict[str, list[str]] = {}
+    for kind, name, table, _sql in schema(path):
+        if table.startswith(blue_green.RETIRED):
+            found.setdefault(table, []).extend([name] if kind == "index" else [])
+    return found
+
+
 def test_a_rebuild_leaves_the_schema_exactly_as_a_new_store_has_it(sqlite_url: str, small_log: Path) -> None:
-    """The swap drops each live table and renames its shadow into its place: every table, primary key, unique
-    constraint and index is there afterwards under its own name with the same statement, and no shadow is left."""
+    """The swap renames each live table out of the way and its shadow into its place: every table, primary key,
+    unique constraint and index in use is there afterwards under its own name with the same statement, and no
+    shadow is left. The replaced tables stay, retired, with none of the names the tables in use need."""
     ok(sqlite_url, "import", str(small_log))
     path = sqlite_url.removeprefix("sqlite:///")
     before = schema(path)
     assert any(name.startswith("ix_rm_") for _type, name, _table, _sql in before)
     ok(sqlite_url, "projections", "rebuild")
-    assert schema(path) == before
+    assert in_use(schema(path)) == before
     store = Store(sqlite_url, "admin")
     try:
         store.projector.rebuild(only="network")
+        tables = [table.name for table in store.projector.projections if table.NAME == "network" for table in table.TABLES]
     finally:
         store.close()
-    assert schema(path) == before
+    assert in_use(schema(path)) == before
+    assert sorted(retired(path)) == sorted(blue_green.RETIRED + name for name in tables)
+    assert all(name.startswith("sqlite_autoindex_") for names in retired(path).values() for name in names)
+
+
+def test_the_tables_a_swap_replaced_are_dropped_by_the_next_rebuild(sqlite_url: str, small_log: Path) -> None:
+    """A swap keeps the tables it replaced, renamed (dropping them read every page of them while the store's
+    writers waited); the next rebuild drops them before it fills, so only the last swap's are ever there."""
+    ok(sqlite_url, "import", str(small_log))
+    path = sqlite_url.removeprefix("sqlite:///")
+    ok(sqlite_url, "projections", "rebuild")
+    first = sorted(retired(path))
+    assert blue_green.RETIRED + t.coverage.name in first
+    store = Store(sqlite_url, "admin")
+    try:
+        spoil_live_cell(store)
+    finally:
+        store.close()
+    ok(sqlite_url, "projections", "rebuild")
+    assert sorted(retired(path)) == first
+    with sqlite3.connect(path) as conn:  # the table the second swap replaced: the spoiled one, not the first's
+        spoiled = conn.execute(
+            f"SELECT initiatives FROM {blue_green.RETIRED}{t.coverage.name} WHERE region = ? AND area = ?", CELL
+        ).fetchone()
+    assert spoiled == (999,)
+    assert cell(sqlite_url) != (999, "")
 
 
 def test_the_fresh_tables_are_filled_with_the_indexes_the_batches_read_by_and_no_others(db_url: str) -> None:
@@ -252,7 +293,7 @@ def shadows(path: str) -> list[str]:
 
 def test_what_a_killed_rebuild_left_goes_and_repeated_rebuilds_reuse_the_file(sqlite_url: str, small_log: Path) -> None:
     """A killed rebuild leaves its shadow tables in the store; the next rebuild drops them first. The pages of the
-    tables a swap drops are reused by the next rebuild: the file stops growing after the first."""
+    tables a swap replaced are reused by the next rebuild, which drops them: the file stops growing after the first."""
     ok(sqlite_url, "import", str(small_log))
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:  # what a rebuild killed while filling leaves

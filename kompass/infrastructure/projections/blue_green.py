@@ -10,14 +10,14 @@ leaves the live tables exactly as they were; the next rebuild drops what it left
 Where the copies live:
   - SQLite: in the store file itself, as shadow tables named `kompass_rebuild_<table>` (SHADOW), filled
     in the rebuild's batch transactions with the store's own durability (WAL, synchronous FULL). The
-    swap drops each live table and renames its shadow into its place (SQLite renames a table's primary
-    key and unique indexes with it), then makes the secondary indexes under their own names: each row
-    is written once, where copying the rows back into the live tables wrote every row twice. The
-    replay's statements name the live tables; the shadow engine's driver connection rewrites those
-    names (`_ShadowNames`), and an authorizer refuses it any write to a table that is not a shadow, so
-    a statement that escaped the rewriting fails instead of touching a live table. The pages of the
-    dropped tables go to the file's free list, and the next rebuild fills them again: the file holds
-    the read models about twice over, and no more after repeated rebuilds.
+    swap renames each live table out of the way (RETIRED) and its shadow into its place (SQLite renames a
+    table's primary key and unique indexes with it), then makes the secondary indexes under their own
+    names: each row is written once, where copying the rows back into the live tables wrote every row
+    twice. The replay's statements name the live tables; the shadow engine's driver connection rewrites
+    those names (`_ShadowNames`), and an authorizer refuses it any write to a table that is not a shadow,
+    so a statement that escaped the rewriting fails instead of touching a live table. The next rebuild
+    drops the retired tables (`drop_retired`) before it fills, and fills their pages again: the file
+    holds the read models about twice over, and no more after repeated rebuilds.
   - PostgreSQL: the schema `kompass_rebuild` of the same database; the swap empties the live tables
     and fills them from the copies, so that they keep their identity (grants, owners).
 
@@ -53,6 +53,12 @@ SCHEMA = "kompass_rebuild"
 SHADOW = "kompass_rebuild_"
 """Prefix of a rebuild's fresh tables inside a SQLite store (never `rm_`: whatever lists the read tables by
 their prefix does not see them)."""
+RETIRED = "kompass_retired_"
+"""Prefix of the live tables a swap replaced (SQLite), kept until the next rebuild drops them (`drop_retired`).
+Why not dropped in the swap: dropping a table reads every page of it to free them, which took 6.4 s of a
+13.5 s swap at 1,000,000 events (bench/rebuild_bench.py's store), while the store's writers and the rebuild
+waited. The next rebuild drops them in its own process while the second one works out its first batch
+(`Projector.rebuild`), where nobody waits for it."""
 ADVISORY_KEY = 0x6B6F6D70
 """PostgreSQL advisory lock held by a rebuild (below 2**31: pg_locks shows it as objid, classid 0)."""
 SHADOW_CACHE_KIB = 262_144
@@ -131,9 +137,22 @@ def drop_shadows(live: Engine) -> None:
             conn.exec_driver_sql(f"DROP TABLE main.{conn.dialect.identifier_preparer.quote(name)}")
 
 
-def _shadow_names(conn: Connection) -> list[str]:
+def _shadow_names(conn: Connection, prefix: str = SHADOW) -> list[str]:
+    """The tables whose names begin with `prefix` (the shadows, or the retired tables)."""
     query = "SELECT name FROM main.sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?"
-    return [str(name) for (name,) in conn.exec_driver_sql(query, (len(SHADOW), SHADOW))]
+    return [str(name) for (name,) in conn.exec_driver_sql(query, (len(prefix), prefix))]
+
+
+def drop_retired(live: Engine) -> None:
+    """Drop the tables earlier swaps retired (SQLite; PostgreSQL keeps none), one transaction each, so that the
+    store's writers wait for one table's drop at most."""
+    if store_path(live) is None:
+        return
+    with live.connect() as conn:
+        names = _shadow_names(conn, RETIRED)
+    for name in names:
+        with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _fast_delete(conn), conn.begin():
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS main.{conn.dialect.identifier_preparer.quote(name)}")
 
 
 def shadow_names() -> re.Pattern[str]:
@@ -353,19 +372,28 @@ def _fast_delete(conn: Connection) -> Iterator[None]:
 
 
 def _rename_in(conn: Connection, table: Table) -> None:
-    """SQLite: the live table dropped, its shadow renamed into its place, the shadow's secondary indexes
-    dropped and the table's own made (building an index over a whole table at once is cheaper than
-    keeping it at every insert, and its name is the live one only once the live table is gone)."""
+    """SQLite: the live table retired (renamed out of the way, its secondary indexes dropped: their names are
+    the fresh table's), its shadow renamed into its place, the shadow's secondary indexes dropped and the
+    table's own made (building an index over a whole table at once is cheaper than keeping it at every insert,
+    and its name is free only once the live table's index is gone)."""
     quote = conn.dialect.identifier_preparer.quote
-    name = quote(table.name)
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS main.{name}")
-    # unquoted unless it must be: SQLite writes the new name into the table's CREATE statement as given
+    name, retired = quote(table.name), quote(RETIRED + table.name)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS main.{retired}")  # one no rebuild has dropped since (`drop_retired`)
+    if conn.exec_driver_sql("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table.name,)).first():
+        _drop_secondary_indexes(conn, table.name)
+        # unquoted unless it must be: SQLite writes the new name into the table's CREATE statement as given
+        conn.exec_driver_sql(f"ALTER TABLE main.{name} RENAME TO {retired}")
     conn.exec_driver_sql(f"ALTER TABLE main.{quote(SHADOW + table.name)} RENAME TO {name}")
-    query = "SELECT name FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
-    for (index,) in conn.exec_driver_sql(query, (table.name,)).all():
-        conn.exec_driver_sql(f"DROP INDEX main.{quote(index)}")
+    _drop_secondary_indexes(conn, table.name)
     for index in table.indexes:
         index.create(conn)
+
+
+def _drop_secondary_indexes(conn: Connection, table: str) -> None:
+    """The indexes of `table` made by name (a primary key's or unique constraint's own go with the table)."""
+    query = "SELECT name FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+    for (index,) in conn.exec_driver_sql(query, (table,)).all():
+        conn.exec_driver_sql(f"DROP INDEX main.{conn.dialect.identifier_preparer.quote(index)}")
 
 
 def _refill(conn: Connection, table: Table) -> None:
