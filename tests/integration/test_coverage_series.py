@@ -4,15 +4,24 @@ the log and the series answer as the replay does."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, create_engine, event, select, text
 
 from kompass.application.coverage import report_from_state
+from kompass.application.coverage_series import named_actors
+from kompass.application.facts import Fact
 from kompass.application.state import fold
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.metadata import metadata
+from kompass.infrastructure.projections.coverage_series.schema import TABLES, bt_depends, bt_steps
+from kompass.infrastructure.projections.coverage_series.writer import update
 from tests.integration.helpers import ok
 
 TODAY = date(2026, 1, 1)
@@ -108,3 +117,49 @@ def test_an_actors_chunks_are_read_back_and_deleted_by_their_key_not_by_scanning
         details = " / ".join(str(step[-1]) for step in plan)
         assert f"SEARCH {bt_actor_counts.name} USING" in details, details
         assert f"SCAN {bt_actor_counts.name}" not in details, details
+
+
+def test_a_batch_looks_up_nothing_of_an_initiative_it_begins(demo: str, tmp_path: Path) -> None:
+    """An initiative whose first fact is in the batch has no steps stored and no rows of the actors it depends on:
+    they are not looked up nor deleted (most initiatives of a rebuild's batch, whose lookups found nothing). In the
+    next batch it is, and the series come out as one batch of all its facts makes them."""
+    store = Store(demo, "admin")
+    try:
+        facts = list(store.facts.facts())
+        areas = frozenset(store.projector.areas)
+    finally:
+        store.close()
+    by_aggregate: dict[UUID, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_aggregate[fact.originator_id].append(fact)
+    initiative = next(i for i, fs in by_aggregate.items() if fs[0].aggregate == "initiative" and len(fs) >= 3 and named_actors(fs))
+    first, rest = by_aggregate[initiative][:1], by_aggregate[initiative][1:]
+
+    def up_to(position: int) -> Callable[[list[UUID]], dict[UUID, list[Fact]]]:
+        return lambda ids: {i: [f for f in by_aggregate[i] if f.position <= position] for i in ids}
+
+    def fresh(name: str) -> Engine:
+        engine = create_engine(f"sqlite:///{tmp_path / name}")
+        metadata.create_all(engine, tables=list(TABLES))
+        return engine
+
+    in_two, in_one = fresh("two.db"), fresh("one.db")
+    asked: list[str] = []
+    watched = (f"SELECT {bt_steps.name}", f"DELETE FROM {bt_depends.name}")
+
+    @event.listens_for(in_two, "before_cursor_execute")
+    def _note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if statement.startswith(watched) and str(initiative) in parameters:
+            asked.append(statement)
+
+    with in_two.begin() as conn:
+        update(conn, areas, {initiative: first}, {initiative: first}, up_to(first[-1].position))
+    assert asked == []
+    with in_two.begin() as conn:
+        update(conn, areas, {initiative: rest}, {initiative: first + rest}, up_to(rest[-1].position))
+    assert len(asked) == 2, asked  # its steps read back, its actors' rows replaced
+    with in_one.begin() as conn:
+        update(conn, areas, {initiative: first + rest}, {initiative: first + rest}, up_to(rest[-1].position))
+    for table in TABLES:
+        with in_two.connect() as two, in_one.connect() as one:
+            assert sorted(two.execute(select(table)).all()) == sorted(one.execute(select(table)).all()), table.name

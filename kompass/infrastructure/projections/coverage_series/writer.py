@@ -51,7 +51,10 @@ def update(
     recount = {i for i, fs in every.items() if fs and fs[0].aggregate == "initiative"}
     recount |= _depending_on(conn, merged - {None})
     facts.update(load([i for i in recount if i not in facts]))
-    old = _steps(conn, recount)
+    # an initiative whose first fact is in this batch has no steps stored, nor actors it depends on: most of a
+    # rebuild's batch, whose lookups found nothing
+    begun = {i for i, fs in new.items() if fs and fs[0].version == 1}
+    old = _steps(conn, recount - begun)
     named = _actors_of(conn, recount, facts, actor_ids, load)
     cells: cs.Cells = {}
     pairs: cs.Pairs = {}
@@ -65,7 +68,7 @@ def update(
         rows.append({"initiative_id": str(i), "steps": cs.steps_to_json(now)})
     if rows:
         upsert_many(conn, bt_steps, ["initiative_id"], rows)
-    _write_depends(conn, recount, named)
+    _write_depends(conn, recount, named, begun)
     if registered:  # after every read of the table (`held_writes`); `_actors_of` looked up only other keys
         upsert_many(conn, bt_actor_ids, ["key"], [{"key": k, "aggregate_id": str(i)} for k, i in registered.items()])
     apply_actor_counts(conn, pairs, cells, written)
@@ -141,8 +144,9 @@ def _known_ids(conn: Connection, keys: set[str], actor_ids: dict[str, UUID]) -> 
         actor_ids.update({k: UUID(i) for k, i in conn.execute(query)})
 
 
-def _write_depends(conn: Connection, ids: set[UUID], named: dict[UUID, set[str]]) -> None:
-    texts = sorted(str(i) for i in ids)
+def _write_depends(conn: Connection, ids: set[UUID], named: dict[UUID, set[str]], begun: set[UUID]) -> None:
+    """Replace the rows of the initiatives `ids` (those of `begun` have none yet)."""
+    texts = sorted(str(i) for i in ids - begun)
     for chunk in chunks(texts, ROWS):
         conn.execute(delete(bt_depends).where(bt_depends.c.initiative_id.in_(chunk)))
     insert_many(conn, bt_depends, [{"actor": k, "initiative_id": str(i)} for i in ids for k in sorted(named[i])])
