@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kompass.application.coverage import CellNumbers, CoverageReport, NationalNumbers
     from kompass.application.network import NetworkData
     from kompass.application.permissions import Grants
-    from kompass.application.projection_service import ProjectionStatus
+    from kompass.application.projection_service import Compaction, ProjectionStatus
     from kompass.application.sheet_import import SheetFile
     from kompass.application.state import PortfolioState
     from kompass.domain.checkpoint import VerifierKey
@@ -290,6 +290,10 @@ class ProjectionKeeper(Protocol):
 
     def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False, batch: int | None = None) -> None:
         """Keep catching up until `stop()` says so."""
+        ...
+
+    def compact(self) -> Compaction | None:
+        """Drop the tables earlier rebuilds replaced and shrink the store file (SQLite); None where there are none."""
         ...
 
 

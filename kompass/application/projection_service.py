@@ -1,5 +1,6 @@
 """Keeping the read models, as use cases: where each projection stands, a rebuild from the whole log, a
-catch-up and a worker that follows the log. `kompass projections status|rebuild|run` call one method each.
+catch-up, a worker that follows the log, and giving back the room a rebuild's replaced tables keep.
+`kompass projections status|rebuild|run|compact` call one method each.
 
 The work is the `ProjectionKeeper` port's (`infrastructure/projections/projector.py`); who may rebuild is decided here.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from kompass.application.permissions import Access
 from kompass.application.ports import ProjectionKeeper
 
-__all__ = ["Progress", "ProjectionService", "ProjectionStatus"]
+__all__ = ["Compaction", "Progress", "ProjectionService", "ProjectionStatus"]
 
 Progress = Callable[[int, int], None]
 """Told (position reached, head of the log) as a replay goes."""
@@ -31,6 +32,18 @@ class ProjectionStatus:
         return self.head - self.position
 
 
+@dataclass(frozen=True)
+class Compaction:
+    """The store's size on disk (bytes, with its write-ahead log) before and after a compaction."""
+
+    before: int
+    after: int
+
+    @property
+    def freed(self) -> int:
+        return max(0, self.before - self.after)
+
+
 class ProjectionService:
     def __init__(self, keeper: ProjectionKeeper, access: Callable[[], Access]) -> None:
         self.keeper = keeper
@@ -44,6 +57,12 @@ class ProjectionService:
         """Replay the whole log into fresh tables and swap them in (admins and the projector only); the facts read."""
         self.access().require_projector("rebuild the projections")
         return self.keeper.rebuild(progress, batch=batch)
+
+    def compact(self) -> Compaction | None:
+        """Drop the tables the last rebuild replaced and give their room back to the file system (admins and the
+        projector only); None where the store keeps no such tables (PostgreSQL)."""
+        self.access().require_projector("compact the store")
+        return self.keeper.compact()
 
     def catch_up(self, batch: int | None = None) -> int:
         """Apply what the projections have not seen yet; the facts applied."""

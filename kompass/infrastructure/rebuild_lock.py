@@ -41,6 +41,19 @@ def hold(store: Path) -> int | None:
     return fd
 
 
+def hold_shared(store: Path) -> int | None:
+    """Take the rebuild lock shared: no rebuild starts while it is held, and queries see none under way (they look
+    with a shared lock too). For work that must not meet a rebuild (`blue_green.compact`). Returns its file
+    descriptor, or None when a rebuild holds the lock."""
+    fd = os.open(lock_path(store), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def release(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_UN)
     os.close(fd)

@@ -18,13 +18,14 @@ import pytest
 from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import DatabaseError
 
+from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
 from kompass.infrastructure.projections import blue_green
 from kompass.infrastructure.projections.network import writer as network
 from kompass.infrastructure.projections.shapes import for_queries_only
 from kompass.infrastructure.rebuild_lock import REBUILDING
-from tests.integration.helpers import as_json, invoke, ok, refused, use_projector
+from tests.integration.helpers import as_json, invoke, ok, refused, snapshot, use_projector
 
 CELL = ("01", "competence")
 
@@ -351,3 +352,57 @@ def test_only_whole_names_of_live_tables_are_renamed() -> None:
     assert rename("CREATE INDEX ix_rm_coverage_area ON main.rm_coverage (area)") == (
         "CREATE INDEX ix_rm_coverage_area ON main.kompass_rebuild_rm_coverage (area)"
     )
+
+
+def size_on_disk(path: str) -> int:
+    wal = Path(path + "-wal")
+    return Path(path).stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def test_compacting_gives_back_the_room_of_the_replaced_tables_and_keeps_everything_else(sqlite_url: str, small_log: Path) -> None:
+    """`projections compact` drops the retired tables and rewrites the file without them: it shrinks, the schema in
+    use, the answers and the log stay as they were, `verify` still finds nothing wrong, and rebuilds go on."""
+    ok(sqlite_url, "import", str(small_log))
+    path = sqlite_url.removeprefix("sqlite:///")
+    before = schema(path)
+    ok(sqlite_url, "projections", "rebuild")
+    assert retired(path)
+    answers = (snapshot(sqlite_url), as_json(sqlite_url, "gaps"), ok(sqlite_url, "export").stdout)
+    grown = size_on_disk(path)
+    said = ok(sqlite_url, "projections", "compact").stderr
+    assert retired(path) == {}
+    assert in_use(schema(path)) == before
+    assert size_on_disk(path) < grown
+    assert said.startswith("gave back ") and "MB: the store now takes " in said, said
+    assert (snapshot(sqlite_url), as_json(sqlite_url, "gaps"), ok(sqlite_url, "export").stdout) == answers
+    ok(sqlite_url, "verify")
+    ok(sqlite_url, "projections", "rebuild")
+    assert (snapshot(sqlite_url), as_json(sqlite_url, "gaps")) == answers[:2]
+
+
+def test_compacting_waits_for_no_rebuild_and_no_rebuild_starts_meanwhile(sqlite_url: str, small_log: Path) -> None:
+    """A compaction is refused while a rebuild holds its lock; while a compaction holds it (shared), a rebuild is
+    refused and queries say nothing of a rebuild, for there is none."""
+    ok(sqlite_url, "import", str(small_log))
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    held = rebuild_lock.hold(path)
+    assert held is not None
+    try:
+        during = invoke(sqlite_url, "projections", "compact")
+        assert (during.exit_code, during.stderr.splitlines()[-1]) == (3, f"Error: {blue_green.REBUILDING_NOW}")
+    finally:
+        rebuild_lock.release(held)
+    shared = rebuild_lock.hold_shared(path)
+    assert shared is not None
+    try:
+        assert refused(sqlite_url, "projections", "rebuild", code=3) == blue_green.ANOTHER
+        assert REBUILDING not in cell(sqlite_url)[1]
+        ok(sqlite_url, "projections", "compact")  # two compactions may meet: SQLite's write lock takes them in turn
+    finally:
+        rebuild_lock.release(shared)
+
+
+def test_a_store_that_keeps_no_replaced_tables_has_nothing_to_give_back(pg_url: str, small_log: Path) -> None:
+    ok(pg_url, "import", str(small_log))
+    ok(pg_url, "projections", "rebuild")
+    assert ok(pg_url, "projections", "compact").stderr == "nothing to give back: this store keeps no replaced tables\n"

@@ -143,6 +143,14 @@ def test_only_admins_and_the_projector_rebuild_projections(store: str, user: str
     assert "rebuilt from" in ok(store, "projections", "rebuild").stderr
 
 
+@pytest.mark.parametrize("user", ["analytiker", "coord-14", "nobody"])
+def test_only_admins_and_the_projector_compact_the_store(store: str, user: str) -> None:
+    message = attack(store, user, "projections", "compact")
+    assert message == f"{user} may not compact the store: only an admin or the projector may"
+    ok(store, "projections", "compact", user="worker")
+    ok(store, "projections", "compact")
+
+
 # --- no personal data in the log ----------------------------------------------------------------------------------------
 
 

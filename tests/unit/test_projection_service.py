@@ -10,7 +10,7 @@ import pytest
 
 from kompass.application import ports
 from kompass.application.permissions import Access, Grants, OpenAccess
-from kompass.application.projection_service import ProjectionService, ProjectionStatus
+from kompass.application.projection_service import Compaction, ProjectionService, ProjectionStatus
 from kompass.domain.errors import PermissionDenied
 
 STATUS = [ProjectionStatus("portfolio", 7, 10), ProjectionStatus("network", 10, 10)]
@@ -39,6 +39,10 @@ class Keeper(ports.ProjectionKeeper):
     def follow(self, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False, batch: int | None = None) -> None:
         self.done.append(("follow", batch))
 
+    def compact(self) -> Compaction | None:
+        self.done.append(("compact", None))
+        return Compaction(before=300, after=100)
+
 
 def service(keeper: Keeper, access: Access) -> ProjectionService:
     return ProjectionService(keeper, lambda: access)
@@ -54,6 +58,17 @@ def test_only_admins_and_the_projector_rebuild_and_a_refusal_does_no_work(roles:
     with pytest.raises(PermissionDenied):
         service(keeper, Access(Grants("someone", frozenset(roles)))).rebuild()
     assert keeper.done == []
+
+
+@pytest.mark.parametrize("roles", [("analyst",), ("coordinator",), ()])
+def test_only_admins_and_the_projector_compact_and_a_refusal_does_no_work(roles: tuple[str, ...]) -> None:
+    keeper = Keeper()
+    with pytest.raises(PermissionDenied):
+        service(keeper, Access(Grants("someone", frozenset(roles)))).compact()
+    assert keeper.done == []
+    done = service(keeper, Access(Grants("projector", frozenset({"projector"})))).compact()
+    assert (done, keeper.done) == (Compaction(300, 100), [("compact", None)])
+    assert (Compaction(300, 100).freed, Compaction(100, 120).freed) == (200, 0)
 
 
 def test_the_projector_rebuilds_with_its_batch_and_hears_the_progress() -> None:

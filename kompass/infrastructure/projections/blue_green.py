@@ -66,7 +66,8 @@ SHADOW_CACHE_KIB = 262_144
 touched). A batch transaction of a rebuild changes hundreds of MB of pages; with SQLite's default 8 MiB cache
 they spilled to the WAL before the commit, and those changed again were written again (a 100,000-line
 rebuild took 3 s more)."""
-ANOTHER = "another rebuild of the read tables is under way; try again when it has finished"
+ANOTHER = "another rebuild or compaction of the read tables is under way; try again when it has finished"
+REBUILDING_NOW = "a rebuild of the read tables is under way; compact the store when it has finished"
 
 
 def store_path(engine: Engine) -> Path | None:
@@ -153,6 +154,40 @@ def drop_retired(live: Engine) -> None:
     for name in names:
         with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _fast_delete(conn), conn.begin():
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS main.{conn.dialect.identifier_preparer.quote(name)}")
+
+
+def compact(live: Engine) -> tuple[int, int] | None:
+    """SQLite: drop the tables earlier swaps retired and rewrite the store file without the room they took
+    (`VACUUM`, then the write-ahead log copied in and emptied); the file's size with its WAL before and after,
+    in bytes. None for PostgreSQL, which keeps no retired tables (its own vacuum reuses dead rows' room).
+
+    Holds the rebuild lock shared, so no rebuild starts meanwhile (nor is one under way: ConcurrentChange), while
+    queries see no rebuild. `VACUUM` takes the store's write lock for as long as it copies the file: writers wait
+    for it (up to the busy timeout), readers go on."""
+    path = store_path(live)
+    if path is None:
+        return None
+    try:
+        fd = rebuild_lock.hold_shared(path)
+    except OSError as error:  # a read-only directory, say: the lock file cannot be made
+        raise StorageUnavailable(f"cannot compact {path}: {error.strerror or error}") from None
+    if fd is None:
+        raise ConcurrentChange(REBUILDING_NOW)
+    try:
+        before = _size_on_disk(path)
+        drop_retired(live)
+        with live.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").all()  # a reader still on an old snapshot: next time
+        return before, _size_on_disk(path)
+    finally:
+        rebuild_lock.release(fd)
+
+
+def _size_on_disk(path: Path) -> int:
+    """The store file's size and its write-ahead log's, in bytes."""
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
 def shadow_names() -> re.Pattern[str]:

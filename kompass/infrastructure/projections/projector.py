@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from kompass.application.facts import Fact
 from kompass.application.ports import Projection, ProjectionBatch, ProjectionKeeper
-from kompass.application.projection_service import ProjectionStatus
+from kompass.application.projection_service import Compaction, ProjectionStatus
 from kompass.infrastructure import tables
 from kompass.infrastructure.database import WRITE_LOCK
 from kompass.infrastructure.missing_indexes import make_missing_indexes
@@ -279,6 +279,13 @@ class Projector(ProjectionKeeper):
         here, there = parts
         order = parallel_fill.FillOrder(self.location, there, tuple(self.areas), batch, self.page, os.getpid(), head)
         return here, order
+
+    def compact(self) -> Compaction | None:
+        """Drop the tables earlier rebuilds replaced and shrink the store file (`blue_green.compact`)."""
+        from kompass.infrastructure.projections import blue_green
+
+        sizes = blue_green.compact(self.engine)
+        return None if sizes is None else Compaction(*sizes)
 
     def rebuild_under_way(self) -> bool:
         """Is a rebuild of these tables running (in this process or another)? Never waits."""
