@@ -77,8 +77,9 @@ def compact(settings: Settings) -> None:
 
     A rebuild keeps the tables it replaced until the next rebuild reuses their room, so the store
     file holds the read tables about twice over. This drops them and rewrites the file without
-    them (VACUUM). Writers wait while the file is rewritten; queries go on. Not while a rebuild
-    runs. On PostgreSQL there is nothing to give back. For admins and the projector.
+    them (VACUUM). Queries go on; writers wait while the file is rewritten, up to their lock
+    timeout (SQLITE_LOCK_TIMEOUT, 30 s), so compact at a quiet hour. Not while a rebuild runs.
+    On PostgreSQL there is nothing to give back. For admins and the projector.
 
     Example: kompass projections compact
     """
