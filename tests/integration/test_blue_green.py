@@ -24,6 +24,7 @@ from sqlalchemy.exc import DatabaseError
 from kompass.infrastructure import rebuild_lock
 from kompass.infrastructure import tables as t
 from kompass.infrastructure.bootstrap import Store
+from kompass.infrastructure.database import WRITE_LOCK
 from kompass.infrastructure.projections import blue_green
 from kompass.infrastructure.projections.network import writer as network
 from kompass.infrastructure.projections.shapes import for_queries_only
@@ -263,6 +264,31 @@ def test_a_writer_waiting_while_the_replaced_tables_are_dropped_gets_in_before_t
         store.close()
     assert 0 < left < 12
     assert retired(path) == {}
+
+
+def test_a_rebuild_waits_for_the_write_lock_longer_than_other_writers(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild's two processes take the write lock in turns; one gave up after the busy timeout (30 s) while the
+    other wrote on a loaded machine, failing the rebuild. The engine that fills the fresh tables waits up to
+    REBUILD_WAITS_SECONDS; the store's own engine still gives up after SQLITE_LOCK_TIMEOUT (1 s here)."""
+    monkeypatch.setenv("SQLITE_LOCK_TIMEOUT", "1")
+    monkeypatch.setattr(blue_green, "REBUILD_WAITS_SECONDS", 5)
+    path = sqlite_url.removeprefix("sqlite:///")
+    store = Store(sqlite_url, "admin")
+    shadows = blue_green.shadow_engine(store.engine, [t.coverage.name])
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseError, match="locked"), store.engine.connect().execution_options(**{WRITE_LOCK: True}) as conn:
+            conn.begin()
+        letting_go = threading.Timer(2.0, lambda: holder.execute("COMMIT"))
+        letting_go.start()
+        with shadows.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+            conn.exec_driver_sql("SELECT 1")
+        letting_go.join()
+    finally:
+        holder.close()
+        shadows.dispose()
+        store.close()
 
 
 def test_the_fresh_tables_are_filled_with_the_indexes_the_batches_read_by_and_no_others(db_url: str) -> None:

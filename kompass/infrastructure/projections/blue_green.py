@@ -67,6 +67,11 @@ LET_WRITERS_IN = 0.15
 """Seconds `drop_retired` leaves the write lock free between drops. A SQLite writer waiting for the lock (the
 busy handler) looks again at most every 0.1 s; the moment between two back-to-back transactions is far shorter,
 so without this pause a waiting writer never gets in until the last table is dropped."""
+REBUILD_WAITS_SECONDS = 600
+"""How long a rebuild's fill waits for the store's write lock (SQLite), or the busy timeout if that is longer. Why
+longer than other writers: its two processes take the lock in turns, and on a loaded machine whose pages were not
+in memory one of them waited out the 30 s busy timeout for the other's writing (1,000,000 events, queries beside
+it), failing a rebuild minutes into its work. A fill that waits holds nobody up; giving up loses the rebuild."""
 ADVISORY_KEY = 0x6B6F6D70
 """PostgreSQL advisory lock held by a rebuild (below 2**31: pg_locks shows it as objid, classid 0)."""
 SHADOW_CACHE_KIB = 262_144
@@ -217,7 +222,8 @@ def shadow_names() -> re.Pattern[str]:
 
 def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True) -> Engine:
     """An engine on the store file whose statements write the shadows of the tables `names` instead, with
-    the live engine's settings (WAL, synchronous FULL, busy timeout, write lock taken as a batch begins).
+    the live engine's settings (WAL, synchronous FULL, write lock taken as a batch begins), waiting for the write
+    lock up to REBUILD_WAITS_SECONDS.
 
     `copies_wal=False`: its commits never copy the WAL into the store file (`wal_autocheckpoint=0`; each commit
     is still on disk in the WAL when it returns). For the second process of a rebuild (`parallel_fill`), whose
@@ -225,7 +231,7 @@ def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True
     in the WAL, the second process's too, and which copies them while it waits for that process
     (`copy_wal`). At 1,000,000 events that took the second process's commits from 11.2-15.0 s to 6.9 s and the
     rebuild from 107.5-114.6 s to 102.2-106.9 s (three alternated rounds on bench/rebuild_bench.py's store)."""
-    busy_ms = busy_timeout_ms()
+    busy_ms = max(busy_timeout_ms(), REBUILD_WAITS_SECONDS * 1000)
     connection = _ShadowNames.connection_class({name: SHADOW + name for name in names})
     engine = create_engine(live.url, connect_args={"timeout": busy_ms / 1000, "factory": connection}, **json_codec())
     sqlite_immediate_transactions(engine, busy_ms)
