@@ -291,6 +291,34 @@ def test_a_rebuild_waits_for_the_write_lock_longer_than_other_writers(sqlite_url
         store.close()
 
 
+def test_the_drops_of_the_replaced_tables_wait_for_the_write_lock_as_long_as_a_fill(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild drops the replaced tables while its second process works out its first batch and may write: a drop
+    that gave up after the busy timeout would fail the rebuild as a fill that gave up did. The drops wait up to
+    REBUILD_WAITS_SECONDS, and the connection goes back to the pool waiting as long as the store's (1 s here)."""
+    monkeypatch.setenv("SQLITE_LOCK_TIMEOUT", "1")
+    monkeypatch.setattr(blue_green, "REBUILD_WAITS_SECONDS", 5)
+    path = sqlite_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute(f"CREATE TABLE {blue_green.RETIRED}t (payload BLOB)")
+    store = Store(sqlite_url, "admin")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        letting_go = threading.Timer(2.0, lambda: holder.execute("COMMIT"))
+        letting_go.start()
+        blue_green.drop_retired(store.engine)
+        letting_go.join()
+        with store.engine.connect() as conn:
+            waits = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    finally:
+        holder.close()
+        store.close()
+    assert retired(path) == {}
+    assert waits == 1000
+
+
 def test_the_fresh_tables_are_filled_with_the_indexes_the_batches_read_by_and_no_others(db_url: str) -> None:
     """A rebuild's fresh tables leave out the indexes that serve queries only (made once at the swap, or kept by the
     live table): every other secondary index is there, and at least one is left out."""

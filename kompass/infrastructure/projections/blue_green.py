@@ -68,10 +68,11 @@ LET_WRITERS_IN = 0.15
 busy handler) looks again at most every 0.1 s; the moment between two back-to-back transactions is far shorter,
 so without this pause a waiting writer never gets in until the last table is dropped."""
 REBUILD_WAITS_SECONDS = 600
-"""How long a rebuild's fill waits for the store's write lock (SQLite), or the busy timeout if that is longer. Why
-longer than other writers: its two processes take the lock in turns, and on a loaded machine whose pages were not
-in memory one of them waited out the 30 s busy timeout for the other's writing (1,000,000 events, queries beside
-it), failing a rebuild minutes into its work. A fill that waits holds nobody up; giving up loses the rebuild."""
+"""How long a rebuild's fills and its drops of the replaced tables wait for the store's write lock (SQLite), or the
+busy timeout if that is longer (`rebuild_wait_ms`). Why longer than other writers: its two processes take the lock
+in turns, and on a loaded machine whose pages were not in memory one of them waited out the 30 s busy timeout for
+the other's writing (1,000,000 events, queries beside it), failing a rebuild minutes into its work. A rebuild that
+waits holds nobody up; giving up loses the rebuild."""
 ADVISORY_KEY = 0x6B6F6D70
 """PostgreSQL advisory lock held by a rebuild (below 2**31: pg_locks shows it as objid, classid 0)."""
 SHADOW_CACHE_KIB = 262_144
@@ -165,7 +166,8 @@ def drop_retired(live: Engine) -> None:
     Why: a rebuild drops them while its second process works out its first batch, and that process then waits
     for the write lock like any writer, for at most the busy timeout. Taken back to back, the drops kept it out
     until the last one: at 1,000,000 events with the file's pages not in memory they took 22 s in all (10 s the
-    largest), and a rebuild failed with "database is locked" when its second process had waited 30 s."""
+    largest), and a rebuild failed with "database is locked" when its second process had waited 30 s. Each drop
+    itself waits for the lock as long as a rebuild's fill does (`_patient`)."""
     if store_path(live) is None:
         return
     with live.connect() as conn:
@@ -176,9 +178,29 @@ def drop_retired(live: Engine) -> None:
             time.sleep(LET_WRITERS_IN)
             held = 0.0
         started = time.perf_counter()
-        with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _fast_delete(conn), conn.begin():
+        with live.connect().execution_options(**{WRITE_LOCK: True}) as conn, _patient(conn), _fast_delete(conn), conn.begin():
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS main.{conn.dialect.identifier_preparer.quote(name)}")
         held += time.perf_counter() - started
+
+
+def rebuild_wait_ms() -> int:
+    """How long a rebuild waits for the store's write lock, in milliseconds (REBUILD_WAITS_SECONDS)."""
+    return max(busy_timeout_ms(), REBUILD_WAITS_SECONDS * 1000)
+
+
+@contextmanager
+def _patient(conn: Connection) -> Iterator[None]:
+    """SQLite: this connection waits for the write lock as long as a rebuild does (`rebuild_wait_ms`), for the
+    transaction it begins next, and as long as before afterwards (it goes back to the pool). Why: a rebuild drops the
+    replaced tables while its second process works out its first batch, and that process may write meanwhile;
+    a drop that gave up after the busy timeout failed the rebuild like a fill that gave up."""
+    driver: Any = conn.connection.driver_connection
+    before = int(driver.execute("PRAGMA busy_timeout").fetchone()[0])
+    driver.execute(f"PRAGMA busy_timeout={rebuild_wait_ms()}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={before}")
 
 
 def compact(live: Engine) -> tuple[int, int] | None:
@@ -231,7 +253,7 @@ def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True
     in the WAL, the second process's too, and which copies them while it waits for that process
     (`copy_wal`). At 1,000,000 events that took the second process's commits from 11.2-15.0 s to 6.9 s and the
     rebuild from 107.5-114.6 s to 102.2-106.9 s (three alternated rounds on bench/rebuild_bench.py's store)."""
-    busy_ms = max(busy_timeout_ms(), REBUILD_WAITS_SECONDS * 1000)
+    busy_ms = rebuild_wait_ms()
     connection = _ShadowNames.connection_class({name: SHADOW + name for name in names})
     engine = create_engine(live.url, connect_args={"timeout": busy_ms / 1000, "factory": connection}, **json_codec())
     sqlite_immediate_transactions(engine, busy_ms)
