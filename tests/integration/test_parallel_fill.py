@@ -10,10 +10,10 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -190,50 +190,29 @@ def test_the_second_process_stops_when_the_rebuild_is_gone(store: Store) -> None
         store.close()
 
 
-def test_what_this_process_does_while_it_waits_runs_after_its_fill_while_the_other_fills(store: Store) -> None:
-    """`waiting` (on SQLite, copying the second process's commits from the WAL into the file) runs once this
-    process's own fill is done, and again every few tenths of a second until the other's is (a page of one fact
-    at a time, and the start of an interpreter, take longer than that)."""
-    happened: list[str] = []
-
-    def fill_here(_report: Callable[[int, int], None]) -> int:
-        happened.append("filled here")
-        return 0
-
-    try:
-        store.projector.catch_up()
-        caught_up = read_tables(store)
-        with scratch_for_portfolio_and_network(store):
-            order = portfolio_and_network_order(store, parent=os.getpid())
-            assert parallel_fill.fill_together(order, fill_here, waiting=lambda: happened.append("waiting")) == 0
-            assert happened[0] == "filled here"
-            assert happened.count("waiting") == len(happened) - 1 >= 1
-        assert read_tables(store) == caught_up  # the live tables: the scratch ones were dropped, never swapped in
-    finally:
-        store.close()
-
-
-def test_the_second_process_leaves_copying_the_wal_to_the_rebuild(sqlite_url: str) -> None:
-    """Its commits never copy the WAL into the store file (they are on disk in the WAL); `copy_wal`, which the
-    rebuild's own process runs while it waits, does. A rebuild's fill of its own tables copies as commits do."""
+def test_the_fills_leave_copying_the_wal_to_the_rebuilds_tidying(sqlite_url: str) -> None:
+    """The commits of both fills never copy the WAL into the store file (they are on disk in the WAL); `copy_wal`,
+    which the rebuild's tidying thread runs while they fill (`blue_green.tidying`), does."""
     store = Store(sqlite_url, "admin")
     path = store.location.path
     assert path is not None
     second = parallel_fill.fill_engine(store.location)
     own = blue_green.shadow_engine(store.engine, [table.name for table in blue_green.rebuilt_tables(store.projector.projections)])
     try:
-        with own.connect() as conn:
+        for engine in (own, second):
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000  # SQLite's own: pages
-        with second.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
         blob = bytes(4000)
-        before = path.stat().st_size
-        with second.begin() as conn:  # 8 MB: twice what makes a commit of the other engines copy the WAL
-            conn.exec_driver_sql(f"CREATE TABLE {blue_green.SHADOW}wal_test (x BLOB)")
-            conn.exec_driver_sql(f"INSERT INTO {blue_green.SHADOW}wal_test VALUES (?)", [(blob,)] * 2000)
-        assert path.stat().st_size < before + 1_000_000  # in the WAL only
-        blue_green.copy_wal(store.engine)
-        assert path.stat().st_size >= before + 8_000_000
+        for number, engine in enumerate((own, second)):
+            before = path.stat().st_size
+            with engine.begin() as conn:  # 8 MB: twice what makes a commit of the live engine copy the WAL
+                conn.exec_driver_sql(f"CREATE TABLE {blue_green.SHADOW}wal_test{number} (x BLOB)")
+                conn.exec_driver_sql(f"INSERT INTO {blue_green.SHADOW}wal_test{number} VALUES (?)", [(blob,)] * 2000)
+            assert path.stat().st_size < before + 1_000_000  # in the WAL only
+            blue_green.copy_wal(store.engine)
+            assert path.stat().st_size >= before + 8_000_000
     finally:
         second.dispose()
         own.dispose()
@@ -246,28 +225,72 @@ def test_copying_the_wal_never_fails_the_rebuild(tmp_path: Path) -> None:
     blue_green.copy_wal(create_engine(f"sqlite:///{tmp_path / 'no_such_directory' / 'kompass.db'}"))
 
 
-def test_a_rebuild_on_sqlite_copies_the_wal_while_it_waits(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the rebuild gives `fill_together` to run while it waits: on SQLite `copy_wal` on the store, on
-    PostgreSQL nothing."""
-    given: list[Callable[[], None] | None] = []
-    together = parallel_fill.fill_together
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rebuild_tidies_the_store_in_a_thread_of_its_own_while_it_fills(
+    store: Store, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    """On SQLite a thread beside the fill drops the tables the last swap replaced, then copies the WAL into the file
+    until the fill ends, and is gone before the swap; on PostgreSQL there is nothing to tidy. The tables swapped in
+    are those a catch-up makes."""
+    done: list[tuple[str, str, bool]] = []
+    swapping = [False]
+    real_drop, real_copy, real_swap = blue_green.drop_retired, blue_green.copy_wal, blue_green.swap
 
-    def noting(order: FillOrder, fill_here: Any, on_progress: Any = None, waiting: Callable[[], None] | None = None) -> int:
-        given.append(waiting)
-        return together(order, fill_here, on_progress, waiting)
+    def noted(what: str, real: Callable[[Any], None]) -> Callable[[Any], None]:
+        def run(live: Any) -> None:
+            done.append((what, threading.current_thread().name, swapping[0]))
+            real(live)
 
-    monkeypatch.setattr(parallel_fill, "fill_together", noting)
+        return run
+
+    def swap(*args: Any) -> None:
+        swapping[0] = True
+        assert not [t for t in threading.enumerate() if t.name == "kompass-rebuild-tidying"]
+        real_swap(*args)
+
+    monkeypatch.setattr(blue_green, "drop_retired", noted("drop", real_drop))
+    monkeypatch.setattr(blue_green, "copy_wal", noted("copy", real_copy))
+    monkeypatch.setattr(blue_green, "swap", swap)
+    monkeypatch.setattr(blue_green, "TIDY_EVERY", 0.01)
     try:
         store.projector.catch_up()
         caught_up = tables_and_positions(store)
-        store.projector.parallel_from = 1
+        store.projector.parallel_from = 1 if processes == 2 else 1 << 40
         store.projector.rebuild()
+        assert store.projector.processes == processes
         assert tables_and_positions(store) == caught_up
-        [waiting] = given
-        if store.location.backend == "sqlite":
-            assert isinstance(waiting, partial) and waiting.func is blue_green.copy_wal and waiting.args == (store.engine,)
-        else:
-            assert waiting is None
+    finally:
+        store.close()
+    if store.location.backend != "sqlite":
+        assert done == []
+        return
+    assert done[0] == ("drop", "kompass-rebuild-tidying", False)
+    assert {(what, thread, swapped) for what, thread, swapped in done[1:]} <= {("copy", "kompass-rebuild-tidying", False)}
+    if processes == 2:  # the second process takes longer to start than a few TIDY_EVERY
+        assert len(done) > 1
+
+
+def test_a_failure_to_drop_the_replaced_tables_fails_the_rebuild_once_the_fill_is_over(
+    sqlite_url: str, small_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tidying thread's drops fail (a store busy for longer than a rebuild waits, say): the fill goes on to its
+    end, then the rebuild fails with that error before the swap, and the tables in use stay as they were."""
+    ok(sqlite_url, "import", str(small_log))
+    store = Store(sqlite_url, "admin")
+    filled: list[int] = []
+
+    def cannot_drop(_live: Any) -> None:
+        raise StorageUnavailable("the store is busy")
+
+    monkeypatch.setattr(blue_green, "drop_retired", cannot_drop)
+    try:
+        store.projector.catch_up()
+        caught_up = tables_and_positions(store)
+        with pytest.raises(StorageUnavailable, match="the store is busy"):
+            store.projector.rebuild(on_progress=lambda done, _head: filled.append(done))
+        assert filled and filled[-1] == store.facts.head()
+        assert tables_and_positions(store) == caught_up
+        assert shadow_tables(store.engine) == []
     finally:
         store.close()
 

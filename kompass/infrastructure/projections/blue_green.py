@@ -16,8 +16,9 @@ Where the copies live:
     twice. The replay's statements name the live tables; the shadow engine's driver connection rewrites
     those names (`_ShadowNames`), and an authorizer refuses it any write to a table that is not a shadow,
     so a statement that escaped the rewriting fails instead of touching a live table. The next rebuild
-    drops the retired tables (`drop_retired`) before it fills, and fills their pages again: the file
-    holds the read models about twice over, and no more after repeated rebuilds.
+    drops the retired tables (`drop_retired`) in a thread of its own as it begins to fill (`tidying`), and
+    fills their pages again: the file holds the read models about twice over, and no more after repeated
+    rebuilds.
   - PostgreSQL: the schema `kompass_rebuild` of the same database; the swap empties the live tables
     and fills them from the copies, so that they keep their identity (grants, owners).
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -58,8 +60,8 @@ RETIRED = "kompass_retired_"
 """Prefix of the live tables a swap replaced (SQLite), kept until the next rebuild drops them (`drop_retired`).
 Why not dropped in the swap: dropping a table reads every page of it to free them, which took 6.4 s of a
 13.5 s swap at 1,000,000 events (bench/rebuild_bench.py's store), while the store's writers and the rebuild
-waited. The next rebuild drops them in its own process while the second one works out its first batch
-(`Projector.rebuild`), letting writers in between the drops (`drop_retired`)."""
+waited. The next rebuild drops them in a thread of its own while its fills work out their first batches
+(`tidying`), letting writers in between the drops (`drop_retired`)."""
 DROPS_HOLD_SECONDS = 0.5
 """How long `drop_retired` may hold the write lock, over one table's drop or several, before it lets it go long
 enough for a waiting writer to take it (LET_WRITERS_IN)."""
@@ -163,7 +165,7 @@ def drop_retired(live: Engine) -> None:
     drops have held the write lock for DROPS_HOLD_SECONDS, leave it free for LET_WRITERS_IN seconds, so that the
     store's writers wait for about one table's drop at most.
 
-    Why: a rebuild drops them while its second process works out its first batch, and that process then waits
+    Why: a rebuild drops them while its fills work out their first batches (`tidying`), and the fills then wait
     for the write lock like any writer, for at most the busy timeout. Taken back to back, the drops kept it out
     until the last one: at 1,000,000 events with the file's pages not in memory they took 22 s in all (10 s the
     largest), and a rebuild failed with "database is locked" when its second process had waited 30 s. Each drop
@@ -242,17 +244,16 @@ def shadow_names() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w$]){SHADOW}\w+")
 
 
-def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True) -> Engine:
+def shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
     """An engine on the store file whose statements write the shadows of the tables `names` instead, with
     the live engine's settings (WAL, synchronous FULL, write lock taken as a batch begins), waiting for the write
     lock up to REBUILD_WAITS_SECONDS.
 
-    `copies_wal=False`: its commits never copy the WAL into the store file (`wal_autocheckpoint=0`; each commit
-    is still on disk in the WAL when it returns). For the second process of a rebuild (`parallel_fill`), whose
-    fill is the longer one: the copying then falls to the rebuild's own process, whose commits copy every page
-    in the WAL, the second process's too, and which copies them while it waits for that process
-    (`copy_wal`). At 1,000,000 events that took the second process's commits from 11.2-15.0 s to 6.9 s and the
-    rebuild from 107.5-114.6 s to 102.2-106.9 s (three alternated rounds on bench/rebuild_bench.py's store)."""
+    Its commits never copy the WAL into the store file (`wal_autocheckpoint=0`; each commit is still on disk in
+    the WAL when it returns): a thread of the rebuild's own process does, while both fills go on (`tidying`).
+    A commit that copied the WAL was 1.3-1.8 s of every batch of the rebuild's own fill at 1,000,000 events,
+    since it copied the second process's pages too (earlier still, each process copied its own: the second
+    process's commits took 11.2-15.0 s in all, against 6.9 s without)."""
     busy_ms = rebuild_wait_ms()
     connection = _ShadowNames.connection_class({name: SHADOW + name for name in names})
     engine = create_engine(live.url, connect_args={"timeout": busy_ms / 1000, "factory": connection}, **json_codec())
@@ -263,8 +264,7 @@ def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True
         dbapi_connection.set_authorizer(_writes_shadows_only)
         dbapi_connection.execute(f"PRAGMA cache_size=-{SHADOW_CACHE_KIB}")
         dbapi_connection.execute("PRAGMA secure_delete=OFF")  # see _fast_delete
-        if not copies_wal:
-            dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # `tidying` copies it
 
     return engine
 
@@ -272,11 +272,51 @@ def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True
 def copy_wal(live: Engine) -> None:
     """SQLite: copy the pages the WAL holds into the store file, as far as the readers' snapshots allow, without
     waiting for any reader or writer (a PASSIVE checkpoint). What a commit with automatic checkpoints does
-    itself, done here for a writer that leaves it to others (`shadow_engine(copies_wal=False)`): a WAL never
-    copied only grows, and every reader searches it. Never fails its caller: what it could not copy, the next
+    itself, done here for the rebuild's fills, which leave it to others (`shadow_engine`): a WAL never copied
+    only grows, and every reader searches it. Never fails its caller: what it could not copy, the next
     commit that copies the WAL does (the swap's, at the latest)."""
     with suppress(SQLAlchemyError), live.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
+
+
+TIDY_EVERY = 0.25
+"""Seconds between two copies of the WAL into the store file while a rebuild fills (`tidying`)."""
+
+
+@contextmanager
+def tidying(live: Engine) -> Iterator[None]:
+    """SQLite: while a rebuild fills its fresh tables, a thread of its own drops the tables the last swap replaced
+    (`drop_retired`) and then copies the fills' commits from the WAL into the store file every TIDY_EVERY seconds
+    (`copy_wal`), until the fill ends; then raises what the drops raised, if the fill did not fail first.
+    PostgreSQL: nothing to do.
+
+    Why a thread: both are the store's housekeeping, and most of their time is the file's reading, writing and
+    syncing, during which SQLite lets other Python threads run. Done by the fill itself they delayed it: at
+    1,000,000 events the drops (3.5-6.1 s) came before the rebuild's own fill began, and each of its batch commits
+    copied the WAL (1.3-1.8 s each), so that this fill, not the second process's, ended the rebuild."""
+    if store_path(live) is None:
+        yield
+        return
+    done = threading.Event()
+    failed: list[BaseException] = []
+
+    def tidy() -> None:
+        try:
+            drop_retired(live)
+        except BaseException as error:  # noqa: BLE001 — raised in the rebuild's thread once the fill is over
+            failed.append(error)
+        while not done.wait(TIDY_EVERY):
+            copy_wal(live)
+
+    thread = threading.Thread(target=tidy, name="kompass-rebuild-tidying", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 class _ShadowNames:

@@ -137,13 +137,10 @@ def _same_kompass() -> dict[str, str]:
     return env
 
 
-def fill_together(
-    order: FillOrder, fill_here: Callable[[Progress], int], on_progress: Progress | None = None, waiting: Callable[[], None] | None = None
-) -> int:
+def fill_together(order: FillOrder, fill_here: Callable[[Progress], int], on_progress: Progress | None = None) -> int:
     """Start the second process on `order`, run `fill_here(report)` in this one, and wait for the other; returns
-    what `fill_here` returned. `waiting` runs every few tenths of a second while this process waits (on SQLite,
-    copying the other's commits from the WAL into the file: `blue_green.copy_wal`). Raises what the other process
-    raised (a storage error if it died without saying), after stopping it if this process's fill failed first."""
+    what `fill_here` returned. Raises what the other process raised (a storage error if it died without saying),
+    after stopping it if this process's fill failed first."""
     worker = _Worker(order)
     head = [0]
 
@@ -156,14 +153,9 @@ def fill_together(
         if on_progress is not None and head[0]:
             on_progress(min(worker.position, head[0]), head[0])
 
-    def tick_waiting() -> None:
-        tick()
-        if waiting is not None:
-            waiting()
-
     try:
         applied = fill_here(report)
-        code = worker.wait(tick_waiting)
+        code = worker.wait(tick)
     except BaseException:
         worker.stop()
         raise
@@ -236,8 +228,8 @@ def _fill(order: FillOrder) -> None:
 
 def fill_engine(location: StoreLocation) -> Engine:
     """The engine the second process fills its tables with. SQLite: on the rebuild's shadow tables, its commits
-    leaving the copying of the WAL into the store file to the rebuild's own process (`fill_together`'s `waiting`),
-    since this process's fill is the longer one. PostgreSQL: on the scratch schema."""
+    leaving the copying of the WAL into the store file to the rebuild's own process (`blue_green.tidying`).
+    PostgreSQL: on the scratch schema."""
     from kompass.infrastructure.database import make_engine
     from kompass.infrastructure.projections import blue_green
     from kompass.infrastructure.projections.projector import default_projections
@@ -246,7 +238,7 @@ def fill_engine(location: StoreLocation) -> Engine:
         return blue_green.postgres_scratch_engine(location.sqlalchemy_url)
     live = make_engine(location)
     try:
-        return blue_green.shadow_engine(live, [t.name for t in blue_green.rebuilt_tables(default_projections())], copies_wal=False)
+        return blue_green.shadow_engine(live, [t.name for t in blue_green.rebuilt_tables(default_projections())])
     finally:
         live.dispose()
 

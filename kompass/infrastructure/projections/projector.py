@@ -18,7 +18,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, update
@@ -250,21 +249,18 @@ class Projector(ProjectionKeeper):
                     conn.execute(insert(tracking).values(projection=name, position=0))
         if shared is None:
             self.processes = 1
-            blue_green.drop_retired(self.engine)
-            return fresh, fresh.catch_up(on_progress, batch)
+            with blue_green.tidying(self.engine):
+                return fresh, fresh.catch_up(on_progress, batch)
         here, order = shared
         mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
-        sqlite = self.location is not None and self.location.backend == "sqlite"
-        mine.hold_writes = sqlite  # one writer per file
+        mine.hold_writes = self.location is not None and self.location.backend == "sqlite"  # one writer per file
         self.processes = 2
-        waiting = partial(blue_green.copy_wal, self.engine) if sqlite else None  # what the other's commits leave to this one
 
         def fill_here(report: parallel_fill.Progress) -> int:
-            # the last swap's retired tables go first, while the second process works out its first batch
-            blue_green.drop_retired(self.engine)
             return mine.catch_up(report, batch, order.upto)
 
-        return fresh, parallel_fill.fill_together(order, fill_here, on_progress, waiting)
+        with blue_green.tidying(self.engine):
+            return fresh, parallel_fill.fill_together(order, fill_here, on_progress)
 
     def _shared_fill(self, chosen: list[Projection], batch: int) -> tuple[list[Projection], parallel_fill.FillOrder] | None:
         """The projections this process fills and the order for a second process, when a rebuild of `chosen` is
