@@ -17,8 +17,8 @@ Where the copies live:
     those names (`_ShadowNames`), and an authorizer refuses it any write to a table that is not a shadow,
     so a statement that escaped the rewriting fails instead of touching a live table. The next rebuild
     drops the retired tables (`drop_retired`) in a thread of its own as it begins to fill (`tidying`), and
-    fills their pages again: the file holds the read models about twice over, and no more after repeated
-    rebuilds.
+    fills their pages again: the file holds the read models about twice over (and about a batch more, when
+    a fill wrote before the drops were done), and no more after repeated rebuilds.
   - PostgreSQL: the schema `kompass_rebuild` of the same database; the swap empties the live tables
     and fills them from the copies, so that they keep their identity (grants, owners).
 
@@ -284,16 +284,20 @@ TIDY_EVERY = 0.25
 
 
 @contextmanager
-def tidying(live: Engine) -> Iterator[None]:
+def tidying(live: Engine, *, drops: bool = True) -> Iterator[None]:
     """SQLite: while a rebuild fills its fresh tables, a thread of its own drops the tables the last swap replaced
-    (`drop_retired`) and then copies the fills' commits from the WAL into the store file every TIDY_EVERY seconds
-    (`copy_wal`), until the fill ends; then raises what the drops raised, if the fill did not fail first.
-    PostgreSQL: nothing to do.
+    (`drop_retired`, unless `drops` is False) and then copies the fills' commits from the WAL into the store file
+    every TIDY_EVERY seconds (`copy_wal`), until the fill ends; then raises what the drops raised, if the fill did
+    not fail first. PostgreSQL: nothing to do.
 
     Why a thread: both are the store's housekeeping, and most of their time is the file's reading, writing and
     syncing, during which SQLite lets other Python threads run. Done by the fill itself they delayed it: at
     1,000,000 events the drops (3.5-6.1 s) came before the rebuild's own fill began, and each of its batch commits
-    copied the WAL (1.3-1.8 s each), so that this fill, not the second process's, ended the rebuild."""
+    copied the WAL (1.3-1.8 s each), so that this fill, not the second process's, ended the rebuild. A fill that
+    writes before the drops are done takes new pages at the end of the file instead of the freed ones: the file
+    then keeps room for about a batch more, which later rebuilds fill again. A rebuild in one process drops first
+    (`drops=False` here): its batches hold the write lock from their start, so its first batch would wait for the
+    drops anyway."""
     if store_path(live) is None:
         yield
         return
@@ -302,7 +306,8 @@ def tidying(live: Engine) -> Iterator[None]:
 
     def tidy() -> None:
         try:
-            drop_retired(live)
+            if drops:
+                drop_retired(live)
         except BaseException as error:  # noqa: BLE001 — raised in the rebuild's thread once the fill is over
             failed.append(error)
         while not done.wait(TIDY_EVERY):

@@ -249,7 +249,8 @@ class Projector(ProjectionKeeper):
                     conn.execute(insert(tracking).values(projection=name, position=0))
         if shared is None:
             self.processes = 1
-            with blue_green.tidying(self.engine):
+            blue_green.drop_retired(self.engine)  # its pages are free before the first batch writes
+            with blue_green.tidying(self.engine, drops=False):
                 return fresh, fresh.catch_up(on_progress, batch)
         here, order = shared
         mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
