@@ -292,12 +292,12 @@ def tidying(live: Engine, *, drops: bool = True) -> Iterator[None]:
 
     Why a thread: both are the store's housekeeping, and most of their time is the file's reading, writing and
     syncing, during which SQLite lets other Python threads run. Done by the fill itself they delayed it: at
-    1,000,000 events the drops (3.5-6.1 s) came before the rebuild's own fill began, and each of its batch commits
+    1,000,000 events the drops (3.5-7.7 s) came before the rebuild's own fill began, and each of its batch commits
     copied the WAL (1.3-1.8 s each), so that this fill, not the second process's, ended the rebuild. A fill that
     writes before the drops are done takes new pages at the end of the file instead of the freed ones: the file
     then keeps room for about a batch more, which later rebuilds fill again. A rebuild in one process drops first
-    (`drops=False` here): its batches hold the write lock from their start, so its first batch would wait for the
-    drops anyway."""
+    (`drops=False` here): its batches hold the write lock from their start, so its first batch either waits for
+    the drops or, if it takes the lock before them, writes all of its rows to new pages."""
     if store_path(live) is None:
         yield
         return
