@@ -112,13 +112,14 @@ def rebuilt_tables(projections: Sequence[Any]) -> list[Table]:
 
 
 @contextmanager
-def scratch(live: Engine, projections: Sequence[Any]) -> Iterator[Engine]:
+def scratch(live: Engine, projections: Sequence[Any], *, copies_wal: bool = True) -> Iterator[Engine]:
     """Hold the rebuild lock and give an engine on an empty scratch place for the fresh tables of
-    `projections`; afterwards drop what is left of it and let go of the lock. Raises ConcurrentChange
+    `projections` (on SQLite, its commits copying the WAL into the file unless `copies_wal` is False:
+    `shadow_engine`); afterwards drop what is left of it and let go of the lock. Raises ConcurrentChange
     when another rebuild holds the lock."""
     path = store_path(live)
     if path is not None:
-        with _sqlite_scratch(live, path, rebuilt_tables(projections)) as engine:
+        with _sqlite_scratch(live, path, rebuilt_tables(projections), copies_wal) as engine:
             yield engine
     else:
         with _postgres_scratch(live) as engine:
@@ -126,7 +127,7 @@ def scratch(live: Engine, projections: Sequence[Any]) -> Iterator[Engine]:
 
 
 @contextmanager
-def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table]) -> Iterator[Engine]:
+def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table], copies_wal: bool) -> Iterator[Engine]:
     try:
         fd = rebuild_lock.hold(path)
     except OSError as error:  # a read-only directory, say: the lock file cannot be made
@@ -136,7 +137,7 @@ def _sqlite_scratch(live: Engine, path: Path, tables: Sequence[Table]) -> Iterat
     try:
         drop_shadows(live)  # what a killed rebuild left
         rebuild_lock.staging_path(path).unlink(missing_ok=True)  # the scratch file of an earlier kompass
-        engine = shadow_engine(live, [table.name for table in tables])
+        engine = shadow_engine(live, [table.name for table in tables], copies_wal=copies_wal)
         try:
             yield engine
         finally:
@@ -244,16 +245,17 @@ def shadow_names() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w$]){SHADOW}\w+")
 
 
-def shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
+def shadow_engine(live: Engine, names: Iterable[str], *, copies_wal: bool = True) -> Engine:
     """An engine on the store file whose statements write the shadows of the tables `names` instead, with
     the live engine's settings (WAL, synchronous FULL, write lock taken as a batch begins), waiting for the write
     lock up to REBUILD_WAITS_SECONDS.
 
-    Its commits never copy the WAL into the store file (`wal_autocheckpoint=0`; each commit is still on disk in
-    the WAL when it returns): a thread of the rebuild's own process does, while both fills go on (`tidying`).
-    A commit that copied the WAL was 1.3-1.8 s of every batch of the rebuild's own fill at 1,000,000 events,
-    since it copied the second process's pages too (earlier still, each process copied its own: the second
-    process's commits took 11.2-15.0 s in all, against 6.9 s without)."""
+    `copies_wal=False`: its commits never copy the WAL into the store file (`wal_autocheckpoint=0`; each commit
+    is still on disk in the WAL when it returns). For the fills of a rebuild in two processes: a thread of the
+    rebuild's own process copies it while both fills go on (`tidying`). A commit that copied the WAL was
+    1.3-1.8 s of every batch of the rebuild's own fill at 1,000,000 events, since it copied the second process's
+    pages too (earlier still, each process copied its own: the second process's commits took 11.2-15.0 s in all,
+    against 6.9 s without)."""
     busy_ms = rebuild_wait_ms()
     connection = _ShadowNames.connection_class({name: SHADOW + name for name in names})
     engine = create_engine(live.url, connect_args={"timeout": busy_ms / 1000, "factory": connection}, **json_codec())
@@ -264,7 +266,8 @@ def shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
         dbapi_connection.set_authorizer(_writes_shadows_only)
         dbapi_connection.execute(f"PRAGMA cache_size=-{SHADOW_CACHE_KIB}")
         dbapi_connection.execute("PRAGMA secure_delete=OFF")  # see _fast_delete
-        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # `tidying` copies it
+        if not copies_wal:
+            dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # `tidying` copies it
 
     return engine
 
@@ -272,8 +275,8 @@ def shadow_engine(live: Engine, names: Iterable[str]) -> Engine:
 def copy_wal(live: Engine) -> None:
     """SQLite: copy the pages the WAL holds into the store file, as far as the readers' snapshots allow, without
     waiting for any reader or writer (a PASSIVE checkpoint). What a commit with automatic checkpoints does
-    itself, done here for the rebuild's fills, which leave it to others (`shadow_engine`): a WAL never copied
-    only grows, and every reader searches it. Never fails its caller: what it could not copy, the next
+    itself, done here for a rebuild's fills in two processes, which leave it to others (`shadow_engine`): a WAL
+    never copied only grows, and every reader searches it. Never fails its caller: what it could not copy, the next
     commit that copies the WAL does (the swap's, at the latest)."""
     with suppress(SQLAlchemyError), live.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
@@ -284,20 +287,22 @@ TIDY_EVERY = 0.25
 
 
 @contextmanager
-def tidying(live: Engine, *, drops: bool = True) -> Iterator[None]:
-    """SQLite: while a rebuild fills its fresh tables, a thread of its own drops the tables the last swap replaced
-    (`drop_retired`, unless `drops` is False) and then copies the fills' commits from the WAL into the store file
-    every TIDY_EVERY seconds (`copy_wal`), until the fill ends; then raises what the drops raised, if the fill did
-    not fail first. PostgreSQL: nothing to do.
+def tidying(live: Engine) -> Iterator[None]:
+    """SQLite: while a rebuild fills its fresh tables in two processes, a thread of its own drops the tables the last
+    swap replaced (`drop_retired`) and then copies the fills' commits from the WAL into the store file every
+    TIDY_EVERY seconds (`copy_wal`), until the fills end; then raises what the drops raised, if the fills did not
+    fail first. PostgreSQL: nothing to do.
 
     Why a thread: both are the store's housekeeping, and most of their time is the file's reading, writing and
     syncing, during which SQLite lets other Python threads run. Done by the fill itself they delayed it: at
     1,000,000 events the drops (3.5-7.7 s) came before the rebuild's own fill began, and each of its batch commits
     copied the WAL (1.3-1.8 s each), so that this fill, not the second process's, ended the rebuild. A fill that
     writes before the drops are done takes new pages at the end of the file instead of the freed ones: the file
-    then keeps room for about a batch more, which later rebuilds fill again. A rebuild in one process drops first
-    (`drops=False` here): its batches hold the write lock from their start, so its first batch either waits for
-    the drops or, if it takes the lock before them, writes all of its rows to new pages."""
+    then keeps room for about a batch more, which later rebuilds fill again.
+
+    Not for a rebuild in one process: its batches hold the write lock from their start, so the store's other
+    writers get in only while it is free between two batches, and that is while each commit copies the WAL. With
+    the copying in a thread, a command waited for the whole rebuild."""
     if store_path(live) is None:
         yield
         return
@@ -306,8 +311,7 @@ def tidying(live: Engine, *, drops: bool = True) -> Iterator[None]:
 
     def tidy() -> None:
         try:
-            if drops:
-                drop_retired(live)
+            drop_retired(live)
         except BaseException as error:  # noqa: BLE001 — raised in the rebuild's thread once the fill is over
             failed.append(error)
         while not done.wait(TIDY_EVERY):

@@ -238,7 +238,7 @@ def fill_engine(location: StoreLocation) -> Engine:
         return blue_green.postgres_scratch_engine(location.sqlalchemy_url)
     live = make_engine(location)
     try:
-        return blue_green.shadow_engine(live, [t.name for t in blue_green.rebuilt_tables(default_projections())])
+        return blue_green.shadow_engine(live, [t.name for t in blue_green.rebuilt_tables(default_projections())], copies_wal=False)
     finally:
         live.dispose()
 

@@ -226,20 +226,27 @@ class Projector(ProjectionKeeper):
         from kompass.infrastructure.projections import blue_green
 
         chosen = [p for p in self.projections if only is None or only == p.NAME]
-        with few_full_collections(), blue_green.scratch(self.engine, chosen) as engine:
-            _fresh, applied = self._replay_into(engine, chosen, on_progress, batch)
+        shared = self._shared_fill(chosen, batch or self.batch)
+        # in two processes their commits leave copying the WAL into the file to `tidying`
+        with few_full_collections(), blue_green.scratch(self.engine, chosen, copies_wal=shared is None) as engine:
+            _fresh, applied = self._replay_into(engine, chosen, shared, on_progress, batch)
             blue_green.swap(self.engine, engine, chosen)
         return applied
 
     def _replay_into(
-        self, engine: Engine, chosen: list[Projection], on_progress: Callable[[int, int], None] | None = None, batch: int | None = None
+        self,
+        engine: Engine,
+        chosen: list[Projection],
+        shared: tuple[list[Projection], parallel_fill.FillOrder] | None,
+        on_progress: Callable[[int, int], None] | None = None,
+        batch: int | None = None,
     ) -> tuple[Projector, int]:
-        """Fill fresh tables of `chosen` in the scratch place `engine` from the whole log."""
+        """Fill fresh tables of `chosen` in the scratch place `engine` from the whole log: in this process, or
+        sharing the work with a second one as `shared` says (`_shared_fill`)."""
         from kompass.infrastructure.projections import blue_green
 
         blue_green.create(self.engine, engine, chosen)
         fresh = Projector(engine, self.log, self.areas, chosen, batch=self.batch, page=self.page)
-        shared = self._shared_fill(chosen, batch or self.batch)
         with fresh._write() as conn:
             for projection in chosen:
                 conn.execute(insert(tracking).values(projection=projection.NAME, position=0))
@@ -249,9 +256,8 @@ class Projector(ProjectionKeeper):
                     conn.execute(insert(tracking).values(projection=name, position=0))
         if shared is None:
             self.processes = 1
-            blue_green.drop_retired(self.engine)  # its pages are free before the first batch writes
-            with blue_green.tidying(self.engine, drops=False):
-                return fresh, fresh.catch_up(on_progress, batch)
+            blue_green.drop_retired(self.engine)
+            return fresh, fresh.catch_up(on_progress, batch)
         here, order = shared
         mine = Projector(engine, self.log, self.areas, here, batch=self.batch, page=self.page)
         mine.hold_writes = self.location is not None and self.location.backend == "sqlite"  # one writer per file
